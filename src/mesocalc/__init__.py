@@ -1,0 +1,49 @@
+"""mesocalc: plan mesotherapy injections within published limits, with units that cannot be mixed up.
+
+>>> import mesocalc
+>>> mesocalc.plan(technique="classic", zone="face", area="40 cm^2").points
+72
+"""
+
+from mesocalc._catalog import Basis, Catalog, Range, Spec, load_catalog, parse_catalog, spec
+from mesocalc._names import Lattice, Technique, Zone
+from mesocalc._plan import Plan, plan
+from mesocalc.exceptions import (
+    CatalogError,
+    HardLimitError,
+    InputTypeError,
+    InvalidValueError,
+    LimitError,
+    MesocalcError,
+    ParseError,
+    SoftLimitError,
+    UnitError,
+    UnknownNameError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Basis",
+    "Catalog",
+    "CatalogError",
+    "HardLimitError",
+    "InputTypeError",
+    "InvalidValueError",
+    "Lattice",
+    "LimitError",
+    "MesocalcError",
+    "ParseError",
+    "Plan",
+    "Range",
+    "SoftLimitError",
+    "Spec",
+    "Technique",
+    "UnitError",
+    "UnknownNameError",
+    "Zone",
+    "load_catalog",
+    "parse_catalog",
+    "plan",
+    "spec",
+]

@@ -1,0 +1,446 @@
+"""The technique x zone catalog: loaded from TOML, validated once, read by plan().
+
+The shipped ``catalog.toml`` and a clinic's own protocol file share one format;
+``load_catalog`` validates either and reports the first problem with its
+location in the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from mesocalc._names import Technique, Zone, resolve
+from mesocalc._units import Dim, UNITS, quantity
+from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
+
+__all__ = ["Basis", "Catalog", "Range", "Spec", "default_catalog", "load_catalog", "parse_catalog", "spec"]
+
+
+class Basis(str, enum.Enum):
+    """How a range rests on its sources."""
+
+    STATED = "stated"  # the source states these numbers
+    DERIVED = "derived"  # arithmetic on stated numbers
+    ANALOGUE = "analogue"  # taken from a neighbouring technique or route
+    UNSOURCED = "unsourced"  # a team default: plans relying on it warn
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# The dimension, the unit results are shown in, and the hard domain of each parameter.
+PARAMETERS: Final[dict[str, tuple[Dim, str]]] = {
+    "depth": (Dim.LENGTH, "millimeter"),
+    "spacing": (Dim.LENGTH, "millimeter"),
+    "volume_per_point": (Dim.VOLUME, "milliliter"),
+    "angle": (Dim.ANGLE, "degree"),
+    "loss_fraction": (Dim.FRACTION, ""),
+    "thread_length": (Dim.LENGTH, "millimeter"),
+}
+_REQUIRED = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")
+_SHOWN_UNIT = {"millimeter": "mm", "milliliter": "mL", "degree": "°", "": ""}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+@attrs.frozen(kw_only=True)
+class Range:
+    """A recommended range of one parameter for one technique in one zone.
+
+    ``low`` and ``high`` are Quantities (plain floats for the loss fraction).
+    ``low_open`` marks a range whose low bound is excluded: "(0, 1] mm" when a
+    source gives only "at most 1 mm", "(4, 13] mm" for "deeper than 4 mm".
+    """
+
+    parameter: str
+    low_magnitude: float
+    high_magnitude: float
+    nominal_magnitude: float
+    low_open: bool = False
+    sources: tuple[str, ...] = ()
+    basis: Basis = Basis.STATED
+    note: str = ""
+
+    @property
+    def _unit(self) -> str:
+        return PARAMETERS[self.parameter][1]
+
+    def _out(self, magnitude: float) -> Any:
+        return quantity(magnitude, self._unit) if self._unit else magnitude
+
+    @property
+    def low(self) -> Any:
+        """The low bound (excluded when ``low_open``)."""
+        return self._out(self.low_magnitude)
+
+    @property
+    def high(self) -> Any:
+        """The high bound (included)."""
+        return self._out(self.high_magnitude)
+
+    @property
+    def nominal(self) -> Any:
+        """The value a plan uses when the caller gives none."""
+        return self._out(self.nominal_magnitude)
+
+    @property
+    def source(self) -> str:
+        """The source keys as one string, or "UNSOURCED"."""
+        return ", ".join(self.sources) if self.sources else "UNSOURCED"
+
+    @property
+    def unsourced(self) -> bool:
+        """True when no published source backs these numbers directly."""
+        return self.basis in (Basis.UNSOURCED, Basis.ANALOGUE)
+
+    def contains(self, magnitude: float) -> bool:
+        """Whether a canonical magnitude lies in the range (with a relative tolerance of 1e-9)."""
+        tol = 1e-9 * max(abs(self.high_magnitude), 1e-12)
+        above = (
+            magnitude > self.low_magnitude + tol
+            if self.low_open
+            else magnitude >= self.low_magnitude - tol
+        )
+        return above and magnitude <= self.high_magnitude + tol
+
+    def describe(self) -> str:
+        """The range in words with its unit, e.g. ``"1 to 2 mm"`` or ``"at most 1 mm"``."""
+        unit = _SHOWN_UNIT[self._unit]
+        sep = "" if unit in ("°", "") else " "
+        hi = f"{_fmt(self.high_magnitude)}{sep}{unit}"
+        if self.low_open and self.low_magnitude == 0:
+            return f"at most {hi}"
+        if self.low_open:
+            return f"more than {_fmt(self.low_magnitude)}{sep}{unit} and at most {hi}"
+        if self.low_magnitude == self.high_magnitude:
+            return hi
+        return f"{_fmt(self.low_magnitude)} to {hi}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, magnitudes in the unit shown."""
+        return {
+            "low": self.low_magnitude,
+            "high": self.high_magnitude,
+            "nominal": self.nominal_magnitude,
+            "low_open": self.low_open,
+            "unit": _SHOWN_UNIT[self._unit],
+            "source": list(self.sources),
+            "basis": self.basis.value,
+            "note": self.note,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Spec:
+    """The catalog entry for one technique in one zone: its ranges and sources."""
+
+    technique: Technique
+    zone: Zone
+    geometry: str
+    depth: Range
+    spacing: Range
+    volume_per_point: Range
+    angle: Range
+    loss_fraction: Range
+    thread_length: Range | None = None
+    sources: tuple[str, ...] = ()
+    description: str = ""
+
+    def ranges(self) -> dict[str, Range]:
+        """Every range of this entry by parameter name."""
+        out = {name: getattr(self, name) for name in _REQUIRED}
+        if self.thread_length is not None:
+            out["thread_length"] = self.thread_length
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "technique": self.technique.value,
+            "zone": self.zone.value,
+            "geometry": self.geometry,
+            "source": list(self.sources),
+            **{name: r.to_dict() for name, r in self.ranges().items()},
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Catalog:
+    """A validated catalog: sources and one Spec per technique used in each zone."""
+
+    name: str
+    sources: Mapping[str, Mapping[str, str]]
+    entries: Mapping[tuple[Technique, Zone], Spec]
+
+    def spec(self, technique: Technique | str, zone: Zone | str) -> Spec:
+        """The entry for ``technique`` in ``zone``.
+
+        Raises:
+            HardLimitError: the technique is not used in that zone.
+        """
+        tech = resolve(Technique, technique, "technique")
+        where = resolve(Zone, zone, "zone")
+        entry = self.entries.get((tech, where))
+        if entry is None:
+            used = sorted(t.value for (t, z) in self.entries if z is where)
+            raise HardLimitError(
+                "technique",
+                tech.value,
+                f"a technique used on the {where.value}: {', '.join(used) or 'none'}",
+                f"{self.name} lists no use of {tech.value} on the {where.value}",
+                allowed=", ".join(used),
+                source=self.name,
+            )
+        return entry
+
+
+class _Reader:
+    """Walks a parsed TOML document, raising CatalogError with the path of any fault."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, where: str, value: Any, expected: str) -> CatalogError:
+        return CatalogError(f"{self.origin}: {where}", value, expected)
+
+    def table(self, doc: Any, where: str) -> dict[str, Any]:
+        if not isinstance(doc, dict):
+            raise self.fail(where, doc, "a table")
+        return doc
+
+    def number(self, doc: dict[str, Any], key: str, where: str) -> float | None:
+        value = doc.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"{where}.{key}", value, "a number")
+        if not math.isfinite(value):
+            raise self.fail(f"{where}.{key}", value, "a finite number")
+        return float(value)
+
+    def check_keys(self, doc: dict[str, Any], allowed: set[str], where: str) -> None:
+        extra = sorted(set(doc) - allowed)
+        if extra:
+            raise self.fail(where, extra[0], f"one of the keys {', '.join(sorted(allowed))}")
+
+    def range(self, doc: Any, parameter: str, where: str, known: set[str]) -> Range:
+        doc = self.table(doc, where)
+        allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open"}
+        self.check_keys(doc, allowed, where)
+        dim, _ = PARAMETERS[parameter]
+        factor = 1.0
+        if dim is not Dim.FRACTION:
+            unit = doc.get("unit")
+            if unit not in UNITS or UNITS[unit][0] is not dim:
+                raise self.fail(f"{where}.unit", unit, f"a {dim.label} unit such as 'mm'")
+            factor = UNITS[unit][1]
+        elif "unit" in doc:
+            raise self.fail(f"{where}.unit", doc["unit"], "no unit for a fraction")
+        low, high = self.number(doc, "low", where), self.number(doc, "high", where)
+        if high is None:
+            raise self.fail(f"{where}.high", None, "a high bound")
+        low_open = doc.get("low_open", low is None)
+        if not isinstance(low_open, bool):
+            raise self.fail(f"{where}.low_open", low_open, "true or false")
+        low = 0.0 if low is None else low
+        if not 0 <= low <= high:
+            raise self.fail(where, (low, high), "0 <= low <= high")
+        nominal = self.number(doc, "nominal", where)
+        if nominal is None:
+            nominal = high if low_open and low == 0 else (low + high) / 2
+        sources = doc.get("source", [])
+        if isinstance(sources, str):
+            sources = [sources]
+        if not isinstance(sources, list) or any(s not in known for s in sources):
+            raise self.fail(f"{where}.source", sources, "a list of keys from [sources]")
+        try:
+            basis = Basis(doc.get("basis", "stated"))
+        except ValueError:
+            raise self.fail(
+                f"{where}.basis", doc.get("basis"), "stated, derived, analogue or unsourced"
+            ) from None
+        note = doc.get("note", "")
+        if not isinstance(note, str):
+            raise self.fail(f"{where}.note", note, "a string")
+        if (basis is Basis.UNSOURCED) != (not sources):
+            raise self.fail(f"{where}.source", sources, "sources unless basis is 'unsourced'")
+        if basis is not Basis.STATED and not note.strip():
+            raise self.fail(f"{where}.note", note, f"a note explaining the {basis} basis")
+        result = Range(
+            parameter=parameter,
+            low_magnitude=low * factor,
+            high_magnitude=high * factor,
+            nominal_magnitude=nominal * factor,
+            low_open=low_open,
+            sources=tuple(sources),
+            basis=basis,
+            note=note,
+        )
+        if not result.contains(result.nominal_magnitude):
+            raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")
+        _check_domain(result, self.fail(where, (low, high), _DOMAIN[dim][1]))
+        return result
+
+
+_DOMAIN: Final = {
+    Dim.LENGTH: (lambda lo, hi: hi > 0, "a length above 0"),
+    Dim.VOLUME: (lambda lo, hi: hi > 0, "a volume above 0"),
+    Dim.ANGLE: (lambda lo, hi: hi <= 90 and hi > 0, "an angle in (0, 90] degrees"),
+    Dim.FRACTION: (lambda lo, hi: hi < 1, "a fraction in [0, 1)"),
+}
+
+
+def _check_domain(r: Range, error: MesocalcError) -> None:
+    ok, _ = _DOMAIN[PARAMETERS[r.parameter][0]]
+    if not ok(r.low_magnitude, r.high_magnitude):
+        raise error
+
+
+def _parse(doc: dict[str, Any], origin: str) -> Catalog:
+    read = _Reader(origin)
+    read.check_keys(doc, {"format", "name", "sources", "techniques", "zones"}, "top level")
+    if doc.get("format") != 1:
+        raise read.fail("format", doc.get("format"), "format = 1")
+    name = doc.get("name", origin)
+    if not isinstance(name, str):
+        raise read.fail("name", name, "a string")
+    sources = read.table(doc.get("sources", {}), "sources")
+    for key, entry in sources.items():
+        entry = read.table(entry, f"sources.{key}")
+        if not isinstance(entry.get("citation"), str):
+            raise read.fail(f"sources.{key}.citation", entry.get("citation"), "a citation")
+    known = set(sources)
+    techniques: dict[Technique, dict[str, Any]] = {}
+    for key, entry in read.table(doc.get("techniques", {}), "techniques").items():
+        tech = _member(Technique, key, f"techniques.{key}", read)
+        techniques[tech] = read.table(entry, f"techniques.{key}")
+    entries: dict[tuple[Technique, Zone], Spec] = {}
+    for zkey, zdoc in read.table(doc.get("zones", {}), "zones").items():
+        zone = _member(Zone, zkey, f"zones.{zkey}", read)
+        zdoc = read.table(zdoc, f"zones.{zkey}")
+        read.check_keys(zdoc, {"snomed", "techniques"}, f"zones.{zkey}")
+        for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
+            where = f"zones.{zkey}.techniques.{tkey}"
+            tech = _member(Technique, tkey, where, read)
+            if tech not in techniques:
+                raise read.fail(where, tkey, "a technique defined under [techniques]")
+            entries[(tech, zone)] = _spec(read, tech, zone, techniques[tech], use, known, where)
+    return Catalog(name=name, sources=sources, entries=entries)
+
+
+def _member(kind: type[Any], key: str, where: str, read: _Reader) -> Any:
+    try:
+        return resolve(kind, key, where)
+    except MesocalcError:
+        raise read.fail(where, key, f"a known {kind.__name__.lower()} name") from None
+
+
+def _spec(
+    read: _Reader,
+    tech: Technique,
+    zone: Zone,
+    base: dict[str, Any],
+    use: Any,
+    known: set[str],
+    where: str,
+) -> Spec:
+    use = read.table(use, where)
+    read.check_keys(use, {"source", *PARAMETERS}, where)
+    read.check_keys(
+        base, {"description", "geometry", *PARAMETERS}, f"techniques.{tech.value}"
+    )
+    sources = use.get("source", [])
+    if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
+        raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
+    ranges: dict[str, Range | None] = {}
+    for parameter in PARAMETERS:
+        if parameter in use:
+            ranges[parameter] = read.range(use[parameter], parameter, f"{where}.{parameter}", known)
+        elif parameter in base:
+            ranges[parameter] = read.range(
+                base[parameter], parameter, f"techniques.{tech.value}.{parameter}", known
+            )
+        elif parameter in _REQUIRED:
+            raise read.fail(f"techniques.{tech.value}.{parameter}", None, "a range")
+        else:
+            ranges[parameter] = None
+    geometry = base.get("geometry", "point")
+    if geometry not in ("point", "thread"):
+        raise read.fail(f"techniques.{tech.value}.geometry", geometry, "'point' or 'thread'")
+    if geometry == "thread" and ranges["thread_length"] is None:
+        raise read.fail(f"techniques.{tech.value}.thread_length", None, "a range for threads")
+    return Spec(
+        technique=tech,
+        zone=zone,
+        geometry=geometry,
+        sources=tuple(sources),
+        description=str(base.get("description", "")),
+        **ranges,  # type: ignore[arg-type]
+    )
+
+
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Load and validate a catalog from a TOML file, such as a clinic's own protocol.
+
+    The format is that of the ``catalog.toml`` shipped in the package.
+
+    Raises:
+        CatalogError: the file is missing, not TOML, or fails validation; the
+            message names the table and key at fault.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise CatalogError("path", path, "a path to a TOML file")
+    where = Path(path)
+    try:
+        text = where.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError("path", str(where), "a readable TOML file", str(exc)) from None
+    return parse_catalog(text, origin=where.name)
+
+
+def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
+    """Validate a catalog given as TOML text; see :func:`load_catalog`."""
+    if not isinstance(text, str):
+        raise CatalogError("text", text, "TOML text")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(origin, "...", "valid TOML", str(exc)) from None
+    return _parse(doc, origin)
+
+
+@functools.cache
+def default_catalog() -> Catalog:
+    """The catalog shipped with mesocalc, loaded and validated once."""
+    text = resources.files("mesocalc").joinpath("catalog.toml").read_text(encoding="utf-8")
+    return parse_catalog(text, origin="mesocalc catalog")
+
+
+def spec(technique: Technique | str, zone: Zone | str) -> Spec:
+    """The catalog entry for a technique in a zone, with every range and its source.
+
+    Examples:
+        >>> import mesocalc
+        >>> s = mesocalc.spec("classic", "face")
+        >>> print(s.depth.low, s.depth.high, s.depth.source)
+        1.0 millimeter 2.0 millimeter SEED3
+        >>> print(mesocalc.spec("classic", "eyelid").depth.describe())
+        at most 1 mm
+
+    Raises:
+        HardLimitError: the technique is not used in that zone.
+        UnknownNameError: an unknown technique or zone.
+    """
+    return default_catalog().spec(technique, zone)

@@ -1,0 +1,72 @@
+"""The command line: ``mesocalc plan ...`` and ``mesocalc spec ...``.
+
+Errors a clinician can fix (a bad unit, a depth beyond the zone's limit) are
+printed as one line on stderr with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from mesocalc._catalog import spec
+from mesocalc._plan import plan
+from mesocalc.exceptions import MesocalcError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mesocalc", description="Plan mesotherapy injections within published limits."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("plan", help="plan injections over an area")
+    p.add_argument("--technique", required=True, help="e.g. classic, nappage, retrograde")
+    p.add_argument("--zone", required=True, help="e.g. face, eyelid, scalp")
+    p.add_argument("--area", required=True, help='treated area, e.g. "40 cm^2"')
+    p.add_argument("--spacing", help='distance between points, e.g. "7 mm"')
+    p.add_argument("--volume-per-point", help='e.g. "0.02 mL"')
+    p.add_argument("--depth", help='e.g. "1.5 mm"')
+    p.add_argument("--angle", help='e.g. "45 deg"')
+    p.add_argument("--loss-fraction", type=float, help="e.g. 0.5")
+    p.add_argument("--lattice", default="square", help="square (default) or hex")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s = commands.add_parser("spec", help="show the catalog entry for a technique in a zone")
+    s.add_argument("--technique", required=True)
+    s.add_argument("--zone", required=True)
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "plan":
+            result = plan(
+                technique=args.technique,
+                zone=args.zone,
+                area=args.area,
+                spacing=args.spacing,
+                volume_per_point=args.volume_per_point,
+                depth=args.depth,
+                angle=args.angle,
+                loss_fraction=args.loss_fraction,
+                lattice=args.lattice,
+            )
+            print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
+        else:
+            entry = spec(args.technique, args.zone)
+            if args.json:
+                print(json.dumps(entry.to_dict(), indent=2))
+            else:
+                print(f"{entry.technique.value} on the {entry.zone.value} ({entry.description})")
+                for name, r in entry.ranges().items():
+                    print(f"  {name:<17} {r.describe():<32} [{r.source}; {r.basis.value}]")
+    except MesocalcError as exc:
+        print(f"mesocalc: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

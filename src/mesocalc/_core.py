@@ -1,0 +1,41 @@
+"""Pure arithmetic of a plan, on magnitudes in canonical units (mm, mm², mL).
+
+Nothing here knows about pint, strings or the catalog: the public functions
+convert at the edges and call these.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from mesocalc._names import Lattice
+
+__all__ = ["cell_area", "count_cells", "volumes"]
+
+_HEX: Final = math.sqrt(3.0) / 2.0
+
+# Ratios within this relative distance of a whole number are that number: 0.27 cm²
+# at 3 mm spacing is 27.000000000000004 / 9 in floating point, and must be 3 points,
+# not 4. See docs/adr/0002-rounding-point-counts.md.
+_REL_TOL: Final = 1e-9
+
+
+def cell_area(spacing: float, lattice: Lattice) -> float:
+    """Area served by one point: s² on a square lattice, (√3/2)·s² on a hexagonal one."""
+    return spacing * spacing * (_HEX if lattice is Lattice.HEX else 1.0)
+
+
+def count_cells(area: float, cell: float) -> int:
+    """ceil(area / cell), at least 1, without rounding an exact multiple up through float error."""
+    ratio = area / cell
+    nearest = round(ratio)
+    if nearest >= 1 and abs(ratio - nearest) <= _REL_TOL * nearest:
+        return int(nearest)
+    return max(1, math.ceil(ratio))
+
+
+def volumes(points: int, volume_per_point: float, loss_fraction: float) -> tuple[float, float]:
+    """Total injected volume and the part of it expected to be lost, in mL."""
+    total = points * volume_per_point
+    return total, total * loss_fraction

@@ -1,0 +1,127 @@
+"""Closed sets of names: techniques, zones and lattices, and how user text maps onto them.
+
+Names are matched case-insensitively, with spaces, hyphens and underscores
+treated alike, plus a few aliases clinicians use ("periorbital" for the eyelid).
+A near miss gets a "did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import unicodedata
+from typing import Any, TypeVar
+
+from mesocalc.exceptions import InputTypeError, UnknownNameError
+
+__all__ = ["Lattice", "Technique", "Zone", "resolve"]
+
+
+class _Name(str, enum.Enum):
+    """A name from a closed set; its value is the canonical spelling."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Technique(_Name):
+    """Injection techniques, as seed 003 and seed 001 name them."""
+
+    CLASSIC = "classic"
+    NAPPAGE = "nappage"
+    NAPPAGE_SUPERFICIAL = "nappage-superficial"
+    NAPPAGE_MEDIAN = "nappage-median"
+    NAPPAGE_DEEP = "nappage-deep"
+    RETROGRADE = "retrograde"
+    INFILTRATION = "infiltration"
+    POINT_BY_POINT = "point-by-point"
+    PAPULAR = "papular"
+    INTRA_EPIDERMAL = "intra-epidermal"
+
+
+class Zone(_Name):
+    """Anatomical zones the catalog covers."""
+
+    FACE = "face"
+    EYELID = "eyelid"
+    NECK = "neck"
+    DECOLLETE = "decollete"
+    SCALP = "scalp"
+    SUBMENTAL = "submental"
+    HANDS = "hands"
+    ABDOMEN = "abdomen"
+    FLANKS = "flanks"
+    THIGHS = "thighs"
+    BUTTOCKS = "buttocks"
+    ARMS = "arms"
+
+
+class Lattice(_Name):
+    """How injection points are arranged: a square grid or a hexagonal (triangular) one."""
+
+    SQUARE = "square"
+    HEX = "hex"
+
+
+def _key(text: str) -> str:
+    """Fold case, accents and separators so that "Point_by Point" matches "point-by-point"."""
+    folded = unicodedata.normalize("NFKD", text.strip().casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return "-".join(folded.replace("_", " ").replace("-", " ").split())
+
+
+_ALIASES: dict[type[_Name], dict[str, str]] = {
+    Technique: {
+        "classical": "classic",
+        "superficial-nappage": "nappage-superficial",
+        "median-nappage": "nappage-median",
+        "deep-nappage": "nappage-deep",
+        "linear": "retrograde",
+        "point-to-point": "point-by-point",
+        "papule": "papular",
+        "micropapule": "papular",
+        "intraepidermal": "intra-epidermal",
+        "epidermal": "intra-epidermal",
+        "ied": "intra-epidermal",
+    },
+    Zone: {
+        "periorbital": "eyelid",
+        "eyelids": "eyelid",
+        "double-chin": "submental",
+        "chest": "decollete",
+        "hand": "hands",
+        "flank": "flanks",
+        "thigh": "thighs",
+        "buttock": "buttocks",
+        "arm": "arms",
+    },
+    Lattice: {"hexagonal": "hex", "triangular": "hex", "grid": "square"},
+}
+
+E = TypeVar("E", bound=_Name)
+
+
+def resolve(kind: type[E], value: Any, parameter: str) -> E:
+    """Map ``value`` (a member or user text) to a member of ``kind``.
+
+    Raises:
+        UnknownNameError: no member matches; near misses are suggested.
+        InputTypeError: ``value`` is neither a member nor a string.
+    """
+    if isinstance(value, kind):
+        return value
+    names = [m.value for m in kind]
+    expected = "one of " + ", ".join(repr(n) for n in names)
+    if not isinstance(value, str):
+        raise InputTypeError(parameter, value, expected, f"got a {type(value).__name__}")
+    if len(value) > 64:
+        raise UnknownNameError(parameter, value, expected, "longer than 64 characters")
+    key = _key(value)
+    key = _ALIASES.get(kind, {}).get(key, key)
+    try:
+        return kind(key)
+    except ValueError:
+        candidates = names + list(_ALIASES.get(kind, {}))
+        close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.6)
+        suggestions = tuple(dict.fromkeys(_ALIASES.get(kind, {}).get(c, c) for c in close))
+        raise UnknownNameError(parameter, value, expected, suggestions=suggestions) from None

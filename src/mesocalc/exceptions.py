@@ -1,0 +1,141 @@
+"""The errors mesocalc raises: one hierarchy under :class:`MesocalcError`.
+
+Every error names the parameter at fault, the value it received and what was
+expected, so that clinic software can show the message to a clinician as it is
+and still read the parts from attributes. All errors pickle cleanly, so they
+cross process pools unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CatalogError",
+    "HardLimitError",
+    "InputTypeError",
+    "InvalidValueError",
+    "LimitError",
+    "MesocalcError",
+    "ParseError",
+    "SoftLimitError",
+    "UnitError",
+    "UnknownNameError",
+]
+
+
+def _show(value: Any) -> str:
+    """Show a received value briefly: long user strings are cut, not echoed whole."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class MesocalcError(ValueError):
+    """Base class of every error mesocalc raises on purpose.
+
+    Attributes:
+        parameter: the name of the input at fault, as the caller spelled it.
+        value: the value received (possibly shortened for display).
+        expected: what would have been accepted, in words.
+    """
+
+    def __init__(self, parameter: str, value: Any, expected: str, detail: str = "") -> None:
+        self.parameter = parameter
+        self.value = value
+        self.expected = expected
+        self.detail = detail
+        super().__init__(parameter, value, expected, detail)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.parameter, self.value, self.expected, self.detail))
+
+    def __str__(self) -> str:
+        text = f"{self.parameter}: got {_show(self.value)}; expected {self.expected}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+class InputTypeError(MesocalcError, TypeError):
+    """An input of the wrong Python type (a list where a Quantity was expected)."""
+
+
+class ParseError(MesocalcError):
+    """A string that is not one number followed by one known unit."""
+
+
+class UnitError(MesocalcError):
+    """A value without a unit, or with a unit of the wrong dimension."""
+
+
+class InvalidValueError(MesocalcError):
+    """A value of the right kind outside its mathematical domain (negative, NaN, ...)."""
+
+
+class UnknownNameError(MesocalcError):
+    """An unknown technique, zone, lattice or other name from a closed set.
+
+    Attributes:
+        suggestions: the closest known names, best first (possibly empty).
+    """
+
+    def __init__(
+        self,
+        parameter: str,
+        value: Any,
+        expected: str,
+        detail: str = "",
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(parameter, value, expected, detail)
+        self.suggestions = suggestions
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.parameter, self.value, self.expected, self.detail, self.suggestions),
+        )
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.suggestions:
+            text += f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
+        return text
+
+
+class CatalogError(MesocalcError):
+    """A catalog (the shipped one or a clinic's protocol file) that fails validation."""
+
+
+class LimitError(MesocalcError):
+    """A plan parameter outside the range the catalog allows for the zone and technique.
+
+    Attributes:
+        allowed: the allowed range, in words with its unit (e.g. ``"1 to 2 mm"``).
+        source: the source key of that range (e.g. ``"SEED3"``).
+    """
+
+    def __init__(
+        self,
+        parameter: str,
+        value: Any,
+        expected: str,
+        detail: str = "",
+        allowed: str = "",
+        source: str = "",
+    ) -> None:
+        super().__init__(parameter, value, expected, detail)
+        self.allowed = allowed
+        self.source = source
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.parameter, self.value, self.expected, self.detail, self.allowed, self.source),
+        )
+
+
+class SoftLimitError(LimitError):
+    """A departure from a recommended range; allowed only with a recorded override."""
+
+
+class HardLimitError(LimitError):
+    """A violation that no override allows (a technique not used in a zone, say)."""
