@@ -1,4 +1,4 @@
-"""mesocalc: plan mesotherapy injections within published limits, with units that cannot be mixed up.
+"""mesocalc: plan mesotherapy injections within published limits, in units that cannot mix.
 
 >>> import mesocalc
 >>> mesocalc.plan(technique="classic", zone="face", area="40 cm^2").points

@@ -20,22 +20,28 @@ from typing import Any, Final
 import attrs
 
 from mesocalc._names import Technique, Zone, resolve
-from mesocalc._units import Dim, UNITS, quantity
+from mesocalc._units import UNITS, Dim, quantity
 from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
 
-__all__ = ["Basis", "Catalog", "Range", "Spec", "default_catalog", "load_catalog", "parse_catalog", "spec"]
+__all__ = [
+    "Basis",
+    "Catalog",
+    "Range",
+    "Spec",
+    "default_catalog",
+    "load_catalog",
+    "parse_catalog",
+    "spec",
+]
 
 
-class Basis(str, enum.Enum):
+class Basis(enum.StrEnum):
     """How a range rests on its sources."""
 
     STATED = "stated"  # the source states these numbers
     DERIVED = "derived"  # arithmetic on stated numbers
     ANALOGUE = "analogue"  # taken from a neighbouring technique or route
     UNSOURCED = "unsourced"  # a team default: plans relying on it warn
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # The dimension, the unit results are shown in, and the hard domain of each parameter.
@@ -235,7 +241,9 @@ class _Reader:
         if extra:
             raise self.fail(where, extra[0], f"one of the keys {', '.join(sorted(allowed))}")
 
-    def range(self, doc: Any, parameter: str, where: str, known: set[str]) -> Range:
+    def range(  # noqa: PLR0912 - one branch per validation rule
+        self, doc: Any, parameter: str, where: str, known: set[str]
+    ) -> Range:
         doc = self.table(doc, where)
         allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open"}
         self.check_keys(doc, allowed, where)
@@ -290,22 +298,19 @@ class _Reader:
         )
         if not result.contains(result.nominal_magnitude):
             raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")
-        _check_domain(result, self.fail(where, (low, high), _DOMAIN[dim][1]))
+        broken = _domain(dim, result.high_magnitude)
+        if broken:
+            raise self.fail(where, (low, high), broken)
         return result
 
 
-_DOMAIN: Final = {
-    Dim.LENGTH: (lambda lo, hi: hi > 0, "a length above 0"),
-    Dim.VOLUME: (lambda lo, hi: hi > 0, "a volume above 0"),
-    Dim.ANGLE: (lambda lo, hi: hi <= 90 and hi > 0, "an angle in (0, 90] degrees"),
-    Dim.FRACTION: (lambda lo, hi: hi < 1, "a fraction in [0, 1)"),
-}
-
-
-def _check_domain(r: Range, error: MesocalcError) -> None:
-    ok, _ = _DOMAIN[PARAMETERS[r.parameter][0]]
-    if not ok(r.low_magnitude, r.high_magnitude):
-        raise error
+def _domain(dim: Dim, high: float) -> str | None:
+    """What the hard domain of ``dim`` requires, if a range reaching ``high`` breaks it."""
+    if dim is Dim.ANGLE:
+        return None if 0 < high <= 90 else "an angle in (0, 90] degrees"
+    if dim is Dim.FRACTION:
+        return None if high < 1 else "a fraction in [0, 1)"
+    return None if high > 0 else f"a {dim.label} above 0"
 
 
 def _parse(doc: dict[str, Any], origin: str) -> Catalog:
@@ -317,8 +322,8 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
     if not isinstance(name, str):
         raise read.fail("name", name, "a string")
     sources = read.table(doc.get("sources", {}), "sources")
-    for key, entry in sources.items():
-        entry = read.table(entry, f"sources.{key}")
+    for key, raw in sources.items():
+        entry = read.table(raw, f"sources.{key}")
         if not isinstance(entry.get("citation"), str):
             raise read.fail(f"sources.{key}.citation", entry.get("citation"), "a citation")
     known = set(sources)
@@ -327,9 +332,9 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         tech = _member(Technique, key, f"techniques.{key}", read)
         techniques[tech] = read.table(entry, f"techniques.{key}")
     entries: dict[tuple[Technique, Zone], Spec] = {}
-    for zkey, zdoc in read.table(doc.get("zones", {}), "zones").items():
+    for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
-        zdoc = read.table(zdoc, f"zones.{zkey}")
+        zdoc = read.table(zraw, f"zones.{zkey}")
         read.check_keys(zdoc, {"snomed", "techniques"}, f"zones.{zkey}")
         for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
             where = f"zones.{zkey}.techniques.{tkey}"
@@ -347,7 +352,7 @@ def _member(kind: type[Any], key: str, where: str, read: _Reader) -> Any:
         raise read.fail(where, key, f"a known {kind.__name__.lower()} name") from None
 
 
-def _spec(
+def _spec(  # noqa: PLR0917 - private helper, called once
     read: _Reader,
     tech: Technique,
     zone: Zone,
@@ -358,16 +363,16 @@ def _spec(
 ) -> Spec:
     use = read.table(use, where)
     read.check_keys(use, {"source", *PARAMETERS}, where)
-    read.check_keys(
-        base, {"description", "geometry", *PARAMETERS}, f"techniques.{tech.value}"
-    )
+    read.check_keys(base, {"description", "geometry", *PARAMETERS}, f"techniques.{tech.value}")
     sources = use.get("source", [])
     if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
         raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
     ranges: dict[str, Range | None] = {}
     for parameter in PARAMETERS:
         if parameter in use:
-            ranges[parameter] = read.range(use[parameter], parameter, f"{where}.{parameter}", known)
+            ranges[parameter] = read.range(
+                use[parameter], parameter, f"{where}.{parameter}", known
+            )
         elif parameter in base:
             ranges[parameter] = read.range(
                 base[parameter], parameter, f"techniques.{tech.value}.{parameter}", known

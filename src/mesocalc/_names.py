@@ -17,11 +17,8 @@ from mesocalc.exceptions import InputTypeError, UnknownNameError
 __all__ = ["Lattice", "Technique", "Zone", "resolve"]
 
 
-class _Name(str, enum.Enum):
+class _Name(enum.StrEnum):
     """A name from a closed set; its value is the canonical spelling."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Technique(_Name):
@@ -123,5 +120,6 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     except ValueError:
         candidates = names + list(_ALIASES.get(kind, {}))
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.6)
-        suggestions = tuple(dict.fromkeys(_ALIASES.get(kind, {}).get(c, c) for c in close))
+        aliases = _ALIASES.get(kind, {})
+        suggestions = tuple(dict.fromkeys(aliases.get(c, c) for c in close))
         raise UnknownNameError(parameter, value, expected, suggestions=suggestions) from None

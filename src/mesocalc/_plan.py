@@ -143,7 +143,9 @@ class Plan:
         def mag(name: str) -> float:
             entry = data.get(name)
             if not isinstance(entry, dict) or entry.get("unit") != _UNITS[name][1]:
-                raise InvalidValueError(name, entry, f"{{'value': ..., 'unit': '{_UNITS[name][1]}'}}")
+                raise InvalidValueError(
+                    name, entry, f"{{'value': ..., 'unit': '{_UNITS[name][1]}'}}"
+                )
             value = entry.get("value")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InvalidValueError(name, value, "a number")

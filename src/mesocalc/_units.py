@@ -32,6 +32,8 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, ParseError, U
 if TYPE_CHECKING:
     import pint
 
+    from mesocalc.typing import Quantity
+
 __all__ = [
     "Dim",
     "magnitude",
@@ -106,7 +108,7 @@ def _unit_table() -> dict[str, tuple[Dim, float]]:
 UNITS: Final = _unit_table()
 
 _NUMBER = re.compile(
-    r"\s*(?P<number>[+-]?(?:\d{1,12}(?:[.,]\d{0,12})?|[.,]\d{1,12})(?:[eE][+-]?\d{1,3})?)"
+    r"\s*(?P<number>[+-]?(?:\d{1,20}(?:[.,]\d{0,20})?|[.,]\d{1,20})(?:[eE][+-]?\d{1,3})?)"
     r"\s*(?P<unit>\S{0,12})\s*"
 )
 
@@ -146,25 +148,29 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
 
 
 _lock = threading.Lock()
+_built: set[int] = set()
 _units_cache: dict[tuple[int, str], Any] = {}
 _factor_cache: dict[tuple[str, Dim], float | None] = {}
 
 
-def registry() -> pint.UnitRegistry:
-    """pint's application registry, built once under a lock (the first build is not thread-safe)."""
-    import pint
+def registry() -> pint.UnitRegistry[Any]:
+    """The application registry of pint, built under a lock on first use.
 
-    app = pint.get_application_registry()
-    reg: pint.UnitRegistry = app.get()
-    if (id(reg), "") not in _units_cache:
+    pint builds that registry lazily, and two threads building it at once can
+    corrupt it; the lock makes the first build happen once.
+    """
+    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
+
+    reg: pint.UnitRegistry[Any] = pint.get_application_registry().get()  # type: ignore[no-untyped-call]
+    if id(reg) not in _built:
         with _lock:
-            if (id(reg), "") not in _units_cache:
+            if id(reg) not in _built:
                 reg.Unit("mm")  # forces a lazy registry to build itself
-                _units_cache[(id(reg), "")] = reg
+                _built.add(id(reg))
     return reg
 
 
-def quantity(value: Any, unit: str) -> pint.Quantity:
+def quantity(value: Any, unit: str) -> Quantity:
     """A Quantity of the application registry; ``unit`` is a pint unit name."""
     reg = registry()
     key = (id(reg), unit)

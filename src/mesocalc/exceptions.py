@@ -30,13 +30,18 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _rebuild(cls: type[MesocalcError], kwargs: dict[str, Any]) -> MesocalcError:
+    return cls(**kwargs)
+
+
 class MesocalcError(ValueError):
     """Base class of every error mesocalc raises on purpose.
 
     Attributes:
         parameter: the name of the input at fault, as the caller spelled it.
-        value: the value received (possibly shortened for display).
+        value: the value received.
         expected: what would have been accepted, in words.
+        detail: why the value was refused, when ``expected`` alone does not say.
     """
 
     def __init__(self, parameter: str, value: Any, expected: str, detail: str = "") -> None:
@@ -46,8 +51,16 @@ class MesocalcError(ValueError):
         self.detail = detail
         super().__init__(parameter, value, expected, detail)
 
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "parameter": self.parameter,
+            "value": self.value,
+            "expected": self.expected,
+            "detail": self.detail,
+        }
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.parameter, self.value, self.expected, self.detail))
+        return (_rebuild, (type(self), self._fields()))
 
     def __str__(self) -> str:
         text = f"{self.parameter}: got {_show(self.value)}; expected {self.expected}"
@@ -83,16 +96,14 @@ class UnknownNameError(MesocalcError):
         value: Any,
         expected: str,
         detail: str = "",
+        *,
         suggestions: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parameter, value, expected, detail)
         self.suggestions = suggestions
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            type(self),
-            (self.parameter, self.value, self.expected, self.detail, self.suggestions),
-        )
+    def _fields(self) -> dict[str, Any]:
+        return {**super()._fields(), "suggestions": self.suggestions}
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -106,11 +117,11 @@ class CatalogError(MesocalcError):
 
 
 class LimitError(MesocalcError):
-    """A plan parameter outside the range the catalog allows for the zone and technique.
+    """A plan parameter outside what the catalog allows for the zone and technique.
 
     Attributes:
         allowed: the allowed range, in words with its unit (e.g. ``"1 to 2 mm"``).
-        source: the source key of that range (e.g. ``"SEED3"``).
+        source: the source key(s) of that range (e.g. ``"SEED3"``).
     """
 
     def __init__(
@@ -119,6 +130,7 @@ class LimitError(MesocalcError):
         value: Any,
         expected: str,
         detail: str = "",
+        *,
         allowed: str = "",
         source: str = "",
     ) -> None:
@@ -126,11 +138,8 @@ class LimitError(MesocalcError):
         self.allowed = allowed
         self.source = source
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            type(self),
-            (self.parameter, self.value, self.expected, self.detail, self.allowed, self.source),
-        )
+    def _fields(self) -> dict[str, Any]:
+        return {**super()._fields(), "allowed": self.allowed, "source": self.source}
 
 
 class SoftLimitError(LimitError):

@@ -1,0 +1,36 @@
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck`` and ``bench``.
+
+Sessions run on the interpreter nox itself runs on: no version list is pinned,
+so CI (where nox turns a missing interpreter into an error) never asks for one
+the machine lacks.
+"""
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+
+RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite, doctests and the README and docs examples included."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff's lint rules and its formatter, checking only."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package and the tests."""
+    session.install("-e", ".[test]", MYPY)
+    session.run("mypy", "--strict", "src", "tests")
