@@ -88,13 +88,13 @@ def plan_requests(
     kwargs: dict[str, Any] = {
         "technique": entry.technique,
         "zone": draw(st.sampled_from([entry.zone, entry.zone.value.upper()])),
-        "area": draw(areas().flatmap(lambda a: expressed(a, Dim.AREA, units=units))),
+        "area": draw(expressed(draw(areas()), Dim.AREA, units=units)),
     }
     for name, r in entry.ranges().items():
         if name == "thread_length" or not draw(st.booleans()):
             continue
         dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(in_range(r).flatmap(lambda m, d=dim: expressed(m, d, units=units)))
+        kwargs[name] = draw(expressed(draw(in_range(r)), dim, units=units))
     if entry.geometry == "point":
         kwargs["lattice"] = draw(
             st.sampled_from(["square", "hex", "Hex", mesocalc.Lattice.SQUARE])

@@ -109,7 +109,7 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
         return value
     names = [m.value for m in kind]
     expected = "one of " + ", ".join(repr(n) for n in names)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or isinstance(value, _Name):
         raise InputTypeError(parameter, value, expected, f"got a {type(value).__name__}")
     if len(value) > 64:
         raise UnknownNameError(parameter, value, expected, "longer than 64 characters")

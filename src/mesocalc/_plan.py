@@ -16,17 +16,17 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, SoftLimitErro
 
 __all__ = ["Plan", "plan"]
 
-# Each plan field with a unit: the pint unit results use, and the unit shown in to_dict().
-_UNITS: Final = {
-    "area": ("centimeter ** 2", "cm^2", 0.01),
-    "spacing": ("millimeter", "mm", 1.0),
-    "volume_per_point": ("milliliter", "mL", 1.0),
-    "depth": ("millimeter", "mm", 1.0),
-    "angle": ("degree", "deg", 1.0),
-    "thread_length": ("millimeter", "mm", 1.0),
-    "total_volume": ("milliliter", "mL", 1.0),
-    "expected_loss": ("milliliter", "mL", 1.0),
-    "delivered_volume": ("milliliter", "mL", 1.0),
+# to_dict() keeps canonical units so that from_dict(to_dict(plan)) == plan exactly.
+_JSON_UNITS: Final = {
+    "area": "mm^2",
+    "spacing": "mm",
+    "volume_per_point": "mL",
+    "depth": "mm",
+    "angle": "deg",
+    "thread_length": "mm",
+    "total_volume": "mL",
+    "expected_loss": "mL",
+    "delivered_volume": "mL",
 }
 
 
@@ -128,8 +128,7 @@ class Plan:
         }
         for name, value in self._magnitudes().items():
             if value is not None:
-                _, unit, factor = _UNITS[name]
-                out[name] = {"value": value * factor, "unit": unit}
+                out[name] = {"value": value, "unit": _JSON_UNITS[name]}
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
         return out
@@ -142,14 +141,13 @@ class Plan:
 
         def mag(name: str) -> float:
             entry = data.get(name)
-            if not isinstance(entry, dict) or entry.get("unit") != _UNITS[name][1]:
-                raise InvalidValueError(
-                    name, entry, f"{{'value': ..., 'unit': '{_UNITS[name][1]}'}}"
-                )
+            unit = _JSON_UNITS[name]
+            if not isinstance(entry, dict) or entry.get("unit") != unit:
+                raise InvalidValueError(name, entry, f"{{'value': ..., 'unit': '{unit}'}}")
             value = entry.get("value")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InvalidValueError(name, value, "a number")
-            return float(value) / _UNITS[name][2]
+            return float(value)
 
         points = data.get("points")
         if isinstance(points, bool) or not isinstance(points, int) or points < 1:
@@ -173,25 +171,30 @@ class Plan:
             thread_length_mm=mag("thread_length") if "thread_length" in data else None,
         )
 
-    def table(self) -> str:
-        """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
+    def _rows(self) -> list[tuple[str, str]]:
+        mags = self._magnitudes()
         rows = [
             ("technique", self.technique.value),
             ("zone", self.zone.value),
             ("lattice", self.lattice.value),
+            ("area", _show("area", mags["area"])),
+            ("points", str(self.points)),
         ]
-        mags = self._magnitudes()
-        for name in ("area", "spacing", "depth", "angle", "thread_length", "volume_per_point"):
+        for name in ("spacing", "depth", "angle", "thread_length", "volume_per_point"):
             if mags[name] is not None:
                 rows.append((name, _show(name, mags[name])))
-        rows.insert(4, ("points", str(self.points)))
         rows.append(("loss_fraction", f"{self.loss_fraction:g}"))
-        for name in ("total_volume", "expected_loss", "delivered_volume"):
-            rows.append((name, _show(name, mags[name])))
+        rows += [
+            (n, _show(n, mags[n])) for n in ("total_volume", "expected_loss", "delivered_volume")
+        ]
+        return rows
+
+    def table(self) -> str:
+        """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
+        rows = self._rows()
         width = max(len(k) for k, _ in rows)
         lines = [f"{k:<{width}}  {v}" for k, v in rows]
-        lines += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
 
     def __repr__(self) -> str:
         mags = self._magnitudes()
@@ -206,15 +209,17 @@ class Plan:
 
     def _repr_markdown_(self) -> str:
         lines = ["| quantity | value |", "|---|---|"]
-        lines += [f"| {row} |" for row in self.table().replace("  ", " | ", 1).splitlines()]
-        return "\n".join(
-            line if not line.startswith("| warning") else f"| ⚠ | {line[11:]}" for line in lines
-        )
+        lines += [f"| {k} | {v} |" for k, v in self._rows()]
+        lines += [f"| warning | {w} |" for w in self.warnings]
+        return "\n".join(lines)
+
+
+_SHOWN: Final = {"mm^2": ("cm²", 0.01), "deg": ("deg", 1.0), "mm": ("mm", 1.0), "mL": ("mL", 1.0)}
 
 
 def _show(name: str, magnitude: float | None) -> str:
-    _, unit, factor = _UNITS[name]
-    return f"{(magnitude or 0.0) * factor:.4g} {unit.replace('^2', '²')}"
+    unit, factor = _SHOWN[_JSON_UNITS[name]]
+    return f"{(magnitude or 0.0) * factor:.4g} {unit}"
 
 
 @functools.cache

@@ -1,0 +1,170 @@
+"""The shipped catalog: complete, validated, and faithful to the seed facts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import mesocalc
+from mesocalc import Basis, Technique, Zone
+from mesocalc._catalog import default_catalog
+
+from . import strategies as mst
+
+CATALOG_TEXT = (Path(mesocalc.__file__).parent / "catalog.toml").read_text(encoding="utf-8")
+
+
+def test_every_zone_and_technique_is_covered() -> None:
+    entries = default_catalog().entries
+    assert {z for _, z in entries} == set(Zone)
+    assert {t for t, _ in entries} == set(Technique)
+
+
+@pytest.mark.parametrize(
+    ("technique", "zone", "parameter", "low", "high", "unit"),
+    [
+        # seed 003, exactly
+        ("classic", "face", "depth", 1, 2, "millimeter"),
+        ("classic", "face", "spacing", 5, 10, "millimeter"),
+        ("classic", "face", "volume_per_point", 0.01, 0.03, "milliliter"),
+        ("classic", "face", "angle", 45, 60, "degree"),
+        ("classic", "eyelid", "depth", 0, 1, "millimeter"),
+        ("classic", "neck", "depth", 0, 1, "millimeter"),
+        ("classic", "decollete", "depth", 0, 1, "millimeter"),
+        ("nappage", "face", "spacing", 2, 3, "millimeter"),
+        ("infiltration", "submental", "depth", 4, 13, "millimeter"),
+        ("infiltration", "submental", "volume_per_point", 0, 0.1, "milliliter"),
+    ],
+)
+def test_seed_003_numbers(
+    technique: str, zone: str, parameter: str, low: float, high: float, unit: str
+) -> None:
+    r = getattr(mesocalc.spec(technique, zone), parameter)
+    assert r.low.to(unit).magnitude == pytest.approx(low)
+    assert r.high.to(unit).magnitude == pytest.approx(high)
+    assert "SEED3" in r.sources
+
+
+def test_open_low_bounds() -> None:
+    assert mesocalc.spec("classic", "eyelid").depth.describe() == "at most 1 mm"
+    infiltration = mesocalc.spec("infiltration", "face").depth
+    assert infiltration.low_open
+    assert not infiltration.contains(4.0)
+    assert infiltration.contains(4.5)
+
+
+def test_nappage_loses_up_to_half() -> None:
+    loss = mesocalc.spec("nappage", "scalp").loss_fraction
+    assert (loss.low, loss.high, loss.nominal) == (0.0, 0.5, 0.5)
+    assert loss.sources == ("SEED3",)
+
+
+def test_unsourced_ranges_say_so() -> None:
+    loss = mesocalc.spec("classic", "face").loss_fraction
+    assert loss.basis is Basis.UNSOURCED
+    assert loss.source == "UNSOURCED"
+    assert loss.unsourced
+    assert loss.note
+
+
+def test_unused_pairs_are_hard_limits() -> None:
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.spec("infiltration", "eyelid")
+    assert isinstance(info.value, mesocalc.LimitError)
+    assert info.value.parameter == "technique"
+    assert info.value.allowed == "classic"
+
+
+@given(mst.entries())
+def test_every_range_is_sourced_or_flagged(entry: mesocalc.Spec) -> None:
+    sources = default_catalog().sources
+    for r in entry.ranges().values():
+        assert all(key in sources for key in r.sources)
+        assert r.sources or r.basis is Basis.UNSOURCED
+        assert r.basis is Basis.STATED or r.note
+        assert r.contains(r.nominal_magnitude)
+
+
+def test_every_source_key_resolves_to_a_domain_citation() -> None:
+    domain = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"
+    text = domain.read_text(encoding="utf-8") if domain.exists() else ""
+    for key in default_catalog().sources:
+        if text:
+            assert f"[{key}]" in text, key
+
+
+def test_spec_to_dict_is_json_ready() -> None:
+    data = json.loads(json.dumps(mesocalc.spec("retrograde", "face").to_dict()))
+    assert data["geometry"] == "thread"
+    assert data["thread_length"]["nominal"] == 13.0
+    assert data["depth"]["unit"] == "mm"
+
+
+# --- clinic catalogs: the same format, validated the same way ---------------------------
+
+
+def _mutate(old: str, new: str) -> str:
+    assert old in CATALOG_TEXT
+    return CATALOG_TEXT.replace(old, new, 1)
+
+
+def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
+    narrower = _mutate(
+        'spacing = { low = 0.5, high = 1, unit = "cm", source = ["SEED3"] }',
+        'spacing = { low = 0.8, high = 1, unit = "cm", source = ["SEED3"] }',
+    ).replace('name = "mesocalc default catalog"', 'name = "clinic protocol"')
+    path = tmp_path / "protocol.toml"
+    path.write_text(narrower, encoding="utf-8")
+    clinic = mesocalc.load_catalog(path)
+    p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", catalog=clinic)
+    assert p.spacing.to("mm").magnitude == pytest.approx(9.0)
+    with pytest.raises(mesocalc.SoftLimitError, match="8 to 10 mm"):
+        mesocalc.plan(
+            technique="classic", zone="face", area="40 cm^2", spacing="6 mm", catalog=clinic
+        )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("format = 1", "format = 2", "format"),
+        ('low = 45, high = 60, unit = "deg"', 'low = 45, high = 95, unit = "deg"', "angle"),
+        ('low = 45, high = 60, unit = "deg"', 'low = 60, high = 45, unit = "deg"', "angle"),
+        ('low = 45, high = 60, unit = "deg"', 'low = 45, high = 60, unit = "mm"', "angle.unit"),
+        ('low = 0.01, high = 0.03, unit = "mL"', 'low = 0.01, high = 0.03, unit = "ML"', "unit"),
+        ('source = ["SEED3"] }\nvolume', 'source = ["NOPE"] }\nvolume', "source"),
+        (
+            'source = [], basis = "unsourced", note = "No source',
+            'source = [], basis = "derived", note = "No source',
+            "source",
+        ),
+        (
+            'source = ["PROF-BODY"], basis = "analogue", note = "Volume per thread is unsourced; 0.3 mL per pass of a cannula fan (PROF-BODY) is the nearest published figure."',
+            'source = ["PROF-BODY"], basis = "analogue", note = " "',
+            "note",
+        ),
+        ("[zones.arms]", "[zones.elbow]", "zones.elbow"),
+        (
+            'techniques.papular = { source = ["SEED1"] }',
+            'techniques.papules2 = { source = ["SEED1"] }',
+            "papules2",
+        ),
+        ('snomed = "89545001"', 'snomed = "89545001"\ncolour = "red"', "zones.face"),
+    ],
+)
+def test_invalid_catalogs_name_the_fault(old: str, new: str, where: str) -> None:
+    with pytest.raises(mesocalc.CatalogError, match=re.escape(where)):
+        mesocalc.parse_catalog(_mutate(old, new))
+
+
+def test_unreadable_catalogs(tmp_path: Path) -> None:
+    with pytest.raises(mesocalc.CatalogError, match="^path: "):
+        mesocalc.load_catalog(tmp_path / "missing.toml")
+    with pytest.raises(mesocalc.CatalogError):
+        mesocalc.parse_catalog("this is = = not toml")
+    with pytest.raises(mesocalc.CatalogError):
+        mesocalc.load_catalog(42)  # type: ignore[arg-type]

@@ -1,0 +1,76 @@
+"""The command line: a readable table, JSON for machines, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mesocalc._cli import main
+
+
+def test_plan_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--technique", "classic", "--zone", "face", "--area", "40 cm^2"]) == 0
+    out = capsys.readouterr().out
+    assert "points            72" in out
+    assert "total_volume      1.44 mL" in out
+
+
+def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--technique", "nappage", "--zone", "scalp", "--area", "24 cm^2", "--json"]
+    assert main([*argv, "--spacing", "2.5 mm", "--loss-fraction", "0.4"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["points"] == 384
+    assert data["loss_fraction"] == 0.4
+
+
+def test_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["spec", "--technique", "classic", "--zone", "eyelid"]) == 0
+    assert "at most 1 mm" in capsys.readouterr().out
+    assert main(["spec", "--technique", "classic", "--zone", "eyelid", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["depth"]["high"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("extra", "parameter"),
+    [
+        (["--depth", "2 mm"], "depth:"),
+        (["--area", "40"], "area:"),
+        (["--spacing", "1,500 mm"], "spacing:"),
+        (["--lattice", "hexa"], "did you mean 'hex'"),
+    ],
+)
+def test_errors_are_one_line_with_status_2(
+    extra: list[str], parameter: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["plan", "--technique", "classic", "--zone", "eyelid", "--area", "4 cm^2", *extra]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mesocalc: error: ")
+    assert parameter in err
+    assert err.count("\n") == 1
+
+
+def test_python_dash_m() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mesocalc",
+            "plan",
+            "--technique",
+            "classic",
+            "--zone",
+            "face",
+            "--area",
+            "40 cm^2",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(out.stdout)["points"] == 72

@@ -1,0 +1,176 @@
+"""Reading inputs: strings parsed by hand, Quantities of any registry, bare numbers refused."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import pint
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mesocalc
+from mesocalc._units import UNITS, Dim, magnitude, parse_string
+
+from . import strategies as mst
+
+UREG = pint.get_application_registry()  # type: ignore[no-untyped-call]
+
+
+@pytest.mark.parametrize(
+    ("text", "dim", "expected"),
+    [
+        ("40 cm^2", Dim.AREA, 4000.0),
+        ("40cm²", Dim.AREA, 4000.0),
+        ("0.27 cm2", Dim.AREA, 27.0),
+        ("0.02 mL", Dim.VOLUME, 0.02),
+        ("0,02 mL", Dim.VOLUME, 0.02),
+        ("1,5 mL", Dim.VOLUME, 1.5),
+        ("20 µL", Dim.VOLUME, 0.02),
+        ("20 uL", Dim.VOLUME, 0.02),
+        ("0.1 cc", Dim.VOLUME, 0.1),
+        ("0123 mL", Dim.VOLUME, 123.0),
+        ("7 mm", Dim.LENGTH, 7.0),
+        (" 0.7 cm ", Dim.LENGTH, 7.0),
+        ("500 µm", Dim.LENGTH, 0.5),
+        ("1e-3 m", Dim.LENGTH, 1.0),
+        ("45 deg", Dim.ANGLE, 45.0),
+        ("45°", Dim.ANGLE, 45.0),
+        ("50 %", Dim.FRACTION, 0.5),
+    ],
+)
+def test_strings_are_read_exactly(text: str, dim: Dim, expected: float) -> None:
+    assert magnitude(text, "x", dim) == pytest.approx(expected, rel=1e-12)
+
+
+def test_radians_are_angles() -> None:
+    assert magnitude(f"{math.pi / 4!r} rad", "angle", Dim.ANGLE) == pytest.approx(45.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("1.5 ML", mesocalc.UnitError),  # megalitres in pint; not a unit here
+        ("30 G", mesocalc.UnitError),  # gauss in pint
+        ("nan mL", mesocalc.ParseError),
+        ("inf mL", mesocalc.ParseError),
+        ("1,500 mL", mesocalc.ParseError),  # a thousands separator or a decimal comma?
+        ("1e999 mL", mesocalc.InvalidValueError),
+        ("", mesocalc.ParseError),
+        ("mL", mesocalc.ParseError),
+        ("2 mL 3 mL", mesocalc.ParseError),
+        ("2", mesocalc.UnitError),
+        ("2 mm", mesocalc.UnitError),
+        ("2**99999999 mL", mesocalc.ParseError),
+        ("(" * 100 + "1 mL" + ")" * 100, mesocalc.ParseError),
+        ("1 mL" * 50_000, mesocalc.ParseError),
+    ],
+)
+def test_bad_strings_are_refused(text: str, error: type[mesocalc.MesocalcError]) -> None:
+    with pytest.raises(error) as info:
+        magnitude(text, "volume_per_point", Dim.VOLUME)
+    assert info.value.parameter == "volume_per_point"
+    assert "volume_per_point" in str(info.value)
+    assert len(str(info.value)) < 400
+
+
+def test_the_unit_list_is_case_sensitive() -> None:
+    assert "mL" in UNITS
+    assert "ML" not in UNITS
+    assert "MM" not in UNITS
+
+
+def test_quantities_of_the_application_registry() -> None:
+    assert magnitude(UREG.Quantity(4, "cm**2"), "area", Dim.AREA) == pytest.approx(400.0)
+    assert magnitude(0.5 * UREG.cm, "depth", Dim.LENGTH) == pytest.approx(5.0)
+    assert magnitude(UREG.Quantity(20, "microliter"), "v", Dim.VOLUME) == pytest.approx(0.02)
+    assert magnitude(UREG.Quantity(45, "degree"), "angle", Dim.ANGLE) == pytest.approx(45.0)
+    assert magnitude(UREG.Quantity(50, "percent"), "loss", Dim.FRACTION) == pytest.approx(0.5)
+
+
+def test_quantities_of_another_registry_are_read_by_their_units() -> None:
+    other: pint.UnitRegistry[Any] = pint.UnitRegistry()
+    assert magnitude(other.Quantity(7, "mm"), "depth", Dim.LENGTH) == pytest.approx(7.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "dim"),
+    [
+        (UREG.Quantity(2, "mL"), Dim.LENGTH),  # a volume as a depth
+        (UREG.Quantity(2, "mm"), Dim.AREA),
+        (UREG.Quantity(45, ""), Dim.ANGLE),  # dimensionless is not an angle
+        (UREG.Quantity(1, "radian"), Dim.FRACTION),
+        (UREG.Quantity(3, "second"), Dim.VOLUME),
+    ],
+)
+def test_wrong_dimensions_are_refused(value: Any, dim: Dim) -> None:
+    with pytest.raises(mesocalc.UnitError, match="^p: "):
+        magnitude(value, "p", dim)
+
+
+@pytest.mark.parametrize("dim", [Dim.LENGTH, Dim.AREA, Dim.VOLUME, Dim.ANGLE])
+def test_bare_numbers_name_the_expected_unit(dim: Dim) -> None:
+    with pytest.raises(mesocalc.UnitError) as info:
+        magnitude(40, "p", dim)
+    assert dim.example in str(info.value)
+
+
+@pytest.mark.parametrize("value", [True, None, [1, 2], {"value": 1}, b"7 mm", object()])
+def test_wrong_types_are_refused(value: Any) -> None:
+    with pytest.raises(mesocalc.InputTypeError, match="^depth: ") as info:
+        magnitude(value, "depth", Dim.LENGTH)
+    assert isinstance(info.value, TypeError)
+
+
+@given(st.floats(min_value=1e-6, max_value=1e6), st.sampled_from(sorted(UNITS)))
+def test_any_known_unit_round_trips_through_text(number: float, unit: str) -> None:
+    dim, factor = UNITS[unit]
+    assert parse_string(f"{number!r} {unit}", "x", dim) == pytest.approx(number * factor)
+
+
+@given(mst.garbage_strings())
+def test_garbage_never_escapes_as_a_foreign_error(text: str) -> None:
+    with pytest.raises(mesocalc.MesocalcError):
+        magnitude(text, "area", Dim.AREA)
+
+
+def test_errors_pickle() -> None:
+    try:
+        magnitude("1.5 ML", "volume_per_point", Dim.VOLUME)
+    except mesocalc.MesocalcError as exc:
+        again = pickle.loads(pickle.dumps(exc))
+        assert type(again) is type(exc)
+        assert str(again) == str(exc)
+        assert again.parameter == "volume_per_point"
+
+
+def test_first_use_from_many_threads_at_once() -> None:
+    """pint builds its application registry lazily; mesocalc must build it once, safely."""
+    code = textwrap.dedent(
+        """
+        import threading, mesocalc
+        results, errors = [], []
+        def work():
+            try:
+                p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+                results.append(p.total_volume.to("uL").magnitude)
+            except Exception as exc:
+                errors.append(repr(exc))
+        threads = [threading.Thread(target=work) for _ in range(16)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        assert not errors, errors
+        assert len(results) == 16 and all(abs(r - 1440.0) < 1e-9 for r in results), results
+        print("ok")
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
