@@ -6,6 +6,7 @@ state what they vary and nothing else.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -66,6 +67,10 @@ def expressed(draw: st.DrawFn, magnitude: float, dim: Dim, *, units: str = "rand
     return quantity(value, name)
 
 
+def _in(magnitude: float, *, dim: Dim, units: str = "random") -> st.SearchStrategy[Any]:
+    return expressed(magnitude, dim, units=units)
+
+
 def in_range(r: Range) -> st.SearchStrategy[float]:
     """Canonical magnitudes inside a catalog range (away from an open low bound)."""
     low = r.low_magnitude
@@ -94,7 +99,7 @@ def plan_requests(
         if name == "thread_length" or not draw(st.booleans()):
             continue
         dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(in_range(r).flatmap(lambda m, d=dim: expressed(m, d, units=units)))
+        kwargs[name] = draw(in_range(r).flatmap(functools.partial(_in, dim=dim, units=units)))
     if entry.geometry == "point":
         kwargs["lattice"] = draw(
             st.sampled_from(["square", "hex", "Hex", mesocalc.Lattice.SQUARE])
@@ -167,11 +172,9 @@ def _wide(r: Range, name: str) -> st.SearchStrategy[float]:
     if name == "loss_fraction":
         return st.one_of(in_range(r), st.floats(min_value=-0.2, max_value=1.2))
     high = max(r.high_magnitude, 1e-3)
-    return st.one_of(
-        in_range(r),
-        st.floats(min_value=high * 1e-2, max_value=high * 3),
-        st.sampled_from([0.0, -high]),
-    )
+    beyond = st.floats(min_value=high * 1e-2, max_value=high * 3)
+    # Weighted towards plannable values: a non-positive one ends the request at once.
+    return st.one_of(in_range(r), beyond, in_range(r), beyond, st.sampled_from([0.0, -high]))
 
 
 @st.composite
@@ -187,7 +190,7 @@ def any_requests(draw: st.DrawFn, *, entry: Spec | None = None) -> dict[str, Any
         if name == "thread_length" or not draw(st.booleans()):
             continue
         dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(_wide(r, name).flatmap(lambda m, d=dim: expressed(m, d)))
+        kwargs[name] = draw(_wide(r, name).flatmap(functools.partial(_in, dim=dim)))
     if draw(st.booleans()):
         kwargs["override"] = draw(overrides())
     if draw(st.booleans()):

@@ -248,7 +248,7 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
                 Finding(
                     condition=found.name,
                     severity=found.severity,
-                    reason=f"last dose {days:g} days ago; {found.reason}",
+                    reason=f"last dose {days:g} day{'' if days == 1 else 's'} ago; {found.reason}",
                     source=found.source,
                 )
             )
