@@ -74,9 +74,28 @@ def in_range(r: Range) -> st.SearchStrategy[float]:
     return st.floats(min_value=low, max_value=r.high_magnitude, allow_nan=False)
 
 
-def areas(*, min_mm2: float = 1.0, max_mm2: float = 2e5) -> st.SearchStrategy[float]:
-    """Treatment areas in mm², from a square millimetre to 20 dm² by default."""
+def areas(
+    *, min_mm2: float = 1.0, max_mm2: float = 2e5, entry: Spec | None = None
+) -> st.SearchStrategy[float]:
+    """Treatment areas in mm², from a square millimetre to 20 dm² by default.
+
+    With ``entry``, no larger than the entry's per-session cap allows at its densest.
+    """
+    if entry is not None and entry.session is not None:
+        max_mm2 = min(max_mm2, _largest_area_within_cap(entry))
     return st.floats(min_value=min_mm2, max_value=max_mm2, allow_nan=False)
+
+
+def _largest_area_within_cap(entry: Spec) -> float:
+    cap = entry.session
+    assert cap is not None
+    points = float(cap.max_points or math.inf)
+    if cap.max_volume_magnitude is not None:
+        points = min(points, cap.max_volume_magnitude / entry.volume_per_point.high_magnitude)
+    densest = entry.spacing.low_magnitude**2 * (math.sqrt(3) / 2)
+    if entry.thread_length is not None:
+        densest = entry.spacing.low_magnitude * entry.thread_length.nominal_magnitude
+    return math.floor(points) * densest * (1 - 1e-9)
 
 
 @st.composite
@@ -88,7 +107,7 @@ def plan_requests(
     kwargs: dict[str, Any] = {
         "technique": entry.technique,
         "zone": draw(st.sampled_from([entry.zone, entry.zone.value.upper()])),
-        "area": draw(expressed(draw(areas()), Dim.AREA, units=units)),
+        "area": draw(expressed(draw(areas(entry=entry)), Dim.AREA, units=units)),
     }
     for name, r in entry.ranges().items():
         if name == "thread_length" or not draw(st.booleans()):
@@ -149,3 +168,92 @@ def _not_valid(text: str) -> bool:
     except mesocalc.MesocalcError:
         return True
     return False
+
+
+# --- guardrails (issue 4) ---------------------------------------------------------------------
+
+
+def overrides() -> st.SearchStrategy[mesocalc.Override]:
+    """Overrides with a visible reason, with or without a name."""
+    visible = st.text(min_size=1, max_size=30).filter(lambda s: bool(s.strip()))
+    return st.builds(mesocalc.Override, reason=visible, by=st.none() | visible)
+
+
+def _wide(r: Range, name: str) -> st.SearchStrategy[float]:
+    """Magnitudes inside, around and beyond a range, and outside the parameter's domain."""
+    if name == "angle":
+        return st.one_of(in_range(r), st.floats(min_value=-10.0, max_value=120.0))
+    if name == "loss_fraction":
+        return st.one_of(in_range(r), st.floats(min_value=-0.2, max_value=1.2))
+    high = max(r.high_magnitude, 1e-3)
+    beyond = st.floats(min_value=high * 1e-2, max_value=high * 3)
+    # Weighted towards plannable values: a non-positive one ends the request at once.
+    return st.one_of(in_range(r), beyond, in_range(r), beyond, st.sampled_from([0.0, -high]))
+
+
+@st.composite
+def any_requests(draw: st.DrawFn, *, entry: Spec | None = None) -> dict[str, Any]:
+    """Keyword arguments for mesocalc.plan() across the whole catalog, in range or not."""
+    entry = entry or draw(entries())
+    kwargs: dict[str, Any] = {
+        "technique": entry.technique,
+        "zone": entry.zone,
+        "area": draw(expressed(draw(areas(max_mm2=2e4)), Dim.AREA)),
+    }
+    for name, r in entry.ranges().items():
+        if name == "thread_length" or not draw(st.booleans()):
+            continue
+        dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
+        kwargs[name] = draw(expressed(draw(_wide(r, name)), dim))
+    if draw(st.booleans()):
+        kwargs["override"] = draw(overrides())
+    if draw(st.booleans()):
+        kwargs["needle"] = draw(needles())
+    if draw(st.booleans()):
+        kwargs["syringe"] = draw(syringes())
+    return kwargs
+
+
+def needles() -> st.SearchStrategy[mesocalc.Needle]:
+    """Needles of the gauges ISO 9626 defines, from 0.5 mm to 20 mm long."""
+    return st.builds(
+        mesocalc.Needle,
+        gauge=st.integers(min_value=10, max_value=34),
+        length=st.floats(min_value=0.5, max_value=20.0).map(lambda m: f"{m!r} mm"),
+    )
+
+
+def syringes() -> st.SearchStrategy[mesocalc.Syringe]:
+    """The sourced presets and syringes of arbitrary capacity and dead space."""
+    return st.one_of(
+        st.sampled_from(["1 mL", "5 mL", "10 mL"]).map(mesocalc.Syringe.conventional),
+        st.just(mesocalc.Syringe.low_dead_space()),
+        st.builds(
+            mesocalc.Syringe,
+            capacity=st.floats(min_value=0.1, max_value=60.0).map(lambda m: f"{m!r} mL"),
+            dead_space=st.floats(min_value=0.0, max_value=200.0).map(lambda m: f"{m!r} uL"),
+        ),
+    )
+
+
+MEDICATIONS = ["aspirin", "ASPIRIN", "Vitamin E", "St John's Wort", "fish oils", "ginkgo",
+               "evening primrose", "garlic", "ginger", "feverfew", "ginseng", "ibuprofen",
+               "Advil", "alcohol", "metformin", "vitamin D"]  # fmt: skip
+
+
+def patients() -> st.SearchStrategy[mesocalc.Patient]:
+    """Patients with any combination of conditions, allergies and recent medications."""
+    return st.builds(
+        mesocalc.Patient,
+        pregnant=st.booleans(),
+        lactating=st.booleans(),
+        clotting_disorder=st.booleans(),
+        hypertension_stage=st.integers(min_value=0, max_value=3),
+        skin_infection_at_site=st.booleans(),
+        allergies=st.lists(st.sampled_from(["lidocaine", "procaine", "latex"]), max_size=2).map(
+            tuple
+        ),
+        recent_medications=st.dictionaries(
+            st.sampled_from(MEDICATIONS), st.floats(min_value=0, max_value=30), max_size=4
+        ),
+    )

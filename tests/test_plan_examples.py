@@ -80,7 +80,8 @@ def test_retrograde_threads_cover_spacing_by_thread_length() -> None:
 def test_classic_is_at_most_1_mm_deep_on_thin_skin(zone: str) -> None:
     assert mesocalc.plan(technique="classic", zone=zone, area="4 cm^2").depth == 1 * UREG.mm
     mesocalc.plan(technique="classic", zone=zone, area="4 cm^2", depth="0.8 mm")
-    with pytest.raises(mesocalc.SoftLimitError) as info:
+    # seed 003's "no more than 1 mm" is a hard limit: no override passes it (issue 4).
+    with pytest.raises(mesocalc.HardLimitError) as info:
         mesocalc.plan(technique="classic", zone=zone, area="4 cm^2", depth="1.2 mm")
     assert (info.value.parameter, info.value.allowed, info.value.source) == (
         "depth",

@@ -5,9 +5,23 @@
 72
 """
 
-from mesocalc._catalog import Basis, Catalog, Range, Spec, load_catalog, parse_catalog, spec
+from mesocalc._catalog import (
+    Basis,
+    Catalog,
+    Layer,
+    Range,
+    SessionCap,
+    SkinThickness,
+    Spec,
+    load_catalog,
+    parse_catalog,
+    spec,
+)
+from mesocalc._equipment import Needle, Syringe
+from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._plan import Plan, plan
+from mesocalc._screening import Finding, Patient, Screening, Severity, screen
 from mesocalc.exceptions import (
     CatalogError,
     HardLimitError,
@@ -27,17 +41,28 @@ __all__ = [
     "Basis",
     "Catalog",
     "CatalogError",
+    "Finding",
     "HardLimitError",
     "InputTypeError",
     "InvalidValueError",
     "Lattice",
+    "Layer",
     "LimitError",
     "MesocalcError",
+    "Needle",
+    "Override",
+    "OverrideRecord",
     "ParseError",
+    "Patient",
     "Plan",
     "Range",
+    "Screening",
+    "SessionCap",
+    "Severity",
+    "SkinThickness",
     "SoftLimitError",
     "Spec",
+    "Syringe",
     "Technique",
     "UnitError",
     "UnknownNameError",
@@ -45,5 +70,6 @@ __all__ = [
     "load_catalog",
     "parse_catalog",
     "plan",
+    "screen",
     "spec",
 ]

@@ -26,7 +26,10 @@ from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
 __all__ = [
     "Basis",
     "Catalog",
+    "Layer",
     "Range",
+    "SessionCap",
+    "SkinThickness",
     "Spec",
     "default_catalog",
     "load_catalog",
@@ -54,6 +57,13 @@ PARAMETERS: Final[dict[str, tuple[Dim, str]]] = {
     "thread_length": (Dim.LENGTH, "millimeter"),
 }
 _REQUIRED = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")
+# Zone anatomy: published skin thickness per layer (DOMAIN.md §2), read like ranges.
+_THICKNESS: Final[dict[str, tuple[Dim, str]]] = {
+    "epidermis": (Dim.LENGTH, "millimeter"),
+    "dermis": (Dim.LENGTH, "millimeter"),
+    "skin": (Dim.LENGTH, "millimeter"),
+}
+_DIMENSIONS: Final = {**PARAMETERS, **_THICKNESS}
 _SHOWN_UNIT = {"millimeter": "mm", "milliliter": "mL", "degree": "°", "": ""}
 
 
@@ -78,10 +88,11 @@ class Range:
     sources: tuple[str, ...] = ()
     basis: Basis = Basis.STATED
     note: str = ""
+    hard: bool = False
 
     @property
     def _unit(self) -> str:
-        return PARAMETERS[self.parameter][1]
+        return _DIMENSIONS[self.parameter][1]
 
     def _out(self, magnitude: float) -> Any:
         return quantity(magnitude, self._unit) if self._unit else magnitude
@@ -145,7 +156,41 @@ class Range:
             "source": list(self.sources),
             "basis": self.basis.value,
             "note": self.note,
+            "hard": self.hard,
         }
+
+
+class Layer(enum.StrEnum):
+    """The skin layer a technique deposits product in, which bounds its depth."""
+
+    SKIN = "skin"  # epidermis or dermis: no deeper than the zone's full skin thickness
+    SUBCUTIS = "subcutis"  # below the skin: deeper than the zone's thinnest skin
+    ANY = "any"  # published depths straddle the dermis and the subcutis: no layer bound
+
+
+@attrs.frozen(kw_only=True)
+class SessionCap:
+    """A per-session cap for a technique in a zone: a hard limit (see docs/guardrails.md)."""
+
+    max_points: int | None = None
+    max_volume_magnitude: float | None = None
+    sources: tuple[str, ...] = ()
+    basis: Basis = Basis.STATED
+    note: str = ""
+
+    @property
+    def source(self) -> str:
+        """The source keys as one string."""
+        return ", ".join(self.sources)
+
+
+@attrs.frozen(kw_only=True)
+class SkinThickness:
+    """Published thickness of a zone's skin layers, each a Range in mm (None: no figure)."""
+
+    epidermis: Range | None = None
+    dermis: Range | None = None
+    skin: Range | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -163,6 +208,10 @@ class Spec:
     thread_length: Range | None = None
     sources: tuple[str, ...] = ()
     description: str = ""
+    layer: Layer = Layer.ANY
+    layer_sources: tuple[str, ...] = ()
+    layer_note: str = ""
+    session: SessionCap | None = None
 
     def ranges(self) -> dict[str, Range]:
         """Every range of this entry by parameter name."""
@@ -189,6 +238,11 @@ class Catalog:
     name: str
     sources: Mapping[str, Mapping[str, str]]
     entries: Mapping[tuple[Technique, Zone], Spec]
+    skin: Mapping[Zone, SkinThickness] = attrs.field(factory=dict)
+
+    def thickness(self, zone: Zone | str) -> SkinThickness:
+        """The published skin thickness of ``zone`` (fields None where the catalog has none)."""
+        return self.skin.get(resolve(Zone, zone, "zone"), SkinThickness())
 
     def spec(self, technique: Technique | str, zone: Zone | str) -> Spec:
         """The entry for ``technique`` in ``zone``.
@@ -245,9 +299,9 @@ class _Reader:
         self, doc: Any, parameter: str, where: str, known: set[str]
     ) -> Range:
         doc = self.table(doc, where)
-        allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open"}
+        allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open", "hard"}
         self.check_keys(doc, allowed, where)
-        dim, _ = PARAMETERS[parameter]
+        dim, _ = _DIMENSIONS[parameter]
         factor = 1.0
         if dim is not Dim.FRACTION:
             unit = doc.get("unit")
@@ -282,6 +336,9 @@ class _Reader:
         note = doc.get("note", "")
         if not isinstance(note, str):
             raise self.fail(f"{where}.note", note, "a string")
+        hard = doc.get("hard", False)
+        if not isinstance(hard, bool) or (hard and basis is Basis.UNSOURCED):
+            raise self.fail(f"{where}.hard", hard, "true or false; a hard limit needs a source")
         if (basis is Basis.UNSOURCED) != (not sources):
             raise self.fail(f"{where}.source", sources, "sources unless basis is 'unsourced'")
         if basis is not Basis.STATED and not note.strip():
@@ -295,6 +352,7 @@ class _Reader:
             sources=tuple(sources),
             basis=basis,
             note=note,
+            hard=hard,
         )
         if not result.contains(result.nominal_magnitude):
             raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")
@@ -332,17 +390,25 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         tech = _member(Technique, key, f"techniques.{key}", read)
         techniques[tech] = read.table(entry, f"techniques.{key}")
     entries: dict[tuple[Technique, Zone], Spec] = {}
+    skin: dict[Zone, SkinThickness] = {}
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
         zdoc = read.table(zraw, f"zones.{zkey}")
-        read.check_keys(zdoc, {"snomed", "techniques"}, f"zones.{zkey}")
+        read.check_keys(zdoc, {"snomed", "techniques", *_THICKNESS}, f"zones.{zkey}")
+        layers = {
+            name: read.range(zdoc[name], name, f"zones.{zkey}.{name}", known)
+            for name in _THICKNESS
+            if name in zdoc
+        }
+        if layers:
+            skin[zone] = SkinThickness(**layers)
         for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
             where = f"zones.{zkey}.techniques.{tkey}"
             tech = _member(Technique, tkey, where, read)
             if tech not in techniques:
                 raise read.fail(where, tkey, "a technique defined under [techniques]")
             entries[(tech, zone)] = _spec(read, tech, zone, techniques[tech], use, known, where)
-    return Catalog(name=name, sources=sources, entries=entries)
+    return Catalog(name=name, sources=sources, entries=entries, skin=skin)
 
 
 def _member(kind: type[Any], key: str, where: str, read: _Reader) -> Any:
@@ -362,8 +428,10 @@ def _spec(  # noqa: PLR0917 - private helper, called once
     where: str,
 ) -> Spec:
     use = read.table(use, where)
-    read.check_keys(use, {"source", *PARAMETERS}, where)
-    read.check_keys(base, {"description", "geometry", *PARAMETERS}, f"techniques.{tech.value}")
+    read.check_keys(use, {"source", "session", *PARAMETERS}, where)
+    read.check_keys(
+        base, {"description", "geometry", "layer", *PARAMETERS}, f"techniques.{tech.value}"
+    )
     sources = use.get("source", [])
     if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
         raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
@@ -386,13 +454,85 @@ def _spec(  # noqa: PLR0917 - private helper, called once
         raise read.fail(f"techniques.{tech.value}.geometry", geometry, "'point' or 'thread'")
     if geometry == "thread" and ranges["thread_length"] is None:
         raise read.fail(f"techniques.{tech.value}.thread_length", None, "a range for threads")
+    layer, layer_sources, layer_note = _layer(read, base.get("layer"), tech, known)
     return Spec(
         technique=tech,
         zone=zone,
         geometry=geometry,
         sources=tuple(sources),
         description=str(base.get("description", "")),
+        layer=layer,
+        layer_sources=layer_sources,
+        layer_note=layer_note,
+        session=_session(read, use["session"], f"{where}.session", known)
+        if "session" in use
+        else None,
         **ranges,  # type: ignore[arg-type]
+    )
+
+
+def _sources(read: _Reader, doc: dict[str, Any], where: str, known: set[str]) -> tuple[str, ...]:
+    sources = doc.get("source")
+    if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
+        raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
+    return tuple(sources)
+
+
+def _layer(
+    read: _Reader, doc: Any, tech: Technique, known: set[str]
+) -> tuple[Layer, tuple[str, ...], str]:
+    """A technique's ``layer = { name, source, note }``; omitted, the layer is "any"."""
+    where = f"techniques.{tech.value}.layer"
+    if doc is None:
+        return Layer.ANY, (), ""
+    doc = read.table(doc, where)
+    read.check_keys(doc, {"name", "source", "note"}, where)
+    try:
+        layer = Layer(doc.get("name"))
+    except ValueError:
+        raise read.fail(f"{where}.name", doc.get("name"), "skin, subcutis or any") from None
+    note = doc.get("note", "")
+    if not isinstance(note, str) or not note.strip():
+        raise read.fail(f"{where}.note", note, "a note saying why the technique has this layer")
+    return layer, _sources(read, doc, where, known), note
+
+
+def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap:
+    """A ``session = { points, volume, unit, source, basis, note }`` cap."""
+    doc = read.table(doc, where)
+    read.check_keys(doc, {"points", "volume", "unit", "source", "basis", "note"}, where)
+    points = doc.get("points")
+    if points is not None and (isinstance(points, bool) or not isinstance(points, int)):
+        raise read.fail(f"{where}.points", points, "a whole number of injections")
+    if points is not None and points < 1:
+        raise read.fail(f"{where}.points", points, "at least 1")
+    volume = read.number(doc, "volume", where)
+    if volume is not None:
+        unit = doc.get("unit")
+        if unit not in UNITS or UNITS[unit][0] is not Dim.VOLUME:
+            raise read.fail(f"{where}.unit", unit, "a volume unit such as 'mL'")
+        if volume <= 0:
+            raise read.fail(f"{where}.volume", volume, "a volume above 0")
+        volume *= UNITS[unit][1]
+    if points is None and volume is None:
+        raise read.fail(where, doc, "points or volume")
+    try:
+        basis = Basis(doc.get("basis", "stated"))
+    except ValueError:
+        raise read.fail(
+            f"{where}.basis", doc.get("basis"), "stated, derived or analogue"
+        ) from None
+    note = doc.get("note", "")
+    if basis is Basis.UNSOURCED or not isinstance(note, str):
+        raise read.fail(f"{where}.basis", basis.value, "a sourced cap with a note string")
+    if basis is not Basis.STATED and not note.strip():
+        raise read.fail(f"{where}.note", note, f"a note explaining the {basis} basis")
+    return SessionCap(
+        max_points=points,
+        max_volume_magnitude=volume,
+        sources=_sources(read, doc, where, known),
+        basis=basis,
+        note=note,
     )
 
 

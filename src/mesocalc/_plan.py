@@ -7,12 +7,14 @@ from typing import Any, Final
 
 import attrs
 
-from mesocalc import _core
-from mesocalc._catalog import Basis, Catalog, Range, Spec, default_catalog
+from mesocalc import _core, _guardrails
+from mesocalc._catalog import Basis, Catalog, Spec, default_catalog
+from mesocalc._equipment import Needle, Syringe
+from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Technique, Zone, resolve
 from mesocalc._units import Dim, quantity
-from mesocalc.exceptions import InputTypeError, InvalidValueError, SoftLimitError
+from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 __all__ = ["Plan", "plan"]
 
@@ -27,6 +29,8 @@ _JSON_UNITS: Final = {
     "total_volume": "mL",
     "expected_loss": "mL",
     "delivered_volume": "mL",
+    "insertion_length": "mm",
+    "draw_up_volume": "mL",
 }
 
 
@@ -36,7 +40,10 @@ class Plan:
 
     Quantities come out in mm, cm², mL and degrees; ``points`` is an int and
     ``loss_fraction`` a float. ``warnings`` lists every number the plan relies on
-    that no published source states directly.
+    that no published source states directly, and every recorded override.
+    ``overrides`` holds each departure from a recommended range (see
+    :class:`OverrideRecord`); ``needle``, ``syringe``, ``syringes`` and
+    ``draw_up_volume`` are set when plan() was given equipment.
     """
 
     technique: Technique
@@ -53,6 +60,12 @@ class Plan:
     _depth: float = attrs.field(alias="depth_mm")
     _angle: float = attrs.field(alias="angle_deg")
     _thread_length: float | None = attrs.field(default=None, alias="thread_length_mm")
+    overrides: tuple[OverrideRecord, ...] = ()
+    needle: Needle | None = None
+    syringe: Syringe | None = None
+    syringes: int | None = None
+    _insertion_length: float | None = attrs.field(default=None, alias="insertion_length_mm")
+    _draw_up_volume: float | None = attrs.field(default=None, alias="draw_up_volume_ml")
 
     @property
     def area(self) -> Any:
@@ -115,6 +128,8 @@ class Plan:
             "total_volume": total,
             "expected_loss": loss,
             "delivered_volume": total - loss,
+            "insertion_length": self._insertion_length,
+            "draw_up_volume": self._draw_up_volume,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,6 +144,7 @@ class Plan:
         for name, value in self._magnitudes().items():
             if value is not None:
                 out[name] = {"value": value, "unit": _JSON_UNITS[name]}
+        out.update(_guardrails.extra_to_dict(self))
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
         return out
@@ -169,7 +185,23 @@ class Plan:
             depth_mm=mag("depth"),
             angle_deg=mag("angle"),
             thread_length_mm=mag("thread_length") if "thread_length" in data else None,
+            insertion_length_mm=mag("insertion_length") if "insertion_length" in data else None,
+            draw_up_volume_ml=mag("draw_up_volume") if "draw_up_volume" in data else None,
+            **_guardrails.extra_fields(data),
         )
+
+    @property
+    def insertion_length(self) -> Any:
+        """Needle shaft inserted to reach the depth at the angle, depth / sin(angle), in mm."""
+        return None if self._insertion_length is None else quantity(self._insertion_length, "mm")
+
+    @property
+    def draw_up_volume(self) -> Any:
+        """Product to draw up: total volume plus one dead space per syringe, in mL.
+
+        None unless plan() was given a syringe.
+        """
+        return None if self._draw_up_volume is None else quantity(self._draw_up_volume, "mL")
 
     def _rows(self) -> list[tuple[str, str]]:
         mags = self._magnitudes()
@@ -234,32 +266,6 @@ def _spec_warnings(entry: Spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(warnings), tuple(sources)
 
 
-def _choose(value: Any, parameter: str, r: Range, entry: Spec) -> float:
-    """The caller's value, checked against the range, or the range's nominal value."""
-    if value is None:
-        return r.nominal_magnitude
-    m = read(value, parameter, _DIMS[parameter])
-    if not r.contains(m):
-        raise SoftLimitError(
-            parameter,
-            value,
-            f"{r.describe()} for {entry.technique.value} on the {entry.zone.value}",
-            f"source: {r.source}",
-            allowed=r.describe(),
-            source=r.source,
-        )
-    return m
-
-
-_DIMS: Final = {
-    "spacing": Dim.LENGTH,
-    "volume_per_point": Dim.VOLUME,
-    "depth": Dim.LENGTH,
-    "angle": Dim.ANGLE,
-    "loss_fraction": Dim.FRACTION,
-}
-
-
 def plan(
     *,
     technique: Technique | str,
@@ -272,6 +278,9 @@ def plan(
     loss_fraction: Any = None,
     lattice: Lattice | str = "square",
     catalog: Catalog | None = None,
+    override: Override | None = None,
+    needle: Needle | None = None,
+    syringe: Syringe | None = None,
 ) -> Plan:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
 
@@ -296,13 +305,23 @@ def plan(
         lattice: "square" or "hex".
         catalog: a clinic's own catalog (see :func:`load_catalog`); the shipped
             one by default.
+        override: an :class:`Override` with the reason for departing from
+            recommended ranges; each departure is recorded in ``plan.overrides``.
+            Hard limits pass with no override.
+        needle: a :class:`Needle`: refused (hard) if shorter than the insertion
+            length depth / sin(angle).
+        syringe: a :class:`Syringe`: sets ``draw_up_volume`` and ``syringes``.
 
     Returns:
         An immutable :class:`Plan`.
 
     Raises:
-        SoftLimitError: a parameter outside the catalog's range (a LimitError).
-        HardLimitError: the technique is not used in the zone (a LimitError).
+        SoftLimitError: a parameter outside the catalog's range, without an
+            override (a LimitError).
+        HardLimitError: a limit no override passes (a LimitError): the technique
+            is not used in the zone, a value outside its domain or a hard range,
+            a depth leaving the technique's skin layer, a session cap, a short
+            needle. See docs/guardrails.md.
         MesocalcError: any other bad input; the message names the parameter.
 
     Examples:
@@ -314,13 +333,14 @@ def plan(
         <Quantity(0.0..., 'milliliter')>
     """
     entry = (catalog or default_catalog()).spec(technique, zone)
+    guard = _guardrails.Guard.start(entry, catalog or default_catalog(), override)
     grid = resolve(Lattice, lattice, "lattice")
     area_mm2 = read(area, "area", Dim.AREA)
-    s = _choose(spacing, "spacing", entry.spacing, entry)
-    vpp = _choose(volume_per_point, "volume_per_point", entry.volume_per_point, entry)
-    d = _choose(depth, "depth", entry.depth, entry)
-    a = _choose(angle, "angle", entry.angle, entry)
-    loss = _choose(loss_fraction, "loss_fraction", entry.loss_fraction, entry)
+    s = guard.choose(spacing, "spacing", entry.spacing)
+    vpp = guard.choose(volume_per_point, "volume_per_point", entry.volume_per_point)
+    d = guard.choose(depth, "depth", entry.depth)
+    a = guard.choose(angle, "angle", entry.angle)
+    loss = guard.choose(loss_fraction, "loss_fraction", entry.loss_fraction)
     thread = None
     if entry.thread_length is not None:
         if grid is not Lattice.SQUARE:
@@ -332,7 +352,7 @@ def plan(
     else:
         cell = _core.cell_area(s, grid)
     warnings, sources = _spec_warnings(entry)
-    return Plan(
+    planned = Plan(
         technique=entry.technique,
         zone=entry.zone,
         lattice=grid,
@@ -346,4 +366,7 @@ def plan(
         depth_mm=d,
         angle_deg=a,
         thread_length_mm=thread,
+    )
+    return guard.apply(
+        planned, depth=d, angle=a, volume_per_point=vpp, needle=needle, syringe=syringe
     )

@@ -1,0 +1,131 @@
+"""attrs validators for mesocalc's value objects.
+
+Each public name is a small factory returning a private callable with a readable
+repr, the way ``attrs.validators.instance_of`` does. A failing check raises a
+:class:`~mesocalc.MesocalcError` that names the field, the value and what was
+expected, so a clinician reads the same message whichever object refused it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+
+def _name(attr: attrs.Attribute[Any]) -> str:
+    return attr.alias or attr.name
+
+
+__all__ = ["days_by_name", "flag", "non_blank", "optional_non_blank", "strings", "whole"]
+
+
+@attrs.frozen(repr=False)
+class _Flag:
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, bool):
+            raise InputTypeError(_name(attr), value, "True or False")
+
+    def __repr__(self) -> str:
+        return "<flag validator>"
+
+
+def flag() -> _Flag:
+    """A bool, and nothing that merely behaves like one (``0``, ``"no"``)."""
+    return _Flag()
+
+
+@attrs.frozen(repr=False)
+class _Whole:
+    low: int
+    high: int
+
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        expected = f"a whole number from {self.low} to {self.high}"
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputTypeError(_name(attr), value, expected)
+        if not self.low <= value <= self.high:
+            raise InvalidValueError(_name(attr), value, expected)
+
+    def __repr__(self) -> str:
+        return f"<whole validator for {self.low} to {self.high}>"
+
+
+def whole(low: int, high: int) -> _Whole:
+    """An int (not a bool, not a float) in ``[low, high]``."""
+    return _Whole(low, high)
+
+
+@attrs.frozen(repr=False)
+class _NonBlank:
+    optional: bool
+
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and self.optional:
+            return
+        expected = "a non-blank string" + (" or None" if self.optional else "")
+        if not isinstance(value, str):
+            raise InputTypeError(_name(attr), value, expected)
+        if not value.strip():
+            raise InvalidValueError(_name(attr), value, expected, "blank")
+
+    def __repr__(self) -> str:
+        return f"<non-blank validator{' (optional)' if self.optional else ''}>"
+
+
+def non_blank() -> _NonBlank:
+    """A string with at least one visible character."""
+    return _NonBlank(optional=False)
+
+
+def optional_non_blank() -> _NonBlank:
+    """None, or a string with at least one visible character."""
+    return _NonBlank(optional=True)
+
+
+@attrs.frozen(repr=False)
+class _Strings:
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        expected = "a tuple of non-blank strings, such as ('lidocaine',)"
+        if not isinstance(value, tuple):
+            raise InputTypeError(_name(attr), value, expected)
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise InvalidValueError(_name(attr), value, expected, f"{item!r} is not a name")
+
+    def __repr__(self) -> str:
+        return "<strings validator>"
+
+
+def strings() -> _Strings:
+    """A tuple of non-blank strings."""
+    return _Strings()
+
+
+@attrs.frozen(repr=False)
+class _DaysByName:
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        expected = "a mapping of names to days since the last dose, such as {'aspirin': 3}"
+        if not isinstance(value, Mapping):
+            raise InputTypeError(_name(attr), value, expected)
+        for name, days in value.items():
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidValueError(_name(attr), name, expected, "a key is not a name")
+            if isinstance(days, bool) or not isinstance(days, (int, float)):
+                raise InputTypeError(f"{_name(attr)}[{name!r}]", days, "a number of days")
+            if not math.isfinite(days) or days < 0:
+                raise InvalidValueError(
+                    f"{_name(attr)}[{name!r}]", days, "a number of days, 0 or more"
+                )
+
+    def __repr__(self) -> str:
+        return "<days-by-name validator>"
+
+
+def days_by_name() -> _DaysByName:
+    """A mapping of non-blank names to finite, non-negative numbers of days."""
+    return _DaysByName()
