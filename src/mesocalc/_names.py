@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import unicodedata
 from typing import Any, TypeVar
 
@@ -107,6 +108,10 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     """
     if isinstance(value, kind):
         return value
+    if isinstance(value, str) and len(value) <= 64:
+        found = _lookup(kind, value)
+        if found is not None:
+            return found
     names = [m.value for m in kind]
     expected = "one of " + ", ".join(repr(n) for n in names)
     if not isinstance(value, str):
@@ -123,3 +128,13 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
         aliases = _ALIASES.get(kind, {})
         suggestions = tuple(dict.fromkeys(aliases.get(c, c) for c in close))
         raise UnknownNameError(parameter, value, expected, suggestions=suggestions) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _lookup(kind: type[E], text: str) -> E | None:
+    """The member ``text`` names, or None; cached, since plans name the same few often."""
+    key = _key(text)
+    try:
+        return kind(_ALIASES.get(kind, {}).get(key, key))
+    except ValueError:
+        return None

@@ -150,7 +150,7 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
 _lock = threading.Lock()
 _built: set[int] = set()
 _units_cache: dict[tuple[int, str], Any] = {}
-_factor_cache: dict[tuple[str, Dim], float | None] = {}
+_factor_cache: dict[tuple[Any, Dim], float | None] = {}
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -185,8 +185,11 @@ def _is_quantity(value: Any) -> bool:
     return pint is not None and isinstance(value, pint.Quantity)
 
 
-def _quantity_factor(units_text: str, dim: Dim) -> float | None:
-    """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs."""
+def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
+    """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs.
+
+    ``units_text`` is a unit expression or pint's container of units (a hashable mapping).
+    """
     key = (units_text, dim)
     if key not in _factor_cache:
         reg = registry()
@@ -231,7 +234,9 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             raise InputTypeError(
                 parameter, value, dim.expected, "the magnitude must be one real number"
             )
-        factor = _quantity_factor(str(value.units), dim)
+        # pint's unit container is hashable and cheap to reach; str(value.units) formats.
+        units = getattr(value, "_units", None)
+        factor = _quantity_factor(str(value.units) if units is None else units, dim)
         if factor is None:
             raise UnitError(
                 parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
