@@ -7,12 +7,17 @@ in (0, 90] degrees, a loss fraction in [0, 1).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from mesocalc._units import SANE_MAX, Dim, magnitude
-from mesocalc.exceptions import InvalidValueError
+import numpy as np
 
-__all__ = ["read"]
+from mesocalc._units import SANE_MAX, Dim, element, magnitude, magnitudes
+from mesocalc.exceptions import InvalidValueError, MesocalcError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+__all__ = ["first_false", "read", "read_array"]
 
 _SANE_WORDS: Final = {
     Dim.LENGTH: "at most 10 m",
@@ -42,3 +47,39 @@ def read(value: Any, parameter: str, dim: Dim) -> float:
             parameter, value, f"{dim.expected}, {_SANE_WORDS[dim]}", "too large to be a plan"
         )
     return m
+
+
+def _domain(m: Any, dim: Dim) -> Any:
+    """Whether magnitudes lie in ``dim``'s domain (elementwise for arrays; NaN fails)."""
+    if dim is Dim.ANGLE:
+        return (m > 0) & (m <= 90)
+    if dim is Dim.FRACTION:
+        return (m >= 0) & (m < 1)
+    return (m > 0) & (m <= SANE_MAX[dim])
+
+
+def first_false(ok: NDArray[np.bool_]) -> tuple[int, ...]:
+    """The index of the first False in ``ok`` (which holds at least one)."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmin(ok)), ok.shape))
+
+
+def read_array(value: Any, parameter: str, dim: Dim) -> NDArray[np.float64]:
+    """The array twin of :func:`read`: canonical magnitudes, every element in its domain.
+
+    The domain is checked on the minimum and maximum (NaN propagates into both), so
+    a valid array costs two reductions; an invalid one is searched for its first
+    offending element, which is then read again by :func:`read` so that the error
+    is the one a scalar input would get, with its ``index``.
+
+    Raises:
+        MesocalcError: as :func:`read`, with ``index`` set where an element is at fault.
+    """
+    m = magnitudes(value, parameter, dim)
+    if m.size == 0 or bool(_domain(m.min(), dim) and _domain(m.max(), dim)):
+        return m
+    index = first_false(_domain(m, dim))
+    try:
+        read(element(value, index), parameter, dim)
+    except MesocalcError as exc:
+        raise exc.at(index) from None
+    raise InvalidValueError(parameter, element(value, index), dim.expected).at(index)

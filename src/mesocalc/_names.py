@@ -7,7 +7,6 @@ A near miss gets a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import unicodedata
@@ -109,7 +108,7 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     if isinstance(value, kind):
         return value
     if isinstance(value, str) and len(value) <= 64:
-        found = _lookup(kind, value)
+        found: E | None = _lookup(kind, value)
         if found is not None:
             return found
     names = [m.value for m in kind]
@@ -123,6 +122,8 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     try:
         return kind(key)
     except ValueError:
+        import difflib  # noqa: PLC0415 - only a near miss needs it
+
         candidates = names + list(_ALIASES.get(kind, {}))
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.6)
         aliases = _ALIASES.get(kind, {})
@@ -135,6 +136,7 @@ def _lookup(kind: type[E], text: str) -> E | None:
     """The member ``text`` names, or None; cached, since plans name the same few often."""
     key = _key(text)
     try:
-        return kind(_ALIASES.get(kind, {}).get(key, key))
+        found: E = kind(_ALIASES.get(kind, {}).get(key, key))
     except ValueError:
         return None
+    return found

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
+import numpy as np
 
 from mesocalc import _core
 from mesocalc._catalog import Basis, Catalog, Range, Spec, default_catalog
+from mesocalc._core import Magnitudes
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Technique, Zone, resolve
-from mesocalc._units import Dim, quantity
+from mesocalc._units import Dim, any_array, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError, SoftLimitError
 
 __all__ = ["Plan", "plan"]
@@ -30,6 +32,18 @@ _UNITS: Final = {
 }
 
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or bool(np.array_equal(a, b))
+
+
+# Plans over arrays compare element by element (and, like arrays, are not hashable).
+_EQ: Final = attrs.cmp_using(eq=_same)
+
+
 @attrs.frozen(kw_only=True)
 class Plan:
     """An injection plan for one technique on one treatment area. Immutable.
@@ -37,22 +51,26 @@ class Plan:
     Quantities come out in mm, cm², mL and degrees; ``points`` is an int and
     ``loss_fraction`` a float. ``warnings`` lists every number the plan relies on
     that no published source states directly.
+
+    A plan over arrays (see :func:`plan`) holds numpy arrays of one shape,
+    :attr:`shape`, in every numeric field: ``points`` an integer array, the
+    Quantities array-valued; ``plan[i]`` is the plan of one element.
     """
 
     technique: Technique
     zone: Zone
     lattice: Lattice
-    points: int
-    loss_fraction: float
+    points: int | NDArray[np.int64] = attrs.field(eq=_EQ)
+    loss_fraction: Magnitudes = attrs.field(eq=_EQ)
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     # Magnitudes in canonical units (mm, mm², mL, degrees); read them through the properties.
-    _area: float = attrs.field(alias="area_mm2")
-    _spacing: float = attrs.field(alias="spacing_mm")
-    _volume_per_point: float = attrs.field(alias="volume_per_point_ml")
-    _depth: float = attrs.field(alias="depth_mm")
-    _angle: float = attrs.field(alias="angle_deg")
-    _thread_length: float | None = attrs.field(default=None, alias="thread_length_mm")
+    _area: Magnitudes = attrs.field(alias="area_mm2", eq=_EQ)
+    _spacing: Magnitudes = attrs.field(alias="spacing_mm", eq=_EQ)
+    _volume_per_point: Magnitudes = attrs.field(alias="volume_per_point_ml", eq=_EQ)
+    _depth: Magnitudes = attrs.field(alias="depth_mm", eq=_EQ)
+    _angle: Magnitudes = attrs.field(alias="angle_deg", eq=_EQ)
+    _thread_length: Magnitudes | None = attrs.field(default=None, alias="thread_length_mm", eq=_EQ)
 
     @property
     def area(self) -> Any:
@@ -100,10 +118,10 @@ class Plan:
         return quantity(self._total - self._total * self.loss_fraction, "milliliter")
 
     @property
-    def _total(self) -> float:
-        return self.points * self._volume_per_point
+    def _total(self) -> Magnitudes:
+        return cast("Magnitudes", self.points * self._volume_per_point)
 
-    def _magnitudes(self) -> dict[str, float | None]:
+    def _magnitudes(self) -> dict[str, Magnitudes | None]:
         total, loss = _core.volumes(self.points, self._volume_per_point, self.loss_fraction)
         return {
             "area": self._area,
@@ -123,13 +141,13 @@ class Plan:
             "technique": self.technique.value,
             "zone": self.zone.value,
             "lattice": self.lattice.value,
-            "points": self.points,
-            "loss_fraction": self.loss_fraction,
+            "points": _json(self.points),
+            "loss_fraction": _json(self.loss_fraction),
         }
         for name, value in self._magnitudes().items():
             if value is not None:
                 _, unit, factor = _UNITS[name]
-                out[name] = {"value": value * factor, "unit": unit}
+                out[name] = {"value": _json(value * factor), "unit": unit}
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
         return out
@@ -175,6 +193,8 @@ class Plan:
 
     def table(self) -> str:
         """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
+        if self.shape:
+            return _array_text(self, "table")
         rows = [
             ("technique", self.technique.value),
             ("zone", self.zone.value),
@@ -194,6 +214,8 @@ class Plan:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
+        if self.shape:
+            return _array_text(self, "repr")
         mags = self._magnitudes()
         return (
             f"<Plan {self.technique.value} on {self.zone.value}, {_show('area', mags['area'])}: "
@@ -211,8 +233,31 @@ class Plan:
             line if not line.startswith("| warning") else f"| ⚠ | {line[11:]}" for line in lines
         )
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of a plan over arrays; ``()`` for a plan of one area."""
+        return np.shape(self.points)
 
-def _show(name: str, magnitude: float | None) -> str:
+    def __getitem__(self, index: Any) -> Plan:
+        """The plan of one element (or of a slice) of a plan over arrays."""
+        if not self.shape:
+            raise InputTypeError("index", index, "no index: this plan is of one area")
+        from mesocalc._vectorised import take  # noqa: PLC0415 - it imports this module
+
+        return take(self, index)
+
+
+def _json(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _array_text(p: Plan, form: str) -> str:
+    from mesocalc._vectorised import describe  # noqa: PLC0415 - it imports this module
+
+    return describe(p, form)
+
+
+def _show(name: str, magnitude: Magnitudes | None) -> str:
     _, unit, factor = _UNITS[name]
     return f"{(magnitude or 0.0) * factor:.4g} {unit.replace('^2', '²')}"
 
@@ -279,6 +324,12 @@ def plan(
     (√3/2)·spacing² on a hexagonal one; retrograde threads cover spacing x thread
     length each.
 
+    Area and the numeric parameters may be arrays (a Quantity with a numpy array
+    magnitude, or a list, tuple or array of strings such as ``["4 cm^2", "40 cm^2"]``);
+    they broadcast together as numpy arrays do, and the plan holds arrays of the
+    broadcast shape. Every element is checked as a scalar would be; an error names
+    the parameter and the first offending index (``error.index``).
+
     Args:
         technique: a :class:`Technique` or its name ("classic", "nappage", ...).
         zone: a :class:`Zone` or its name ("face", "periorbital", ...).
@@ -307,7 +358,24 @@ def plan(
         (72, <Quantity(7.5, 'millimeter')>, <Quantity(1.44, 'milliliter')>)
         >>> mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss
         <Quantity(0.0..., 'milliliter')>
+        >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
+        array([ 8, 72])
     """
+    if any_array(area, spacing, volume_per_point, depth, angle, loss_fraction):
+        from mesocalc._vectorised import plan_array  # noqa: PLC0415 - it imports this module
+
+        return plan_array(
+            technique=technique,
+            zone=zone,
+            area=area,
+            spacing=spacing,
+            volume_per_point=volume_per_point,
+            depth=depth,
+            angle=angle,
+            loss_fraction=loss_fraction,
+            lattice=lattice,
+            catalog=catalog,
+        )
     entry = (catalog or default_catalog()).spec(technique, zone)
     grid = resolve(Lattice, lattice, "lattice")
     area_mm2 = read(area, "area", Dim.AREA)
