@@ -6,6 +6,7 @@
 """
 
 from mesocalc._catalog import Basis, Catalog, Range, Spec, load_catalog, parse_catalog, spec
+from mesocalc._frame import plan_frame
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._plan import Plan, plan
 from mesocalc.exceptions import (
@@ -45,5 +46,6 @@ __all__ = [
     "load_catalog",
     "parse_catalog",
     "plan",
+    "plan_frame",
     "spec",
 ]

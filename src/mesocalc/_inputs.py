@@ -7,6 +7,8 @@ in (0, 90] degrees, a loss fraction in [0, 1).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -63,23 +65,39 @@ def first_false(ok: NDArray[np.bool_]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(int(np.argmin(ok)), ok.shape))
 
 
-def read_array(value: Any, parameter: str, dim: Dim) -> NDArray[np.float64]:
+def read_array(
+    value: Any,
+    parameter: str,
+    dim: Dim,
+    *,
+    each: Callable[[Any], float] | None = None,
+    within: Callable[[Any], Any] | None = None,
+) -> NDArray[np.float64]:
     """The array twin of :func:`read`: canonical magnitudes, every element in its domain.
 
-    The domain is checked on the minimum and maximum (NaN propagates into both), so
-    a valid array costs two reductions; an invalid one is searched for its first
-    offending element, which is then read again by :func:`read` so that the error
-    is the one a scalar input would get, with its ``index``.
+    ``within`` is a further elementwise check (a catalog range) and ``each`` the
+    scalar reader that applies it to one element (:func:`read` by default).
+
+    The checks run on the minimum and maximum (NaN propagates into both), so a
+    valid array costs two reductions; an invalid one is searched for its first
+    offending element, which ``each`` then reads again so that the error is the
+    one a scalar input would get, with its ``index``.
 
     Raises:
         MesocalcError: as :func:`read`, with ``index`` set where an element is at fault.
     """
-    m = magnitudes(value, parameter, dim)
-    if m.size == 0 or bool(_domain(m.min(), dim) and _domain(m.max(), dim)):
+    if each is None:
+        each = functools.partial(read, parameter=parameter, dim=dim)
+    m = magnitudes(value, parameter, dim, each)
+
+    def ok(x: Any) -> Any:
+        return _domain(x, dim) if within is None else _domain(x, dim) & within(x)
+
+    if m.size == 0 or bool(ok(m.min()) and ok(m.max())):
         return m
-    index = first_false(_domain(m, dim))
+    index = first_false(ok(m))
     try:
-        read(element(value, index), parameter, dim)
+        each(element(value, index))
     except MesocalcError as exc:
         raise exc.at(index) from None
     raise InvalidValueError(parameter, element(value, index), dim.expected).at(index)

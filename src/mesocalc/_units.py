@@ -23,6 +23,7 @@ import math
 import re
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -355,12 +356,16 @@ def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
     return out
 
 
-def magnitudes(value: Any, parameter: str, dim: Dim) -> NDArray[np.float64]:
+def magnitudes(
+    value: Any, parameter: str, dim: Dim, each: Callable[[Any], float] | None = None
+) -> NDArray[np.float64]:
     """The array twin of :func:`magnitude`: an array input as float64 in canonical units.
 
     A Quantity with an array magnitude is converted with one multiplication;
-    strings and other elements are read one by one through :func:`magnitude`
-    (whose parsing is cached), and an error names the first offending index.
+    strings and other elements are read one by one through ``each`` (by default
+    :func:`magnitude`, whose parsing is cached; a caller passes a reader that also
+    checks the domain, so that the first offending element is the one reported), and
+    an error names its index.
     Finiteness is left to the caller's range check, which NaN and infinities fail.
 
     Raises:
@@ -402,7 +407,7 @@ def magnitudes(value: Any, parameter: str, dim: Dim) -> NDArray[np.float64]:
     out = np.empty(len(flat), dtype=np.float64)
     for i, item in enumerate(flat):
         try:
-            out[i] = magnitude(item, parameter, dim)
+            out[i] = magnitude(item, parameter, dim) if each is None else each(item)
         except MesocalcError as exc:
             raise exc.at(tuple(int(j) for j in np.unravel_index(i, items.shape))) from None
     return out.reshape(items.shape)

@@ -10,17 +10,18 @@ loop runs per element except to parse strings, whose parsing is cached.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
 from mesocalc._catalog import Catalog, Range, Spec, default_catalog
 from mesocalc._core import _HEX, _REL_TOL, Magnitudes
-from mesocalc._inputs import first_false, read, read_array
+from mesocalc._inputs import read, read_array
 from mesocalc._names import Lattice, resolve
 from mesocalc._plan import _DIMS, Plan, _choose, _show, _spec_warnings
-from mesocalc._units import Dim, any_array, element
-from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
+from mesocalc._units import Dim, any_array
+from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -50,15 +51,13 @@ def _choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitud
     """The caller's values, each checked against the range, or the range's nominal value."""
     if not any_array(value):
         return _choose(value, parameter, r, entry)
-    m = read_array(value, parameter, _DIMS[parameter])
-    if m.size == 0 or bool(_within(m.min(), r) and _within(m.max(), r)):
-        return m
-    index = first_false(_within(m, r))
-    try:
-        _choose(element(value, index), parameter, r, entry)
-    except MesocalcError as exc:
-        raise exc.at(index) from None
-    raise InvalidValueError(parameter, element(value, index), r.describe()).at(index)
+    return read_array(
+        value,
+        parameter,
+        _DIMS[parameter],
+        each=functools.partial(_choose, parameter=parameter, r=r, entry=entry),
+        within=functools.partial(_within, r=r),
+    )
 
 
 def _count_chunk(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
