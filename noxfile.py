@@ -34,3 +34,10 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package and the tests."""
     session.install("-e", ".[test]", MYPY)
     session.run("mypy", "--strict", "src", "tests")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 import mesocalc
@@ -257,3 +258,56 @@ def patients() -> st.SearchStrategy[mesocalc.Patient]:
             st.sampled_from(MEDICATIONS), st.floats(min_value=0, max_value=30), max_size=4
         ),
     )
+
+
+# --- arrays (issue 5) ---------------------------------------------------------------------
+
+_PARAMETER_DIMS = {**_DIMS, "loss_fraction": Dim.FRACTION}
+
+
+def _as_array(draw: st.DrawFn, mags: list[float], dim: Dim, form: str) -> tuple[Any, list[Any]]:
+    """``mags`` as one array input and as the scalar input of each element."""
+    if dim is Dim.FRACTION:
+        return (np.array(mags) if form == "quantity" else list(mags)), list(mags)
+    text, name, factor = draw(st.sampled_from(UNIT_CHOICES[dim]))
+    if form == "strings":
+        strings = [f"{m / factor!r} {text}" for m in mags]
+        return strings, strings
+    values = np.array(mags) / factor
+    return quantity(values, name), [quantity(float(v), name) for v in values]
+
+
+@st.composite
+def array_requests(
+    draw: st.DrawFn, *, entry: Spec | None = None, max_size: int = 6
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """plan() keyword arguments with array inputs, and the scalar request of each element.
+
+    The area is always an array (of strings or a Quantity); every other parameter is
+    unset, a scalar shared by all elements, or an array of the same length.
+    """
+    entry = entry or draw(entries())
+    n = draw(st.integers(min_value=1, max_value=max_size))
+    lattice = "square" if entry.geometry == "thread" else draw(st.sampled_from(["square", "hex"]))
+    kwargs: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone, "lattice": lattice}
+    scalars = [dict(kwargs) for _ in range(n)]
+    form = draw(st.sampled_from(["strings", "quantity"]))
+    kwargs["area"], each = _as_array(
+        draw, draw(st.lists(areas(entry=entry), min_size=n, max_size=n)), Dim.AREA, form
+    )
+    for i, value in enumerate(each):
+        scalars[i]["area"] = value
+    for name, dim in _PARAMETER_DIMS.items():
+        r = entry.ranges()[name]
+        mode = draw(st.sampled_from(["unset", "scalar", "array"]))
+        if mode == "scalar":
+            kwargs[name] = draw(expressed(draw(in_range(r)), dim))
+            for s in scalars:
+                s[name] = kwargs[name]
+        elif mode == "array":
+            mags = draw(st.lists(in_range(r), min_size=n, max_size=n))
+            form = draw(st.sampled_from(["strings", "quantity"]))
+            kwargs[name], each = _as_array(draw, mags, dim, form)
+            for i, value in enumerate(each):
+                scalars[i][name] = value
+    return kwargs, scalars

@@ -18,6 +18,7 @@ from mesocalc._catalog import (
     spec,
 )
 from mesocalc._equipment import Needle, Syringe
+from mesocalc._frame import plan_frame
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._plan import Plan, plan
@@ -70,6 +71,7 @@ __all__ = [
     "load_catalog",
     "parse_catalog",
     "plan",
+    "plan_frame",
     "screen",
     "spec",
 ]

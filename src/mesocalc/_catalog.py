@@ -193,7 +193,7 @@ class SkinThickness:
     skin: Range | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # plan() looks its warnings up by entry
 class Spec:
     """The catalog entry for one technique in one zone: its ranges and sources."""
 

@@ -7,11 +7,18 @@ convert at the edges and call these.
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import TYPE_CHECKING, Final, TypeAlias, cast
 
 from mesocalc._names import Lattice
 
-__all__ = ["cell_area", "count_cells", "volumes"]
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["Magnitudes", "cell_area", "count_cells", "volumes"]
+
+# A magnitude: a float, or an array of them for a plan over arrays.
+Magnitudes: TypeAlias = "float | NDArray[np.float64]"
 
 _HEX: Final = math.sqrt(3.0) / 2.0
 
@@ -35,7 +42,9 @@ def count_cells(area: float, cell: float) -> int:
     return max(1, math.ceil(ratio))
 
 
-def volumes(points: int, volume_per_point: float, loss_fraction: float) -> tuple[float, float]:
-    """Total injected volume and the part of it expected to be lost, in mL."""
-    total = points * volume_per_point
+def volumes(
+    points: int | NDArray[np.int64], volume_per_point: Magnitudes, loss_fraction: Magnitudes
+) -> tuple[Magnitudes, Magnitudes]:
+    """Total injected volume and the part of it expected to be lost, in mL (or arrays of them)."""
+    total = cast("Magnitudes", points * volume_per_point)
     return total, total * loss_fraction

@@ -212,9 +212,10 @@ class Guard:
         if syringe is not None and not isinstance(syringe, _equipment.Syringe):
             raise InputTypeError("syringe", syringe, "None or mesocalc.Syringe(...)")
         warnings = list(planned.warnings)
-        warnings += self._check_layer(depth)
-        total = planned.points * volume_per_point
-        warnings += self._check_session(planned.points, total)
+        warnings += self.check_layer(depth)
+        points = int(planned.points)  # plans over arrays are guarded in _vectorised
+        total = points * volume_per_point
+        warnings += self.check_session(points, total)
         insertion = _equipment.insertion_length(depth, angle)
         if needle is not None and needle.length_mm < insertion * (1 - 1e-9):
             raise HardLimitError(
@@ -226,7 +227,7 @@ class Guard:
                 allowed=f"at least {insertion:.3g} mm",
                 source="MICHEELS16",
             )
-        records = self._records()
+        records = self.records()
         warnings += [r.describe() for r in records]
         count, drawn = (None, None) if syringe is None else _equipment.draw_up(total, syringe)
         return attrs.evolve(
@@ -240,7 +241,7 @@ class Guard:
             draw_up_volume_ml=drawn,
         )
 
-    def _records(self) -> tuple[OverrideRecord, ...]:
+    def records(self) -> tuple[OverrideRecord, ...]:
         if self.departures and self.override is None:
             parameter, _, r, value = self.departures[0]
             raise SoftLimitError(
@@ -264,7 +265,7 @@ class Guard:
             if self.override is not None
         )
 
-    def _check_layer(self, depth: float) -> list[str]:
+    def check_layer(self, depth: float) -> list[str]:
         """Refuse a depth that leaves the technique's layer; warn where none can be checked."""
         entry, skin = self.entry, self.skin.skin
         layer = entry.layer
@@ -304,7 +305,7 @@ class Guard:
             )
         return []
 
-    def _check_session(self, points: int, total: float) -> list[str]:
+    def check_session(self, points: int, total: float) -> list[str]:
         cap = self.entry.session
         if cap is None:
             return []

@@ -7,8 +7,8 @@ A near miss gets a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import difflib
 import enum
+import functools
 import unicodedata
 from typing import Any, TypeVar
 
@@ -107,6 +107,10 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     """
     if isinstance(value, kind):
         return value
+    if isinstance(value, str) and len(value) <= 64:
+        found: E | None = _lookup(kind, value)
+        if found is not None:
+            return found
     names = [m.value for m in kind]
     expected = "one of " + ", ".join(repr(n) for n in names)
     if not isinstance(value, str) or isinstance(value, _Name):
@@ -118,8 +122,21 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     try:
         return kind(key)
     except ValueError:
+        import difflib  # noqa: PLC0415 - only a near miss needs it
+
         candidates = names + list(_ALIASES.get(kind, {}))
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.6)
         aliases = _ALIASES.get(kind, {})
         suggestions = tuple(dict.fromkeys(aliases.get(c, c) for c in close))
         raise UnknownNameError(parameter, value, expected, suggestions=suggestions) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _lookup(kind: type[E], text: str) -> E | None:
+    """The member ``text`` names, or None; cached, since plans name the same few often."""
+    key = _key(text)
+    try:
+        found: E = kind(_ALIASES.get(kind, {}).get(key, key))
+    except ValueError:
+        return None
+    return found

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
+import numpy as np
 
 from mesocalc import _core, _guardrails
 from mesocalc._catalog import Basis, Catalog, Spec, default_catalog
+from mesocalc._core import Magnitudes
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Technique, Zone, resolve
-from mesocalc._units import Dim, quantity
+from mesocalc._units import Dim, any_array, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 __all__ = ["Plan", "plan"]
@@ -34,6 +36,18 @@ _JSON_UNITS: Final = {
 }
 
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or bool(np.array_equal(a, b))
+
+
+# Plans over arrays compare element by element (and, like arrays, are not hashable).
+_EQ: Final = attrs.cmp_using(eq=_same)
+
+
 @attrs.frozen(kw_only=True)
 class Plan:
     """An injection plan for one technique on one treatment area. Immutable.
@@ -44,27 +58,33 @@ class Plan:
     ``overrides`` holds each departure from a recommended range (see
     :class:`OverrideRecord`); ``needle``, ``syringe``, ``syringes`` and
     ``draw_up_volume`` are set when plan() was given equipment.
+
+    A plan over arrays (see :func:`plan`) holds numpy arrays of one shape,
+    :attr:`shape`, in every numeric field: ``points`` an integer array, the
+    Quantities array-valued; ``plan[i]`` is the plan of one element.
     """
 
     technique: Technique
     zone: Zone
     lattice: Lattice
-    points: int
-    loss_fraction: float
+    points: int | NDArray[np.int64] = attrs.field(eq=_EQ)
+    loss_fraction: Magnitudes = attrs.field(eq=_EQ)
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     # Magnitudes in canonical units (mm, mm², mL, degrees); read them through the properties.
-    _area: float = attrs.field(alias="area_mm2")
-    _spacing: float = attrs.field(alias="spacing_mm")
-    _volume_per_point: float = attrs.field(alias="volume_per_point_ml")
-    _depth: float = attrs.field(alias="depth_mm")
-    _angle: float = attrs.field(alias="angle_deg")
-    _thread_length: float | None = attrs.field(default=None, alias="thread_length_mm")
+    _area: Magnitudes = attrs.field(alias="area_mm2", eq=_EQ)
+    _spacing: Magnitudes = attrs.field(alias="spacing_mm", eq=_EQ)
+    _volume_per_point: Magnitudes = attrs.field(alias="volume_per_point_ml", eq=_EQ)
+    _depth: Magnitudes = attrs.field(alias="depth_mm", eq=_EQ)
+    _angle: Magnitudes = attrs.field(alias="angle_deg", eq=_EQ)
+    _thread_length: Magnitudes | None = attrs.field(default=None, alias="thread_length_mm", eq=_EQ)
     overrides: tuple[OverrideRecord, ...] = ()
     needle: Needle | None = None
     syringe: Syringe | None = None
     syringes: int | None = None
-    _insertion_length: float | None = attrs.field(default=None, alias="insertion_length_mm")
+    _insertion_length: Magnitudes | None = attrs.field(
+        default=None, alias="insertion_length_mm", eq=_EQ
+    )
     _draw_up_volume: float | None = attrs.field(default=None, alias="draw_up_volume_ml")
 
     @property
@@ -113,10 +133,10 @@ class Plan:
         return quantity(self._total - self._total * self.loss_fraction, "milliliter")
 
     @property
-    def _total(self) -> float:
-        return self.points * self._volume_per_point
+    def _total(self) -> Magnitudes:
+        return cast("Magnitudes", self.points * self._volume_per_point)
 
-    def _magnitudes(self) -> dict[str, float | None]:
+    def _magnitudes(self) -> dict[str, Magnitudes | None]:
         total, loss = _core.volumes(self.points, self._volume_per_point, self.loss_fraction)
         return {
             "area": self._area,
@@ -138,12 +158,12 @@ class Plan:
             "technique": self.technique.value,
             "zone": self.zone.value,
             "lattice": self.lattice.value,
-            "points": self.points,
-            "loss_fraction": self.loss_fraction,
+            "points": _json(self.points),
+            "loss_fraction": _json(self.loss_fraction),
         }
         for name, value in self._magnitudes().items():
             if value is not None:
-                out[name] = {"value": value, "unit": _JSON_UNITS[name]}
+                out[name] = {"value": _json(value), "unit": _JSON_UNITS[name]}
         out.update(_guardrails.extra_to_dict(self))
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
@@ -223,12 +243,16 @@ class Plan:
 
     def table(self) -> str:
         """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
+        if self.shape:
+            return _array_text(self, "table")
         rows = self._rows()
         width = max(len(k) for k, _ in rows)
         lines = [f"{k:<{width}}  {v}" for k, v in rows]
         return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
 
     def __repr__(self) -> str:
+        if self.shape:
+            return _array_text(self, "repr")
         mags = self._magnitudes()
         return (
             f"<Plan {self.technique.value} on {self.zone.value}, {_show('area', mags['area'])}: "
@@ -245,11 +269,34 @@ class Plan:
         lines += [f"| warning | {w} |" for w in self.warnings]
         return "\n".join(lines)
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of a plan over arrays; ``()`` for a plan of one area."""
+        return np.shape(self.points)
+
+    def __getitem__(self, index: Any) -> Plan:
+        """The plan of one element (or of a slice) of a plan over arrays."""
+        if not self.shape:
+            raise InputTypeError("index", index, "no index: this plan is of one area")
+        from mesocalc._vectorised import take  # noqa: PLC0415 - it imports this module
+
+        return take(self, index)
+
+
+def _json(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _array_text(p: Plan, form: str) -> str:
+    from mesocalc._vectorised import describe  # noqa: PLC0415 - it imports this module
+
+    return describe(p, form)
+
 
 _SHOWN: Final = {"mm^2": ("cm²", 0.01), "deg": ("deg", 1.0), "mm": ("mm", 1.0), "mL": ("mL", 1.0)}
 
 
-def _show(name: str, magnitude: float | None) -> str:
+def _show(name: str, magnitude: Magnitudes | None) -> str:
     unit, factor = _SHOWN[_JSON_UNITS[name]]
     return f"{(magnitude or 0.0) * factor:.4g} {unit}"
 
@@ -293,6 +340,13 @@ def plan(
     (√3/2)·spacing² on a hexagonal one; retrograde threads cover spacing x thread
     length each.
 
+    Area and the numeric parameters may be arrays (a Quantity with a numpy array
+    magnitude, or a list, tuple or array of strings such as ``["4 cm^2", "40 cm^2"]``);
+    they broadcast together as numpy arrays do, and the plan holds arrays of the
+    broadcast shape. Every element is checked as a scalar would be; an error names
+    the parameter and the first offending index (``error.index``). Overrides,
+    needles and syringes are for plans of one area.
+
     Args:
         technique: a :class:`Technique` or its name ("classic", "nappage", ...).
         zone: a :class:`Zone` or its name ("face", "periorbital", ...).
@@ -331,7 +385,34 @@ def plan(
         (72, <Quantity(7.5, 'millimeter')>, <Quantity(1.44, 'milliliter')>)
         >>> mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss
         <Quantity(0.0..., 'milliliter')>
+        >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
+        array([ 8, 72])
     """
+    if any_array(area, spacing, volume_per_point, depth, angle, loss_fraction):
+        from mesocalc._vectorised import plan_array  # noqa: PLC0415 - it imports this module
+
+        if override is not None or needle is not None or syringe is not None:
+            raise InvalidValueError(
+                "override"
+                if override is not None
+                else "needle"
+                if needle is not None
+                else "syringe",
+                override or needle or syringe,
+                "no override, needle or syringe with array inputs: plan each area on its own",
+            )
+        return plan_array(
+            technique=technique,
+            zone=zone,
+            area=area,
+            spacing=spacing,
+            volume_per_point=volume_per_point,
+            depth=depth,
+            angle=angle,
+            loss_fraction=loss_fraction,
+            lattice=lattice,
+            catalog=catalog,
+        )
     entry = (catalog or default_catalog()).spec(technique, zone)
     guard = _guardrails.Guard.start(entry, catalog or default_catalog(), override)
     grid = resolve(Lattice, lattice, "lattice")

@@ -23,20 +23,32 @@ import math
 import re
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from mesocalc.exceptions import InputTypeError, InvalidValueError, ParseError, UnitError
+from mesocalc.exceptions import (
+    InputTypeError,
+    InvalidValueError,
+    MesocalcError,
+    ParseError,
+    UnitError,
+)
 
 if TYPE_CHECKING:
     import pint
+    from numpy.typing import NDArray
 
     from mesocalc.typing import Quantity
 
 __all__ = [
+    "MAX_ELEMENTS",
     "Dim",
+    "any_array",
+    "element",
     "magnitude",
+    "magnitudes",
     "parse_string",
     "quantity",
     "registry",
@@ -149,8 +161,8 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
 
 _lock = threading.Lock()
 _built: set[int] = set()
-_units_cache: dict[tuple[int, str], Any] = {}
-_factor_cache: dict[tuple[str, Dim], float | None] = {}
+_makers: dict[tuple[int, str], tuple[Any, Any, bool]] = {}
+_factor_cache: dict[tuple[Any, Dim], float | None] = {}
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -170,14 +182,41 @@ def registry() -> pint.UnitRegistry[Any]:
     return reg
 
 
+def _maker(reg: pint.UnitRegistry[Any], unit: str) -> tuple[Any, Any, bool]:
+    """How to make Quantities of ``unit`` fast: their class, units, and whether it is safe.
+
+    pint's constructor costs ~3 us, mostly in checks that a float magnitude and known
+    units never need. A Quantity of the plain kind holds exactly ``_magnitude`` and
+    ``_units``; when one made by the constructor is seen to be of that kind (and the
+    registry does not force arrays), results are made by filling those two slots.
+    """
+    ref = reg.Quantity(1.0, reg.Unit(unit))
+    units = ref._units
+    fast = (
+        not getattr(reg, "force_ndarray", True)
+        and not getattr(reg, "force_ndarray_like", True)
+        and vars(ref).keys() == {"_magnitude", "_units"}
+    )
+    if fast:
+        twin = object.__new__(type(ref))
+        twin.__dict__.update(_magnitude=1.0, _units=units)
+        fast = repr(twin) == repr(ref) and twin == ref
+    return type(ref), units, fast
+
+
 def quantity(value: Any, unit: str) -> Quantity:
     """A Quantity of the application registry; ``unit`` is a pint unit name."""
     reg = registry()
     key = (id(reg), unit)
-    units = _units_cache.get(key)
-    if units is None:
-        units = _units_cache[key] = reg.Unit(unit)
-    return reg.Quantity(value, units)
+    made = _makers.get(key)
+    if made is None:
+        made = _makers[key] = _maker(reg, unit)
+    cls, units, fast = made
+    if not fast:
+        return reg.Quantity(value, units)
+    q: Quantity = object.__new__(cls)
+    q.__dict__.update(_magnitude=value, _units=units)
+    return q
 
 
 def _is_quantity(value: Any) -> bool:
@@ -185,8 +224,11 @@ def _is_quantity(value: Any) -> bool:
     return pint is not None and isinstance(value, pint.Quantity)
 
 
-def _quantity_factor(units_text: str, dim: Dim) -> float | None:
-    """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs."""
+def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
+    """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs.
+
+    ``units_text`` is a unit expression or pint's container of units (a hashable mapping).
+    """
     key = (units_text, dim)
     if key not in _factor_cache:
         reg = registry()
@@ -231,7 +273,9 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             raise InputTypeError(
                 parameter, value, dim.expected, "the magnitude must be one real number"
             )
-        factor = _quantity_factor(str(value.units), dim)
+        # pint's unit container is hashable and cheap to reach; str(value.units) formats.
+        units = getattr(value, "_units", None)
+        factor = _quantity_factor(str(value.units) if units is None else units, dim)
         if factor is None:
             raise UnitError(
                 parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
@@ -249,3 +293,121 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             f"a bare number has no unit; mesocalc never assumes {dim.symbol}",
         )
     raise InputTypeError(parameter, value, dim.expected, f"got a {type(value).__name__}")
+
+
+# The most elements an array input may hold: ten million areas is a sweep; more is a
+# mistake that would otherwise eat memory.
+MAX_ELEMENTS: Final = 10**7
+
+_SEQUENCES: Final = (list, tuple, np.ndarray)
+
+
+def any_array(*values: Any) -> bool:
+    """Whether any of ``values`` is array-valued.
+
+    Arrays are numpy arrays, lists and tuples (of strings, Quantities or, for a
+    fraction, numbers) and Quantities whose magnitude is a numpy array.
+    """
+    for value in values:
+        if value is None or type(value) is str:
+            continue
+        if isinstance(value, _SEQUENCES):
+            return True
+        if _is_quantity(value) and isinstance(value.magnitude, np.ndarray):
+            return True
+    return False
+
+
+def element(value: Any, index: tuple[int, ...]) -> Any:
+    """The element of an array input at ``index``, as the caller gave it."""
+    if _is_quantity(value) or isinstance(value, np.ndarray):
+        item = value[index]
+        return item.item() if isinstance(item, np.generic) else item
+    for i in index:
+        value = value[i]
+    return value
+
+
+def _too_many(parameter: str, value: Any, dim: Dim, size: int) -> InvalidValueError:
+    return InvalidValueError(
+        parameter,
+        value,
+        f"{dim.expected}, or an array of at most {MAX_ELEMENTS:,} of them",
+        f"{size:,} elements",
+    )
+
+
+def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
+    """A list, tuple or array of strings (or other scalars) as a numpy object array."""
+    if isinstance(value, np.ndarray):
+        return value
+    if len(value) > MAX_ELEMENTS:
+        raise _too_many(parameter, value, dim, len(value))
+    if not any(isinstance(v, _SEQUENCES) for v in value):
+        return np.fromiter(value, dtype=object, count=len(value))
+    try:
+        out = np.array(value, dtype=object)
+    except ValueError:
+        out = None
+    if out is None or any(isinstance(v, _SEQUENCES) for v in out.flat):
+        raise InputTypeError(
+            parameter, value, f"{dim.expected}, or a rectangular array of them", "ragged nesting"
+        ) from None
+    return out
+
+
+def magnitudes(
+    value: Any, parameter: str, dim: Dim, each: Callable[[Any], float] | None = None
+) -> NDArray[np.float64]:
+    """The array twin of :func:`magnitude`: an array input as float64 in canonical units.
+
+    A Quantity with an array magnitude is converted with one multiplication;
+    strings and other elements are read one by one through ``each`` (by default
+    :func:`magnitude`, whose parsing is cached; a caller passes a reader that also
+    checks the domain, so that the first offending element is the one reported), and
+    an error names its index.
+    Finiteness is left to the caller's range check, which NaN and infinities fail.
+
+    Raises:
+        UnitError: an array of bare numbers where a unit is needed, or the wrong dimension.
+        InvalidValueError: more than :data:`MAX_ELEMENTS` elements.
+        ParseError, InputTypeError: as :func:`magnitude`, with ``index`` set.
+    """
+    if _is_quantity(value):
+        mag = value.magnitude
+        if not isinstance(mag, np.ndarray) or mag.dtype.kind not in "iuf":
+            raise InputTypeError(
+                parameter, value, dim.expected, "the magnitude must be an array of real numbers"
+            )
+        if mag.size > MAX_ELEMENTS:
+            raise _too_many(parameter, value, dim, mag.size)
+        units = getattr(value, "_units", None)
+        factor = _quantity_factor(str(value.units) if units is None else units, dim)
+        if factor is None:
+            raise UnitError(
+                parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
+            )
+        with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
+            return np.multiply(mag, factor, dtype=np.float64)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        if value.size > MAX_ELEMENTS:
+            raise _too_many(parameter, value, dim, value.size)
+        if dim is Dim.FRACTION:
+            return value.astype(np.float64)  # a copy: the plan must not share the caller's
+        raise UnitError(
+            parameter,
+            value,
+            dim.expected,
+            f"an array of bare numbers has no unit; mesocalc never assumes {dim.symbol}",
+        )
+    items = _object_array(value, parameter, dim)
+    if items.size > MAX_ELEMENTS:
+        raise _too_many(parameter, value, dim, items.size)
+    flat = items.reshape(-1).tolist()
+    out = np.empty(len(flat), dtype=np.float64)
+    for i, item in enumerate(flat):
+        try:
+            out[i] = magnitude(item, parameter, dim) if each is None else each(item)
+        except MesocalcError as exc:
+            raise exc.at(tuple(int(j) for j in np.unravel_index(i, items.shape))) from None
+    return out.reshape(items.shape)

@@ -8,7 +8,7 @@ cross process pools unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "CatalogError",
@@ -42,7 +42,11 @@ class MesocalcError(ValueError):
         value: the value received.
         expected: what would have been accepted, in words.
         detail: why the value was refused, when ``expected`` alone does not say.
+        index: for an array input, the index of the first offending element (a
+            tuple, as numpy indexes); None for a scalar input.
     """
+
+    index: tuple[int, ...] | None = None
 
     def __init__(self, parameter: str, value: Any, expected: str, detail: str = "") -> None:
         self.parameter = parameter
@@ -60,7 +64,15 @@ class MesocalcError(ValueError):
         }
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._fields()))
+        return (_rebuild, (type(self), self._fields()), {"index": self.index})
+
+    def at(self, index: tuple[int, ...]) -> Self:
+        """The same error, for the element at ``index`` of an array input."""
+        where = f"at index {tuple(int(i) for i in index)}"
+        detail = f"{where}: {self.detail}" if self.detail else where
+        error = type(self)(**{**self._fields(), "detail": detail})
+        error.index = tuple(int(i) for i in index)
+        return error
 
     def __str__(self) -> str:
         text = f"{self.parameter}: got {_show(self.value)}; expected {self.expected}"

@@ -11,8 +11,8 @@ def client_code() -> float:
         technique=mesocalc.Technique.CLASSIC, zone="face", area="4 cm^2"
     )
     total: Quantity = p.total_volume
-    points: int = p.points
-    fraction: float = p.loss_fraction
+    points = int(p.points)  # an int, or an int array for a plan over arrays
+    fraction = float(p.loss_fraction)
     warnings: tuple[str, ...] = p.warnings
     s: mesocalc.Spec = mesocalc.spec("nappage", mesocalc.Zone.SCALP)
     r: mesocalc.Range = s.depth

@@ -1,0 +1,221 @@
+"""mesocalc's benchmarks: every figure is a ratio of two timings taken side by side.
+
+Run ``nox -s bench`` (or ``python benchmarks/bench.py [--quick]``). Each pair of
+contenders is timed in alternation, several rounds each, and the median of the
+rounds is kept, so that a slow moment of the machine hits both sides alike.
+Targets (issue 5): a scalar plan at least 5x faster than the same formula in plain
+pint arithmetic (Quantity and string inputs); a plan over 10^6 areas within 2x of
+the raw numpy formula; start-up no slower than pint's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import subprocess
+import sys
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pint
+
+import mesocalc
+
+UREG = pint.get_application_registry()
+Q_ = UREG.Quantity
+
+
+def per_call(func: Callable[[], Any], rounds: int) -> list[float]:
+    """Seconds per call of ``func`` in each of ``rounds`` rounds (each ~0.05 s or more)."""
+    number, _ = timeit.Timer(func).autorange()
+    return [timeit.timeit(func, number=number) / number for _ in range(rounds)]
+
+
+def side_by_side(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple[float, float]:
+    """Median seconds per call of ``a`` and of ``b``, their rounds interleaved."""
+    ta: list[float] = []
+    tb: list[float] = []
+    for _ in range(rounds):
+        ta += per_call(a, 1)
+        tb += per_call(b, 1)
+    return statistics.median(ta), statistics.median(tb)
+
+
+# --- scalar: one plan of 40 cm² of face, classic, 7 mm, 0.02 mL, no loss -----------------
+
+
+def mesocalc_quantities() -> Any:
+    p = mesocalc.plan(
+        technique="classic",
+        zone="face",
+        area=AREA,
+        spacing=SPACING,
+        volume_per_point=VOLUME,
+        loss_fraction=0.1,
+    )
+    return p.points, p.total_volume, p.expected_loss, p.delivered_volume
+
+
+def mesocalc_strings() -> Any:
+    p = mesocalc.plan(
+        technique="classic",
+        zone="face",
+        area="40 cm^2",
+        spacing="7 mm",
+        volume_per_point="0.02 mL",
+        loss_fraction=0.1,
+    )
+    return p.points, p.total_volume, p.expected_loss, p.delivered_volume
+
+
+AREA, SPACING, VOLUME = Q_(40.0, "cm**2"), Q_(7.0, "mm"), Q_(0.02, "mL")
+
+
+def pint_formula(area: Any, spacing: Any, volume: Any, loss: float) -> Any:
+    """The plan's arithmetic written with pint: what a user would write without mesocalc."""
+    points = math.ceil((area / spacing**2).to("dimensionless").magnitude)
+    total = (points * volume).to("mL")
+    expected = total * loss
+    return points, total, expected, total - expected
+
+
+def pint_quantities() -> Any:
+    return pint_formula(AREA, SPACING, VOLUME, 0.1)
+
+
+def pint_strings() -> Any:
+    return pint_formula(Q_("40 cm**2"), Q_("7 mm"), Q_("0.02 mL"), 0.1)
+
+
+def floats() -> Any:
+    area_mm2, spacing_mm, volume_ml, loss = 4000.0, 7.0, 0.02, 0.1
+    points = math.ceil(area_mm2 / (spacing_mm * spacing_mm))
+    total = points * volume_ml
+    return points, total, total * loss, total - total * loss
+
+
+# --- arrays: 10^6 areas -----------------------------------------------------------------
+
+AREAS_CM2 = np.random.default_rng(5).uniform(1.0, 400.0, 10**6)
+AREAS = Q_(AREAS_CM2, "cm**2")
+
+
+def mesocalc_array() -> Any:
+    p = mesocalc.plan(
+        technique="classic", zone="face", area=AREAS, spacing=SPACING, volume_per_point=VOLUME
+    )
+    return p.points, p.total_volume
+
+
+def numpy_formula() -> Any:
+    """The same formula on raw floats: mm² from cm², ceil(area / spacing²), at least 1."""
+    points = np.maximum(np.ceil(AREAS_CM2 * 100.0 / (7.0 * 7.0)), 1.0).astype(np.int64)
+    return points, points * 0.02
+
+
+# --- start-up ---------------------------------------------------------------------------
+
+STARTUP = {
+    "mesocalc": (
+        "import mesocalc; p = mesocalc.plan(technique='classic', zone='face', area='40 cm^2'); "
+        "p.total_volume"
+    ),
+    "pint": "import pint; pint.UnitRegistry().Quantity(1.44, 'mL')",
+    "mesocalc, numbers only": (
+        "import mesocalc; p = mesocalc.plan(technique='classic', zone='face', area='40 cm^2'); "
+        "p.points"
+    ),
+}
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Median wall time of each start-up command in a fresh interpreter, runs interleaved."""
+    times: dict[str, list[float]] = {name: [] for name in STARTUP}
+    for i in range(runs + 1):
+        for name, code in STARTUP.items():
+            t0 = timeit.default_timer()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            if i:  # the first round only warms the file cache
+                times[name].append(timeit.default_timer() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="mesocalc's benchmarks, as ratios")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (about 30 s)")
+    args = parser.parse_args()
+    rounds, runs = (3, 5) if args.quick else (7, 11)
+
+    # Warm every path once: caches and the registry are part of the steady state.
+    for f in (mesocalc_quantities, mesocalc_strings, pint_strings, mesocalc_array):
+        f()
+    us, ms = 1e6, 1e3
+    rows: list[tuple[float, str, bool, str]] = []
+
+    tm, tp = side_by_side(mesocalc_quantities, pint_quantities, rounds)
+    rows.append(
+        (
+            tp / tm,
+            "x faster, target >= 5",
+            tp / tm >= 5,
+            f"scalar plan, Quantity inputs ({tm * us:.1f} us) vs pint ({tp * us:.1f} us)",
+        )
+    )
+    tm, tf = side_by_side(mesocalc_quantities, floats, rounds)
+    rows.append(
+        (
+            tm / tf,
+            "x slower (informational)",
+            True,
+            f"scalar plan, Quantity inputs ({tm * us:.1f} us) vs floats ({tf * us:.2f} us)",
+        )
+    )
+    ts, tp = side_by_side(mesocalc_strings, pint_strings, rounds)
+    rows.append(
+        (
+            tp / ts,
+            "x faster, target >= 5",
+            tp / ts >= 5,
+            f"scalar plan, string inputs ({ts * us:.1f} us) vs pint ({tp * us:.1f} us)",
+        )
+    )
+    ta, tn = side_by_side(mesocalc_array, numpy_formula, rounds)
+    rows.append(
+        (
+            ta / tn,
+            "x slower, target <= 2",
+            ta / tn <= 2,
+            f"plan over 10^6 areas ({ta * ms:.1f} ms) vs raw numpy ({tn * ms:.1f} ms)",
+        )
+    )
+    t = startup(runs)
+    sm, sp, sn = t["mesocalc"], t["pint"], t["mesocalc, numbers only"]
+    rows.append(
+        (
+            sm / sp,
+            "x pint's time, target <= 1",
+            sm / sp <= 1,
+            f"start-up to a Quantity result ({sm * ms:.0f} ms) vs pint ({sp * ms:.0f} ms)",
+        )
+    )
+    rows.append(
+        (
+            sn / sp,
+            "x pint's time (informational)",
+            True,
+            f"start-up to a plan's numbers ({sn * ms:.0f} ms) vs pint ({sp * ms:.0f} ms)",
+        )
+    )
+
+    versions = f"pint {pint.__version__}, numpy {np.__version__}"
+    print(f"mesocalc {mesocalc.__version__}, {versions}, Python {sys.version.split()[0]}")
+    for ratio, unit, ok, label in rows:
+        print(f"{'ok  ' if ok else 'MISS'} {ratio:6.2f} {unit:30s} {label}")
+    return 0 if all(ok for _, _, ok, _ in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""plan() over arrays: element by element the same as scalar plans, and errors with an index."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mesocalc
+from mesocalc._units import MAX_ELEMENTS, quantity
+from tests.strategies import array_requests, garbage_strings
+
+
+@given(array_requests())
+def test_array_plan_matches_scalar_plans(
+    request: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    kwargs, scalars = request
+    p = mesocalc.plan(**kwargs)
+    assert p.shape == (len(scalars),)
+    assert np.asarray(p.points).dtype == np.int64
+    for i, scalar in enumerate(scalars):
+        assert p[i] == mesocalc.plan(**scalar)
+
+
+@given(array_requests())
+def test_array_plan_quantities_match(request: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+    kwargs, scalars = request
+    p = mesocalc.plan(**kwargs)
+    for i, scalar in enumerate(scalars):
+        s = mesocalc.plan(**scalar)
+        assert p.total_volume[i] == s.total_volume
+        assert p.expected_loss[i] == s.expected_loss
+        assert p.delivered_volume[i] == s.delivered_volume
+
+
+@given(array_requests())
+def test_array_plan_to_dict_is_json_of_lists(
+    request: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    kwargs, scalars = request
+    data = json.loads(json.dumps(mesocalc.plan(**kwargs).to_dict()))
+    assert len(data["points"]) == len(scalars)
+    assert data["points"] == [mesocalc.plan(**s).points for s in scalars]
+
+
+def test_broadcasting_two_axes() -> None:
+    areas = quantity(np.array([[1.0], [10.0], [100.0]]), "centimeter ** 2")
+    spacings = ["2 mm", "2.5 mm", "3 mm"]
+    p = mesocalc.plan(technique="nappage", zone="scalp", area=areas, spacing=spacings)
+    assert p.shape == (3, 3)
+    for i, a in enumerate(["1 cm^2", "10 cm^2", "100 cm^2"]):
+        for j, s in enumerate(spacings):
+            assert p[i, j] == mesocalc.plan(technique="nappage", zone="scalp", area=a, spacing=s)
+
+
+def test_array_plan_is_read_only_and_reprs() -> None:
+    p = mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"])
+    with pytest.raises(ValueError, match="read-only"):
+        np.asarray(p.points)[0] = 1
+    assert repr(p).startswith("<Plan classic on face, 2 areas of 4 to 40 cm²: 8 to 72 points")
+    assert "points            8 to 72" in p.table()
+    assert p[1:] == mesocalc.plan(technique="classic", zone="face", area=["40 cm^2"])
+    with pytest.raises(mesocalc.InputTypeError):
+        p[5]
+    with pytest.raises(mesocalc.InputTypeError):
+        mesocalc.plan(technique="classic", zone="face", area="4 cm^2")[0]
+
+
+def test_empty_array_gives_empty_plan() -> None:
+    p = mesocalc.plan(technique="classic", zone="face", area=[])
+    assert p.shape == (0,)
+    assert p.to_dict()["points"] == []
+
+
+def _refused(area: str) -> bool:
+    try:
+        mesocalc.plan(technique="classic", zone="face", area=area)
+    except mesocalc.MesocalcError:
+        return True
+    return False
+
+
+def _valid(n: int) -> list[str]:
+    return [f"{i + 1} cm^2" for i in range(n)]
+
+
+@given(st.integers(min_value=1, max_value=8), st.data())
+def test_first_bad_element_is_named(n: int, data: st.DataObject) -> None:
+    bad_at = data.draw(st.integers(min_value=0, max_value=n - 1))
+    bad = data.draw(
+        st.one_of(garbage_strings(), st.sampled_from(["-1 cm^2", "0 mm^2", "2 mL"])).filter(
+            _refused
+        )
+    )
+    areas = _valid(n)
+    areas[bad_at] = bad
+    areas += ["nonsense"]  # a later bad element must not be the one reported
+    with pytest.raises(mesocalc.MesocalcError) as caught:
+        mesocalc.plan(technique="classic", zone="face", area=areas)
+    with pytest.raises(type(caught.value)) as scalar:
+        mesocalc.plan(technique="classic", zone="face", area=bad)
+    assert caught.value.parameter == "area" == scalar.value.parameter
+    assert caught.value.index == (bad_at,)
+    assert f"at index ({bad_at},)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "parameter", "index"),
+    [
+        ({"depth": ["1 mm", "1.5 mm", "3 mm"]}, mesocalc.SoftLimitError, "depth", (2,)),
+        (
+            {"angle": ["45 deg", "95 deg"]},
+            mesocalc.HardLimitError,
+            "angle",
+            (1,),
+        ),  # as for one value
+        (
+            {"loss_fraction": np.array([0.1, 1.0])},
+            mesocalc.HardLimitError,  # outside [0, 1): a hard limit, as for one value
+            "loss_fraction",
+            (1,),
+        ),
+        ({"loss_fraction": [0.1, 0.7]}, mesocalc.SoftLimitError, "loss_fraction", (1,)),
+        ({"spacing": [quantity(5.0, "mm"), "2 mL"]}, mesocalc.UnitError, "spacing", (1,)),
+        (
+            {"area": quantity(np.array([[1.0, 2.0], [np.nan, 1.0]]), "cm**2")},
+            mesocalc.InvalidValueError,
+            "area",
+            (1, 0),
+        ),
+        (
+            {"area": quantity(np.array([1.0, 1e300]), "m**2")},
+            mesocalc.InvalidValueError,
+            "area",
+            (1,),
+        ),
+        (
+            {"volume_per_point": quantity(np.array([0.01, 0.5]), "mL")},
+            mesocalc.SoftLimitError,
+            "volume_per_point",
+            (1,),
+        ),
+    ],
+)
+def test_vectorised_errors_name_parameter_and_index(
+    kwargs: dict[str, Any],
+    error: type[mesocalc.MesocalcError],
+    parameter: str,
+    index: tuple[int, ...],
+) -> None:
+    kwargs.setdefault("area", "10 cm^2")
+    with pytest.raises(error) as caught:
+        mesocalc.plan(technique="classic", zone="face", **kwargs)
+    assert caught.value.parameter == parameter
+    assert caught.value.index == index
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (type(again), str(again), again.index) == (error, str(caught.value), index)
+
+
+@pytest.mark.parametrize(
+    ("area", "error"),
+    [
+        (np.array([1.0, 2.0]), mesocalc.UnitError),  # bare numbers, even in an array
+        ([1.0, 2.0], mesocalc.UnitError),
+        (quantity(np.array([1 + 1j]), "cm**2"), mesocalc.InputTypeError),
+        (quantity(np.array([True]), "cm**2"), mesocalc.InputTypeError),
+        (quantity(np.array([1.0]), "mm"), mesocalc.UnitError),
+        ([["1 cm^2"], ["1 cm^2", "2 cm^2"]], mesocalc.InputTypeError),
+        ([None], mesocalc.InputTypeError),
+    ],
+)
+def test_bad_arrays(area: Any, error: type[mesocalc.MesocalcError]) -> None:
+    with pytest.raises(error) as caught:
+        mesocalc.plan(technique="classic", zone="face", area=area)
+    assert caught.value.parameter == "area"
+
+
+def test_arrays_are_capped() -> None:
+    huge = quantity(np.broadcast_to(1.0, (MAX_ELEMENTS + 1,)), "cm**2")
+    with pytest.raises(mesocalc.InvalidValueError, match="at most 10,000,000"):
+        mesocalc.plan(technique="classic", zone="face", area=huge)
+    with pytest.raises(mesocalc.InvalidValueError):
+        mesocalc.plan(
+            technique="classic", zone="face", area="1 cm^2", depth=["1 mm"] * (MAX_ELEMENTS + 1)
+        )
+
+
+def test_shapes_that_do_not_broadcast() -> None:
+    with pytest.raises(mesocalc.InvalidValueError) as caught:
+        mesocalc.plan(technique="classic", zone="face", area=_valid(3), spacing=["5 mm", "6 mm"])
+    assert caught.value.parameter == "spacing"
+
+
+def test_retrograde_threads_over_arrays() -> None:
+    p = mesocalc.plan(technique="retrograde", zone="face", area=["1 cm^2", "10 cm^2"])
+    assert p.thread_length is not None
+    assert p[1] == mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2")
+    with pytest.raises(mesocalc.InvalidValueError):
+        mesocalc.plan(technique="retrograde", zone="face", area=["1 cm^2"], lattice="hex")
+
+
+def test_exact_multiples_do_not_round_up_in_arrays() -> None:
+    p = mesocalc.plan(technique="nappage", zone="face", area=["0.27 cm^2"] * 3, spacing="3 mm")
+    assert np.asarray(p.points).tolist() == [3, 3, 3]
