@@ -13,12 +13,12 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from mesocalc._data import read_text
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._units import UNITS, Dim, quantity
 from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
@@ -569,7 +569,7 @@ def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
 @functools.cache
 def default_catalog() -> Catalog:
     """The catalog shipped with mesocalc, loaded and validated once."""
-    text = resources.files("mesocalc").joinpath("catalog.toml").read_text(encoding="utf-8")
+    text = read_text("catalog.toml")
     return parse_catalog(text, origin="mesocalc catalog")
 
 

@@ -48,3 +48,11 @@ def volumes(
     """Total injected volume and the part of it expected to be lost, in mL (or arrays of them)."""
     total = cast("Magnitudes", points * volume_per_point)
     return total, total * loss_fraction
+
+
+def insertion_length(depth: float, angle: float) -> float:
+    """Shaft length inserted to reach ``depth`` (mm) at ``angle`` (degrees): depth / sin(angle).
+
+    MICHEELS16 states the geometry the other way round: depth = sin(angle) x inserted length.
+    """
+    return depth / math.sin(math.radians(angle))

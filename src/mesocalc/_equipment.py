@@ -11,18 +11,18 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
-from importlib import resources
 from typing import Any, Final
 
 import attrs
 
 from mesocalc import _core, _validators
 from mesocalc._catalog import default_catalog
+from mesocalc._data import read_text
 from mesocalc._inputs import read
 from mesocalc._units import Dim, magnitude, quantity
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
 
-__all__ = ["Needle", "Syringe", "draw_up", "insertion_length"]
+__all__ = ["Needle", "Syringe", "draw_up"]
 
 _KINDS: Final = ("conventional", "low-dead-space")
 
@@ -87,7 +87,7 @@ def _parse_equipment(text: str) -> _Equipment:
 @functools.cache
 def _equipment() -> _Equipment:
     """The shipped equipment figures, read and validated once."""
-    text = resources.files("mesocalc").joinpath("equipment.toml").read_text(encoding="utf-8")
+    text = read_text("equipment.toml")
     return _parse_equipment(text)
 
 
@@ -249,14 +249,6 @@ class Syringe:
         )
         capacity = f"{self._capacity:g} mL"
         return f"Syringe(capacity={capacity!r}, dead_space={dead!r}, source={self.source!r})"
-
-
-def insertion_length(depth: float, angle: float) -> float:
-    """Shaft length inserted to reach ``depth`` (mm) at ``angle`` (degrees): depth / sin(angle).
-
-    MICHEELS16 states the geometry the other way round: depth = sin(angle) x inserted length.
-    """
-    return depth / math.sin(math.radians(angle))
 
 
 def draw_up(total: float, syringe: Syringe) -> tuple[int, float]:

@@ -11,13 +11,14 @@ and a needle too short for the insertion. docs/guardrails.md gives the sources.
 from __future__ import annotations
 
 import math
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from mesocalc import _equipment, _validators
+from mesocalc import _core, _validators
 from mesocalc._catalog import PARAMETERS, Basis, Catalog, Layer, Range, SkinThickness, Spec
-from mesocalc._inputs import read
+from mesocalc._inputs import check
 from mesocalc._units import Dim, magnitude, quantity
 from mesocalc.exceptions import HardLimitError, InputTypeError, SoftLimitError
 
@@ -117,6 +118,13 @@ class OverrideRecord:
         )
 
 
+def _equipment() -> ModuleType:
+    """Needles and syringes, imported when a plan first uses them (start-up time)."""
+    from mesocalc import _equipment  # noqa: PLC0415 - kept out of `import mesocalc`
+
+    return _equipment
+
+
 _DIMS: Final = {
     "spacing": Dim.LENGTH,
     "volume_per_point": Dim.VOLUME,
@@ -171,7 +179,7 @@ class Guard:
                     allowed=words,
                     source=_DOMAIN_SOURCE,
                 )
-        m = read(value, parameter, dim)
+        check(m, value, parameter, dim)
         if not r.contains(m):
             where = (
                 f"{r.describe()} for {self.entry.technique.value} on the {self.entry.zone.value}"
@@ -188,35 +196,32 @@ class Guard:
             self.departures.append((parameter, m, r, value))
         return m
 
-    def apply(
+    def finish(
         self,
-        planned: Plan,
         *,
+        points: int,
         depth: float,
         angle: float,
         volume_per_point: float,
         needle: Any,
         syringe: Any,
-    ) -> Plan:
-        """Check the whole plan against hard limits, then the soft departures; fill equipment.
+    ) -> dict[str, Any]:
+        """Check the whole plan against hard limits, then the soft departures.
+
+        Returns the Plan fields the guardrails fill: ``warnings`` to add, the
+        override records, the equipment and what follows from it.
 
         Raises:
             HardLimitError: the depth leaves the technique's skin layer, a session
                 cap is exceeded, or the needle is too short.
             SoftLimitError: a departure from a recommended range without an override.
         """
-        if needle is not None and not isinstance(needle, _equipment.Needle):
-            raise InputTypeError(
-                "needle", needle, "None or mesocalc.Needle(gauge=..., length=...)"
-            )
-        if syringe is not None and not isinstance(syringe, _equipment.Syringe):
-            raise InputTypeError("syringe", syringe, "None or mesocalc.Syringe(...)")
-        warnings = list(planned.warnings)
-        warnings += self.check_layer(depth)
-        points = int(planned.points)  # plans over arrays are guarded in _vectorised
+        if needle is not None or syringe is not None:
+            self._check_equipment(needle, syringe)
+        warnings = self.check_layer(depth)
         total = points * volume_per_point
         warnings += self.check_session(points, total)
-        insertion = _equipment.insertion_length(depth, angle)
+        insertion = _core.insertion_length(depth, angle)
         if needle is not None and needle.length_mm < insertion * (1 - 1e-9):
             raise HardLimitError(
                 "needle",
@@ -229,17 +234,26 @@ class Guard:
             )
         records = self.records()
         warnings += [r.describe() for r in records]
-        count, drawn = (None, None) if syringe is None else _equipment.draw_up(total, syringe)
-        return attrs.evolve(
-            planned,
-            warnings=tuple(warnings),
-            overrides=records,
-            needle=needle,
-            syringe=syringe,
-            syringes=count,
-            insertion_length_mm=insertion,
-            draw_up_volume_ml=drawn,
-        )
+        count, drawn = (None, None) if syringe is None else _equipment().draw_up(total, syringe)
+        return {
+            "warnings": warnings,
+            "overrides": records,
+            "needle": needle,
+            "syringe": syringe,
+            "syringes": count,
+            "insertion_length_mm": insertion,
+            "draw_up_volume_ml": drawn,
+        }
+
+    @staticmethod
+    def _check_equipment(needle: Any, syringe: Any) -> None:
+        equipment = _equipment()
+        if needle is not None and not isinstance(needle, equipment.Needle):
+            raise InputTypeError(
+                "needle", needle, "None or mesocalc.Needle(gauge=..., length=...)"
+            )
+        if syringe is not None and not isinstance(syringe, equipment.Syringe):
+            raise InputTypeError("syringe", syringe, "None or mesocalc.Syringe(...)")
 
     def records(self) -> tuple[OverrideRecord, ...]:
         if self.departures and self.override is None:
@@ -356,9 +370,9 @@ def extra_fields(data: dict[str, Any]) -> dict[str, Any]:
         "overrides": tuple(OverrideRecord.from_dict(r) for r in data.get("overrides", ()))
     }
     if "needle" in data:
-        out["needle"] = _equipment.Needle.from_dict(data["needle"])
+        out["needle"] = _equipment().Needle.from_dict(data["needle"])
     if "syringe" in data:
-        out["syringe"] = _equipment.Syringe.from_dict(data["syringe"])
+        out["syringe"] = _equipment().Syringe.from_dict(data["syringe"])
         count = data.get("syringes")
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InputTypeError("syringes", count, "a positive integer")

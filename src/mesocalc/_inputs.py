@@ -19,7 +19,7 @@ from mesocalc.exceptions import InvalidValueError, MesocalcError
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["first_false", "read", "read_array"]
+__all__ = ["check", "first_false", "read", "read_array"]
 
 _SANE_WORDS: Final = {
     Dim.LENGTH: "at most 10 m",
@@ -35,7 +35,11 @@ def read(value: Any, parameter: str, dim: Dim) -> float:
         InvalidValueError: zero, negative, out of domain or absurdly large.
         UnitError, ParseError, InputTypeError: see :func:`mesocalc._units.magnitude`.
     """
-    m = magnitude(value, parameter, dim)
+    return check(magnitude(value, parameter, dim), value, parameter, dim)
+
+
+def check(m: float, value: Any, parameter: str, dim: Dim) -> float:
+    """Check a canonical magnitude ``m`` (read from ``value``) against ``dim``'s domain."""
     if dim is Dim.ANGLE:
         if not 0 < m <= 90:
             raise InvalidValueError(parameter, value, "an angle in (0, 90] degrees")

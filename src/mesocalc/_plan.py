@@ -11,7 +11,6 @@ import numpy as np
 from mesocalc import _core, _guardrails
 from mesocalc._catalog import Basis, Catalog, Spec, default_catalog
 from mesocalc._core import Magnitudes
-from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Technique, Zone, resolve
@@ -38,6 +37,8 @@ _JSON_UNITS: Final = {
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from mesocalc._equipment import Needle, Syringe
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -432,14 +433,19 @@ def plan(
         cell = s * thread
     else:
         cell = _core.cell_area(s, grid)
+    points = _core.count_cells(area_mm2, cell)
     warnings, sources = _spec_warnings(entry)
-    planned = Plan(
+    guarded = guard.finish(
+        points=points, depth=d, angle=a, volume_per_point=vpp, needle=needle, syringe=syringe
+    )
+    more = guarded.pop("warnings")
+    return Plan(
         technique=entry.technique,
         zone=entry.zone,
         lattice=grid,
-        points=_core.count_cells(area_mm2, cell),
+        points=points,
         loss_fraction=loss,
-        warnings=warnings,
+        warnings=(*warnings, *more) if more else warnings,
         sources=sources,
         area_mm2=area_mm2,
         spacing_mm=s,
@@ -447,7 +453,5 @@ def plan(
         depth_mm=d,
         angle_deg=a,
         thread_length_mm=thread,
-    )
-    return guard.apply(
-        planned, depth=d, angle=a, volume_per_point=vpp, needle=needle, syringe=syringe
+        **guarded,
     )

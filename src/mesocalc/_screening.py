@@ -14,13 +14,13 @@ import tomllib
 import types
 import unicodedata
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import attrs
 
 from mesocalc import _validators
 from mesocalc._catalog import default_catalog
+from mesocalc._data import read_text
 from mesocalc.exceptions import CatalogError, InputTypeError
 
 __all__ = ["Finding", "Patient", "Screening", "Severity", "screen"]
@@ -185,7 +185,7 @@ def _parse_rules(text: str) -> _Rules:
 @functools.cache
 def _rules() -> _Rules:
     """The shipped screening rules, read and validated once."""
-    text = resources.files("mesocalc").joinpath("screening.toml").read_text(encoding="utf-8")
+    text = read_text("screening.toml")
     return _parse_rules(text)
 
 

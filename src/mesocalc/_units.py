@@ -219,9 +219,17 @@ def quantity(value: Any, unit: str) -> Quantity:
     return q
 
 
+_quantity_class: list[type] = []
+
+
 def _is_quantity(value: Any) -> bool:
-    pint = sys.modules.get("pint")
-    return pint is not None and isinstance(value, pint.Quantity)
+    """Whether ``value`` is a pint Quantity (of any registry), without importing pint."""
+    if not _quantity_class:
+        pint = sys.modules.get("pint")
+        if pint is None:
+            return False  # no Quantity can exist before pint is imported
+        _quantity_class.append(pint.Quantity)
+    return isinstance(value, _quantity_class[0])
 
 
 def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
@@ -249,7 +257,7 @@ def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
 
 
 def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:
-    if math.isnan(number) or math.isinf(number):
+    if not math.isfinite(number):
         raise InvalidValueError(parameter, shown, dim.expected, "not a finite number")
     return number
 
@@ -269,7 +277,9 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
     if _is_quantity(value):
         mag = value.magnitude
-        if isinstance(mag, bool) or not isinstance(mag, (int, float, np.integer, np.floating)):
+        if type(mag) is not float and (
+            isinstance(mag, bool) or not isinstance(mag, (int, float, np.integer, np.floating))
+        ):
             raise InputTypeError(
                 parameter, value, dim.expected, "the magnitude must be one real number"
             )

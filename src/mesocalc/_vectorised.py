@@ -75,7 +75,7 @@ def _first(bad: Any) -> tuple[int, ...] | None:
     return None if flat.size == 0 else tuple(int(i) for i in np.unravel_index(flat[0], bad.shape))
 
 
-def _hard_limits(guard: Guard, depth: Any, points: Any, total: Any) -> list[str]:
+def _hard_limits(guard: Guard, depth: Any, points: Any, volume_per_point: Any) -> list[str]:
     """The whole-plan hard limits of a scalar plan (skin layer, session cap), elementwise."""
     skin = guard.skin.skin
     bad = np.zeros(np.shape(depth), dtype=bool)
@@ -93,6 +93,7 @@ def _hard_limits(guard: Guard, depth: Any, points: Any, total: Any) -> list[str]
             raise exc.at(index or ()) from None
     cap = guard.entry.session
     if cap is not None:
+        total = points * volume_per_point
         over = np.zeros(np.shape(points), dtype=bool)
         if cap.max_points is not None:
             over |= points > cap.max_points
@@ -212,11 +213,10 @@ def plan_array(
                 )
         points = count_cells(area_mm2, cell)
     warnings, sources = _spec_warnings(entry)
-    depth = _frozen(values["depth"], shape)
-    angle = _frozen(values["angle"], shape)
+    # Computed on the inputs before broadcasting: a shared depth or angle costs one value.
+    depth, angle, vpp = values["depth"], values["angle"], values["volume_per_point"]
     frozen_points = _frozen(points, shape)
-    total = frozen_points * _frozen(values["volume_per_point"], shape)
-    warnings += tuple(_hard_limits(guard, depth, frozen_points, total))
+    warnings += tuple(_hard_limits(guard, _frozen(depth, shape), frozen_points, vpp))
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
@@ -228,8 +228,8 @@ def plan_array(
         area_mm2=_frozen(values["area"], shape),
         spacing_mm=_frozen(s, shape),
         volume_per_point_ml=_frozen(values["volume_per_point"], shape),
-        depth_mm=depth,
-        angle_deg=angle,
+        depth_mm=_frozen(depth, shape),
+        angle_deg=_frozen(angle, shape),
         thread_length_mm=None if thread is None else _frozen(thread, shape),
         insertion_length_mm=_frozen(depth / np.sin(np.radians(angle)), shape),
     )
