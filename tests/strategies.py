@@ -94,7 +94,7 @@ def plan_requests(
         if name == "thread_length" or not draw(st.booleans()):
             continue
         dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(in_range(r).flatmap(lambda m, d=dim: expressed(m, d, units=units)))
+        kwargs[name] = draw(expressed(draw(in_range(r)), dim, units=units))
     if entry.geometry == "point":
         kwargs["lattice"] = draw(
             st.sampled_from(["square", "hex", "Hex", mesocalc.Lattice.SQUARE])
