@@ -1,0 +1,87 @@
+"""Injection maps with matplotlib (the optional extra ``mesocalc[plot]``), imported on use.
+
+Each function draws on the Axes it is given, or on a new pyplot figure, and
+returns the Axes so that a notebook shows it and a user can save it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mesocalc._shapes import polygon_of
+
+if TYPE_CHECKING:
+    from mesocalc._layout import Layout
+    from mesocalc._shapes import Shape
+    from mesocalc._threads import Threads
+
+__all__ = ["plot_layout", "plot_threads"]
+
+_SKIN = "#f3d9c6"
+_EDGE = "#7a4a2a"
+_INK = "#1f4e9c"
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    try:
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional extra
+    except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs it
+        raise ModuleNotFoundError(
+            'plots need matplotlib: pip install "mesocalc[plot]"', name="matplotlib"
+        ) from exc
+    _, new = plt.subplots()
+    return new
+
+
+def _outline(ax: Any, shape: Shape) -> None:
+    from matplotlib.patches import PathPatch  # noqa: PLC0415 - optional extra
+    from matplotlib.path import Path  # noqa: PLC0415
+
+    poly = polygon_of(shape)
+    rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
+    path = Path.make_compound_path(*(Path(r, closed=True) for r in rings))
+    ax.add_patch(PathPatch(path, facecolor=_SKIN, edgecolor=_EDGE, linewidth=1.2, zorder=1))
+    xmin, ymin, xmax, ymax = poly.bounds
+    pad = 0.05 * max(xmax - xmin, ymax - ymin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (mm)")
+    ax.set_ylabel("y (mm)")
+
+
+def plot_layout(layout: Layout, ax: Any = None, *, title: str | None = None) -> Any:
+    """Draw a layout's outline and points."""
+    ax = _axes(ax)
+    _outline(ax, layout.shape)
+    xy = layout.points.magnitude
+    size = float(np.clip(2000.0 / max(len(layout), 1), 2.0, 24.0))
+    ax.scatter(xy[:, 0], xy[:, 1], s=size, color=_INK, zorder=2, linewidths=0)
+    ax.set_title(
+        title
+        or f"{len(layout)} points, {layout.lattice.value} lattice at "
+        f"{layout.spacing.magnitude:.4g} mm, margin {layout.margin.magnitude:.4g} mm"
+    )
+    return ax
+
+
+def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) -> Any:
+    """Draw a thread layout's outline, threads and their entry points."""
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - optional extra
+
+    ax = _axes(ax)
+    _outline(ax, threads.shape)
+    seg = threads.segments.magnitude
+    ax.add_collection(LineCollection(seg, colors=_INK, linewidths=1.2, zorder=2))
+    entries = threads.entries.magnitude
+    ax.scatter(entries[:, 0], entries[:, 1], s=10, color=_EDGE, zorder=3, linewidths=0)
+    ax.set_title(
+        title
+        or f"{len(threads)} {threads.pattern.value} threads, "
+        f"{threads.total_length.magnitude / 10:.4g} cm in all"
+    )
+    return ax
