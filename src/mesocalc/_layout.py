@@ -34,7 +34,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
-__all__ = ["MAX_CANDIDATES", "Layout", "layout", "lattice_points", "read_margin", "read_shape"]
+__all__ = ["MAX_CANDIDATES", "Layout", "lattice_points", "layout", "read_margin", "read_shape"]
 
 # A software bound, not a clinical one: 10^7 candidates is 10 m x 10 m at 3 mm, or a
 # 3 m square at 1 mm; anything denser is a typing error that would eat memory.
@@ -210,8 +210,9 @@ def layout(
     The lattice is centred in the shape's bounding box (the points that fit along
     each axis are spread symmetrically about its centre): the layout moves with the
     shape, and a rectangle whose sides are multiples of the spacing holds exactly
-    area / spacing² points, half a spacing in from its edges. A point exactly ``margin`` from the edge is kept
-    (distances are compared with a relative tolerance of 1e-9).
+    area / spacing² points, half a spacing in from its edges. A point exactly
+    ``margin`` from the edge is kept (distances are compared with a relative
+    tolerance of 1e-9).
 
     Args:
         shape: a :class:`Rectangle`, :class:`Circle`, :class:`Ellipse` or :class:`Polygon`.
@@ -235,7 +236,7 @@ def layout(
         >>> lay.points[0]
         <Quantity([-10.  -5.], 'millimeter')>
         >>> len(mesocalc.layout(mesocalc.Circle("2 cm"), "5 mm", lattice="hex", margin="3 mm"))
-        41
+        37
     """
     where = read_shape(shape)
     grid = resolve(Lattice, lattice, "lattice")

@@ -10,7 +10,8 @@ import attrs
 from mesocalc import _core
 from mesocalc._catalog import Basis, Catalog, Range, Spec, default_catalog
 from mesocalc._inputs import read
-from mesocalc._names import Lattice, Technique, Zone, resolve
+from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
+from mesocalc._shaped import fields_from_dict, read_area
 from mesocalc._units import Dim, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError, SoftLimitError
 
@@ -27,6 +28,8 @@ _UNITS: Final = {
     "total_volume": ("milliliter", "mL", 1.0),
     "expected_loss": ("milliliter", "mL", 1.0),
     "delivered_volume": ("milliliter", "mL", 1.0),
+    "margin": ("millimeter", "mm", 1.0),
+    "total_thread_length": ("millimeter", "mm", 1.0),
 }
 
 
@@ -53,6 +56,13 @@ class Plan:
     _depth: float = attrs.field(alias="depth_mm")
     _angle: float = attrs.field(alias="angle_deg")
     _thread_length: float | None = attrs.field(default=None, alias="thread_length_mm")
+    # Set when the area is a shape (issue 3): see mesocalc._shaped.
+    _margin: float | None = attrs.field(default=None, alias="margin_mm")
+    _total_thread_length: float | None = attrs.field(default=None, alias="total_thread_length_mm")
+    pattern: Pattern | None = None
+    shots: int | None = None
+    needles: int | None = None
+    _drawing: Any = attrs.field(default=None, alias="drawing", eq=False, repr=False)
 
     @property
     def area(self) -> Any:
@@ -115,6 +125,8 @@ class Plan:
             "total_volume": total,
             "expected_loss": loss,
             "delivered_volume": total - loss,
+            "margin": self._margin,
+            "total_thread_length": self._total_thread_length,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,6 +142,7 @@ class Plan:
             if value is not None:
                 _, unit, factor = _UNITS[name]
                 out[name] = {"value": value * factor, "unit": unit}
+        out.update(self._shape_dict())
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
         return out
@@ -171,6 +184,7 @@ class Plan:
             depth_mm=mag("depth"),
             angle_deg=mag("angle"),
             thread_length_mm=mag("thread_length") if "thread_length" in data else None,
+            **fields_from_dict(data),
         )
 
     def table(self) -> str:
@@ -210,6 +224,62 @@ class Plan:
         return "\n".join(
             line if not line.startswith("| warning") else f"| ⚠ | {line[11:]}" for line in lines
         )
+
+    # Shapes, threads and injector heads (issue 3).
+
+    @property
+    def margin(self) -> Any:
+        """Least distance from a point (or thread) to the shape's edge, in mm; else None."""
+        return None if self._margin is None else quantity(self._margin, "millimeter")
+
+    @property
+    def total_thread_length(self) -> Any:
+        """Retrograde threads laid over a shape: their summed length, in mm; else None."""
+        if self._total_thread_length is None:
+            return None
+        return quantity(self._total_thread_length, "millimeter")
+
+    @property
+    def volume_per_cm(self) -> Any:
+        """Retrograde over a shape: product per cm of thread (mL/cm), on average; else None."""
+        if not self._total_thread_length:
+            return None
+        return quantity(self._total / self._total_thread_length * 10.0, "milliliter / centimeter")
+
+    @property
+    def volume_per_needle_per_shot(self) -> Any:
+        """With an injector: product each needle delivers per shot (one point's), in mL."""
+        return None if self.needles is None else self.volume_per_point
+
+    @property
+    def layout(self) -> Any:
+        """The :class:`Layout` (points) or :class:`Threads` laid over the shape, or None."""
+        return self._drawing
+
+    def plot(self, ax: Any = None) -> Any:
+        """Draw the shape with its points or threads (matplotlib); returns the Axes.
+
+        Raises:
+            InvalidValueError: the plan's area was not a shape, so there is nothing to draw.
+        """
+        if self._drawing is None:
+            raise InvalidValueError(
+                "area", self.area, "a mesocalc shape as plan()'s area, to draw the plan"
+            )
+        from mesocalc._plot import plot_plan  # noqa: PLC0415 - matplotlib is optional
+
+        return plot_plan(self, ax)
+
+    def _shape_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.pattern is not None:
+            out["pattern"] = self.pattern.value
+        for name in ("shots", "needles"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self._total_thread_length:
+            out["volume_per_cm"] = {"value": self.volume_per_cm.magnitude, "unit": "mL/cm"}
+        return out
 
 
 def _show(name: str, magnitude: float | None) -> str:
@@ -266,6 +336,9 @@ def plan(
     angle: Any = None,
     loss_fraction: Any = None,
     lattice: Lattice | str = "square",
+    margin: Any = None,
+    injector: Any = None,
+    pattern: Pattern | str | None = None,
     catalog: Catalog | None = None,
 ) -> Plan:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
@@ -282,13 +355,18 @@ def plan(
     Args:
         technique: a :class:`Technique` or its name ("classic", "nappage", ...).
         zone: a :class:`Zone` or its name ("face", "periorbital", ...).
-        area: the treated area, a pint Quantity or a string such as "40 cm^2".
+        area: the treated area, a pint Quantity or a string such as "40 cm^2", or a
+            shape (:class:`Rectangle`, ...), whose exact :func:`layout` then gives the
+            points (see docs/shapes.md).
         spacing: distance between points (between threads for retrograde).
         volume_per_point: product per point (per thread for retrograde).
         depth: injection depth.
         angle: needle angle to the skin surface, in (0, 90] degrees.
         loss_fraction: fraction of product expected to be lost, in [0, 1).
         lattice: "square" or "hex".
+        margin: with a shape as area, least distance from a point to its edge.
+        injector: a multi-needle :class:`Injector`; the plan then reports ``shots``.
+        pattern: for retrograde threads over a shape: "parallel", "crosshatch" or "fan".
         catalog: a clinic's own catalog (see :func:`load_catalog`); the shipped
             one by default.
 
@@ -310,8 +388,9 @@ def plan(
     """
     entry = (catalog or default_catalog()).spec(technique, zone)
     grid = resolve(Lattice, lattice, "lattice")
-    area_mm2 = read(area, "area", Dim.AREA)
-    s = _choose(spacing, "spacing", entry.spacing, entry)
+    shaped = read_area(area, margin=margin, pattern=pattern, injector=injector)
+    area_mm2 = shaped.area_mm2
+    s = _choose(shaped.spacing(spacing), "spacing", entry.spacing, entry)
     vpp = _choose(volume_per_point, "volume_per_point", entry.volume_per_point, entry)
     d = _choose(depth, "depth", entry.depth, entry)
     a = _choose(angle, "angle", entry.angle, entry)
@@ -327,13 +406,14 @@ def plan(
     else:
         cell = _core.cell_area(s, grid)
     warnings, sources = _spec_warnings(entry)
+    extra = shaped.complete(entry, grid, s, _core.count_cells(area_mm2, cell))
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
         lattice=grid,
-        points=_core.count_cells(area_mm2, cell),
+        points=extra.points,
         loss_fraction=loss,
-        warnings=warnings,
+        warnings=warnings + extra.warnings,
         sources=sources,
         area_mm2=area_mm2,
         spacing_mm=s,
@@ -341,4 +421,5 @@ def plan(
         depth_mm=d,
         angle_deg=a,
         thread_length_mm=thread,
+        **extra.fields,
     )

@@ -14,10 +14,11 @@ from mesocalc._shapes import polygon_of
 
 if TYPE_CHECKING:
     from mesocalc._layout import Layout
+    from mesocalc._plan import Plan
     from mesocalc._shapes import Shape
     from mesocalc._threads import Threads
 
-__all__ = ["plot_layout", "plot_threads"]
+__all__ = ["plot_layout", "plot_plan", "plot_threads"]
 
 _SKIN = "#f3d9c6"
 _EDGE = "#7a4a2a"
@@ -85,3 +86,19 @@ def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) 
         f"{threads.total_length.magnitude / 10:.4g} cm in all"
     )
     return ax
+
+
+def plot_plan(plan: Plan, ax: Any = None) -> Any:
+    """Draw a shape-based plan: its layout or threads, titled with what the plan injects."""
+    drawing = plan.layout
+    what = f"{plan.technique.value} on the {plan.zone.value}: "
+    if plan.total_thread_length is not None:
+        what += (
+            f"{plan.points} threads, {plan.total_thread_length.magnitude / 10:.4g} cm, "
+            f"{plan.total_volume.magnitude:.3g} mL"
+        )
+        return plot_threads(drawing, ax, title=what)
+    what += f"{plan.points} points, {plan.total_volume.magnitude:.3g} mL"
+    if plan.shots is not None:
+        what += f", {plan.shots} shots of {plan.needles} needles"
+    return plot_layout(drawing, ax, title=what)

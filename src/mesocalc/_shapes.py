@@ -22,9 +22,6 @@ from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-
     from mesocalc.typing import Quantity
 
 __all__ = ["Circle", "Ellipse", "Polygon", "Rectangle", "Shape", "polygon_of", "shapely_module"]
@@ -50,14 +47,17 @@ def shapely_module() -> Any:
     return shapely
 
 
-def _length(parameter: str) -> Callable[[Any], float]:
-    """A converter reading a positive length into mm, errors naming ``parameter``."""
+# attrs converters: each reads a positive length into mm, its errors naming the parameter.
+def _width(value: Any) -> float:
+    return read(value, "width", Dim.LENGTH)
 
-    def convert(value: Any) -> float:
-        return read(value, parameter, Dim.LENGTH)
 
-    convert.__name__ = f"read_{parameter}"
-    return convert
+def _height(value: Any) -> float:
+    return read(value, "height", Dim.LENGTH)
+
+
+def _radius(value: Any) -> float:
+    return read(value, "radius", Dim.LENGTH)
 
 
 def _mm(value: float) -> str:
@@ -125,8 +125,8 @@ class Rectangle(Shape):
         (<Quantity(24.0, 'centimeter ** 2')>, <Quantity(200.0, 'millimeter')>)
     """
 
-    _width: float = attrs.field(converter=_length("width"))
-    _height: float = attrs.field(converter=_length("height"))
+    _width: float = attrs.field(converter=_width)
+    _height: float = attrs.field(converter=_height)
 
     @property
     def width(self) -> Quantity:
@@ -156,7 +156,7 @@ class Rectangle(Shape):
 class Circle(Shape):
     """A circle of ``radius``, centred on the origin."""
 
-    _radius: float = attrs.field(converter=_length("radius"))
+    _radius: float = attrs.field(converter=_radius)
 
     @property
     def radius(self) -> Quantity:
@@ -184,8 +184,8 @@ class Ellipse(Shape):
     for the flattest ellipses, far smaller for round ones).
     """
 
-    _width: float = attrs.field(converter=_length("width"))
-    _height: float = attrs.field(converter=_length("height"))
+    _width: float = attrs.field(converter=_width)
+    _height: float = attrs.field(converter=_height)
 
     @property
     def width(self) -> Quantity:
@@ -230,6 +230,10 @@ def _ring(value: Any, parameter: str) -> Coords:
     ring = tuple((float(x), float(y)) for x, y in xy)
     _check_ring(ring, parameter, value)
     return ring
+
+
+def _vertices(value: Any) -> Coords:
+    return _ring(value, "vertices")
 
 
 def _holes(value: Any) -> tuple[Coords, ...]:
@@ -302,7 +306,7 @@ class Polygon(Shape):
         (<Quantity(6.0, 'centimeter ** 2')>, <Quantity(120.0, 'millimeter')>)
     """
 
-    _vertices: Coords = attrs.field(converter=lambda v: _ring(v, "vertices"))
+    _vertices: Coords = attrs.field(converter=_vertices)
     _holes: tuple[Coords, ...] = attrs.field(default=(), converter=_holes)
 
     def __attrs_post_init__(self) -> None:
@@ -328,4 +332,6 @@ class Polygon(Shape):
 
     def __repr__(self) -> str:
         holes = f", {len(self._holes)} holes" if self._holes else ""
-        return f"<Polygon of {len(self._vertices)} vertices{holes}, {self._area_mm2() / 100:.4g} cm²>"
+        return (
+            f"<Polygon of {len(self._vertices)} vertices{holes}, {self._area_mm2() / 100:.4g} cm²>"
+        )

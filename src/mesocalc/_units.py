@@ -223,7 +223,9 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
     if _is_quantity(value):
         mag = np.asarray(value.magnitude)
         if mag.size > 2 * _MAX_PAIRS:
-            raise InvalidValueError(parameter, f"{mag.size} numbers", f"at most {_MAX_PAIRS} pairs")
+            raise InvalidValueError(
+                parameter, f"{mag.size} numbers", f"at most {_MAX_PAIRS} pairs"
+            )
         if mag.dtype.kind not in "iuf":
             raise InputTypeError(parameter, value, expected, "the magnitudes must be real numbers")
         factor = _quantity_factor(str(value.units), Dim.LENGTH)
@@ -232,15 +234,21 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
         out = mag.astype(np.float64) * factor
     elif isinstance(value, (list, tuple)):
         if len(value) > _MAX_PAIRS:
-            raise InvalidValueError(parameter, f"{len(value)} pairs", f"at most {_MAX_PAIRS} pairs")
+            raise InvalidValueError(
+                parameter, f"{len(value)} pairs", f"at most {_MAX_PAIRS} pairs"
+            )
         rows = []
         for i, pair in enumerate(value):
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise InvalidValueError(parameter, pair, expected, f"item {i} is not an (x, y) pair")
+                raise InvalidValueError(
+                    parameter, pair, expected, f"item {i} is not an (x, y) pair"
+                )
             rows.append([magnitude(item, f"{parameter}[{i}]", Dim.LENGTH) for item in pair])
         out = np.array(rows, dtype=np.float64).reshape(-1, 2)
     elif isinstance(value, np.ndarray):
-        raise UnitError(parameter, "an array of bare numbers", expected, "the numbers have no unit")
+        raise UnitError(
+            parameter, "an array of bare numbers", expected, "the numbers have no unit"
+        )
     else:
         raise InputTypeError(parameter, value, expected, f"got a {type(value).__name__}")
     if out.ndim != 2 or out.shape[1] != 2:
