@@ -111,11 +111,12 @@ def lattice_points(
     tol = 1e-9 * extent
     outer, sure = poly, None
     if margin > 0:
-        # Eroding by slightly less than the margin gives a region that holds every point
-        # far enough from the edge (and, near rounded corners, a few that are not); eroding
-        # by more than the margin gives one whose points all are. Points in between are
-        # settled by exact distance to the outline.
-        outer = poly.buffer(-(margin - tol), quad_segs=_QUAD_SEGS)
+        # Eroding by a little less than the margin gives a region that holds every point
+        # far enough from the edge (and some that are not); eroding by more than the
+        # margin gives one whose points all are. Points in between are settled by exact
+        # distance to the outline. The slack is 0.1 % of the margin, not a rounding
+        # error's worth, because GEOS drops an erosion that shrinks to nearly nothing.
+        outer = poly.buffer(-(margin * (1 - 1e-3) - tol), quad_segs=_QUAD_SEGS)
         deeper = margin / math.cos(math.pi / (4 * _QUAD_SEGS)) + tol
         sure = poly.buffer(-deeper, quad_segs=_QUAD_SEGS)
         shapely.prepare(outer)
