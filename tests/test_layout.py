@@ -109,39 +109,27 @@ def test_a_shape_smaller_than_the_spacing_gets_its_centre() -> None:
 @given(
     shapes(),
     spacings_mm(),
-    st.floats(-1000, 1000),
-    st.floats(-1000, 1000),
+    st.tuples(st.floats(-1000, 1000), st.floats(-1000, 1000)),
     st.sampled_from(["square", "hex"]),
     st.floats(0, 5),
 )
 def test_layouts_move_with_the_shape(
-    shape: mesocalc.Shape, s: float, dx: float, dy: float, lattice: str, margin: float
+    shape: mesocalc.Shape, s: float, shift: tuple[float, float], lattice: str, margin: float
 ) -> None:
+    dx, dy = shift
     moved = translated(shape, dx, dy)
     a = mesocalc.layout(shape, _mm(s), lattice=lattice, margin=_mm(margin))
     b = mesocalc.layout(moved, _mm(s), lattice=lattice, margin=_mm(margin))
     # The same lattice cells hold points, at the same place relative to the shape ...
-    where_a = {
-        tuple(ij): xy for ij, xy in zip(a.indices.tolist(), a.points.magnitude, strict=True)
-    }
-    where_b = {
-        tuple(ij): xy for ij, xy in zip(b.indices.tolist(), b.points.magnitude, strict=True)
-    }
+    where_a = dict(zip(map(tuple, a.indices.tolist()), a.points.magnitude, strict=True))
+    where_b = dict(zip(map(tuple, b.indices.tolist()), b.points.magnitude - [dx, dy], strict=True))
     for ij in where_a.keys() & where_b.keys():
-        assert where_b[ij] - [dx, dy] == pytest.approx(
-            where_a[ij], abs=1e-9 * (1 + abs(dx) + abs(dy))
-        )
+        assert where_b[ij] == pytest.approx(where_a[ij], abs=1e-9 * (1 + abs(dx) + abs(dy)))
     # ... except for floating-point ties: a point within a whisker of the margin's edge
     # may fall either way once the coordinates are rounded differently.
-    odd = [where_a.get(ij, where_b.get(ij)) for ij in where_a.keys() ^ where_b.keys()]
+    odd = [{**where_b, **where_a}[ij] for ij in where_a.keys() ^ where_b.keys()]
     if odd:
-        odd_a = np.array(
-            [
-                xy if ij in where_a else xy - [dx, dy]
-                for ij, xy in zip(where_a.keys() ^ where_b.keys(), odd, strict=True)
-            ]
-        )
-        assert np.abs(_distance_to_edge(shape, odd_a) - margin).max() < 1e-6
+        assert np.abs(_distance_to_edge(shape, np.array(odd)) - margin).max() < 1e-6
 
 
 @given(shapes(), spacings_mm(), st.data())
