@@ -44,7 +44,7 @@ Array = np.ndarray[Any, Any]
 # Software bounds that keep any input finite in time and memory (not clinical limits).
 _MAX_LINES: Final = 100_000
 _MAX_THREADS: Final = 10_000_000
-_MAX_RAYS: Final = 1_000_000
+_MAX_RAYS: Final = 200_000
 _QUAD_SEGS: Final = 16
 
 
@@ -194,7 +194,7 @@ def _fans(poly: Any, inner: Any, spacing: float, thread_length: float, margin: f
         raise InvalidValueError(
             "spacing",
             quantity(spacing, "millimeter"),
-            "a wider spacing: fans of at most 10^6 threads",
+            "at most 200,000 fan threads: a wider spacing or a smaller shape",
             f"{len(centres)} fans x {rays_per_fan} threads",
         )
     if len(centres) == 0:
