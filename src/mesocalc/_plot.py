@@ -55,10 +55,24 @@ def _outline(ax: Any, shape: Shape) -> None:
     ax.set_ylabel("y (mm)")
 
 
+def _margin(ax: Any, shape: Shape, margin: float) -> None:
+    """The edge less the margin, dashed: where the points (or threads) are allowed."""
+    if margin <= 0:
+        return
+    inner = polygon_of(shape).buffer(-margin)
+    for part in getattr(inner, "geoms", [inner]):
+        if part.is_empty:
+            continue
+        for ring in [part.exterior, *part.interiors]:
+            xy = np.asarray(ring.coords)
+            ax.plot(xy[:, 0], xy[:, 1], linestyle="--", linewidth=0.8, color=_EDGE, zorder=1.5)
+
+
 def plot_layout(layout: Layout, ax: Any = None, *, title: str | None = None) -> Any:
     """Draw a layout's outline and points."""
     ax = _axes(ax)
     _outline(ax, layout.shape)
+    _margin(ax, layout.shape, layout.margin.magnitude)
     xy = layout.points.magnitude
     size = float(np.clip(2000.0 / max(len(layout), 1), 2.0, 24.0))
     ax.scatter(xy[:, 0], xy[:, 1], s=size, color=_INK, zorder=2, linewidths=0)
@@ -76,6 +90,7 @@ def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) 
 
     ax = _axes(ax)
     _outline(ax, threads.shape)
+    _margin(ax, threads.shape, threads.margin.magnitude)
     seg = threads.segments.magnitude
     ax.add_collection(LineCollection(seg, colors=_INK, linewidths=1.2, zorder=2))
     entries = threads.entries.magnitude
