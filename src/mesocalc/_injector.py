@@ -124,10 +124,16 @@ def shots(indices: np.ndarray[Any, Any], injector: Injector) -> int:
     cols, rows = injector.columns, injector.rows
     i = indices[:, 0] - indices[:, 0].min()
     j = indices[:, 1] - indices[:, 1].min()
-    height = int(j.max()) // rows + 2
+    width, height = int(i.max()) + 1, int(j.max()) + 1
+    # The occupied lattice cells as a boolean image (no larger than the layout's own
+    # candidates); each tiling offset is then one padded reshape and any().
+    padded_w = -(-(width + cols) // cols) * cols
+    padded_h = -(-(height + rows) // rows) * rows
     best = len(indices)
     for a in range(cols):
         for b in range(rows):
-            key = ((i + a) // cols) * height + (j + b) // rows
-            best = min(best, int(np.unique(key).size))
+            image = np.zeros((padded_h, padded_w), dtype=bool)
+            image[j + b, i + a] = True
+            blocks = image.reshape(padded_h // rows, rows, padded_w // cols, cols)
+            best = min(best, int(blocks.any(axis=(1, 3)).sum()))
     return best

@@ -46,6 +46,7 @@ class AreaRequest:
     area_mm2: float
     shape: Shape | None = None
     margin_mm: float | None = None
+    margin_value: Any = None  # as the caller gave it, for error messages
     pattern: Pattern | None = None
     injector: Injector | None = None
 
@@ -120,7 +121,7 @@ class AreaRequest:
             at_fault = "margin" if margin > 0 else "spacing"
             raise InvalidValueError(
                 at_fault,
-                quantity(margin if margin > 0 else spacing, "millimeter"),
+                self.margin_value if margin > 0 else quantity(spacing, "millimeter"),
                 f"a {at_fault} that leaves room for at least one point in {self.shape!r}",
             )
         fields: dict[str, Any] = {"margin_mm": margin, "drawing": drawing}
@@ -181,6 +182,7 @@ def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaReq
             area_mm2=area._area_mm2(),
             shape=area,
             margin_mm=None if margin is None else read_margin(margin),
+            margin_value=margin,
             pattern=kind,
             injector=injector,
         )

@@ -134,7 +134,9 @@ class Threads:
 
 def _eroded(poly: Any, margin: float) -> Any:
     shapely = shapely_module()
-    inner = poly.buffer(-margin, quad_segs=_QUAD_SEGS) if margin > 0 else poly
+    # A hair less than the margin, so that a row exactly one margin in is kept.
+    slack = 1e-9 * max(margin, 1.0)
+    inner = poly.buffer(-(margin - slack), quad_segs=_QUAD_SEGS) if margin > 0 else poly
     shapely.prepare(inner)
     return inner
 
