@@ -331,3 +331,21 @@ def test_importing_mesocalc_imports_neither_shapely_nor_matplotlib() -> None:
     code = "import sys, mesocalc; print('shapely' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@given(
+    shapes(low=0.01, high=10_000.0),
+    st.floats(1e-20, 1e4),
+    st.floats(0, 1e4),
+    st.sampled_from(["square", "hex"]),
+)
+def test_any_spacing_and_margin_give_a_layout_or_a_mesocalc_error(
+    shape: mesocalc.Shape, s: float, margin: float, lattice: str
+) -> None:
+    # Tiny spacings on huge shapes are refused before anything is allocated.
+    try:
+        lay = mesocalc.layout(shape, _mm(s), lattice=lattice, margin=_mm(margin))
+    except mesocalc.MesocalcError as exc:
+        assert exc.parameter in ("spacing", "margin")
+    else:
+        assert len(lay) <= 10_000_000

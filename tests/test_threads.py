@@ -135,3 +135,23 @@ def test_patterns_need_threads_and_fans_need_shapes() -> None:
             technique="classic", zone="face", area=mesocalc.Circle("2 cm"), pattern="parallel"
         )
     assert info.value.parameter == "pattern"
+
+
+@given(
+    shapes(low=0.01, high=10_000.0),
+    st.floats(1e-20, 1e4),
+    st.floats(1e-20, 1e4),
+    PATTERNS,
+    st.floats(0, 1e4),
+)
+def test_any_input_gives_threads_or_a_mesocalc_error(
+    shape: mesocalc.Shape, s: float, length: float, pattern: str, margin: float
+) -> None:
+    try:
+        t = mesocalc.threads(
+            shape, _mm(s), thread_length=_mm(length), pattern=pattern, margin=_mm(margin)
+        )
+    except mesocalc.MesocalcError as exc:
+        assert exc.parameter in ("spacing", "thread_length", "margin")
+    else:
+        assert len(t) <= 10_000_000

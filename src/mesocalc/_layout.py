@@ -74,11 +74,11 @@ def _shift(extent: float, step: float) -> float:
     return 0.5 if fits > 0 and fits % 2 == 0 else 0.0
 
 
-def _axis(low: float, high: float, centre: float, step: float, shift: float) -> Array:
-    """Indices k with centre + (k + shift)·step within [low, high], one spare at each end."""
+def _axis(low: float, high: float, centre: float, step: float, shift: float) -> tuple[int, int]:
+    """First and last k with centre + (k + shift)·step within [low, high], one spare each end."""
     first = math.floor((low - centre) / step - shift) - 1
     last = math.ceil((high - centre) / step - shift) + 1
-    return np.arange(first, max(first, last) + 1)
+    return first, max(first, last)
 
 
 def lattice_points(
@@ -93,18 +93,19 @@ def lattice_points(
     cx, cy = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
     row = spacing * (_HEX_ROW if lattice is Lattice.HEX else 1.0)
     xshift, yshift = _shift(xmax - xmin, spacing), _shift(ymax - ymin, row)
-    cols = _axis(xmin + margin, xmax - margin, cx, spacing, xshift)
-    rows = _axis(ymin + margin, ymax - margin, cy, row, yshift)
-    if lattice is Lattice.HEX:
-        cols = np.append(cols, cols[-1] + 1)  # room for the shifted rows
-    if cols.size * rows.size > MAX_CANDIDATES:
+    c0, c1 = _axis(xmin + margin, xmax - margin, cx, spacing, xshift)
+    r0, r1 = _axis(ymin + margin, ymax - margin, cy, row, yshift)
+    c1 += lattice is Lattice.HEX  # room for the shifted rows
+    candidates = (c1 - c0 + 1) * (r1 - r0 + 1)
+    if candidates > MAX_CANDIDATES:
         fewest = math.sqrt((xmax - xmin) * (ymax - ymin) / MAX_CANDIDATES)
         raise InvalidValueError(
             parameter,
             quantity(spacing, "millimeter"),
-            f"a spacing of at least {fewest:.3g} mm for this shape",
-            f"{cols.size * rows.size:.3g} candidate lattice points; at most {MAX_CANDIDATES:.0e}",
+            f"a lattice spacing of at least {fewest:.3g} mm for this shape",
+            f"{candidates:.3g} candidate lattice points; at most {MAX_CANDIDATES:.0e}",
         )
+    cols, rows = np.arange(c0, c1 + 1), np.arange(r0, r1 + 1)
     if margin > (xmax - xmin) / 2.0 or margin > (ymax - ymin) / 2.0:
         return np.empty((0, 2)), np.empty((0, 2), dtype=np.int64)
     extent = max(xmax - xmin, ymax - ymin, 1.0)

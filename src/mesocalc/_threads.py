@@ -173,13 +173,14 @@ def _cut(runs: Array, thread_length: float) -> Array:
     """Cut each run into the fewest equal pieces no longer than ``thread_length``."""
     d = runs[:, 1, :] - runs[:, 0, :]
     length = np.hypot(d[:, 0], d[:, 1])
-    pieces = np.maximum(1, np.ceil(length / thread_length * (1.0 - 1e-9))).astype(np.int64)
-    if pieces.sum() > _MAX_THREADS:
+    cuts = np.maximum(1.0, np.ceil(length / thread_length * (1.0 - 1e-9)))
+    if cuts.sum() > _MAX_THREADS:  # checked as floats, before any cast can overflow
         raise InvalidValueError(
             "thread_length",
             quantity(thread_length, "millimeter"),
             "threads long enough to keep the count within 10^7",
         )
+    pieces = cuts.astype(np.int64)
     run = np.repeat(np.arange(len(runs)), pieces)
     k = np.arange(pieces.sum()) - np.repeat(np.cumsum(pieces) - pieces, pieces)
     step = d[run] / pieces[run, None]
@@ -190,6 +191,13 @@ def _cut(runs: Array, thread_length: float) -> Array:
 def _fans(poly: Any, inner: Any, spacing: float, thread_length: float, margin: float) -> Array:
     shapely = shapely_module()
     pitch = math.sqrt(3.0) * thread_length
+    xmin, ymin, xmax, ymax = poly.bounds
+    if (xmax - xmin) * (ymax - ymin) / (pitch * pitch) > _MAX_RAYS:
+        raise InvalidValueError(
+            "thread_length",
+            quantity(thread_length, "millimeter"),
+            "threads long enough to keep fans within 200,000 entry points",
+        )
     centres, _ = lattice_points(poly, pitch, Lattice.HEX, margin, parameter="thread_length")
     rays_per_fan = max(3, math.ceil(2.0 * math.pi * thread_length / spacing))
     if len(centres) * rays_per_fan > _MAX_RAYS:
