@@ -258,6 +258,7 @@ def test_plan_on_a_shape_counts_its_layout(
     assert p.points == len(lay)
     assert p.area.to("mm^2").magnitude == pytest.approx(shape.area.to("mm^2").magnitude)
     assert p.margin.magnitude == pytest.approx(margin)
+    assert isinstance(p.layout, mesocalc.Layout)
     assert p.layout.points.magnitude.tolist() == lay.points.magnitude.tolist()
     assert mesocalc.Plan.from_dict(p.to_dict()).to_dict() == p.to_dict()
 

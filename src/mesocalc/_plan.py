@@ -10,8 +10,10 @@ import attrs
 from mesocalc import _core
 from mesocalc._catalog import Basis, Catalog, Range, Spec, default_catalog
 from mesocalc._inputs import read
+from mesocalc._layout import Layout
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._shaped import fields_from_dict, read_area
+from mesocalc._threads import Threads
 from mesocalc._units import Dim, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError, SoftLimitError
 
@@ -62,7 +64,9 @@ class Plan:
     pattern: Pattern | None = None
     shots: int | None = None
     needles: int | None = None
-    _drawing: Any = attrs.field(default=None, alias="drawing", eq=False, repr=False)
+    _drawing: Layout | Threads | None = attrs.field(
+        default=None, alias="drawing", eq=False, repr=False
+    )
 
     @property
     def area(self) -> Any:
@@ -252,7 +256,7 @@ class Plan:
         return None if self.needles is None else self.volume_per_point
 
     @property
-    def layout(self) -> Any:
+    def layout(self) -> Layout | Threads | None:
         """The :class:`Layout` (points) or :class:`Threads` laid over the shape, or None."""
         return self._drawing
 

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mesocalc._layout import Layout
 from mesocalc._shapes import polygon_of
+from mesocalc._threads import Threads
 
 if TYPE_CHECKING:
-    from mesocalc._layout import Layout
     from mesocalc._plan import Plan
     from mesocalc._shapes import Shape
-    from mesocalc._threads import Threads
 
 __all__ = ["plot_layout", "plot_plan", "plot_threads"]
 
@@ -107,12 +107,13 @@ def plot_plan(plan: Plan, ax: Any = None) -> Any:
     """Draw a shape-based plan: its layout or threads, titled with what the plan injects."""
     drawing = plan.layout
     what = f"{plan.technique.value} on the {plan.zone.value}: "
-    if plan.total_thread_length is not None:
+    if isinstance(drawing, Threads) and plan.total_thread_length is not None:
         what += (
             f"{plan.points} threads, {plan.total_thread_length.magnitude / 10:.4g} cm, "
             f"{plan.total_volume.magnitude:.3g} mL"
         )
         return plot_threads(drawing, ax, title=what)
+    assert isinstance(drawing, Layout)
     what += f"{plan.points} points, {plan.total_volume.magnitude:.3g} mL"
     if plan.shots is not None:
         what += f", {plan.shots} shots of {plan.needles} needles"
