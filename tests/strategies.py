@@ -311,3 +311,73 @@ def array_requests(
             for i, value in enumerate(each):
                 scalars[i][name] = value
     return kwargs, scalars
+
+
+# Shapes (issue 3). Sizes are in mm and kept to what a layout handles quickly in a test.
+
+
+def spacings_mm(*, low: float = 2.0, high: float = 20.0) -> st.SearchStrategy[float]:
+    """Lattice spacings in mm."""
+    return st.floats(min_value=low, max_value=high, allow_nan=False)
+
+
+@st.composite
+def star_polygons(
+    draw: st.DrawFn, *, low: float = 5.0, high: float = 80.0, centre: tuple[float, float] = (0, 0)
+) -> mesocalc.Polygon:
+    """Simple polygons: vertices at increasing angles round ``centre``, random radii in mm.
+
+    Every such polygon is star-shaped about its centre, hence simple, convex or not.
+    """
+    n = draw(st.integers(min_value=3, max_value=9))
+    # Angles spread over the whole turn, each sector narrower than half a turn, so the
+    # centre is strictly inside and no three vertices are collinear through it.
+    gaps = draw(st.lists(st.floats(0.2, 1.0), min_size=n, max_size=n))
+    total = sum(gaps)
+    angles = [2 * math.pi * sum(gaps[:i]) / total for i in range(n)]
+    if max(gaps) / total >= 0.5:
+        angles = [2 * math.pi * i / n for i in range(n)]
+    radii = draw(st.lists(st.floats(low, high), min_size=n, max_size=n))
+    cx, cy = centre
+    return mesocalc.Polygon(
+        quantity(
+            [
+                [cx + r * math.cos(a), cy + r * math.sin(a)]
+                for r, a in zip(radii, angles, strict=True)
+            ],
+            "millimeter",
+        )
+    )
+
+
+@st.composite
+def shapes(draw: st.DrawFn, *, low: float = 5.0, high: float = 80.0) -> mesocalc.Shape:
+    """Any mesocalc shape with sizes from ``low`` to ``high`` mm, in random length units."""
+    size = st.floats(min_value=low, max_value=high, allow_nan=False)
+    kind = draw(st.sampled_from(["rectangle", "circle", "ellipse", "polygon"]))
+    if kind == "polygon":
+        return draw(star_polygons(low=low / 2, high=high / 2))
+    length = size.flatmap(lambda m: expressed(m, Dim.LENGTH))
+    if kind == "circle":
+        return mesocalc.Circle(draw(length))
+    cls = mesocalc.Rectangle if kind == "rectangle" else mesocalc.Ellipse
+    return cls(draw(length), draw(length))
+
+
+def translated(shape: mesocalc.Shape, dx: float, dy: float) -> mesocalc.Polygon:
+    """``shape`` as a polygon moved by (dx, dy) mm."""
+    from mesocalc._shapes import polygon_of  # noqa: PLC0415 - test helper
+
+    poly = polygon_of(shape)
+    shell = [[x + dx, y + dy] for x, y in poly.exterior.coords[:-1]]
+    holes = [quantity([[x + dx, y + dy] for x, y in r.coords[:-1]], "mm") for r in poly.interiors]
+    return mesocalc.Polygon(quantity(shell, "millimeter"), holes=holes)
+
+
+def injectors() -> st.SearchStrategy[mesocalc.Injector]:
+    """Heads of 1 to 18 needles in any valid grid."""
+    return st.integers(min_value=1, max_value=18).flatmap(
+        lambda n: st.sampled_from([d for d in range(1, n + 1) if n % d == 0]).map(
+            lambda rows: mesocalc.Injector(needles=n, rows=rows)
+        )
+    )

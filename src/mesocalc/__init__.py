@@ -21,7 +21,7 @@ from mesocalc._catalog import (
     spec,
 )
 from mesocalc._guardrails import Override, OverrideRecord
-from mesocalc._names import Lattice, Technique, Zone
+from mesocalc._names import Lattice, Pattern, Technique, Zone
 from mesocalc._plan import Plan, plan
 from mesocalc.exceptions import (
     CatalogError,
@@ -39,12 +39,26 @@ from mesocalc.exceptions import (
 if TYPE_CHECKING:
     from mesocalc._equipment import Needle, Syringe
     from mesocalc._frame import plan_frame
+    from mesocalc._injector import Injector
+    from mesocalc._layout import Layout, layout
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
+    from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._threads import Threads, threads
 
 __version__ = "0.1.0"
 
 # Parts a plan does not need are imported on first use, to keep `import mesocalc` quick.
 _LAZY: dict[str, str] = {
+    "Circle": "mesocalc._shapes",
+    "Ellipse": "mesocalc._shapes",
+    "Injector": "mesocalc._injector",
+    "Layout": "mesocalc._layout",
+    "Polygon": "mesocalc._shapes",
+    "Rectangle": "mesocalc._shapes",
+    "Shape": "mesocalc._shapes",
+    "Threads": "mesocalc._threads",
+    "layout": "mesocalc._layout",
+    "threads": "mesocalc._threads",
     "Finding": "mesocalc._screening",
     "Needle": "mesocalc._equipment",
     "Patient": "mesocalc._screening",
@@ -73,12 +87,16 @@ __all__ = [
     "Basis",
     "Catalog",
     "CatalogError",
+    "Circle",
+    "Ellipse",
     "Finding",
     "HardLimitError",
+    "Injector",
     "InputTypeError",
     "InvalidValueError",
     "Lattice",
     "Layer",
+    "Layout",
     "LimitError",
     "MesocalcError",
     "Needle",
@@ -86,23 +104,30 @@ __all__ = [
     "OverrideRecord",
     "ParseError",
     "Patient",
+    "Pattern",
     "Plan",
+    "Polygon",
     "Range",
+    "Rectangle",
     "Screening",
     "SessionCap",
     "Severity",
+    "Shape",
     "SkinThickness",
     "SoftLimitError",
     "Spec",
     "Syringe",
     "Technique",
+    "Threads",
     "UnitError",
     "UnknownNameError",
     "Zone",
+    "layout",
     "load_catalog",
     "parse_catalog",
     "plan",
     "plan_frame",
     "screen",
     "spec",
+    "threads",
 ]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from mesocalc.exceptions import InputTypeError, UnknownNameError
 
-__all__ = ["Lattice", "Technique", "Zone", "resolve"]
+__all__ = ["Lattice", "Pattern", "Technique", "Zone", "resolve"]
 
 
 class _Name(enum.StrEnum):
@@ -60,6 +60,14 @@ class Lattice(_Name):
     HEX = "hex"
 
 
+class Pattern(_Name):
+    """How retrograde threads are laid: parallel rows, rows and columns, or fans (MESO-ES)."""
+
+    PARALLEL = "parallel"
+    CROSSHATCH = "crosshatch"
+    FAN = "fan"
+
+
 def _key(text: str) -> str:
     """Fold case, accents and separators so that "Point_by Point" matches "point-by-point"."""
     folded = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -93,6 +101,7 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
         "arm": "arms",
     },
     Lattice: {"hexagonal": "hex", "triangular": "hex", "grid": "square"},
+    Pattern: {"linear": "parallel", "grid": "crosshatch", "radial": "fan", "fanning": "fan"},
 }
 
 E = TypeVar("E", bound=_Name)

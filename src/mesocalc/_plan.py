@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
@@ -13,8 +14,8 @@ from mesocalc._catalog import Basis, Catalog, Spec, default_catalog
 from mesocalc._core import Magnitudes
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
-from mesocalc._names import Lattice, Technique, Zone, resolve
-from mesocalc._units import Dim, any_array, quantity
+from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
+from mesocalc._units import Dim, _is_quantity, any_array, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 __all__ = ["Plan", "plan"]
@@ -32,6 +33,8 @@ _JSON_UNITS: Final = {
     "delivered_volume": "mL",
     "insertion_length": "mm",
     "draw_up_volume": "mL",
+    "margin": "mm",
+    "total_thread_length": "mm",
 }
 
 
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mesocalc._equipment import Needle, Syringe
+    from mesocalc._injector import Injector
+    from mesocalc._layout import Layout
+    from mesocalc._threads import Threads
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -87,6 +93,15 @@ class Plan:
         default=None, alias="insertion_length_mm", eq=_EQ
     )
     _draw_up_volume: float | None = attrs.field(default=None, alias="draw_up_volume_ml")
+    # Set when the area is a shape (issue 3): see mesocalc._shaped.
+    _margin: float | None = attrs.field(default=None, alias="margin_mm")
+    _total_thread_length: float | None = attrs.field(default=None, alias="total_thread_length_mm")
+    pattern: Pattern | None = None
+    shots: int | None = None
+    needles: int | None = None
+    _drawing: Layout | Threads | None = attrs.field(
+        default=None, alias="drawing", eq=False, repr=False
+    )
 
     @property
     def area(self) -> Any:
@@ -151,6 +166,8 @@ class Plan:
             "delivered_volume": total - loss,
             "insertion_length": self._insertion_length,
             "draw_up_volume": self._draw_up_volume,
+            "margin": self._margin,
+            "total_thread_length": self._total_thread_length,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,6 +183,7 @@ class Plan:
             if value is not None:
                 out[name] = {"value": _json(value), "unit": _JSON_UNITS[name]}
         out.update(_guardrails.extra_to_dict(self))
+        out.update(self._shape_dict())
         out["warnings"] = list(self.warnings)
         out["sources"] = list(self.sources)
         return out
@@ -209,6 +227,7 @@ class Plan:
             insertion_length_mm=mag("insertion_length") if "insertion_length" in data else None,
             draw_up_volume_ml=mag("draw_up_volume") if "draw_up_volume" in data else None,
             **_guardrails.extra_fields(data),
+            **_shaped().fields_from_dict(data),
         )
 
     @property
@@ -283,6 +302,69 @@ class Plan:
 
         return take(self, index)
 
+    # Shapes, threads and injector heads (issue 3).
+
+    @property
+    def margin(self) -> Any:
+        """Least distance from a point (or thread) to the shape's edge, in mm; else None."""
+        return None if self._margin is None else quantity(self._margin, "millimeter")
+
+    @property
+    def total_thread_length(self) -> Any:
+        """Retrograde threads laid over a shape: their summed length, in mm; else None."""
+        if self._total_thread_length is None:
+            return None
+        return quantity(self._total_thread_length, "millimeter")
+
+    @property
+    def volume_per_cm(self) -> Any:
+        """Retrograde over a shape: product per cm of thread (mL/cm), on average; else None."""
+        if not self._total_thread_length:
+            return None
+        return quantity(self._total / self._total_thread_length * 10.0, "milliliter / centimeter")
+
+    @property
+    def volume_per_needle_per_shot(self) -> Any:
+        """With an injector: product each needle delivers per shot (one point's), in mL."""
+        return None if self.needles is None else self.volume_per_point
+
+    @property
+    def layout(self) -> Layout | Threads | None:
+        """The :class:`Layout` (points) or :class:`Threads` laid over the shape, or None."""
+        return self._drawing
+
+    def plot(self, ax: Any = None) -> Any:
+        """Draw the shape with its points or threads (matplotlib); returns the Axes.
+
+        Raises:
+            InvalidValueError: the plan's area was not a shape, so there is nothing to draw.
+        """
+        if self._drawing is None:
+            raise InvalidValueError(
+                "area", self.area, "a mesocalc shape as plan()'s area, to draw the plan"
+            )
+        from mesocalc._plot import plot_plan  # noqa: PLC0415 - matplotlib is optional
+
+        return plot_plan(self, ax)
+
+    def _shape_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.pattern is not None:
+            out["pattern"] = self.pattern.value
+        for name in ("shots", "needles"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self._total_thread_length:
+            out["volume_per_cm"] = {"value": self.volume_per_cm.magnitude, "unit": "mL/cm"}
+        return out
+
+
+def _shaped() -> ModuleType:
+    """Shapes, layouts, threads and heads, imported when a plan first uses them."""
+    from mesocalc import _shaped  # noqa: PLC0415 - kept out of `import mesocalc`
+
+    return _shaped
+
 
 def _json(value: Any) -> Any:
     return value.tolist() if isinstance(value, np.ndarray) else value
@@ -326,6 +408,9 @@ def plan(
     loss_fraction: Any = None,
     lattice: Lattice | str = "square",
     catalog: Catalog | None = None,
+    margin: Any = None,
+    injector: Injector | None = None,
+    pattern: Pattern | str | None = None,
     override: Override | None = None,
     needle: Needle | None = None,
     syringe: Syringe | None = None,
@@ -351,7 +436,9 @@ def plan(
     Args:
         technique: a :class:`Technique` or its name ("classic", "nappage", ...).
         zone: a :class:`Zone` or its name ("face", "periorbital", ...).
-        area: the treated area, a pint Quantity or a string such as "40 cm^2".
+        area: the treated area, a pint Quantity or a string such as "40 cm^2", or a
+            shape (:class:`Rectangle`, ...), whose exact :func:`layout` then gives the
+            points (see docs/shapes.md).
         spacing: distance between points (between threads for retrograde).
         volume_per_point: product per point (per thread for retrograde).
         depth: injection depth.
@@ -360,6 +447,9 @@ def plan(
         lattice: "square" or "hex".
         catalog: a clinic's own catalog (see :func:`load_catalog`); the shipped
             one by default.
+        margin: with a shape as area, least distance from a point to its edge.
+        injector: a multi-needle :class:`Injector`; the plan then reports ``shots``.
+        pattern: for retrograde threads over a shape: "parallel", "crosshatch" or "fan".
         override: an :class:`Override` with the reason for departing from
             recommended ranges; each departure is recorded in ``plan.overrides``.
             Hard limits pass with no override.
@@ -392,16 +482,13 @@ def plan(
     if any_array(area, spacing, volume_per_point, depth, angle, loss_fraction):
         from mesocalc._vectorised import plan_array  # noqa: PLC0415 - it imports this module
 
-        if override is not None or needle is not None or syringe is not None:
-            raise InvalidValueError(
-                "override"
-                if override is not None
-                else "needle"
-                if needle is not None
-                else "syringe",
-                override or needle or syringe,
-                "no override, needle or syringe with array inputs: plan each area on its own",
-            )
+        extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
+        extras.update(margin=margin, injector=injector, pattern=pattern)
+        for name, value in extras.items():
+            if value is not None:
+                raise InvalidValueError(
+                    name, value, f"no {name} with array inputs: plan each area on its own"
+                )
         return plan_array(
             technique=technique,
             zone=zone,
@@ -417,7 +504,18 @@ def plan(
     entry = (catalog or default_catalog()).spec(technique, zone)
     guard = _guardrails.Guard.start(entry, catalog or default_catalog(), override)
     grid = resolve(Lattice, lattice, "lattice")
-    area_mm2 = read(area, "area", Dim.AREA)
+    shaped = None
+    if (
+        margin is None
+        and injector is None
+        and pattern is None
+        and (isinstance(area, str) or _is_quantity(area))
+    ):
+        area_mm2 = read(area, "area", Dim.AREA)
+    else:
+        shaped = _shaped().read_area(area, margin=margin, pattern=pattern, injector=injector)
+        area_mm2 = shaped.area_mm2
+        spacing = shaped.spacing(spacing)
     s = guard.choose(spacing, "spacing", entry.spacing)
     vpp = guard.choose(volume_per_point, "volume_per_point", entry.volume_per_point)
     d = guard.choose(depth, "depth", entry.depth)
@@ -435,6 +533,10 @@ def plan(
         cell = _core.cell_area(s, grid)
     points = _core.count_cells(area_mm2, cell)
     warnings, sources = _spec_warnings(entry)
+    fields: dict[str, Any] = {}
+    if shaped is not None:
+        extra = shaped.complete(entry, grid, s, points)
+        points, fields, warnings = extra.points, extra.fields, warnings + extra.warnings
     guarded = guard.finish(
         points=points, depth=d, angle=a, volume_per_point=vpp, needle=needle, syringe=syringe
     )
@@ -454,4 +556,5 @@ def plan(
         angle_deg=a,
         thread_length_mm=thread,
         **guarded,
+        **fields,
     )

@@ -47,6 +47,7 @@ __all__ = [
     "Dim",
     "any_array",
     "element",
+    "length_pairs",
     "magnitude",
     "magnitudes",
     "parse_string",
@@ -254,6 +255,60 @@ def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
             factor = float(one.to(dim.canonical).magnitude)
         _factor_cache[key] = factor
     return _factor_cache[key]
+
+
+def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Read (x, y) coordinates into an (N, 2) float array in mm.
+
+    ``value`` is a length Quantity array of shape (N, 2), or a sequence of pairs
+    whose items are length strings or scalar length Quantities. Only the units and
+    finiteness are checked here; the caller checks the geometry.
+
+    Raises:
+        UnitError: bare numbers or a unit that is not a length.
+        InputTypeError: not an array or a sequence of pairs.
+        InvalidValueError: not of shape (N, 2), NaN or infinite coordinates.
+    """
+    expected = "a length Quantity array of shape (N, 2), or (x, y) pairs such as ('1 cm', '2 cm')"
+    if _is_quantity(value):
+        mag = np.asarray(value.magnitude)
+        if mag.size > 2 * _MAX_PAIRS:
+            raise InvalidValueError(
+                parameter, f"{mag.size} numbers", f"at most {_MAX_PAIRS} pairs"
+            )
+        if mag.dtype.kind not in "iuf":
+            raise InputTypeError(parameter, value, expected, "the magnitudes must be real numbers")
+        factor = _quantity_factor(str(value.units), Dim.LENGTH)
+        if factor is None:
+            raise UnitError(parameter, value, expected, f"{value.units:~P} is not a length unit")
+        out = mag.astype(np.float64) * factor
+    elif isinstance(value, (list, tuple)):
+        if len(value) > _MAX_PAIRS:
+            raise InvalidValueError(
+                parameter, f"{len(value)} pairs", f"at most {_MAX_PAIRS} pairs"
+            )
+        rows = []
+        for i, pair in enumerate(value):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise InvalidValueError(
+                    parameter, pair, expected, f"item {i} is not an (x, y) pair"
+                )
+            rows.append([magnitude(item, f"{parameter}[{i}]", Dim.LENGTH) for item in pair])
+        out = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    elif isinstance(value, np.ndarray):
+        raise UnitError(
+            parameter, "an array of bare numbers", expected, "the numbers have no unit"
+        )
+    else:
+        raise InputTypeError(parameter, value, expected, f"got a {type(value).__name__}")
+    if out.ndim != 2 or out.shape[1] != 2:
+        raise InvalidValueError(parameter, value, expected, f"shape {out.shape}")
+    if not np.isfinite(out).all():
+        raise InvalidValueError(parameter, value, expected, "NaN or infinite coordinates")
+    return out
+
+
+_MAX_PAIRS: Final = 100_000
 
 
 def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:

@@ -1,0 +1,337 @@
+"""Treatment areas as real shapes in physical units: rectangles, circles, ellipses, polygons.
+
+Sizes and coordinates are read once, at construction, into millimetres; shapely
+(an optional extra, ``mesocalc[shapes]``) does the geometry and is imported only
+when a shape is first drawn or laid out. Rectangles, circles and ellipses are
+centred on the origin; a polygon sits where its vertices say. Where a shape
+sits does not change its layout (see :func:`mesocalc.layout`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import numpy as np
+
+from mesocalc._inputs import read
+from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc.typing import Quantity
+
+__all__ = ["Circle", "Ellipse", "Polygon", "Rectangle", "Shape", "polygon_of", "shapely_module"]
+
+Coords = tuple[tuple[float, float], ...]
+
+# Circles and ellipses become polygons whose edges stay within this distance (mm) of
+# the true curve: 1 µm, far below any injection spacing. Their .area and .perimeter
+# are computed from the curve itself, not from the polygon.
+_CURVE_TOLERANCE: Final = 1e-3
+_MIN_SEGMENTS: Final = 64
+_MAX_SEGMENTS: Final = 20_000
+
+
+def shapely_module() -> Any:
+    """shapely, imported on first use, with an install hint if it is missing."""
+    try:
+        import shapely  # noqa: PLC0415 - optional extra, never imported with mesocalc
+    except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs shapely
+        raise ModuleNotFoundError(
+            'shapes need shapely: pip install "mesocalc[shapes]"', name="shapely"
+        ) from exc
+    return shapely
+
+
+# attrs converters: each reads a positive length into mm, its errors naming the parameter.
+def _width(value: Any) -> float:
+    return read(value, "width", Dim.LENGTH)
+
+
+def _height(value: Any) -> float:
+    return read(value, "height", Dim.LENGTH)
+
+
+def _radius(value: Any) -> float:
+    return read(value, "radius", Dim.LENGTH)
+
+
+def _mm(value: float) -> str:
+    return f"{value:.6g} mm"
+
+
+class Shape:
+    """A treatment area's outline. Subclasses: Rectangle, Circle, Ellipse, Polygon."""
+
+    __slots__ = ()
+
+    def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
+        """Shell and hole vertices in mm, as (N, 2) arrays."""
+        raise NotImplementedError
+
+    def _area_mm2(self) -> float:
+        return float(polygon_of(self).area)
+
+    def _perimeter_mm(self) -> float:
+        return float(polygon_of(self).length)
+
+    @property
+    def area(self) -> Quantity:
+        """Area enclosed by the outline (holes excluded), in cm²."""
+        return quantity(self._area_mm2() / 100.0, "centimeter ** 2")
+
+    @property
+    def perimeter(self) -> Quantity:
+        """Length of the outline, holes' outlines included, in mm."""
+        return quantity(self._perimeter_mm(), "millimeter")
+
+    @property
+    def bounds(self) -> Quantity:
+        """The bounding box ``[xmin, ymin, xmax, ymax]``, in mm."""
+        return quantity(np.array(polygon_of(self).bounds), "millimeter")
+
+
+@functools.lru_cache(maxsize=128)
+def polygon_of(shape: Shape) -> Any:
+    """The shapely polygon of a shape, built once per shape and prepared for fast queries."""
+    shapely = shapely_module()
+    shell, holes = shape._outline()
+    poly = shapely.Polygon(shell, holes)
+    shapely.prepare(poly)
+    return poly
+
+
+def _curve(half_x: float, half_y: float) -> np.ndarray[Any, Any]:
+    """Vertices of an ellipse with these half-axes, within _CURVE_TOLERANCE of the curve."""
+    big = max(half_x, half_y)
+    step = math.acos(max(-1.0, 1.0 - _CURVE_TOLERANCE / big)) * 2.0
+    n = min(_MAX_SEGMENTS, max(_MIN_SEGMENTS, math.ceil(2 * math.pi / step)))
+    t = np.linspace(0.0, 2.0 * math.pi, n, endpoint=False)
+    return np.column_stack((half_x * np.cos(t), half_y * np.sin(t)))
+
+
+@attrs.frozen(repr=False)
+class Rectangle(Shape):
+    """A rectangle ``width`` (along x) by ``height`` (along y), centred on the origin.
+
+    Examples:
+        >>> import mesocalc
+        >>> r = mesocalc.Rectangle("6 cm", "4 cm")
+        >>> r.area, r.perimeter
+        (<Quantity(24.0, 'centimeter ** 2')>, <Quantity(200.0, 'millimeter')>)
+    """
+
+    _width: float = attrs.field(converter=_width)
+    _height: float = attrs.field(converter=_height)
+
+    @property
+    def width(self) -> Quantity:
+        """Side along x, in mm."""
+        return quantity(self._width, "millimeter")
+
+    @property
+    def height(self) -> Quantity:
+        """Side along y, in mm."""
+        return quantity(self._height, "millimeter")
+
+    def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
+        w, h = self._width / 2.0, self._height / 2.0
+        return np.array([(-w, -h), (w, -h), (w, h), (-w, h)]), ()
+
+    def _area_mm2(self) -> float:
+        return self._width * self._height
+
+    def _perimeter_mm(self) -> float:
+        return 2.0 * (self._width + self._height)
+
+    def __repr__(self) -> str:
+        return f"Rectangle(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
+
+
+@attrs.frozen(repr=False)
+class Circle(Shape):
+    """A circle of ``radius``, centred on the origin."""
+
+    _radius: float = attrs.field(converter=_radius)
+
+    @property
+    def radius(self) -> Quantity:
+        """Radius, in mm."""
+        return quantity(self._radius, "millimeter")
+
+    def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
+        return _curve(self._radius, self._radius), ()
+
+    def _area_mm2(self) -> float:
+        return math.pi * self._radius**2
+
+    def _perimeter_mm(self) -> float:
+        return 2.0 * math.pi * self._radius
+
+    def __repr__(self) -> str:
+        return f"Circle(radius={_mm(self._radius)!r})"
+
+
+@attrs.frozen(repr=False)
+class Ellipse(Shape):
+    """An ellipse with full axes ``width`` (along x) and ``height`` (along y), centred on 0.
+
+    The perimeter uses Ramanujan's second approximation (relative error below 4e-5
+    for the flattest ellipses, far smaller for round ones).
+    """
+
+    _width: float = attrs.field(converter=_width)
+    _height: float = attrs.field(converter=_height)
+
+    @property
+    def width(self) -> Quantity:
+        """Full axis along x, in mm."""
+        return quantity(self._width, "millimeter")
+
+    @property
+    def height(self) -> Quantity:
+        """Full axis along y, in mm."""
+        return quantity(self._height, "millimeter")
+
+    def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
+        return _curve(self._width / 2.0, self._height / 2.0), ()
+
+    def _area_mm2(self) -> float:
+        return math.pi * self._width * self._height / 4.0
+
+    def _perimeter_mm(self) -> float:
+        a, b = self._width / 2.0, self._height / 2.0
+        h = ((a - b) / (a + b)) ** 2
+        return math.pi * (a + b) * (1.0 + 3.0 * h / (10.0 + math.sqrt(4.0 - 3.0 * h)))
+
+    def __repr__(self) -> str:
+        return f"Ellipse(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
+
+
+def _ring(value: Any, parameter: str) -> Coords:
+    """Read one ring of vertices: lengths, finite, within reach, at least 3 distinct."""
+    xy = length_pairs(value, parameter)
+    limit = SANE_MAX[Dim.LENGTH]
+    if xy.size and np.abs(xy).max() > limit:
+        raise InvalidValueError(
+            parameter, value, "coordinates within 10 m of the origin", "too large to be a plan"
+        )
+    if len(xy) > 1 and np.array_equal(xy[0], xy[-1]):
+        xy = xy[:-1]  # an explicitly closed ring
+    distinct = len(np.unique(xy, axis=0)) if len(xy) else 0
+    if distinct < 3:
+        raise InvalidValueError(
+            parameter, value, "at least 3 distinct (x, y) vertices", f"got {distinct}"
+        )
+    ring = tuple((float(x), float(y)) for x, y in xy)
+    _check_ring(ring, parameter, value)
+    return ring
+
+
+def _vertices(value: Any) -> Coords:
+    return _ring(value, "vertices")
+
+
+def _holes(value: Any) -> tuple[Coords, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise InputTypeError(
+            "holes", value, "a sequence of vertex arrays", f"got a {type(value).__name__}"
+        )
+    return tuple(_ring(hole, f"holes[{i}]") for i, hole in enumerate(value))
+
+
+_WHERE = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)")
+
+
+def _problem(geometry: Any) -> str | None:
+    """Why shapely finds ``geometry`` invalid, in words (no shapely internals), or None."""
+    shapely = shapely_module()
+    if shapely.is_valid(geometry):
+        return None
+    reason = str(shapely.is_valid_reason(geometry))
+    where = _WHERE.search(reason)
+    try:
+        near = f" near ({float(where[1]):.6g} mm, {float(where[2]):.6g} mm)" if where else ""
+    except ValueError:
+        near = ""
+    if "Self-intersection" in reason:
+        return f"the outline crosses or touches itself{near}"
+    if "outside shell" in reason:
+        return f"a hole lies outside the outline{near}"
+    if "Nested holes" in reason:
+        return f"a hole lies inside another hole{near}"
+    if "disconnected" in reason:
+        return f"the holes cut the shape in pieces{near}"
+    return f"not a simple polygon{near}"
+
+
+def _check_ring(ring: Coords, parameter: str, value: Any) -> None:
+    shapely = shapely_module()
+    poly = shapely.Polygon(ring)
+    xy = np.array(ring)
+    spread = np.linalg.svd(xy - xy.mean(axis=0), compute_uv=False)
+    if spread[1] <= 1e-9 * spread[0]:
+        raise InvalidValueError(
+            parameter, value, "vertices enclosing an area", "zero area: the vertices are collinear"
+        )
+    problem = _problem(poly)
+    if problem:
+        raise InvalidValueError(
+            parameter, value, "a simple outline that does not cross itself", problem
+        )
+
+
+@attrs.frozen(repr=False)
+class Polygon(Shape):
+    """A polygon from its vertices, with optional holes (a face region minus the eyes).
+
+    ``vertices`` is a length Quantity array of shape (N, 2), or a sequence of
+    (x, y) pairs of lengths such as ``[("0 cm", "0 cm"), ("6 cm", "0 cm"), ...]``;
+    each hole is another such array. Vertices go round the outline in either
+    direction; repeating the first vertex at the end is allowed.
+
+    Raises:
+        InvalidValueError: fewer than 3 distinct vertices, zero area, an outline that
+            crosses itself, a hole outside the outline, NaN or infinite coordinates.
+        UnitError: coordinates that are not lengths (bare numbers included).
+
+    Examples:
+        >>> import mesocalc
+        >>> tri = mesocalc.Polygon([("0 cm", "0 cm"), ("4 cm", "0 cm"), ("0 cm", "3 cm")])
+        >>> tri.area, tri.perimeter
+        (<Quantity(6.0, 'centimeter ** 2')>, <Quantity(120.0, 'millimeter')>)
+    """
+
+    _vertices: Coords = attrs.field(converter=_vertices)
+    _holes: tuple[Coords, ...] = attrs.field(default=(), converter=_holes)
+
+    def __attrs_post_init__(self) -> None:
+        if self._holes:
+            problem = _problem(polygon_of(self))
+            if problem:
+                raise InvalidValueError(
+                    "holes", f"{len(self._holes)} holes", "holes inside the outline", problem
+                )
+
+    @property
+    def vertices(self) -> Quantity:
+        """The outline's vertices as an (N, 2) array, in mm."""
+        return quantity(np.array(self._vertices), "millimeter")
+
+    @property
+    def holes(self) -> tuple[Quantity, ...]:
+        """Each hole's vertices as an (N, 2) array, in mm."""
+        return tuple(quantity(np.array(h), "millimeter") for h in self._holes)
+
+    def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
+        return np.array(self._vertices), tuple(np.array(h) for h in self._holes)
+
+    def __repr__(self) -> str:
+        holes = f", {len(self._holes)} holes" if self._holes else ""
+        return (
+            f"<Polygon of {len(self._vertices)} vertices{holes}, {self._area_mm2() / 100:.4g} cm²>"
+        )
