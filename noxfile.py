@@ -39,5 +39,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``)."""
-    session.install("-e", ".")
+    # A regular install, as users have it: byte-compiled, so start-up is not a compile.
+    session.install(".[shapes]")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    session.run("python", "benchmarks/bench_layout.py")

@@ -15,17 +15,18 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["Magnitudes", "cell_area", "count_cells", "volumes"]
+__all__ = ["SNAP", "Magnitudes", "cell_area", "count_cells", "insertion_length", "volumes"]
 
 # A magnitude: a float, or an array of them for a plan over arrays.
 Magnitudes: TypeAlias = "float | NDArray[np.float64]"
 
 _HEX: Final = math.sqrt(3.0) / 2.0
 
-# Ratios within this relative distance of a whole number are that number: 0.27 cm²
-# at 3 mm spacing is 27.000000000000004 / 9 in floating point, and must be 3 points,
-# not 4. See docs/adr/0002-rounding-point-counts.md.
-_REL_TOL: Final = 1e-9
+# A ratio is shrunk by one part in 10^9 before it is rounded up: 0.27 cm² at 3 mm spacing
+# is 27.000000000000004 / 9 in floating point, and must be 3 points, not 4. The same
+# expression runs on floats and on arrays, so both give the same counts.
+# See docs/adr/0002-rounding-point-counts.md.
+SNAP: Final = 1.0 - 1e-9
 
 
 def cell_area(spacing: float, lattice: Lattice) -> float:
@@ -35,11 +36,7 @@ def cell_area(spacing: float, lattice: Lattice) -> float:
 
 def count_cells(area: float, cell: float) -> int:
     """ceil(area / cell), at least 1, without rounding an exact multiple up through float error."""
-    ratio = area / cell
-    nearest = round(ratio)
-    if nearest >= 1 and abs(ratio - nearest) <= _REL_TOL * nearest:
-        return int(nearest)
-    return max(1, math.ceil(ratio))
+    return max(1, math.ceil(area / (cell / SNAP)))
 
 
 def volumes(

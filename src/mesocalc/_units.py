@@ -65,6 +65,10 @@ class Dim(enum.Enum):
     ANGLE = ("angle", "degree", "°", "'45 deg'")
     FRACTION = ("fraction", "dimensionless", "", "0.5 or '50 %'")
 
+    # Members are singletons: identity hashing is exact, and C-fast in the dict and cache
+    # look-ups every input goes through (Enum's own __hash__ is Python code).
+    __hash__ = object.__hash__
+
     def __init__(self, label: str, canonical: str, symbol: str, example: str) -> None:
         self.label = label
         self.canonical = canonical

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from mesocalc._catalog import Catalog, Range, default_catalog
-from mesocalc._core import _HEX, _REL_TOL, Magnitudes
+from mesocalc._core import _HEX, SNAP, Magnitudes
 from mesocalc._guardrails import _DIMS, Guard
 from mesocalc._inputs import read, read_array
 from mesocalc._names import Lattice, resolve
@@ -32,7 +32,6 @@ __all__ = ["count_cells", "describe", "plan_array", "take"]
 # Point counts stay exact in float64 and int64 below this; more points is no plan.
 _MAX_POINTS: Final = 2.0**53
 
-_CHUNK: Final = 1 << 14
 
 _ORDER: Final = ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction")
 
@@ -78,15 +77,16 @@ def _first(bad: Any) -> tuple[int, ...] | None:
 def _hard_limits(guard: Guard, depth: Any, points: Any, volume_per_point: Any) -> list[str]:
     """The whole-plan hard limits of a scalar plan (skin layer, session cap), elementwise."""
     skin = guard.skin.skin
-    bad = np.zeros(np.shape(depth), dtype=bool)
+    bad: Any = False
     if skin is not None and guard.entry.layer.value == "skin":
         bad = depth > skin.high_magnitude * (1 + 1e-9)
     elif skin is not None and guard.entry.layer.value == "subcutis":
         bad = depth <= skin.low_magnitude * (1 + 1e-9)
-    index = _first(np.asarray(bad))
+    index = _first(np.broadcast_to(bad, np.shape(points))) if np.any(bad) else None
     warnings: list[str] = []
+    depth = np.broadcast_to(depth, np.shape(points))
     if np.size(depth):
-        probe = float(np.asarray(depth).flat[0]) if index is None else float(depth[index])
+        probe = float(depth.flat[0]) if index is None else float(depth[index])
         try:
             warnings = guard.check_layer(probe)
         except MesocalcError as exc:
@@ -109,39 +109,12 @@ def _hard_limits(guard: Guard, depth: Any, points: Any, volume_per_point: Any) -
     return warnings
 
 
-def _count_chunk(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
-    points = np.ceil(ratio)
-    np.maximum(points, 1.0, out=points)
-    # Only ratios a hair above a whole number snap, and their ceiling lies almost a
-    # whole step above them: those few candidates get the scalar rule exactly.
-    near = np.flatnonzero(points - ratio >= 1.0 - _REL_TOL * float(ratio.max()))
-    if near.size:
-        r = ratio[near]
-        nearest = np.rint(r)
-        snap = (nearest >= 1) & (np.abs(r - nearest) <= _REL_TOL * nearest)
-        points[near[snap]] = nearest[snap]
-    return points
-
-
 def count_cells(area: Any, cell: Any) -> NDArray[np.int64]:
-    """:func:`mesocalc._core.count_cells`, elementwise, with the same snapping.
-
-    Runs over chunks that stay in the CPU cache, so that its temporaries never
-    cost a pass over main memory.
-    """
-    shape = np.broadcast_shapes(np.shape(area), np.shape(cell))
-    out = np.empty(shape, dtype=np.int64)
-    with np.nditer(
-        [area, cell, out],
-        flags=["external_loop", "buffered", "zerosize_ok", "grow_inner"],
-        op_flags=[["readonly"], ["readonly"], ["writeonly"]],
-        op_dtypes=[np.float64, np.float64, np.float64],
-        casting="unsafe",
-        buffersize=_CHUNK,
-    ) as it:
-        for a, c, o in it:
-            o[...] = _count_chunk(a / c)
-    return out
+    """:func:`mesocalc._core.count_cells`, elementwise: the same expression, on arrays."""
+    ratio: NDArray[np.float64] = np.divide(area, np.divide(cell, SNAP), dtype=np.float64)
+    np.ceil(ratio, out=ratio)
+    np.maximum(ratio, 1.0, out=ratio)
+    return ratio.astype(np.int64)
 
 
 def _shape(values: dict[str, Magnitudes]) -> tuple[int, ...]:
@@ -216,7 +189,7 @@ def plan_array(
     # Computed on the inputs before broadcasting: a shared depth or angle costs one value.
     depth, angle, vpp = values["depth"], values["angle"], values["volume_per_point"]
     frozen_points = _frozen(points, shape)
-    warnings += tuple(_hard_limits(guard, _frozen(depth, shape), frozen_points, vpp))
+    warnings += tuple(_hard_limits(guard, depth, frozen_points, vpp))
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
