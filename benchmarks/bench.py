@@ -17,6 +17,7 @@ import subprocess
 import sys
 import timeit
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -143,6 +144,27 @@ def startup(runs: int) -> dict[str, float]:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def array_in_fresh_process(rounds: int) -> tuple[float, float]:
+    """:func:`side_by_side` of the array plan and the numpy formula, in a new interpreter.
+
+    Both allocate 8 MB arrays, and whether glibc serves those from memory already
+    mapped or maps (and page-faults) them afresh depends on the heap's history: after
+    the scalar figures it swung this ratio between 1.3 and 2.6 from run to run. A
+    fresh process gives both sides the same, reproducible heap.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench; "
+        "bench.mesocalc_array(); bench.numpy_formula(); "
+        "print(*bench.side_by_side(bench.mesocalc_array, bench.numpy_formula, int(sys.argv[2])))"
+    )
+    here = str(Path(__file__).resolve().parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code, here, str(rounds)], check=True, capture_output=True, text=True
+    )
+    ta, tn = (float(x) for x in out.stdout.split())
+    return ta, tn
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="mesocalc's benchmarks, as ratios")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (about 30 s)")
@@ -182,7 +204,7 @@ def main() -> int:
             f"scalar plan, string inputs ({ts * us:.1f} us) vs pint ({tp * us:.1f} us)",
         )
     )
-    ta, tn = side_by_side(mesocalc_array, numpy_formula, rounds)
+    ta, tn = array_in_fresh_process(rounds)
     rows.append(
         (
             ta / tn,

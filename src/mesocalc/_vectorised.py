@@ -33,6 +33,8 @@ __all__ = ["count_cells", "describe", "plan_array", "take"]
 _MAX_POINTS: Final = 2.0**53
 
 
+_CHUNK: Final = 1 << 14
+
 _ORDER: Final = ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction")
 
 
@@ -110,11 +112,26 @@ def _hard_limits(guard: Guard, depth: Any, points: Any, volume_per_point: Any) -
 
 
 def count_cells(area: Any, cell: Any) -> NDArray[np.int64]:
-    """:func:`mesocalc._core.count_cells`, elementwise: the same expression, on arrays."""
-    ratio: NDArray[np.float64] = np.divide(area, np.divide(cell, SNAP), dtype=np.float64)
-    np.ceil(ratio, out=ratio)
-    np.maximum(ratio, 1.0, out=ratio)
-    return ratio.astype(np.int64)
+    """:func:`mesocalc._core.count_cells`, elementwise: the same expression, on arrays.
+
+    Runs over chunks that stay in the CPU cache, so that its temporaries never cost
+    an allocation (and its page faults) the size of the whole array.
+    """
+    shape = np.broadcast_shapes(np.shape(area), np.shape(cell))
+    out = np.empty(shape, dtype=np.int64)
+    with np.nditer(
+        [area, np.divide(cell, SNAP), out],
+        flags=["external_loop", "buffered", "zerosize_ok", "grow_inner"],
+        op_flags=[["readonly"], ["readonly"], ["writeonly"]],
+        op_dtypes=[np.float64, np.float64, np.float64],
+        casting="unsafe",
+        buffersize=_CHUNK,
+    ) as it:
+        for a, c, o in it:
+            ratio = np.divide(a, c)
+            np.ceil(ratio, out=ratio)
+            np.maximum(ratio, 1.0, out=o)
+    return out
 
 
 def _shape(values: dict[str, Magnitudes]) -> tuple[int, ...]:
