@@ -7,7 +7,7 @@ convert at the edges and call these.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
 from mesocalc._names import Lattice
 
@@ -29,8 +29,13 @@ _HEX: Final = math.sqrt(3.0) / 2.0
 SNAP: Final = 1.0 - 1e-9
 
 
-def cell_area(spacing: float, lattice: Lattice) -> float:
-    """Area served by one point: s² on a square lattice, (√3/2)·s² on a hexagonal one."""
+def cell_area(spacing: Magnitudes, lattice: Lattice, thread_length: float | None = None) -> Any:
+    """Area served by one point: s² on a square lattice, (√3/2)·s² on a hexagonal one.
+
+    For retrograde threads (``thread_length`` given) one thread serves spacing x length.
+    """
+    if thread_length is not None:
+        return spacing * thread_length
     return spacing * spacing * (_HEX if lattice is Lattice.HEX else 1.0)
 
 

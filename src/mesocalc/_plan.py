@@ -384,6 +384,17 @@ def _show(name: str, magnitude: Magnitudes | None) -> str:
     return f"{(magnitude or 0.0) * factor:.4g} {unit}"
 
 
+def _thread_length(entry: Spec, grid: Lattice, lattice: Any) -> float | None:
+    """The length of one retrograde thread (None for point techniques), on a square grid only."""
+    if entry.thread_length is None:
+        return None
+    if grid is not Lattice.SQUARE:
+        raise InvalidValueError(
+            "lattice", lattice, "'square' for retrograde threads (parallel rows)"
+        )
+    return entry.thread_length.nominal_magnitude
+
+
 @functools.cache
 def _spec_warnings(entry: Spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Warnings for the unsourced or analogue ranges of an entry, and all its sources."""
@@ -521,17 +532,8 @@ def plan(
     d = guard.choose(depth, "depth", entry.depth)
     a = guard.choose(angle, "angle", entry.angle)
     loss = guard.choose(loss_fraction, "loss_fraction", entry.loss_fraction)
-    thread = None
-    if entry.thread_length is not None:
-        if grid is not Lattice.SQUARE:
-            raise InvalidValueError(
-                "lattice", lattice, "'square' for retrograde threads (parallel rows)"
-            )
-        thread = entry.thread_length.nominal_magnitude
-        cell = s * thread
-    else:
-        cell = _core.cell_area(s, grid)
-    points = _core.count_cells(area_mm2, cell)
+    thread = _thread_length(entry, grid, lattice)
+    points = _core.count_cells(area_mm2, _core.cell_area(s, grid, thread))
     warnings, sources = _spec_warnings(entry)
     fields: dict[str, Any] = {}
     if shaped is not None:

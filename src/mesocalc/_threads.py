@@ -236,6 +236,21 @@ def _fans(poly: Any, inner: Any, spacing: float, thread_length: float, margin: f
     return np.stack([a, b], axis=1)
 
 
+def _margin_kept(poly: Any, segments: Array, margin: float) -> Array:
+    """The segments at least (to 0.1 %) ``margin`` from the edge.
+
+    The eroded outline is a polygon approximation of the true inner offset; in a
+    shape barely wider than twice the margin it can keep a sliver whose threads sit
+    closer to the edge than the margin. An exact distance check drops those.
+    """
+    if margin <= 0 or not len(segments):
+        return segments
+    shapely = shapely_module()
+    far: Array = shapely.distance(poly.boundary, shapely.linestrings(segments))
+    kept: Array = segments[far >= margin * (1 - 1e-3)]
+    return kept
+
+
 def lay_threads(
     shape: Shape, spacing: float, pattern: Pattern, thread_length: float, margin: float
 ) -> Threads:
@@ -243,13 +258,13 @@ def lay_threads(
     poly = polygon_of(shape)
     inner = _eroded(poly, margin)
     if pattern is Pattern.FAN:
-        segments = _fans(poly, inner, spacing, thread_length, margin)
+        segments = _margin_kept(poly, _fans(poly, inner, spacing, thread_length, margin), margin)
         entries = np.unique(segments[:, 0, :], axis=0) if len(segments) else np.empty((0, 2))
     else:
         runs = [_runs(poly, inner, spacing, vertical=False)]
         if pattern is Pattern.CROSSHATCH:
             runs.append(_runs(poly, inner, spacing, vertical=True))
-        segments = _cut(np.concatenate(runs), thread_length)
+        segments = _margin_kept(poly, _cut(np.concatenate(runs), thread_length), margin)
         entries = segments[:, 0, :]
     return Threads(
         shape=shape,

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from mesocalc._catalog import Catalog, Range, default_catalog
-from mesocalc._core import _HEX, SNAP, Magnitudes
+from mesocalc._core import SNAP, Magnitudes, cell_area
 from mesocalc._guardrails import _DIMS, Guard
 from mesocalc._inputs import read, read_array
 from mesocalc._names import Lattice, resolve
-from mesocalc._plan import Plan, _show, _spec_warnings
+from mesocalc._plan import Plan, _show, _spec_warnings, _thread_length
 from mesocalc._units import Dim, any_array
 from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
@@ -181,16 +181,8 @@ def plan_array(
         values[name] = _choose_array(value, name, getattr(entry, name), guard)
     shape = _shape(values)
     s = values["spacing"]
-    thread = None
-    if entry.thread_length is not None:
-        if grid is not Lattice.SQUARE:
-            raise InvalidValueError(
-                "lattice", lattice, "'square' for retrograde threads (parallel rows)"
-            )
-        thread = entry.thread_length.nominal_magnitude
-        cell = s * thread
-    else:
-        cell = s * s * (_HEX if grid is Lattice.HEX else 1.0)
+    thread = _thread_length(entry, grid, lattice)
+    cell = cell_area(s, grid, thread)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         area_mm2 = np.asarray(values["area"], dtype=np.float64)
         # max(area) / min(cell) bounds every ratio; only a custom catalog's tiny spacing
