@@ -74,3 +74,21 @@ def test_python_dash_m() -> None:
         timeout=120,
     )
     assert json.loads(out.stdout)["points"] == 72
+
+
+def test_override_needle_and_syringe_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--technique", "classic", "--zone", "face", "--area", "40 cm^2"]
+    assert main([*argv, "--depth", "2.2 mm"]) == 2  # a soft departure needs a reason
+    assert "SoftLimit" not in capsys.readouterr().err
+    flags = ["--depth", "2.2 mm", "--override", "thick skin", "--by", "Dr Rossi", "--json"]
+    flags += ["--needle-gauge", "30", "--needle-length", "4 mm", "--syringe", "1 mL"]
+    assert main([*argv, *flags]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overrides"][0]["parameter"] == "depth"
+    assert data["overrides"][0]["reason"] == "thick skin"
+    assert data["syringes"] == 2
+    assert data["insertion_length"]["value"] == pytest.approx(2.2 / 0.7933533402912352)
+    assert main([*argv, "--needle-gauge", "30", "--needle-length", "1 mm"]) == 2
+    assert "needle" in capsys.readouterr().err
+    assert main([*argv, "--override", "  "]) == 2
+    assert "reason" in capsys.readouterr().err

@@ -10,8 +10,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from mesocalc._catalog import spec
+from mesocalc._equipment import Needle, Syringe
+from mesocalc._guardrails import Override
 from mesocalc._plan import plan
 from mesocalc.exceptions import MesocalcError
 
@@ -33,12 +36,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--angle", help='e.g. "45 deg"')
     p.add_argument("--loss-fraction", type=float, help="e.g. 0.5")
     p.add_argument("--lattice", default="square", help="square (default) or hex")
+    p.add_argument("--needle-gauge", type=int, help="needle gauge, e.g. 30 (with --needle-length)")
+    p.add_argument("--needle-length", help='needle length, e.g. "4 mm" (with --needle-gauge)')
+    p.add_argument(
+        "--syringe", help='a conventional syringe of this capacity, e.g. "1 mL" (1, 5 or 10 mL)'
+    )
+    p.add_argument(
+        "--low-dead-space", action="store_true", help="with --syringe: a low-dead-space syringe"
+    )
+    p.add_argument("--override", metavar="REASON", help="reason for departing from a range")
+    p.add_argument("--by", help="with --override: who departs from the range")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s = commands.add_parser("spec", help="show the catalog entry for a technique in a zone")
     s.add_argument("--technique", required=True)
     s.add_argument("--zone", required=True)
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+def _equipment(args: argparse.Namespace) -> dict[str, Any]:
+    """The override, needle and syringe the flags describe, for plan()."""
+    out: dict[str, Any] = {}
+    if args.override is not None or args.by is not None:
+        out["override"] = Override(reason=args.override or "", by=args.by)
+    if args.needle_gauge is not None or args.needle_length is not None:
+        out["needle"] = Needle(gauge=args.needle_gauge, length=args.needle_length)
+    if args.syringe is not None:
+        kind = Syringe.low_dead_space if args.low_dead_space else Syringe.conventional
+        out["syringe"] = kind(args.syringe)
+    elif args.low_dead_space:
+        out["syringe"] = Syringe.low_dead_space()
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 angle=args.angle,
                 loss_fraction=args.loss_fraction,
                 lattice=args.lattice,
+                **_equipment(args),
             )
             print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
         else:

@@ -259,6 +259,12 @@ class Plan:
         rows += [
             (n, _show(n, mags[n])) for n in ("total_volume", "expected_loss", "delivered_volume")
         ]
+        for name in ("margin", "total_thread_length", "insertion_length", "draw_up_volume"):
+            if mags[name] is not None:
+                rows.append((name, _show(name, mags[name])))
+        for name in ("syringes", "needles", "shots"):
+            if getattr(self, name) is not None:
+                rows.append((name, str(getattr(self, name))))
         return rows
 
     def table(self) -> str:
