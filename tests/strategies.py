@@ -1,7 +1,9 @@
 """Hypothesis strategies for mesocalc, kept in one place.
 
 Builders take keyword knobs (a technique, a zone, ``units="random"``) so that tests
-state what they vary and nothing else.
+state what they vary and nothing else. The strategies for valid plan requests live in
+:mod:`mesocalc.testing.strategies`, for clinic software to use too; this module adds the
+ones for invalid input, overrides, equipment, arrays and shapes.
 """
 
 from __future__ import annotations
@@ -15,36 +17,37 @@ from hypothesis import strategies as st
 import mesocalc
 from mesocalc._catalog import Range, Spec, default_catalog
 from mesocalc._units import Dim, quantity
+from mesocalc.testing.strategies import (
+    UNIT_CHOICES,
+    areas,
+    entries,
+    expressed,
+    in_range,
+    plan_requests,
+)
 
-# Spellings of each dimension with their size in canonical units (mm, mm², mL, degrees),
-# as a string unit for text input and as a pint unit name for Quantity input.
-UNIT_CHOICES: dict[Dim, list[tuple[str, str, float]]] = {
-    Dim.LENGTH: [
-        ("mm", "millimeter", 1.0),
-        ("cm", "centimeter", 10.0),
-        ("µm", "micrometer", 1e-3),
-        ("m", "meter", 1000.0),
-    ],
-    Dim.AREA: [
-        ("cm^2", "centimeter ** 2", 100.0),
-        ("mm²", "millimeter ** 2", 1.0),
-        ("m2", "meter ** 2", 1e6),
-        ("cm**2", "centimeter ** 2", 100.0),
-    ],
-    Dim.VOLUME: [
-        ("mL", "milliliter", 1.0),
-        ("µL", "microliter", 1e-3),
-        ("cc", "cubic_centimeter", 1.0),
-        ("L", "liter", 1000.0),
-    ],
-    Dim.ANGLE: [("deg", "degree", 1.0), ("°", "degree", 1.0), ("rad", "radian", 180 / math.pi)],
-}
-
-
-def entries() -> st.SearchStrategy[Spec]:
-    """Every technique x zone entry of the shipped catalog."""
-    catalog = default_catalog()
-    return st.sampled_from(sorted(catalog.entries.values(), key=lambda s: (s.technique, s.zone)))
+__all__ = [  # the shared strategies, re-exported for the tests, and this module's own
+    "UNIT_CHOICES",
+    "any_requests",
+    "areas",
+    "array_requests",
+    "bare_numbers",
+    "entries",
+    "expressed",
+    "garbage_strings",
+    "in_range",
+    "injectors",
+    "needles",
+    "overrides",
+    "patients",
+    "plan_requests",
+    "shapes",
+    "spacings_mm",
+    "star_polygons",
+    "syringes",
+    "translated",
+    "unused_pairs",
+]
 
 
 def unused_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
@@ -52,74 +55,6 @@ def unused_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]
     used = set(default_catalog().entries)
     pairs = [(t, z) for t in mesocalc.Technique for z in mesocalc.Zone if (t, z) not in used]
     return st.sampled_from(pairs)
-
-
-@st.composite
-def expressed(draw: st.DrawFn, magnitude: float, dim: Dim, *, units: str = "random") -> Any:
-    """``magnitude`` (canonical units) as a string or a Quantity in a random compatible unit."""
-    if dim is Dim.FRACTION:
-        return magnitude
-    choices = UNIT_CHOICES[dim] if units == "random" else UNIT_CHOICES[dim][:1]
-    text, name, factor = draw(st.sampled_from(choices))
-    value = magnitude / factor
-    if draw(st.booleans()):
-        return f"{value!r} {text}"
-    return quantity(value, name)
-
-
-def in_range(r: Range) -> st.SearchStrategy[float]:
-    """Canonical magnitudes inside a catalog range (away from an open low bound)."""
-    low = r.low_magnitude
-    if r.low_open:
-        low = low + max(1e-6, 1e-6 * r.high_magnitude)
-    return st.floats(min_value=low, max_value=r.high_magnitude, allow_nan=False)
-
-
-def areas(
-    *, min_mm2: float = 1.0, max_mm2: float = 2e5, entry: Spec | None = None
-) -> st.SearchStrategy[float]:
-    """Treatment areas in mm², from a square millimetre to 20 dm² by default.
-
-    With ``entry``, no larger than the entry's per-session cap allows at its densest.
-    """
-    if entry is not None and entry.session is not None:
-        max_mm2 = min(max_mm2, _largest_area_within_cap(entry))
-    return st.floats(min_value=min_mm2, max_value=max_mm2, allow_nan=False)
-
-
-def _largest_area_within_cap(entry: Spec) -> float:
-    cap = entry.session
-    assert cap is not None
-    points = float(cap.max_points or math.inf)
-    if cap.max_volume_magnitude is not None:
-        points = min(points, cap.max_volume_magnitude / entry.volume_per_point.high_magnitude)
-    densest = entry.spacing.low_magnitude**2 * (math.sqrt(3) / 2)
-    if entry.thread_length is not None:
-        densest = entry.spacing.low_magnitude * entry.thread_length.nominal_magnitude
-    return math.floor(points) * densest * (1 - 1e-9)
-
-
-@st.composite
-def plan_requests(
-    draw: st.DrawFn, *, entry: Spec | None = None, units: str = "random"
-) -> dict[str, Any]:
-    """Keyword arguments for mesocalc.plan(), valid for the catalog, some parameters unset."""
-    entry = entry or draw(entries())
-    kwargs: dict[str, Any] = {
-        "technique": entry.technique,
-        "zone": draw(st.sampled_from([entry.zone, entry.zone.value.upper()])),
-        "area": draw(expressed(draw(areas(entry=entry)), Dim.AREA, units=units)),
-    }
-    for name, r in entry.ranges().items():
-        if name == "thread_length" or not draw(st.booleans()):
-            continue
-        dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(expressed(draw(in_range(r)), dim, units=units))
-    if entry.geometry == "point":
-        kwargs["lattice"] = draw(
-            st.sampled_from(["square", "hex", "Hex", mesocalc.Lattice.SQUARE])
-        )
-    return kwargs
 
 
 _DIMS = {

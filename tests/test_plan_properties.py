@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._units import Dim
+from mesocalc.testing import assert_plan_valid
 
 from . import strategies as mst
 
@@ -23,6 +24,7 @@ def _mag(q: Any, unit: str) -> float:
 @given(mst.plan_requests())
 def test_conservation(request: dict[str, Any]) -> None:
     p = mesocalc.plan(**request)
+    assert_plan_valid(p)
     assert isinstance(p.points, int)
     assert p.points >= 1
     total = _mag(p.total_volume, "mL")
