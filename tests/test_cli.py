@@ -92,3 +92,15 @@ def test_override_needle_and_syringe_flags(capsys: pytest.CaptureFixture[str]) -
     assert "needle" in capsys.readouterr().err
     assert main([*argv, "--override", "  "]) == 2
     assert "reason" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    shell = (
+        f'"{sys.executable}" -m mesocalc plan --technique classic --zone face --area "40 cm^2"'
+        " | head -1"
+    )
+    out = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.strip() == "technique         classic"
+    assert "Traceback" not in out.stderr
