@@ -100,7 +100,11 @@ def test_a_closed_pipe_is_not_an_error() -> None:
         " | head -1"
     )
     out = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=120
+        ["bash", "-o", "pipefail", "-c", shell],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.stdout.strip() == "technique         classic"
     assert "Traceback" not in out.stderr
