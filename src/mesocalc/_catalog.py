@@ -290,6 +290,12 @@ class _Reader:
             raise self.fail(f"{where}.{key}", value, "a finite number")
         return float(value)
 
+    def basis(self, doc: dict[str, Any], where: str, expected: str) -> Basis:
+        try:
+            return Basis(doc.get("basis", "stated"))
+        except ValueError:
+            raise self.fail(f"{where}.basis", doc.get("basis"), expected) from None
+
     def check_keys(self, doc: dict[str, Any], allowed: set[str], where: str) -> None:
         extra = sorted(set(doc) - allowed)
         if extra:
@@ -327,12 +333,7 @@ class _Reader:
             sources = [sources]
         if not isinstance(sources, list) or any(s not in known for s in sources):
             raise self.fail(f"{where}.source", sources, "a list of keys from [sources]")
-        try:
-            basis = Basis(doc.get("basis", "stated"))
-        except ValueError:
-            raise self.fail(
-                f"{where}.basis", doc.get("basis"), "stated, derived, analogue or unsourced"
-            ) from None
+        basis = self.basis(doc, where, "stated, derived, analogue or unsourced")
         note = doc.get("note", "")
         if not isinstance(note, str):
             raise self.fail(f"{where}.note", note, "a string")
@@ -516,12 +517,7 @@ def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap
         volume *= UNITS[unit][1]
     if points is None and volume is None:
         raise read.fail(where, doc, "points or volume")
-    try:
-        basis = Basis(doc.get("basis", "stated"))
-    except ValueError:
-        raise read.fail(
-            f"{where}.basis", doc.get("basis"), "stated, derived or analogue"
-        ) from None
+    basis = read.basis(doc, where, "stated, derived or analogue")
     note = doc.get("note", "")
     if basis is Basis.UNSOURCED or not isinstance(note, str):
         raise read.fail(f"{where}.basis", basis.value, "a sourced cap with a note string")
