@@ -208,3 +208,28 @@ def test_retrograde_threads_over_arrays() -> None:
 def test_exact_multiples_do_not_round_up_in_arrays() -> None:
     p = mesocalc.plan(technique="nappage", zone="face", area=["0.27 cm^2"] * 3, spacing="3 mm")
     assert np.asarray(p.points).tolist() == [3, 3, 3]
+
+
+@given(array_requests())
+def test_array_plans_round_trip_through_json(
+    request: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    p = mesocalc.plan(**request[0])
+    again = mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict())))
+    assert again == p
+    assert again.shape == p.shape
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("points", [1, "2"]),
+        ("points", [[1], [2, 3]]),
+        ("points", [0, 1]),
+        ("loss_fraction", [1.5]),
+    ],
+)
+def test_stored_arrays_are_checked(field: str, value: Any) -> None:
+    data = mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "8 cm^2"]).to_dict()
+    with pytest.raises(mesocalc.InvalidValueError, match=f"^{field}: "):
+        mesocalc.Plan.from_dict({**data, field: value})

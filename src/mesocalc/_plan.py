@@ -15,7 +15,7 @@ from mesocalc._core import Magnitudes
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
-from mesocalc._units import Dim, _is_quantity, any_array, quantity
+from mesocalc._units import MAX_ELEMENTS, Dim, _is_quantity, any_array, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 __all__ = ["Plan", "plan"]
@@ -194,28 +194,27 @@ class Plan:
         if not isinstance(data, dict):
             raise InputTypeError("data", data, "a dict from Plan.to_dict()")
 
-        def mag(name: str) -> float:
+        def mag(name: str) -> Any:
             entry = data.get(name)
             unit = _JSON_UNITS[name]
             if not isinstance(entry, dict) or entry.get("unit") != unit:
                 raise InvalidValueError(name, entry, f"{{'value': ..., 'unit': '{unit}'}}")
-            value = entry.get("value")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InvalidValueError(name, value, "a number")
-            return float(value)
+            return _stored(name, entry.get("value"))
 
-        points = data.get("points")
-        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            raise InvalidValueError("points", points, "a positive integer")
-        loss = data.get("loss_fraction")
-        if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not 0 <= loss < 1:
-            raise InvalidValueError("loss_fraction", loss, "a fraction in [0, 1)")
+        points = _stored("points", data.get("points"), integer=True)
+        if not np.all(np.asarray(points) >= 1):
+            raise InvalidValueError("points", data.get("points"), "a positive integer")
+        loss = _stored("loss_fraction", data.get("loss_fraction"))
+        if not np.all((np.asarray(loss) >= 0) & (np.asarray(loss) < 1)):
+            raise InvalidValueError(
+                "loss_fraction", data.get("loss_fraction"), "a fraction in [0, 1)"
+            )
         return cls(
             technique=resolve(Technique, data.get("technique"), "technique"),
             zone=resolve(Zone, data.get("zone"), "zone"),
             lattice=resolve(Lattice, data.get("lattice"), "lattice"),
             points=points,
-            loss_fraction=float(loss),
+            loss_fraction=loss,
             warnings=tuple(str(w) for w in data.get("warnings", ())),
             sources=tuple(str(s) for s in data.get("sources", ())),
             area_mm2=mag("area"),
@@ -370,6 +369,24 @@ def _shaped() -> ModuleType:
     from mesocalc import _shaped  # noqa: PLC0415 - kept out of `import mesocalc`
 
     return _shaped
+
+
+def _stored(name: str, value: Any, *, integer: bool = False) -> Any:
+    """A number from :meth:`Plan.to_dict`, or a (nested) list of them for a plan over arrays."""
+    expected = "an integer" if integer else "a number"
+    if isinstance(value, list):
+        try:
+            array = np.array(value)
+        except ValueError:  # ragged nesting
+            raise InvalidValueError(name, value, f"{expected}, or a list of them") from None
+        if array.size > MAX_ELEMENTS or array.dtype.kind not in ("iu" if integer else "iuf"):
+            raise InvalidValueError(name, value, f"{expected}, or a list of them")
+        array = array.astype(np.int64 if integer else np.float64)
+        array.setflags(write=False)  # plans are immutable
+        return array
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+        raise InvalidValueError(name, value, expected)
+    return int(value) if integer else float(value)
 
 
 def _json(value: Any) -> Any:
