@@ -57,7 +57,7 @@ PARAMETERS: Final[dict[str, tuple[Dim, str]]] = {
     "thread_length": (Dim.LENGTH, "millimeter"),
 }
 _REQUIRED = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")
-# Zone anatomy: published skin thickness per layer (DOMAIN.md §2), read like ranges.
+# Zone anatomy: published skin thickness per layer, read like ranges.
 _THICKNESS: Final[dict[str, tuple[Dim, str]]] = {
     "epidermis": (Dim.LENGTH, "millimeter"),
     "dermis": (Dim.LENGTH, "millimeter"),

@@ -3,7 +3,7 @@
 Heads carry 1 to 18 needles (SEED0: multi-injectors with up to 18 needles; BRUNO:
 3-18 needles; MINIMALCUT: heads commonly of 5 or 9). Here a head's needles stand
 in a rectangular grid of ``rows`` x ``needles / rows`` on a square lattice, one
-``pitch`` apart. No source in DOMAIN.md gives the needle pitch of any head, so
+``pitch`` apart. No published source gives the needle pitch of any head, so
 ``pitch`` has no default: left out, the head is taken to match the plan's
 spacing, and the plan says so in its warnings.
 """

@@ -93,7 +93,7 @@ class Plan:
         default=None, alias="insertion_length_mm", eq=_EQ
     )
     _draw_up_volume: float | None = attrs.field(default=None, alias="draw_up_volume_ml")
-    # Set when the area is a shape (issue 3): see mesocalc._shaped.
+    # Set when the area is a shape: see mesocalc._shaped.
     _margin: float | None = attrs.field(default=None, alias="margin_mm")
     _total_thread_length: float | None = attrs.field(default=None, alias="total_thread_length_mm")
     pattern: Pattern | None = None
@@ -307,7 +307,7 @@ class Plan:
 
         return take(self, index)
 
-    # Shapes, threads and injector heads (issue 3).
+    # Shapes, threads and injector heads.
 
     @property
     def margin(self) -> Any:

@@ -151,7 +151,7 @@ class AreaRequest:
         if head.needles > 1 and head.pitch is None:
             warnings.append(
                 f"injector needle pitch not given: taken to equal the spacing ({spacing:.4g} mm); "
-                "no source gives the needle pitch of multi-needle heads (DOMAIN.md §4.2)"
+                "no published source gives the needle pitch of multi-needle heads"
             )
         overhang = count * head.needles - points
         if overhang > 0 and head.needles > 1:
