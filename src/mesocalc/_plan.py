@@ -15,7 +15,7 @@ from mesocalc._core import Magnitudes
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
-from mesocalc._units import MAX_ELEMENTS, Dim, _is_quantity, any_array, quantity
+from mesocalc._units import MAX_ELEMENTS, Dim, any_array, is_quantity, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 __all__ = ["Plan", "plan"]
@@ -535,15 +535,16 @@ def plan(
             lattice=lattice,
             catalog=catalog,
         )
-    entry = (catalog or default_catalog()).spec(technique, zone)
-    guard = _guardrails.Guard.start(entry, catalog or default_catalog(), override)
+    book = catalog or default_catalog()
+    entry = book.spec(technique, zone)
+    guard = _guardrails.Guard.start(entry, book, override)
     grid = resolve(Lattice, lattice, "lattice")
     shaped = None
     if (
         margin is None
         and injector is None
         and pattern is None
-        and (isinstance(area, str) or _is_quantity(area))
+        and (isinstance(area, str) or is_quantity(area))
     ):
         area_mm2 = read(area, "area", Dim.AREA)
     else:

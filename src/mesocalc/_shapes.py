@@ -115,7 +115,28 @@ def _curve(half_x: float, half_y: float) -> np.ndarray[Any, Any]:
 
 
 @attrs.frozen(repr=False)
-class Rectangle(Shape):
+class _Boxed(Shape):
+    """A shape given by its extent ``width`` (along x) and ``height`` (along y)."""
+
+    _width: float = attrs.field(converter=_width)
+    _height: float = attrs.field(converter=_height)
+
+    @property
+    def width(self) -> Quantity:
+        """Extent along x (a rectangle's side, an ellipse's full axis), in mm."""
+        return quantity(self._width, "millimeter")
+
+    @property
+    def height(self) -> Quantity:
+        """Extent along y (a rectangle's side, an ellipse's full axis), in mm."""
+        return quantity(self._height, "millimeter")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
+
+
+@attrs.frozen(repr=False)
+class Rectangle(_Boxed):
     """A rectangle ``width`` (along x) by ``height`` (along y), centred on the origin.
 
     Examples:
@@ -124,19 +145,6 @@ class Rectangle(Shape):
         >>> r.area, r.perimeter
         (<Quantity(24.0, 'centimeter ** 2')>, <Quantity(200.0, 'millimeter')>)
     """
-
-    _width: float = attrs.field(converter=_width)
-    _height: float = attrs.field(converter=_height)
-
-    @property
-    def width(self) -> Quantity:
-        """Side along x, in mm."""
-        return quantity(self._width, "millimeter")
-
-    @property
-    def height(self) -> Quantity:
-        """Side along y, in mm."""
-        return quantity(self._height, "millimeter")
 
     def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
         w, h = self._width / 2.0, self._height / 2.0
@@ -147,9 +155,6 @@ class Rectangle(Shape):
 
     def _perimeter_mm(self) -> float:
         return 2.0 * (self._width + self._height)
-
-    def __repr__(self) -> str:
-        return f"Rectangle(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
 
 
 @attrs.frozen(repr=False)
@@ -177,25 +182,12 @@ class Circle(Shape):
 
 
 @attrs.frozen(repr=False)
-class Ellipse(Shape):
+class Ellipse(_Boxed):
     """An ellipse with full axes ``width`` (along x) and ``height`` (along y), centred on 0.
 
     The perimeter uses Ramanujan's second approximation (relative error below 4e-5
     for the flattest ellipses, far smaller for round ones).
     """
-
-    _width: float = attrs.field(converter=_width)
-    _height: float = attrs.field(converter=_height)
-
-    @property
-    def width(self) -> Quantity:
-        """Full axis along x, in mm."""
-        return quantity(self._width, "millimeter")
-
-    @property
-    def height(self) -> Quantity:
-        """Full axis along y, in mm."""
-        return quantity(self._height, "millimeter")
 
     def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
         return _curve(self._width / 2.0, self._height / 2.0), ()
@@ -207,9 +199,6 @@ class Ellipse(Shape):
         a, b = self._width / 2.0, self._height / 2.0
         h = ((a - b) / (a + b)) ** 2
         return math.pi * (a + b) * (1.0 + 3.0 * h / (10.0 + math.sqrt(4.0 - 3.0 * h)))
-
-    def __repr__(self) -> str:
-        return f"Ellipse(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
 
 
 def _ring(value: Any, parameter: str) -> Coords:

@@ -47,6 +47,7 @@ __all__ = [
     "Dim",
     "any_array",
     "element",
+    "is_quantity",
     "length_pairs",
     "magnitude",
     "magnitudes",
@@ -227,7 +228,7 @@ def quantity(value: Any, unit: str) -> Quantity:
 _quantity_class: list[type] = []
 
 
-def _is_quantity(value: Any) -> bool:
+def is_quantity(value: Any) -> bool:
     """Whether ``value`` is a pint Quantity (of any registry), without importing pint."""
     if not _quantity_class:
         pint = sys.modules.get("pint")
@@ -274,7 +275,7 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
         InvalidValueError: not of shape (N, 2), NaN or infinite coordinates.
     """
     expected = "a length Quantity array of shape (N, 2), or (x, y) pairs such as ('1 cm', '2 cm')"
-    if _is_quantity(value):
+    if is_quantity(value):
         mag = np.asarray(value.magnitude)
         if mag.size > 2 * _MAX_PAIRS:
             raise InvalidValueError(
@@ -334,7 +335,7 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
     """
     if isinstance(value, str):
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
-    if _is_quantity(value):
+    if is_quantity(value):
         mag = value.magnitude
         if type(mag) is not float and (
             isinstance(mag, bool) or not isinstance(mag, (int, float, np.integer, np.floating))
@@ -382,14 +383,14 @@ def any_array(*values: Any) -> bool:
             continue
         if isinstance(value, _SEQUENCES):
             return True
-        if _is_quantity(value) and isinstance(value.magnitude, np.ndarray):
+        if is_quantity(value) and isinstance(value.magnitude, np.ndarray):
             return True
     return False
 
 
 def element(value: Any, index: tuple[int, ...]) -> Any:
     """The element of an array input at ``index``, as the caller gave it."""
-    if _is_quantity(value) or isinstance(value, np.ndarray):
+    if is_quantity(value) or isinstance(value, np.ndarray):
         item = value[index]
         return item.item() if isinstance(item, np.generic) else item
     for i in index:
@@ -442,7 +443,7 @@ def magnitudes(
         InvalidValueError: more than :data:`MAX_ELEMENTS` elements.
         ParseError, InputTypeError: as :func:`magnitude`, with ``index`` set.
     """
-    if _is_quantity(value):
+    if is_quantity(value):
         mag = value.magnitude
         if not isinstance(mag, np.ndarray) or mag.dtype.kind not in "iuf":
             raise InputTypeError(
