@@ -86,7 +86,7 @@ def test_override_needle_and_syringe_flags(capsys: pytest.CaptureFixture[str]) -
     data = json.loads(capsys.readouterr().out)
     assert data["overrides"][0]["parameter"] == "depth"
     assert data["overrides"][0]["reason"] == "thick skin"
-    assert data["syringes"] == 2
+    assert data["supply"]["syringes"] == 2
     assert data["insertion_length"]["value"] == pytest.approx(2.2 / 0.7933533402912352)
     assert main([*argv, "--needle-gauge", "30", "--needle-length", "1 mm"]) == 2
     assert "needle" in capsys.readouterr().err

@@ -18,7 +18,7 @@ ROWS: list[dict[str, str | None]] = [
 
 
 def _scalar(row: dict[str, str | None]) -> mesocalc.Plan:
-    return mesocalc.plan(**{k: v for k, v in row.items() if v is not None})  # type: ignore[arg-type]
+    return mesocalc.plan(**{k: v for k, v in row.items() if v is not None})  # type: ignore[call-overload, no-any-return]
 
 
 def test_rows_match_scalar_plans() -> None:

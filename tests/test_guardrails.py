@@ -319,7 +319,7 @@ def test_blank_overrides_are_errors(
 
 def test_override_must_be_an_override() -> None:
     with pytest.raises(mesocalc.InputTypeError, match="override"):
-        mesocalc.plan(technique="classic", zone="face", area="4 cm^2", override="because")  # type: ignore[arg-type]
+        mesocalc.plan(technique="classic", zone="face", area="4 cm^2", override="because")  # type: ignore[call-overload]
 
 
 def test_needle_and_syringe_hand_computed() -> None:

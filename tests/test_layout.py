@@ -265,6 +265,7 @@ def test_plan_on_a_shape_counts_its_layout(
     )
     assert p.points == len(lay)
     assert p.area.to("mm^2").magnitude == pytest.approx(shape.area.to("mm^2").magnitude)
+    assert p.margin is not None
     assert p.margin.magnitude == pytest.approx(margin)
     assert isinstance(p.layout, mesocalc.Layout)
     assert p.layout.points.magnitude.tolist() == lay.points.magnitude.tolist()

@@ -102,7 +102,7 @@ def test_plans_are_immutable_and_serialise() -> None:
     data = json.loads(json.dumps(p.to_dict()))
     assert data["points"] == p.points
     assert data["total_volume"]["unit"] == "mL"
-    assert data["area"] == {"value": pytest.approx(1000.0), "unit": "mm^2"}
+    assert data["area"] == {"value": pytest.approx(1000.0), "unit": "mm2"}  # UCUM
     assert mesocalc.Plan.from_dict(data) == p
 
 

@@ -102,14 +102,18 @@ def test_retrograde_plan_reports_threads(shape: mesocalc.Shape, pattern: str) ->
     assume(len(t) > 0)
     p = mesocalc.plan(technique="retrograde", zone="face", area=shape, pattern=pattern)
     assert p.points == len(t)  # one insertion per thread
+    assert p.thread_length is not None
+    assert p.total_thread_length is not None
+    assert p.volume_per_cm is not None
     assert p.thread_length.magnitude == 13.0  # the catalog's whole 13 mm shaft
     assert p.total_thread_length.magnitude == pytest.approx(t.total_length.magnitude)
     assert p.total_volume.magnitude == pytest.approx(p.points * p.volume_per_point.magnitude)
     per_cm = p.total_volume.magnitude / (p.total_thread_length.magnitude / 10)
     assert p.volume_per_cm.to("mL/cm").magnitude == pytest.approx(per_cm)
     assert p.pattern == mesocalc.Pattern(pattern)
-    assert p.to_dict()["pattern"] == pattern
+    assert p.to_dict()["placement"]["pattern"] == pattern
     again = mesocalc.Plan.from_dict(p.to_dict())
+    assert again.total_thread_length is not None
     assert again.total_thread_length.magnitude == pytest.approx(p.total_thread_length.magnitude)
     assert again.pattern == p.pattern
 
@@ -118,6 +122,8 @@ def test_retrograde_by_hand() -> None:
     # 6 x 4 cm at 7.5 mm: 5 rows (floor(40 / 7.5)), each 60 mm cut into 5 threads of 12 mm.
     p = mesocalc.plan(technique="retrograde", zone="face", area=mesocalc.Rectangle("6 cm", "4 cm"))
     assert p.points == 25
+    assert p.total_thread_length is not None
+    assert p.volume_per_cm is not None
     assert p.total_thread_length.magnitude == pytest.approx(300.0)
     assert p.total_volume.magnitude == pytest.approx(25 * 0.3)
     assert p.volume_per_cm.to("mL/cm").magnitude == pytest.approx(7.5 / 30)

@@ -22,9 +22,12 @@ from mesocalc._catalog import (
 )
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Pattern, Technique, Zone
-from mesocalc._plan import Plan, plan
+from mesocalc._plan import Plan
+from mesocalc._plan_array import PlanArray
+from mesocalc._planner import plan
 from mesocalc.exceptions import (
     CatalogError,
+    DomainError,
     HardLimitError,
     InputTypeError,
     InvalidValueError,
@@ -37,10 +40,11 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from mesocalc._equipment import Needle, Syringe
+    from mesocalc._equipment import Needle, Supply, Syringe
     from mesocalc._frame import plan_frame
     from mesocalc._injector import Injector
     from mesocalc._layout import Layout, layout
+    from mesocalc._placement import Placement
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
     from mesocalc._threads import Threads, threads
@@ -61,6 +65,8 @@ _LAZY: dict[str, str] = {
     "threads": "mesocalc._threads",
     "Finding": "mesocalc._screening",
     "Needle": "mesocalc._equipment",
+    "Placement": "mesocalc._placement",
+    "Supply": "mesocalc._equipment",
     "Patient": "mesocalc._screening",
     "Screening": "mesocalc._screening",
     "Severity": "mesocalc._screening",
@@ -88,6 +94,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Circle",
+    "DomainError",
     "Ellipse",
     "Finding",
     "HardLimitError",
@@ -105,7 +112,9 @@ __all__ = [
     "ParseError",
     "Patient",
     "Pattern",
+    "Placement",
     "Plan",
+    "PlanArray",
     "Polygon",
     "Range",
     "Rectangle",
@@ -116,6 +125,7 @@ __all__ = [
     "SkinThickness",
     "SoftLimitError",
     "Spec",
+    "Supply",
     "Syringe",
     "Technique",
     "Threads",

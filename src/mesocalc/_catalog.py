@@ -18,8 +18,10 @@ from typing import Any, Final
 
 import attrs
 
+from mesocalc import _codec
 from mesocalc._data import read_text
 from mesocalc._names import Technique, Zone, resolve
+from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import UNITS, Dim, quantity
 from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
 
@@ -47,24 +49,10 @@ class Basis(enum.StrEnum):
     UNSOURCED = "unsourced"  # a team default: plans relying on it warn
 
 
-# The dimension, the unit results are shown in, and the hard domain of each parameter.
-PARAMETERS: Final[dict[str, tuple[Dim, str]]] = {
-    "depth": (Dim.LENGTH, "millimeter"),
-    "spacing": (Dim.LENGTH, "millimeter"),
-    "volume_per_point": (Dim.VOLUME, "milliliter"),
-    "angle": (Dim.ANGLE, "degree"),
-    "loss_fraction": (Dim.FRACTION, ""),
-    "thread_length": (Dim.LENGTH, "millimeter"),
-}
-_REQUIRED = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")
+# The parameters a catalog entry gives ranges for; thread_length only for threads.
+_RANGED: Final = (*RANGED, "thread_length")
 # Zone anatomy: published skin thickness per layer, read like ranges.
-_THICKNESS: Final[dict[str, tuple[Dim, str]]] = {
-    "epidermis": (Dim.LENGTH, "millimeter"),
-    "dermis": (Dim.LENGTH, "millimeter"),
-    "skin": (Dim.LENGTH, "millimeter"),
-}
-_DIMENSIONS: Final = {**PARAMETERS, **_THICKNESS}
-_SHOWN_UNIT = {"millimeter": "mm", "milliliter": "mL", "degree": "°", "": ""}
+_THICKNESS: Final = ("epidermis", "dermis", "skin")
 
 
 def _fmt(x: float) -> str:
@@ -80,22 +68,21 @@ class Range:
     source gives only "at most 1 mm", "(4, 13] mm" for "deeper than 4 mm".
     """
 
-    parameter: str
-    low_magnitude: float
-    high_magnitude: float
-    nominal_magnitude: float
-    low_open: bool = False
-    sources: tuple[str, ...] = ()
-    basis: Basis = Basis.STATED
-    note: str = ""
-    hard: bool = False
+    __codec_unit_of__ = "parameter"  # JSON: low, high and nominal in this parameter's unit
 
-    @property
-    def _unit(self) -> str:
-        return _DIMENSIONS[self.parameter][1]
+    parameter: str = attrs.field(metadata=_codec.text())
+    low_magnitude: float = attrs.field(metadata=_codec.number(key="low"))
+    high_magnitude: float = attrs.field(metadata=_codec.number(key="high"))
+    nominal_magnitude: float = attrs.field(metadata=_codec.number(key="nominal"))
+    low_open: bool = attrs.field(default=False, metadata=_codec.flag())
+    sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts(key="source"))
+    basis: Basis = attrs.field(default=Basis.STATED, metadata=_codec.name(Basis))
+    note: str = attrs.field(default="", metadata=_codec.text())
+    hard: bool = attrs.field(default=False, metadata=_codec.flag())
 
     def _out(self, magnitude: float) -> Any:
-        return quantity(magnitude, self._unit) if self._unit else magnitude
+        p = PARAMETERS[self.parameter]
+        return magnitude if p.dim is Dim.FRACTION else quantity(magnitude, p.unit)
 
     @property
     def low(self) -> Any:
@@ -117,25 +104,23 @@ class Range:
         """The source keys as one string, or "UNSOURCED"."""
         return ", ".join(self.sources) if self.sources else "UNSOURCED"
 
-    @property
-    def unsourced(self) -> bool:
-        """True when no published source backs these numbers directly."""
-        return self.basis in (Basis.UNSOURCED, Basis.ANALOGUE)
+    def contains(self, magnitude: Any) -> Any:
+        """Whether canonical magnitudes lie in the range, with a relative tolerance of 1e-9.
 
-    def contains(self, magnitude: float) -> bool:
-        """Whether a canonical magnitude lies in the range (with a relative tolerance of 1e-9)."""
+        A bool for a float, a bool array for an array (NaN is never inside).
+        """
         tol = 1e-9 * max(abs(self.high_magnitude), 1e-12)
         above = (
             magnitude > self.low_magnitude + tol
             if self.low_open
             else magnitude >= self.low_magnitude - tol
         )
-        return above and magnitude <= self.high_magnitude + tol
+        return above & (magnitude <= self.high_magnitude + tol)
 
     def describe(self) -> str:
         """The range in words with its unit, e.g. ``"1 to 2 mm"`` or ``"at most 1 mm"``."""
-        unit = _SHOWN_UNIT[self._unit]
-        sep = "" if unit in ("°", "") else " "
+        unit = PARAMETERS[self.parameter].shown
+        sep = " " if unit else ""
         hi = f"{_fmt(self.high_magnitude)}{sep}{unit}"
         if self.low_open and self.low_magnitude == 0:
             return f"at most {hi}"
@@ -146,18 +131,11 @@ class Range:
         return f"{_fmt(self.low_magnitude)} to {hi}"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view, magnitudes in the unit shown."""
-        return {
-            "low": self.low_magnitude,
-            "high": self.high_magnitude,
-            "nominal": self.nominal_magnitude,
-            "low_open": self.low_open,
-            "unit": _SHOWN_UNIT[self._unit],
-            "source": list(self.sources),
-            "basis": self.basis.value,
-            "note": self.note,
-            "hard": self.hard,
-        }
+        """A JSON-ready view: low, high and nominal in the parameter's unit, with its sources."""
+        return _codec.unstructure(self)
+
+
+_RANGE: Final = _codec.part(_codec.one_of(Range))
 
 
 class Layer(enum.StrEnum):
@@ -172,11 +150,13 @@ class Layer(enum.StrEnum):
 class SessionCap:
     """A per-session cap for a technique in a zone: a hard limit (see docs/guardrails.md)."""
 
-    max_points: int | None = None
-    max_volume_magnitude: float | None = None
-    sources: tuple[str, ...] = ()
-    basis: Basis = Basis.STATED
-    note: str = ""
+    max_points: int | None = attrs.field(default=None, metadata=_codec.whole())
+    max_volume_magnitude: float | None = attrs.field(
+        default=None, metadata=_codec.quantity_field("total_volume", key="max_volume")
+    )
+    sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts(key="source"))
+    basis: Basis = attrs.field(default=Basis.STATED, metadata=_codec.name(Basis))
+    note: str = attrs.field(default="", metadata=_codec.text())
 
     @property
     def source(self) -> str:
@@ -197,38 +177,39 @@ class SkinThickness:
 class Spec:
     """The catalog entry for one technique in one zone: its ranges and sources."""
 
-    technique: Technique
-    zone: Zone
-    geometry: str
-    depth: Range
-    spacing: Range
-    volume_per_point: Range
-    angle: Range
-    loss_fraction: Range
-    thread_length: Range | None = None
-    sources: tuple[str, ...] = ()
-    description: str = ""
-    layer: Layer = Layer.ANY
-    layer_sources: tuple[str, ...] = ()
-    layer_note: str = ""
-    session: SessionCap | None = None
+    technique: Technique = attrs.field(metadata=_codec.name(Technique))
+    zone: Zone = attrs.field(metadata=_codec.name(Zone))
+    geometry: str = attrs.field(metadata=_codec.text())
+    depth: Range = attrs.field(metadata=_RANGE)
+    spacing: Range = attrs.field(metadata=_RANGE)
+    volume_per_point: Range = attrs.field(metadata=_RANGE)
+    angle: Range = attrs.field(metadata=_RANGE)
+    loss_fraction: Range = attrs.field(metadata=_RANGE)
+    thread_length: Range | None = attrs.field(default=None, metadata=_RANGE)
+    sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts(key="source"))
+    description: str = attrs.field(default="", metadata=_codec.text())
+    layer: Layer = attrs.field(default=Layer.ANY, metadata=_codec.name(Layer))
+    layer_sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+    layer_note: str = attrs.field(default="", metadata=_codec.text())
+    session: SessionCap | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(SessionCap))
+    )
 
     def ranges(self) -> dict[str, Range]:
         """Every range of this entry by parameter name."""
-        out = {name: getattr(self, name) for name in _REQUIRED}
+        out = {name: getattr(self, name) for name in RANGED}
         if self.thread_length is not None:
             out["thread_length"] = self.thread_length
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view."""
-        return {
-            "technique": self.technique.value,
-            "zone": self.zone.value,
-            "geometry": self.geometry,
-            "source": list(self.sources),
-            **{name: r.to_dict() for name, r in self.ranges().items()},
-        }
+        """A JSON-ready dict naming its schema (``mesocalc.spec``)."""
+        return _codec.dump(self, "mesocalc.spec")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Spec:
+        """Rebuild a catalog entry from :meth:`to_dict` output."""
+        return _codec.load(cls, data, "mesocalc.spec")
 
 
 @attrs.frozen(kw_only=True)
@@ -307,7 +288,7 @@ class _Reader:
         doc = self.table(doc, where)
         allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open", "hard"}
         self.check_keys(doc, allowed, where)
-        dim, _ = _DIMENSIONS[parameter]
+        dim = PARAMETERS[parameter].dim
         factor = 1.0
         if dim is not Dim.FRACTION:
             unit = doc.get("unit")
@@ -357,19 +338,10 @@ class _Reader:
         )
         if not result.contains(result.nominal_magnitude):
             raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")
-        broken = _domain(dim, result.high_magnitude)
-        if broken:
-            raise self.fail(where, (low, high), broken)
+        domain = PARAMETERS[parameter].domain
+        if not domain.contains(result.high_magnitude):
+            raise self.fail(where, (low, high), f"a range within {domain.words}")
         return result
-
-
-def _domain(dim: Dim, high: float) -> str | None:
-    """What the hard domain of ``dim`` requires, if a range reaching ``high`` breaks it."""
-    if dim is Dim.ANGLE:
-        return None if 0 < high <= 90 else "an angle in (0, 90] degrees"
-    if dim is Dim.FRACTION:
-        return None if high < 1 else "a fraction in [0, 1)"
-    return None if high > 0 else f"a {dim.label} above 0"
 
 
 def _parse(doc: dict[str, Any], origin: str) -> Catalog:
@@ -429,15 +401,15 @@ def _spec(  # noqa: PLR0917 - private helper, called once
     where: str,
 ) -> Spec:
     use = read.table(use, where)
-    read.check_keys(use, {"source", "session", *PARAMETERS}, where)
+    read.check_keys(use, {"source", "session", *_RANGED}, where)
     read.check_keys(
-        base, {"description", "geometry", "layer", *PARAMETERS}, f"techniques.{tech.value}"
+        base, {"description", "geometry", "layer", *_RANGED}, f"techniques.{tech.value}"
     )
     sources = use.get("source", [])
     if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
         raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
     ranges: dict[str, Range | None] = {}
-    for parameter in PARAMETERS:
+    for parameter in _RANGED:
         if parameter in use:
             ranges[parameter] = read.range(
                 use[parameter], parameter, f"{where}.{parameter}", known
@@ -446,7 +418,7 @@ def _spec(  # noqa: PLR0917 - private helper, called once
             ranges[parameter] = read.range(
                 base[parameter], parameter, f"techniques.{tech.value}.{parameter}", known
             )
-        elif parameter in _REQUIRED:
+        elif parameter in RANGED:
             raise read.fail(f"techniques.{tech.value}.{parameter}", None, "a range")
         else:
             ranges[parameter] = None

@@ -15,7 +15,7 @@ from typing import Any
 from mesocalc._catalog import spec
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import Override
-from mesocalc._plan import plan
+from mesocalc._planner import plan
 from mesocalc.exceptions import MesocalcError
 
 __all__ = ["main"]

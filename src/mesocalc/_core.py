@@ -1,21 +1,32 @@
-"""Pure arithmetic of a plan, on magnitudes in canonical units (mm, mm², mL).
+"""Pure arithmetic of a plan, on magnitudes in canonical units (mm, mm², mL, degrees).
 
 Nothing here knows about pint, strings or the catalog: the public functions
-convert at the edges and call these.
+convert at the edges and call these. Each formula is written once and takes a
+float or a numpy array alike, so a plan of one area and a plan over arrays count,
+round and measure the same way by construction.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
+
+import numpy as np
 
 from mesocalc._names import Lattice
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["SNAP", "Magnitudes", "cell_area", "count_cells", "insertion_length", "volumes"]
+__all__ = [
+    "MAX_POINTS",
+    "SNAP",
+    "Magnitudes",
+    "cell_area",
+    "count_cells",
+    "insertion_length",
+    "volumes",
+]
 
 # A magnitude: a float, or an array of them for a plan over arrays.
 Magnitudes: TypeAlias = "float | NDArray[np.float64]"
@@ -28,8 +39,15 @@ _HEX: Final = math.sqrt(3.0) / 2.0
 # See docs/adr/0002-rounding-point-counts.md.
 SNAP: Final = 1.0 - 1e-9
 
+# Point counts stay exact in float64 and int64 below this; more points is no plan.
+MAX_POINTS: Final = 2.0**53
 
-def cell_area(spacing: Magnitudes, lattice: Lattice, thread_length: float | None = None) -> Any:
+# Arrays are counted in chunks that stay in the CPU cache, so that the temporaries
+# never cost an allocation (and its page faults) the size of the whole array.
+_CHUNK: Final = 1 << 14
+
+
+def cell_area(spacing: Any, lattice: Lattice, thread_length: float | None = None) -> Any:
     """Area served by one point: s² on a square lattice, (√3/2)·s² on a hexagonal one.
 
     For retrograde threads (``thread_length`` given) one thread serves spacing x length.
@@ -39,22 +57,46 @@ def cell_area(spacing: Magnitudes, lattice: Lattice, thread_length: float | None
     return spacing * spacing * (_HEX if lattice is Lattice.HEX else 1.0)
 
 
-def count_cells(area: float, cell: float) -> int:
-    """ceil(area / cell), at least 1, without rounding an exact multiple up through float error."""
-    return max(1, math.ceil(area / (cell / SNAP)))
+@overload
+def count_cells(area: float, cell: float) -> int: ...
+@overload
+def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]: ...
+def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]:
+    """max(1, ceil(area / (cell / SNAP))): the cells needed to cover ``area``.
+
+    An exact multiple is not rounded up through float error (ADR 0002). Floats give
+    an int; arrays (broadcast together) an int64 array.
+    """
+    if type(area) is float and type(cell) is float:
+        return max(1, math.ceil(area / (cell / SNAP)))
+    shape = np.broadcast_shapes(np.shape(area), np.shape(cell))
+    out = np.empty(shape, dtype=np.int64)
+    with np.nditer(
+        [area, np.divide(cell, SNAP), out],
+        flags=["external_loop", "buffered", "zerosize_ok", "grow_inner"],
+        op_flags=[["readonly"], ["readonly"], ["writeonly"]],
+        op_dtypes=[np.float64, np.float64, np.float64],
+        casting="unsafe",
+        buffersize=_CHUNK,
+    ) as it:
+        for a, c, o in it:
+            ratio = np.divide(a, c)
+            np.ceil(ratio, out=ratio)
+            np.maximum(ratio, 1.0, out=o)
+    return out
 
 
-def volumes(
-    points: int | NDArray[np.int64], volume_per_point: Magnitudes, loss_fraction: Magnitudes
-) -> tuple[Magnitudes, Magnitudes]:
+def volumes(points: Any, volume_per_point: Any, loss_fraction: Any) -> tuple[Any, Any]:
     """Total injected volume and the part of it expected to be lost, in mL (or arrays of them)."""
-    total = cast("Magnitudes", points * volume_per_point)
+    total = points * volume_per_point
     return total, total * loss_fraction
 
 
-def insertion_length(depth: float, angle: float) -> float:
+def insertion_length(depth: Any, angle: Any) -> Any:
     """Shaft length inserted to reach ``depth`` (mm) at ``angle`` (degrees): depth / sin(angle).
 
     MICHEELS16 states the geometry the other way round: depth = sin(angle) x inserted length.
     """
-    return depth / math.sin(math.radians(angle))
+    if type(depth) is float and type(angle) is float:
+        return depth / math.sin(math.radians(angle))
+    return np.divide(depth, np.sin(np.radians(angle)))

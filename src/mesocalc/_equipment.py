@@ -11,18 +11,21 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from mesocalc import _core, _validators
+from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import read
-from mesocalc._units import Dim, magnitude, quantity
-from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
+from mesocalc._units import quantity
+from mesocalc.exceptions import CatalogError, InvalidValueError
 
-__all__ = ["Needle", "Syringe", "draw_up"]
+if TYPE_CHECKING:
+    from mesocalc.typing import Quantity
+
+__all__ = ["Needle", "Supply", "Syringe", "draw_up"]
 
 _KINDS: Final = ("conventional", "low-dead-space")
 
@@ -69,8 +72,8 @@ def _parse_equipment(text: str) -> _Equipment:
         for size, entry in sizes.items():
             where = f"syringes.{kind}.{size}"
             try:
-                capacity = read(entry.get("capacity"), "capacity", Dim.VOLUME)
-                dead = read(entry.get("dead_space"), "dead_space", Dim.VOLUME)
+                capacity = read(entry.get("capacity"), "capacity")
+                dead = read(entry.get("dead_space"), "dead_space")
             except InvalidValueError as exc:
                 raise _fail(where, exc.value, exc.expected) from None
             presets[kind, capacity] = _Preset(
@@ -92,18 +95,15 @@ def _equipment() -> _Equipment:
 
 
 def _length_mm(value: Any) -> float:
-    return read(value, "length", Dim.LENGTH)
+    return read(value, "length")
 
 
 def _capacity_ml(value: Any) -> float:
-    return read(value, "capacity", Dim.VOLUME)
+    return read(value, "capacity")
 
 
 def _dead_space_ml(value: Any) -> float:
-    m = magnitude(value, "dead_space", Dim.VOLUME)
-    if m < 0:
-        raise InvalidValueError("dead_space", value, "a volume of 0 or more, such as '84 uL'")
-    return m
+    return read(value, "dead_space")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -116,8 +116,10 @@ class Needle:
         Needle(gauge=30, length='4 mm')
     """
 
-    gauge: int = attrs.field()
-    _length: float = attrs.field(alias="length", converter=_length_mm)
+    gauge: int = attrs.field(metadata=_codec.whole())
+    _length: float = attrs.field(
+        alias="length", converter=_length_mm, metadata=_codec.quantity_field("length", given=True)
+    )
 
     @gauge.validator
     def _check_gauge(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -135,19 +137,13 @@ class Needle:
         return self._length
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view."""
-        return {"gauge": self.gauge, "length": {"value": self._length, "unit": "mm"}}
+        """A JSON-ready dict naming its schema (``mesocalc.needle``)."""
+        return _codec.dump(self, "mesocalc.needle")
 
     @classmethod
     def from_dict(cls, data: Any) -> Needle:
-        """Rebuild a Needle from :meth:`to_dict` output."""
-        if not isinstance(data, dict) or not isinstance(data.get("length"), dict):
-            raise InputTypeError("needle", data, "a dict from Needle.to_dict()")
-        length = data["length"]
-        if length.get("unit") != "mm" or not isinstance(length.get("value"), (int, float)):
-            raise InvalidValueError("needle.length", length, "{'value': ..., 'unit': 'mm'}")
-        gauge: Any = data.get("gauge")
-        return cls(gauge=gauge, length=quantity(length["value"], "millimeter"))
+        """Rebuild a Needle from :meth:`to_dict` output (mesocalc 0.1.0's included)."""
+        return _codec.load(cls, data, "mesocalc.needle")
 
     def __repr__(self) -> str:
         return f"Needle(gauge={self.gauge}, length='{self._length:g} mm')"
@@ -168,9 +164,19 @@ class Syringe:
         <Quantity(0.06, 'milliliter')>
     """
 
-    _capacity: float = attrs.field(alias="capacity", converter=_capacity_ml)
-    _dead_space: float = attrs.field(alias="dead_space", converter=_dead_space_ml)
-    source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    _capacity: float = attrs.field(
+        alias="capacity",
+        converter=_capacity_ml,
+        metadata=_codec.quantity_field("capacity", given=True),
+    )
+    _dead_space: float = attrs.field(
+        alias="dead_space",
+        converter=_dead_space_ml,
+        metadata=_codec.quantity_field("dead_space", given=True),
+    )
+    source: str = attrs.field(
+        default="", validator=attrs.validators.instance_of(str), metadata=_codec.text()
+    )
 
     @property
     def capacity(self) -> Any:
@@ -204,7 +210,7 @@ class Syringe:
 
     @classmethod
     def _preset(cls, kind: str, capacity: Any) -> Syringe:
-        size = read(capacity, "capacity", Dim.VOLUME)
+        size = read(capacity, "capacity")
         presets = _equipment().presets
         for (k, c), p in presets.items():
             if k == kind and math.isclose(c, size, rel_tol=1e-9):
@@ -221,25 +227,13 @@ class Syringe:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view."""
-        return {
-            "capacity": {"value": self._capacity, "unit": "mL"},
-            "dead_space": {"value": self._dead_space, "unit": "mL"},
-            "source": self.source,
-        }
+        """A JSON-ready dict naming its schema (``mesocalc.syringe``)."""
+        return _codec.dump(self, "mesocalc.syringe")
 
     @classmethod
     def from_dict(cls, data: Any) -> Syringe:
-        """Rebuild a Syringe from :meth:`to_dict` output."""
-        if not isinstance(data, dict):
-            raise InputTypeError("syringe", data, "a dict from Syringe.to_dict()")
-        values = {}
-        for name in ("capacity", "dead_space"):
-            entry = data.get(name)
-            if not isinstance(entry, dict) or entry.get("unit") != "mL":
-                raise InvalidValueError(f"syringe.{name}", entry, "{'value': ..., 'unit': 'mL'}")
-            values[name] = quantity(entry.get("value"), "milliliter")
-        return cls(**values, source=data.get("source", ""))
+        """Rebuild a Syringe from :meth:`to_dict` output (mesocalc 0.1.0's included)."""
+        return _codec.load(cls, data, "mesocalc.syringe")
 
     def __repr__(self) -> str:
         dead = (
@@ -249,6 +243,32 @@ class Syringe:
         )
         capacity = f"{self._capacity:g} mL"
         return f"Syringe(capacity={capacity!r}, dead_space={dead!r}, source={self.source!r})"
+
+
+@attrs.frozen(kw_only=True)
+class Supply:
+    """What to prepare for a plan: the syringe, how many of them, and the volume to draw up.
+
+    Each syringe keeps its dead space when emptied, so the draw-up volume is the
+    plan's total plus one dead space per syringe (see :func:`draw_up`).
+    """
+
+    syringe: Syringe = attrs.field(metadata=_codec.part(_codec.one_of(Syringe)))
+    syringes: int = attrs.field(metadata=_codec.whole())
+    _draw_up_volume: float = attrs.field(
+        alias="draw_up_volume_ml", metadata=_codec.quantity_field("draw_up_volume")
+    )
+
+    @classmethod
+    def of(cls, total_ml: float, syringe: Syringe) -> Supply:
+        """The supply of ``total_ml`` of product in ``syringe``-s."""
+        count, drawn = draw_up(total_ml, syringe)
+        return cls(syringe=syringe, syringes=count, draw_up_volume_ml=drawn)
+
+    @property
+    def draw_up_volume(self) -> Quantity:
+        """Product to draw up: total volume plus one dead space per syringe, in mL."""
+        return quantity(self._draw_up_volume, "milliliter")
 
 
 def draw_up(total: float, syringe: Syringe) -> tuple[int, float]:

@@ -12,26 +12,28 @@ from typing import Any, Final
 import numpy as np
 
 from mesocalc._catalog import Catalog
-from mesocalc._plan import Plan, plan
+from mesocalc._parameters import PARAMETERS, RANGED
+from mesocalc._plan_array import PlanArray
+from mesocalc._planner import plan
 from mesocalc.exceptions import InputTypeError, MesocalcError
 
 __all__ = ["plan_frame"]
 
 _REQUIRED: Final = ("technique", "zone", "area")
-_OPTIONAL: Final = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction", "lattice")
-# Result columns and the unit each is given in (None: a plain number).
-_RESULTS: Final = {
-    "points": None,
-    "area": "cm**2",
-    "spacing": "mm",
-    "volume_per_point": "mL",
-    "depth": "mm",
-    "angle": "deg",
-    "loss_fraction": None,
-    "total_volume": "mL",
-    "expected_loss": "mL",
-    "delivered_volume": "mL",
-}
+_OPTIONAL: Final = (*RANGED, "lattice")
+# Result columns, each a pint-pandas column in its shown unit (but the counts and fractions).
+_RESULTS: Final = (
+    "points",
+    "area",
+    "spacing",
+    "volume_per_point",
+    "depth",
+    "angle",
+    "loss_fraction",
+    "total_volume",
+    "expected_loss",
+    "delivered_volume",
+)
 
 
 def _column(series: Any) -> Any:
@@ -44,17 +46,18 @@ def _column(series: Any) -> Any:
     return series.to_numpy(dtype=object)
 
 
-def _results(p: Plan, index: Any, pd: Any) -> Any:
+def _results(p: PlanArray, index: Any, pd: Any) -> Any:
     columns: dict[str, Any] = {
         "technique": p.technique.value,
         "zone": p.zone.value,
         "lattice": p.lattice.value,
     }
-    for name, unit in _RESULTS.items():
+    for name in _RESULTS:
         value = getattr(p, name)
-        if unit is None:
+        if name == "points" or PARAMETERS[name].dim.label == "fraction":
             columns[name] = np.asarray(value)
         else:
+            unit = PARAMETERS[name].shown_unit
             columns[name] = pd.Series(
                 np.asarray(value.to(unit).magnitude, dtype=np.float64),
                 dtype=f"pint[{unit}]",
@@ -149,6 +152,7 @@ def plan_frame(requests: Any, *, catalog: Catalog | None = None) -> Any:
             )
             error.index = (row,)
             raise error from None
+        assert isinstance(p, PlanArray)  # the area is a column: always an array
         parts.append(_results(p, positions[rows], pd))
     if not parts:
         return pd.DataFrame(columns=["technique", "zone", "lattice", *_RESULTS, "warnings"])

@@ -2,40 +2,50 @@
 
 Soft limits are the catalog's recommended ranges: a departure raises
 SoftLimitError unless the caller passes an :class:`Override` with a reason, and
-then the plan records it. Hard limits refuse whatever is said: the mathematical
-domain of each parameter, ranges the catalog marks ``hard`` (seed 003's "no more
-than 1 mm"), the skin layer a technique deposits product in, per-session caps,
-and a needle too short for the insertion. docs/guardrails.md gives the sources.
+then the plan records it. Hard limits refuse whatever is said: the domain of
+each parameter (checked where inputs are read, :mod:`mesocalc._inputs`), ranges
+the catalog marks ``hard`` (seed 003's "no more than 1 mm"), the skin layer a
+technique deposits product in, per-session caps, and a needle too short for the
+insertion. docs/guardrails.md gives the sources.
+
+Each rule is written once, on magnitudes that may be floats or numpy arrays, and
+returns what it found (a :class:`Departure`, warnings) or raises; for an array
+the error names the first offending element's index. Nothing here knows of a
+plan: the planner assembles what the rules return.
 """
 
 from __future__ import annotations
 
-import math
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final
+import functools
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
-from mesocalc import _core, _validators
-from mesocalc._catalog import PARAMETERS, Basis, Catalog, Layer, Range, SkinThickness, Spec
-from mesocalc._inputs import check
-from mesocalc._units import Dim, magnitude, quantity
-from mesocalc.exceptions import HardLimitError, InputTypeError, SoftLimitError
+from mesocalc import _codec, _core, _validators
+from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec
+from mesocalc._inputs import first_index, read, read_array
+from mesocalc._parameters import PARAMETERS
+from mesocalc._units import any_array, quantity
+from mesocalc.exceptions import HardLimitError, InputTypeError, MesocalcError, SoftLimitError
 
 if TYPE_CHECKING:
-    from mesocalc._plan import Plan
+    from mesocalc._core import Magnitudes
+    from mesocalc.typing import Quantity
 
-__all__ = ["Guard", "Override", "OverrideRecord", "extra_fields", "extra_to_dict"]
-
-# The mathematical domain of each clinical parameter: outside it, no plan exists.
-_DOMAIN: Final[dict[str, tuple[str, float, float, bool]]] = {
-    # parameter: (words, low, high, high included); the low bound of depth and angle is open.
-    "depth": ("more than 0 mm", 0.0, math.inf, False),
-    "angle": ("more than 0° and at most 90°", 0.0, 90.0, True),
-    "loss_fraction": ("at least 0 and less than 1", 0.0, 1.0, False),
-}
-_DOMAIN_SOURCE: Final = "geometry (mathematical domain)"
-_SHOWN: Final = {"millimeter": "mm", "milliliter": "mL", "degree": "deg", "": ""}
+__all__ = [
+    "Departure",
+    "Override",
+    "OverrideRecord",
+    "check_layer",
+    "check_needle",
+    "check_override",
+    "check_session",
+    "choose",
+    "choose_array",
+    "records",
+    "spec_warnings",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -53,8 +63,24 @@ class Override:
         mesocalc.exceptions.InvalidValueError: reason: got '  '; expected a non-blank ...
     """
 
-    reason: str = attrs.field(validator=_validators.non_blank())
-    by: str | None = attrs.field(default=None, validator=_validators.optional_non_blank())
+    reason: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())
+    by: str | None = attrs.field(
+        default=None, validator=_validators.optional_non_blank(), metadata=_codec.text()
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.override``)."""
+        return _codec.dump(self, "mesocalc.override")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Override:
+        """Rebuild an Override from :meth:`to_dict` output, checked as a new one is."""
+        return _codec.load(cls, data, "mesocalc.override")
+
+
+def _known_parameter(inst: Any, attr: Any, value: Any) -> None:
+    if value not in PARAMETERS:
+        raise InputTypeError(attr.name, value, "the name of a planning parameter")
 
 
 @attrs.frozen(kw_only=True)
@@ -65,316 +91,302 @@ class OverrideRecord:
     recommended range in words and ``source`` its source keys.
     """
 
-    parameter: str
-    _value: float = attrs.field(alias="value_magnitude")
-    allowed: str
-    source: str
-    reason: str
-    by: str | None = None
+    parameter: str = attrs.field(validator=_known_parameter, metadata=_codec.text())
+    _value: float = attrs.field(
+        alias="value_magnitude", metadata=_codec.quantity_field(None, key="value")
+    )
+    allowed: str = attrs.field(metadata=_codec.text())
+    source: str = attrs.field(metadata=_codec.text())
+    reason: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())
+    by: str | None = attrs.field(
+        default=None, validator=_validators.optional_non_blank(), metadata=_codec.text()
+    )
 
     @property
-    def value(self) -> Any:
+    def value(self) -> Quantity | float:
         """The value used, in the parameter's unit (mm, mL, degrees; a float for fractions)."""
-        unit = PARAMETERS[self.parameter][1]
-        return quantity(self._value, unit) if unit else self._value
+        p = PARAMETERS[self.parameter]
+        return self._value if p.dim.label == "fraction" else quantity(self._value, p.unit)
 
     def describe(self) -> str:
         """One line for warnings and tables."""
         who = f" by {self.by}" if self.by else ""
-        unit = _SHOWN[PARAMETERS[self.parameter][1]]
+        unit = PARAMETERS[self.parameter].shown
         return (
             f"{self.parameter} {self._value:.6g}{' ' + unit if unit else ''} is outside the "
             f"recommended {self.allowed} ({self.source}): overridden{who}: {self.reason}"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view, the value in the unit the plan shows."""
-        return {
-            "parameter": self.parameter,
-            "value": {"value": self._value, "unit": _SHOWN[PARAMETERS[self.parameter][1]]},
-            "allowed": self.allowed,
-            "source": self.source,
-            "reason": self.reason,
-            "by": self.by,
-        }
+        """A JSON-ready dict naming its schema (``mesocalc.override_record``)."""
+        return _codec.dump(self, "mesocalc.override_record")
 
     @classmethod
     def from_dict(cls, data: Any) -> OverrideRecord:
-        """Rebuild a record from :meth:`to_dict` output."""
-        if not isinstance(data, dict) or data.get("parameter") not in PARAMETERS:
-            raise InputTypeError("overrides", data, "a dict from OverrideRecord.to_dict()")
-        value = data.get("value")
-        if not isinstance(value, dict) or not isinstance(value.get("value"), (int, float)):
-            raise InputTypeError("overrides.value", value, "{'value': ..., 'unit': ...}")
-        reason: Any = data.get("reason")
-        checked = Override(reason=reason, by=data.get("by"))  # the checks made at planning
-        return cls(
-            parameter=data["parameter"],
-            value_magnitude=float(value["value"]),
-            allowed=str(data.get("allowed", "")),
-            source=str(data.get("source", "")),
-            reason=checked.reason,
-            by=checked.by,
+        """Rebuild a record from :meth:`to_dict` output, checked as a new one is."""
+        return _codec.load(cls, data, "mesocalc.override_record")
+
+
+def _where(entry: Spec) -> str:
+    return f"{entry.technique.value} on the {entry.zone.value}"
+
+
+@attrs.frozen(kw_only=True)
+class Departure:
+    """A value outside a soft (recommended) range: refused, or recorded with an override."""
+
+    parameter: str
+    magnitude: float
+    range: Range
+    value: Any  # as the caller gave it, for the message
+
+    def error(self, entry: Spec) -> SoftLimitError:
+        """The refusal when no override covers this departure."""
+        r = self.range
+        return SoftLimitError(
+            self.parameter,
+            self.value,
+            f"{r.describe()} for {_where(entry)}",
+            f"source: {r.source}",
+            allowed=r.describe(),
+            source=r.source,
         )
 
 
-def _equipment() -> ModuleType:
-    """Needles and syringes, imported when a plan first uses them (start-up time)."""
-    from mesocalc import _equipment  # noqa: PLC0415 - kept out of `import mesocalc`
-
-    return _equipment
-
-
-_DIMS: Final = {
-    "spacing": Dim.LENGTH,
-    "volume_per_point": Dim.VOLUME,
-    "depth": Dim.LENGTH,
-    "angle": Dim.ANGLE,
-    "loss_fraction": Dim.FRACTION,
-}
+def check_override(override: Any) -> Override | None:
+    """``override`` if it is None or an :class:`Override`."""
+    if override is not None and not isinstance(override, Override):
+        raise InputTypeError("override", override, "None or mesocalc.Override(reason=..., by=...)")
+    return override
 
 
-def _shown(m: float, parameter: str) -> str:
-    unit = _SHOWN[PARAMETERS[parameter][1]]
-    return f"{m:.6g} {unit}".strip()
+def _hard(parameter: str, value: Any, r: Range, entry: Spec) -> HardLimitError:
+    return HardLimitError(
+        parameter,
+        value,
+        f"{r.describe()} for {_where(entry)}",
+        f"source: {r.source}; a hard limit, no override passes it",
+        allowed=r.describe(),
+        source=r.source,
+    )
 
 
-@attrs.define
-class Guard:
-    """The guardrails of one plan() call: chooses each value, then checks the whole plan.
+def choose(value: Any, parameter: str, r: Range, entry: Spec) -> tuple[float, Departure | None]:
+    """The caller's value (its unit, domain and hard range checked), or the range's nominal.
 
-    Soft departures are collected, not raised at once, so that a hard violation
-    anywhere in the request is reported first: no override would help with it.
+    Returns the magnitude and, when it leaves the soft range, the departure.
+
+    Raises:
+        DomainError: outside the parameter's domain.
+        HardLimitError: outside a hard range.
     """
+    if value is None:
+        return r.nominal_magnitude, None
+    m = read(value, parameter)
+    if r.contains(m):
+        return m, None
+    if r.hard:
+        raise _hard(parameter, value, r, entry)
+    return m, Departure(parameter=parameter, magnitude=m, range=r, value=value)
 
-    entry: Spec
-    skin: SkinThickness
-    override: Override | None
-    departures: list[tuple[str, float, Range, Any]] = attrs.field(factory=list)
 
-    @classmethod
-    def start(cls, entry: Spec, catalog: Catalog, override: Any) -> Guard:
-        """Guard a plan of ``entry`` (found in ``catalog``), with an optional override."""
-        if override is not None and not isinstance(override, Override):
-            raise InputTypeError(
-                "override", override, "None or mesocalc.Override(reason=..., by=...)"
-            )
-        return cls(entry, catalog.thickness(entry.zone), override)
+def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:
+    m, departure = choose(value, parameter, r, entry)
+    if departure is not None:
+        raise departure.error(entry)
+    return m
 
-    def choose(self, value: Any, parameter: str, r: Range) -> float:
-        """The caller's value checked against hard limits and the range, or the nominal."""
-        if value is None:
-            return r.nominal_magnitude
-        dim = _DIMS[parameter]
-        m = magnitude(value, parameter, dim)
-        if parameter in _DOMAIN:
-            words, low, high, closed = _DOMAIN[parameter]
-            above = m >= low if parameter == "loss_fraction" else m > low
-            if not (above and (m <= high if closed else m < high)):
-                raise HardLimitError(
-                    parameter,
-                    value,
-                    words,
-                    f"source: {_DOMAIN_SOURCE}",
-                    allowed=words,
-                    source=_DOMAIN_SOURCE,
-                )
-        check(m, value, parameter, dim)
-        if not r.contains(m):
-            where = (
-                f"{r.describe()} for {self.entry.technique.value} on the {self.entry.zone.value}"
-            )
-            if r.hard:
-                raise HardLimitError(
-                    parameter,
-                    value,
-                    where,
-                    f"source: {r.source}; a hard limit, no override passes it",
-                    allowed=r.describe(),
-                    source=r.source,
-                )
-            self.departures.append((parameter, m, r, value))
-        return m
 
-    def finish(
-        self,
-        *,
-        points: int,
-        depth: float,
-        angle: float,
-        volume_per_point: float,
-        needle: Any,
-        syringe: Any,
-    ) -> dict[str, Any]:
-        """Check the whole plan against hard limits, then the soft departures.
+def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitudes:
+    """:func:`choose` for a plan over arrays, which takes no override: a departure raises.
 
-        Returns the Plan fields the guardrails fill: ``warnings`` to add, the
-        override records, the equipment and what follows from it.
+    Each element gets the error a scalar input would get, with its ``index``.
+    """
+    if value is None:
+        return r.nominal_magnitude
+    each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
+    if not any_array(value):
+        return each(value)
+    return read_array(value, parameter, each=each, within=r.contains)
 
-        Raises:
-            HardLimitError: the depth leaves the technique's skin layer, a session
-                cap is exceeded, or the needle is too short.
-            SoftLimitError: a departure from a recommended range without an override.
-        """
-        if needle is not None or syringe is not None:
-            self._check_equipment(needle, syringe)
-        warnings = self.check_layer(depth)
-        total = points * volume_per_point
-        warnings += self.check_session(points, total)
-        insertion = _core.insertion_length(depth, angle)
-        if needle is not None and needle.length_mm < insertion * (1 - 1e-9):
-            raise HardLimitError(
-                "needle",
-                needle,
-                f"a needle at least {insertion:.3g} mm long",
-                f"{_shown(depth, 'depth')} at {_shown(angle, 'angle')} inserts "
-                f"{insertion:.3g} mm of shaft (depth / sin(angle), source: MICHEELS16)",
-                allowed=f"at least {insertion:.3g} mm",
-                source="MICHEELS16",
-            )
-        records = self.records()
-        warnings += [r.describe() for r in records]
-        count, drawn = (None, None) if syringe is None else _equipment().draw_up(total, syringe)
-        return {
-            "warnings": warnings,
-            "overrides": records,
-            "needle": needle,
-            "syringe": syringe,
-            "syringes": count,
-            "insertion_length_mm": insertion,
-            "draw_up_volume_ml": drawn,
-        }
 
-    @staticmethod
-    def _check_equipment(needle: Any, syringe: Any) -> None:
-        equipment = _equipment()
-        if needle is not None and not isinstance(needle, equipment.Needle):
-            raise InputTypeError(
-                "needle", needle, "None or mesocalc.Needle(gauge=..., length=...)"
-            )
-        if syringe is not None and not isinstance(syringe, equipment.Syringe):
-            raise InputTypeError("syringe", syringe, "None or mesocalc.Syringe(...)")
+def records(
+    departures: list[Departure], override: Override | None, entry: Spec
+) -> tuple[OverrideRecord, ...]:
+    """The override records of ``departures``.
 
-    def records(self) -> tuple[OverrideRecord, ...]:
-        if self.departures and self.override is None:
-            parameter, _, r, value = self.departures[0]
-            raise SoftLimitError(
-                parameter,
-                value,
-                f"{r.describe()} for {self.entry.technique.value} on the {self.entry.zone.value}",
-                f"source: {r.source}",
-                allowed=r.describe(),
-                source=r.source,
-            )
-        return tuple(
-            OverrideRecord(
-                parameter=parameter,
-                value_magnitude=m,
-                allowed=r.describe(),
-                source=r.source,
-                reason=self.override.reason,
-                by=self.override.by,
-            )
-            for parameter, m, r, _ in self.departures
-            if self.override is not None
+    Raises:
+        SoftLimitError: there is a departure and no override.
+    """
+    if not departures:
+        return ()
+    if override is None:
+        raise departures[0].error(entry)
+    return tuple(
+        OverrideRecord(
+            parameter=d.parameter,
+            value_magnitude=d.magnitude,
+            allowed=d.range.describe(),
+            source=d.range.source,
+            reason=override.reason,
+            by=override.by,
         )
+        for d in departures
+    )
 
-    def check_layer(self, depth: float) -> list[str]:
-        """Refuse a depth that leaves the technique's layer; warn where none can be checked."""
-        entry, skin = self.entry, self.skin.skin
-        layer = entry.layer
-        if layer is Layer.ANY:
-            return [
-                f"depth is not bounded by a skin layer for {entry.technique.value}: "
-                f"{entry.layer_note or 'the catalog names no layer'}"
-            ]
-        if skin is None:
-            return [
-                f"depth is not checked against the {layer.value} layer: the catalog has "
-                f"no published skin thickness for the {entry.zone.value}"
-            ]
-        where = f"{entry.technique.value} on the {entry.zone.value}"
-        source = ", ".join(dict.fromkeys((*entry.layer_sources, *skin.sources)))
-        if layer is Layer.SKIN and depth > skin.high_magnitude * (1 + 1e-9):
-            allowed = f"at most {skin.high_magnitude:g} mm"
-            raise HardLimitError(
-                "depth",
-                _shown(depth, "depth"),
-                f"{allowed} for {where}, the thickest published skin there",
-                f"source: {source}; deeper leaves the skin {entry.technique.value} is "
-                "defined in; a hard limit, no override passes it",
-                allowed=allowed,
-                source=source,
-            )
-        if layer is Layer.SUBCUTIS and depth <= skin.low_magnitude * (1 + 1e-9):
-            allowed = f"more than {skin.low_magnitude:g} mm"
-            raise HardLimitError(
-                "depth",
-                _shown(depth, "depth"),
-                f"{allowed} for {where}, below the thinnest published skin there",
-                f"source: {source}; shallower stays in the skin, not the subcutis "
-                f"{entry.technique.value} is defined in; a hard limit, no override passes it",
-                allowed=allowed,
-                source=source,
-            )
+
+def _first(
+    bad: Any, values: Any, shape: tuple[int, ...] | None = None
+) -> tuple[tuple[int, ...] | None, float] | None:
+    """Where ``bad`` first holds and the value of ``values`` there; None when it never holds.
+
+    ``bad`` and ``values`` may be smaller than the plan's ``shape`` and broadcast to it
+    (a depth shared by a million areas is checked once). The index is None for a
+    plan of one area, so that the error reads as a scalar input's.
+    """
+    if not np.any(bad):
+        return None
+    shape = np.shape(bad) if shape is None else shape
+    if not shape:
+        return None, float(values)
+    index = first_index(np.broadcast_to(bad, shape))
+    return index, float(np.broadcast_to(values, shape)[index])
+
+
+def _raise(error: MesocalcError, index: tuple[int, ...] | None) -> None:
+    raise error if index is None else error.at(index)
+
+
+def check_layer(
+    entry: Spec, skin: SkinThickness, depth: Any, shape: tuple[int, ...] | None = None
+) -> list[str]:
+    """Refuse a depth that leaves the technique's layer; warn where none can be checked.
+
+    ``shape`` is that of a plan over arrays, to which ``depth`` broadcasts.
+
+    Raises:
+        HardLimitError: deeper than the zone's thickest skin for a skin technique, or
+            not below its thinnest skin for a subcutis one.
+    """
+    layer, thickness = entry.layer, skin.skin
+    if layer is Layer.ANY:
+        return [
+            f"depth is not bounded by a skin layer for {entry.technique.value}: "
+            f"{entry.layer_note or 'the catalog names no layer'}"
+        ]
+    if thickness is None:
+        return [
+            f"depth is not checked against the {layer.value} layer: the catalog has "
+            f"no published skin thickness for the {entry.zone.value}"
+        ]
+    source = ", ".join(dict.fromkeys((*entry.layer_sources, *thickness.sources)))
+    tail = "; a hard limit, no override passes it"
+    if layer is Layer.SKIN:
+        found = _first(depth > thickness.high_magnitude * (1 + 1e-9), depth, shape)
+        allowed = f"at most {thickness.high_magnitude:g} mm"
+        expected = f"{allowed} for {_where(entry)}, the thickest published skin there"
+        why = f"deeper leaves the skin {entry.technique.value} is defined in{tail}"
+    else:
+        found = _first(depth <= thickness.low_magnitude * (1 + 1e-9), depth, shape)
+        allowed = f"more than {thickness.low_magnitude:g} mm"
+        expected = f"{allowed} for {_where(entry)}, below the thinnest published skin there"
+        why = (
+            f"shallower stays in the skin, not the subcutis "
+            f"{entry.technique.value} is defined in{tail}"
+        )
+    if found is not None:
+        index, d = found
+        error = HardLimitError(
+            "depth",
+            f"{d:.6g} mm",
+            expected,
+            f"source: {source}; {why}",
+            allowed=allowed,
+            source=source,
+        )
+        _raise(error, index)
+    return []
+
+
+def check_session(entry: Spec, points: Any, total: Any) -> list[str]:
+    """Refuse a plan beyond the entry's per-session cap; warn when the cap is not stated.
+
+    Raises:
+        HardLimitError: more injections, or more volume, than the cap allows.
+    """
+    cap = entry.session
+    if cap is None:
         return []
-
-    def check_session(self, points: int, total: float) -> list[str]:
-        cap = self.entry.session
-        if cap is None:
-            return []
-        where = f"per session of {self.entry.technique.value} on the {self.entry.zone.value}"
-        if cap.max_points is not None and points > cap.max_points:
+    where = f"per session of {_where(entry)}"
+    if cap.max_points is not None:
+        found = _first(points > cap.max_points, points)
+        if found is not None:
+            index, n = found
             allowed = f"at most {cap.max_points} injections"
-            raise HardLimitError(
+            error = HardLimitError(
                 "points",
-                points,
+                int(n),
                 f"{allowed} {where}",
                 f"source: {cap.source}; a smaller area or a wider spacing; a hard limit",
                 allowed=allowed,
                 source=cap.source,
             )
-        vmax = cap.max_volume_magnitude
-        if vmax is not None and total > vmax * (1 + 1e-9):
+            _raise(error, index)
+    vmax = cap.max_volume_magnitude
+    if vmax is not None:
+        found = _first(total > vmax * (1 + 1e-9), total)
+        if found is not None:
+            index, v = found
             allowed = f"at most {vmax:g} mL"
-            raise HardLimitError(
+            error = HardLimitError(
                 "total_volume",
-                _shown(total, "volume_per_point"),
+                f"{v:.6g} mL",
                 f"{allowed} {where}",
                 f"source: {cap.source}; a hard limit",
                 allowed=allowed,
                 source=cap.source,
             )
-        if cap.basis is not Basis.STATED:
-            return [
-                f"session cap ({cap.max_points} injections, {vmax:g} mL) is "
-                f"{cap.basis.value}: {cap.note}"
-            ]
-        return []
+            _raise(error, index)
+    if cap.basis is not Basis.STATED:
+        volume = "" if vmax is None else f", {vmax:g} mL"
+        return [
+            f"session cap ({cap.max_points} injections{volume}) is {cap.basis.value}: {cap.note}"
+        ]
+    return []
 
 
-def extra_to_dict(plan: Plan) -> dict[str, Any]:
-    """The guardrail and equipment fields of ``plan`` for :meth:`Plan.to_dict`."""
-    out: dict[str, Any] = {"overrides": [r.to_dict() for r in plan.overrides]}
-    if plan.needle is not None:
-        out["needle"] = plan.needle.to_dict()
-    if plan.syringe is not None:
-        out["syringe"] = plan.syringe.to_dict()
-        out["syringes"] = plan.syringes
-    return out
+def check_needle(needle: Any, length_mm: float, depth: Any, angle: Any) -> None:
+    """Refuse a needle shorter than the insertion, depth / sin(angle) (MICHEELS16).
+
+    Raises:
+        HardLimitError: the needle cannot reach the depth at the angle.
+    """
+    insertion = _core.insertion_length(depth, angle)
+    found = _first(length_mm < insertion * (1 - 1e-9), insertion)
+    if found is None:
+        return
+    index, need = found
+    d = float(np.broadcast_to(depth, np.shape(insertion))[index or ()])
+    a = float(np.broadcast_to(angle, np.shape(insertion))[index or ()])
+    error = HardLimitError(
+        "needle",
+        needle,
+        f"a needle at least {need:.3g} mm long",
+        f"{d:.6g} mm at {a:.6g} deg inserts {need:.3g} mm of shaft "
+        "(depth / sin(angle), source: MICHEELS16)",
+        allowed=f"at least {need:.3g} mm",
+        source="MICHEELS16",
+    )
+    _raise(error, index)
 
 
-def extra_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Plan keyword arguments rebuilt from :func:`extra_to_dict` output."""
-    out: dict[str, Any] = {
-        "overrides": tuple(OverrideRecord.from_dict(r) for r in data.get("overrides", ()))
-    }
-    if "needle" in data:
-        out["needle"] = _equipment().Needle.from_dict(data["needle"])
-    if "syringe" in data:
-        out["syringe"] = _equipment().Syringe.from_dict(data["syringe"])
-        count = data.get("syringes")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise InputTypeError("syringes", count, "a positive integer")
-        out["syringes"] = count
-    return out
+@functools.cache
+def spec_warnings(entry: Spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Warnings for the unsourced or analogue ranges of an entry, and all its sources."""
+    warnings = []
+    sources = dict.fromkeys(entry.sources)
+    for name, r in entry.ranges().items():
+        sources.update(dict.fromkeys(r.sources))
+        if r.basis in (Basis.UNSOURCED, Basis.ANALOGUE):
+            warnings.append(f"{name} ({r.describe()}) is {r.basis.value}: {r.note}")
+    return tuple(warnings), tuple(sources)

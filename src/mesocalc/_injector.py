@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
+from mesocalc import _codec
 from mesocalc._inputs import read
-from mesocalc._units import Dim, quantity
+from mesocalc._units import quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _needles(value: Any) -> int:
 
 
 def _pitch(value: Any) -> float | None:
-    return None if value is None else read(value, "pitch", Dim.LENGTH)
+    return None if value is None else read(value, "pitch")
 
 
 def _squarest(needles: int) -> int:
@@ -71,11 +72,17 @@ class Injector:
         <Quantity(4.0, 'millimeter')>
     """
 
-    needles: int = attrs.field(converter=_needles)
+    needles: int = attrs.field(converter=_needles, metadata=_codec.whole())
     rows: int = attrs.field(
-        default=attrs.Factory(lambda self: _squarest(self.needles), takes_self=True)
+        default=attrs.Factory(lambda self: _squarest(self.needles), takes_self=True),
+        metadata=_codec.whole(),
     )
-    _pitch: float | None = attrs.field(default=None, converter=_pitch, alias="pitch")
+    _pitch: float | None = attrs.field(
+        default=None,
+        converter=_pitch,
+        alias="pitch",
+        metadata=_codec.quantity_field("pitch", given=True),
+    )
 
     @rows.validator
     def _check_rows(self, _: Any, value: Any) -> None:
@@ -103,6 +110,15 @@ class Injector:
     def pitch_mm(self) -> float | None:
         """The pitch as a float in mm, or None."""
         return self._pitch
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.injector``)."""
+        return _codec.dump(self, "mesocalc.injector")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Injector:
+        """Rebuild an Injector from :meth:`to_dict` output, checked as a new one is."""
+        return _codec.load(cls, data, "mesocalc.injector")
 
     def __repr__(self) -> str:
         pitch = "None" if self._pitch is None else repr(f"{self._pitch:.6g} mm")

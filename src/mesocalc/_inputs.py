@@ -1,83 +1,86 @@
-"""Reading one user input: its unit (via _units) and its mathematical domain.
+"""Reading one user input: its unit (via _units) and its domain (via the parameter table).
 
-Catalog ranges are checked later, by the planner; these are the checks that hold
-whatever the zone and technique: a length is positive and finite, an angle lies
-in (0, 90] degrees, a loss fraction in [0, 1).
+Catalog ranges are checked later, by the guardrails; these are the checks that
+hold whatever the zone and technique, as :mod:`mesocalc._parameters` states them:
+a length is positive and finite, an angle lies in (0, 90] degrees, a loss
+fraction in [0, 1).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mesocalc._units import SANE_MAX, Dim, element, magnitude, magnitudes
-from mesocalc.exceptions import InvalidValueError, MesocalcError
+from mesocalc._parameters import PARAMETERS
+from mesocalc._units import any_array, element, magnitude, magnitudes
+from mesocalc.exceptions import DomainError, MesocalcError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["check", "first_false", "read", "read_array"]
+    from mesocalc._core import Magnitudes
 
-_SANE_WORDS: Final = {
-    Dim.LENGTH: "at most 10 m",
-    Dim.AREA: "at most 100 m²",
-    Dim.VOLUME: "at most 10 L",
-}
+__all__ = ["check", "domain_error", "first_index", "read", "read_any", "read_array"]
+
+_DOMAIN_SOURCE = "the parameter's domain"
 
 
-def read(value: Any, parameter: str, dim: Dim) -> float:
-    """Convert ``value`` to a canonical magnitude and check its domain.
+def domain_error(value: Any, name: str, m: float, label: str | None = None) -> DomainError:
+    """The error for ``value`` (magnitude ``m``), outside the domain of parameter ``name``."""
+    domain = PARAMETERS[name].domain
+    too_large = bool(m > domain.high) and bool(domain.too_large)
+    expected = domain.too_large if too_large else domain.words
+    return DomainError(
+        label or name,
+        value,
+        expected,
+        "too large to be a plan" if too_large else "",
+        allowed=expected,
+        source=_DOMAIN_SOURCE,
+    )
+
+
+def check(m: float, value: Any, name: str, label: str | None = None) -> float:
+    """``m`` (read from ``value``) if it lies in the domain of parameter ``name``.
 
     Raises:
-        InvalidValueError: zero, negative, out of domain or absurdly large.
-        UnitError, ParseError, InputTypeError: see :func:`mesocalc._units.magnitude`.
+        DomainError: it does not (an InvalidValueError and a HardLimitError).
     """
-    return check(magnitude(value, parameter, dim), value, parameter, dim)
-
-
-def check(m: float, value: Any, parameter: str, dim: Dim) -> float:
-    """Check a canonical magnitude ``m`` (read from ``value``) against ``dim``'s domain."""
-    if dim is Dim.ANGLE:
-        if not 0 < m <= 90:
-            raise InvalidValueError(parameter, value, "an angle in (0, 90] degrees")
-    elif dim is Dim.FRACTION:
-        if not 0 <= m < 1:
-            raise InvalidValueError(parameter, value, "a fraction in [0, 1), such as 0.5")
-    elif m <= 0:
-        raise InvalidValueError(parameter, value, f"{dim.expected}, greater than zero")
-    elif m > SANE_MAX[dim]:
-        raise InvalidValueError(
-            parameter, value, f"{dim.expected}, {_SANE_WORDS[dim]}", "too large to be a plan"
-        )
+    if not PARAMETERS[name].domain.contains(m):
+        raise domain_error(value, name, m, label)
     return m
 
 
-def _domain(m: Any, dim: Dim) -> Any:
-    """Whether magnitudes lie in ``dim``'s domain (elementwise for arrays; NaN fails)."""
-    if dim is Dim.ANGLE:
-        return (m > 0) & (m <= 90)
-    if dim is Dim.FRACTION:
-        return (m >= 0) & (m < 1)
-    return (m > 0) & (m <= SANE_MAX[dim])
+def read(value: Any, name: str, *, label: str | None = None) -> float:
+    """Convert ``value`` to a canonical magnitude of parameter ``name`` and check its domain.
+
+    ``label`` is the name the caller knows the input by, when it differs (``"needle.length"``).
+
+    Raises:
+        DomainError: zero, negative, out of domain or absurdly large.
+        UnitError, ParseError, InputTypeError: see :func:`mesocalc._units.magnitude`.
+    """
+    where = label or name
+    return check(magnitude(value, where, PARAMETERS[name].dim), value, name, where)
 
 
-def first_false(ok: NDArray[np.bool_]) -> tuple[int, ...]:
-    """The index of the first False in ``ok`` (which holds at least one)."""
-    return tuple(int(i) for i in np.unravel_index(int(np.argmin(ok)), ok.shape))
+def first_index(bad: Any) -> tuple[int, ...]:
+    """The index of the first True in ``bad`` (which holds at least one)."""
+    flat = int(np.flatnonzero(bad)[0])
+    return tuple(int(i) for i in np.unravel_index(flat, np.shape(bad)))
 
 
 def read_array(
     value: Any,
-    parameter: str,
-    dim: Dim,
+    name: str,
     *,
     each: Callable[[Any], float] | None = None,
     within: Callable[[Any], Any] | None = None,
 ) -> NDArray[np.float64]:
-    """The array twin of :func:`read`: canonical magnitudes, every element in its domain.
+    """An array input as canonical magnitudes, every element in its domain.
 
     ``within`` is a further elementwise check (a catalog range) and ``each`` the
     scalar reader that applies it to one element (:func:`read` by default).
@@ -91,17 +94,23 @@ def read_array(
         MesocalcError: as :func:`read`, with ``index`` set where an element is at fault.
     """
     if each is None:
-        each = functools.partial(read, parameter=parameter, dim=dim)
-    m = magnitudes(value, parameter, dim, each)
+        each = functools.partial(read, name=name)
+    m = magnitudes(value, name, PARAMETERS[name].dim, each)
+    domain = PARAMETERS[name].domain
 
     def ok(x: Any) -> Any:
-        return _domain(x, dim) if within is None else _domain(x, dim) & within(x)
+        return domain.contains(x) if within is None else domain.contains(x) & within(x)
 
     if m.size == 0 or bool(ok(m.min()) and ok(m.max())):
         return m
-    index = first_false(ok(m))
+    index = first_index(~ok(m))
     try:
         each(element(value, index))
     except MesocalcError as exc:
         raise exc.at(index) from None
-    raise InvalidValueError(parameter, element(value, index), dim.expected).at(index)
+    raise domain_error(element(value, index), name, float(m[index])).at(index)
+
+
+def read_any(value: Any, name: str) -> Magnitudes:
+    """:func:`read` for a scalar input, :func:`read_array` for an array one."""
+    return read_array(value, name) if any_array(value) else read(value, name)

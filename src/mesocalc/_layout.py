@@ -27,8 +27,9 @@ import numpy as np
 
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, resolve
+from mesocalc._plot import plot_layout
 from mesocalc._shapes import Shape, polygon_of, shapely_module
-from mesocalc._units import SANE_MAX, Dim, magnitude, quantity
+from mesocalc._units import quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -62,10 +63,7 @@ def read_shape(value: Any, parameter: str = "shape") -> Shape:
 
 def read_margin(value: Any) -> float:
     """A margin in mm: zero or more, finite, at most 10 m."""
-    m = magnitude(value, "margin", Dim.LENGTH)
-    if not 0 <= m <= SANE_MAX[Dim.LENGTH]:
-        raise InvalidValueError("margin", value, "a length from 0 mm to 10 m, such as '5 mm'")
-    return m
+    return read(value, "margin")
 
 
 def _shift(extent: float, step: float) -> float:
@@ -193,15 +191,13 @@ class Layout:
             f"{self._spacing:.4g} mm, margin {self._margin:.4g} mm, in {self.shape!r}>"
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, title: str | None = None) -> Any:
         """Draw the outline and the points with matplotlib; returns the Axes.
 
         Needs the optional extra ``mesocalc[plot]``. A new figure is made unless
         ``ax`` is given.
         """
-        from mesocalc._plot import plot_layout  # noqa: PLC0415 - matplotlib is optional
-
-        return plot_layout(self, ax)
+        return plot_layout(self, ax, title=title)
 
 
 def layout(
@@ -242,7 +238,7 @@ def layout(
     """
     where = read_shape(shape)
     grid = resolve(Lattice, lattice, "lattice")
-    s = read(spacing, "spacing", Dim.LENGTH)
+    s = read(spacing, "spacing")
     m = read_margin(margin)
     xy, ij = lattice_points(polygon_of(where), s, grid, m)
     return Layout(shape=where, lattice=grid, spacing_mm=s, margin_mm=m, xy_mm=xy, indices=ij)

@@ -1,7 +1,9 @@
 """Injection maps with matplotlib (the optional extra ``mesocalc[plot]``), imported on use.
 
 Each function draws on the Axes it is given, or on a new pyplot figure, and
-returns the Axes so that a notebook shows it and a user can save it.
+returns the Axes so that a notebook shows it and a user can save it. This module
+draws outlines, points and segments; it knows nothing of plans, so that layouts,
+threads and plans can all call it.
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mesocalc._layout import Layout
 from mesocalc._shapes import polygon_of
-from mesocalc._threads import Threads
 
 if TYPE_CHECKING:
-    from mesocalc._plan import Plan
+    from mesocalc._layout import Layout
     from mesocalc._shapes import Shape
+    from mesocalc._threads import Threads
 
-__all__ = ["plot_layout", "plot_plan", "plot_threads"]
+__all__ = ["plot_layout", "plot_threads"]
 
 _SKIN = "#f3d9c6"
 _EDGE = "#7a4a2a"
@@ -101,20 +102,3 @@ def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) 
         f"{threads.total_length.magnitude / 10:.4g} cm in all"
     )
     return ax
-
-
-def plot_plan(plan: Plan, ax: Any = None) -> Any:
-    """Draw a shape-based plan: its layout or threads, titled with what the plan injects."""
-    drawing = plan.layout
-    what = f"{plan.technique.value} on the {plan.zone.value}: "
-    if isinstance(drawing, Threads) and plan.total_thread_length is not None:
-        what += (
-            f"{plan.points} threads, {plan.total_thread_length.magnitude / 10:.4g} cm, "
-            f"{plan.total_volume.magnitude:.3g} mL"
-        )
-        return plot_threads(drawing, ax, title=what)
-    assert isinstance(drawing, Layout)
-    what += f"{plan.points} points, {plan.total_volume.magnitude:.3g} mL"
-    if plan.shots is not None:
-        what += f", {plan.shots} shots of {plan.needles} needles"
-    return plot_layout(drawing, ax, title=what)

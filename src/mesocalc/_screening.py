@@ -11,14 +11,13 @@ from __future__ import annotations
 import enum
 import functools
 import tomllib
-import types
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from mesocalc import _validators
+from mesocalc import _codec, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc.exceptions import CatalogError, InputTypeError
@@ -37,10 +36,10 @@ class Severity(enum.StrEnum):
 class Finding:
     """One reason against treating now: which condition, how strongly, why, per which source."""
 
-    condition: str
-    severity: Severity
-    reason: str
-    source: str
+    condition: str = attrs.field(metadata=_codec.text())
+    severity: Severity = attrs.field(metadata=_codec.name(Severity))
+    reason: str = attrs.field(metadata=_codec.text())
+    source: str = attrs.field(metadata=_codec.text())
 
     def __str__(self) -> str:
         return f"{self.severity.value}: {self.condition}: {self.reason} ({self.source})"
@@ -48,10 +47,6 @@ class Finding:
 
 def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
-
-
-def _frozen_mapping(value: Any) -> Any:
-    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
 
 
 @attrs.frozen(kw_only=True)
@@ -63,17 +58,39 @@ class Patient:
     name to the whole or fractional number of days since its last dose (0: today).
     """
 
-    pregnant: bool = attrs.field(default=False, validator=_validators.flag())
-    lactating: bool = attrs.field(default=False, validator=_validators.flag())
-    clotting_disorder: bool = attrs.field(default=False, validator=_validators.flag())
-    hypertension_stage: int = attrs.field(default=0, validator=_validators.whole(0, 3))
-    skin_infection_at_site: bool = attrs.field(default=False, validator=_validators.flag())
+    pregnant: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
+    lactating: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
+    clotting_disorder: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
+    hypertension_stage: int = attrs.field(
+        default=0, validator=_validators.whole(0, 3), metadata=_codec.whole()
+    )
+    skin_infection_at_site: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
     allergies: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_validators.strings()
+        default=(), converter=_tuple, validator=_validators.strings(), metadata=_codec.texts()
     )
     recent_medications: Mapping[str, float] = attrs.field(
-        factory=dict, converter=_frozen_mapping, validator=_validators.days_by_name(), hash=False
+        factory=dict,
+        converter=_validators.frozen_mapping,
+        validator=_validators.days_by_name(),
+        metadata=_codec.mapping(),
     )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.patient``)."""
+        return _codec.dump(self, "mesocalc.patient")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Patient:
+        """Rebuild a Patient from :meth:`to_dict` output, checked as a new one is."""
+        return _codec.load(cls, data, "mesocalc.patient")
 
 
 @attrs.frozen(kw_only=True)
@@ -85,18 +102,24 @@ class Screening:
     findings: the physician reviews them).
     """
 
-    findings: tuple[Finding, ...] = ()
-    unscreened: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = attrs.field(
+        default=(), metadata=_codec.parts(_codec.one_of(Finding))
+    )
+    unscreened: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
 
     @property
     def clear(self) -> bool:
         """True only when there are no findings at all."""
         return not self.findings
 
-    @property
-    def absolute(self) -> tuple[Finding, ...]:
-        """The findings of absolute severity."""
-        return tuple(f for f in self.findings if f.severity is Severity.ABSOLUTE)
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.screening``)."""
+        return _codec.dump(self, "mesocalc.screening")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Screening:
+        """Rebuild a Screening from :meth:`to_dict` output."""
+        return _codec.load(cls, data, "mesocalc.screening")
 
 
 def _key(name: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
+from mesocalc import _codec
 from mesocalc._inputs import read
 from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -49,15 +50,15 @@ def shapely_module() -> Any:
 
 # attrs converters: each reads a positive length into mm, its errors naming the parameter.
 def _width(value: Any) -> float:
-    return read(value, "width", Dim.LENGTH)
+    return read(value, "width")
 
 
 def _height(value: Any) -> float:
-    return read(value, "height", Dim.LENGTH)
+    return read(value, "height")
 
 
 def _radius(value: Any) -> float:
-    return read(value, "radius", Dim.LENGTH)
+    return read(value, "radius")
 
 
 def _mm(value: float) -> str:
@@ -118,8 +119,12 @@ def _curve(half_x: float, half_y: float) -> np.ndarray[Any, Any]:
 class _Boxed(Shape):
     """A shape given by its extent ``width`` (along x) and ``height`` (along y)."""
 
-    _width: float = attrs.field(converter=_width)
-    _height: float = attrs.field(converter=_height)
+    _width: float = attrs.field(
+        converter=_width, metadata=_codec.quantity_field("width", given=True)
+    )
+    _height: float = attrs.field(
+        converter=_height, metadata=_codec.quantity_field("height", given=True)
+    )
 
     @property
     def width(self) -> Quantity:
@@ -161,7 +166,9 @@ class Rectangle(_Boxed):
 class Circle(Shape):
     """A circle of ``radius``, centred on the origin."""
 
-    _radius: float = attrs.field(converter=_radius)
+    _radius: float = attrs.field(
+        converter=_radius, metadata=_codec.quantity_field("radius", given=True)
+    )
 
     @property
     def radius(self) -> Quantity:
@@ -295,8 +302,12 @@ class Polygon(Shape):
         (<Quantity(6.0, 'centimeter ** 2')>, <Quantity(120.0, 'millimeter')>)
     """
 
-    _vertices: Coords = attrs.field(converter=_vertices)
-    _holes: tuple[Coords, ...] = attrs.field(default=(), converter=_holes)
+    _vertices: Coords = attrs.field(
+        converter=_vertices, metadata=_codec.quantity_field("length", arrays=True, given=True)
+    )
+    _holes: tuple[Coords, ...] = attrs.field(
+        default=(), converter=_holes, metadata=_codec.rings("length")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self._holes:

@@ -30,8 +30,9 @@ import numpy as np
 from mesocalc._inputs import read
 from mesocalc._layout import _shift, lattice_points, read_margin, read_shape
 from mesocalc._names import Lattice, Pattern, resolve
+from mesocalc._plot import plot_threads
 from mesocalc._shapes import Shape, polygon_of, shapely_module
-from mesocalc._units import Dim, quantity
+from mesocalc._units import quantity
 from mesocalc.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -125,11 +126,9 @@ class Threads:
             f"in {self.shape!r}>"
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, title: str | None = None) -> Any:
         """Draw the outline, the threads and their entry points; returns the Axes."""
-        from mesocalc._plot import plot_threads  # noqa: PLC0415 - matplotlib is optional
-
-        return plot_threads(self, ax)
+        return plot_threads(self, ax, title=title)
 
 
 def _eroded(poly: Any, margin: float) -> Any:
@@ -305,7 +304,7 @@ def threads(
         (12, <Quantity(120.0, 'millimeter')>, <Quantity(10.0, 'millimeter')>)
     """
     where = read_shape(shape)
-    s = read(spacing, "spacing", Dim.LENGTH)
-    length = read(thread_length, "thread_length", Dim.LENGTH)
+    s = read(spacing, "spacing")
+    length = read(thread_length, "thread_length")
     kind = resolve(Pattern, pattern, "pattern")
     return lay_threads(where, s, kind, length, read_margin(margin))

@@ -63,7 +63,7 @@ class Dim(enum.Enum):
     LENGTH = ("length", "millimeter", "mm", "'7 mm'")
     AREA = ("area", "millimeter ** 2", "mm²", "'40 cm^2'")
     VOLUME = ("volume", "milliliter", "mL", "'0.02 mL'")
-    ANGLE = ("angle", "degree", "°", "'45 deg'")
+    ANGLE = ("angle", "degree", "deg", "'45 deg'")
     FRACTION = ("fraction", "dimensionless", "", "0.5 or '50 %'")
 
     # Members are singletons: identity hashing is exact, and C-fast in the dict and cache
@@ -77,11 +77,14 @@ class Dim(enum.Enum):
         self.example = example
 
     @property
+    def article(self) -> str:
+        """The article for the label: "a" or "an"."""
+        return "an" if self.label[0] in "aeiou" else "a"
+
+    @property
     def expected(self) -> str:
         """Words for error messages: what an input of this dimension looks like."""
-        if self is Dim.FRACTION:
-            return f"a fraction such as {self.example}"
-        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label} such as {self.example}"
+        return f"{self.article} {self.label} such as {self.example}"
 
 
 # Inputs larger than these (in canonical units) are typing errors, not plans: a

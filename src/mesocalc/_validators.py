@@ -9,7 +9,7 @@ expected, so a clinician reads the same message whichever object refused it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -21,7 +21,48 @@ def _name(attr: attrs.Attribute[Any]) -> str:
     return attr.alias or attr.name
 
 
-__all__ = ["days_by_name", "flag", "non_blank", "optional_non_blank", "strings", "whole"]
+__all__ = [
+    "FrozenMapping",
+    "days_by_name",
+    "flag",
+    "frozen_mapping",
+    "non_blank",
+    "optional_non_blank",
+    "strings",
+    "whole",
+]
+
+
+class FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping that hashes and pickles (a mappingproxy does neither)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMapping, (self._data,))
+
+
+def frozen_mapping(value: Any) -> Any:
+    """Converter: a mapping becomes a :class:`FrozenMapping`; anything else is left as it is."""
+    return FrozenMapping(value) if isinstance(value, Mapping) else value
 
 
 @attrs.frozen(repr=False)

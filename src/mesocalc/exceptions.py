@@ -12,6 +12,7 @@ from typing import Any, Self
 
 __all__ = [
     "CatalogError",
+    "DomainError",
     "HardLimitError",
     "InputTypeError",
     "InvalidValueError",
@@ -160,3 +161,12 @@ class SoftLimitError(LimitError):
 
 class HardLimitError(LimitError):
     """A violation that no override allows (a technique not used in a zone, say)."""
+
+
+class DomainError(InvalidValueError, HardLimitError):
+    """A value outside its parameter's domain: a depth of 0 mm, an angle beyond 90°, a loss of 1.
+
+    No plan has such a value, whatever the zone, so it is invalid (an
+    :class:`InvalidValueError`) and no override passes it (a :class:`HardLimitError`).
+    Every parameter's domain is stated once, in mesocalc's parameter table.
+    """

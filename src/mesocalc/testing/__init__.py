@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._parameters import PARAMETERS
+from mesocalc._plan import Plan
 
 if TYPE_CHECKING:
-    from mesocalc._plan import Plan
+    from mesocalc._plan_array import PlanArray
 
 __all__ = ["assert_plan_valid"]
-
-_UNITS = {"depth": "mm", "spacing": "mm", "volume_per_point": "mL", "angle": "degree"}
 
 
 def _close(a: object, b: object) -> bool:
     return bool(np.allclose(np.asarray(a), np.asarray(b), rtol=1e-9, atol=1e-12))
 
 
-def assert_plan_valid(plan: Plan, *, catalog: Catalog | None = None) -> None:
+def assert_plan_valid(plan: Plan | PlanArray, *, catalog: Catalog | None = None) -> None:
     """Assert what mesocalc promises of every plan it returns.
 
     - at least one point, and an integer count;
@@ -58,13 +58,14 @@ def assert_plan_valid(plan: Plan, *, catalog: Catalog | None = None) -> None:
     assert _close(total, points * each), f"total {total} != points x volume per point"
     assert _close(loss, total * np.asarray(plan.loss_fraction)), f"loss {loss} != total x fraction"
     assert _close(kept + loss, total), f"delivered {kept} + loss {loss} != total {total}"
-    overridden = {r.parameter for r in plan.overrides if r.reason.strip()}
+    records = plan.overrides if isinstance(plan, Plan) else ()  # arrays take no override
+    overridden = {r.parameter for r in records if r.reason.strip()}
     for name, r in entry.ranges().items():
         if name == "thread_length":
             continue
         value: Any = plan.loss_fraction if name == "loss_fraction" else getattr(plan, name)
         if name != "loss_fraction":
-            value = value.to(_UNITS[name]).magnitude
+            value = value.to(PARAMETERS[name].unit).magnitude
         magnitudes = np.atleast_1d(np.asarray(value))
         inside = all(r.contains(float(m)) for m in magnitudes.flat if math.isfinite(float(m)))
         if r.hard:

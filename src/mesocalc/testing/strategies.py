@@ -22,8 +22,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from mesocalc._catalog import Catalog, Range, Spec, default_catalog
-from mesocalc._guardrails import _DIMS
 from mesocalc._names import Lattice
+from mesocalc._parameters import PARAMETERS
 from mesocalc._units import Dim, quantity
 
 __all__ = ["UNIT_CHOICES", "areas", "entries", "expressed", "in_range", "plan_requests"]
@@ -129,7 +129,7 @@ def plan_requests(
     for name, r in entry.ranges().items():
         if name == "thread_length" or not draw(st.booleans()):
             continue
-        kwargs[name] = draw(expressed(draw(in_range(r)), _DIMS[name], units=units))
+        kwargs[name] = draw(expressed(draw(in_range(r)), PARAMETERS[name].dim, units=units))
     if entry.geometry == "point":
         kwargs["lattice"] = draw(st.sampled_from(["square", "hex", "Hex", Lattice.SQUARE]))
     return kwargs

@@ -1,0 +1,409 @@
+"""One codec for every value object: plain JSON data out, checked objects back in.
+
+Each attrs field says how it is written through its metadata, made by the
+factories here (``quantity("depth")``, ``name(Zone)``, ``part(Needle)``, ...); the
+two walks, :func:`unstructure` and :func:`structure`, are the same for every
+class. A quantity is written as ``{"value": ..., "unit": ...}`` in the JSON unit of
+its entry in the parameter table (a UCUM code), so a unit has one spelling in
+every payload. A top-level payload names its schema and version
+(``{"schema": "mesocalc.plan", "schema_version": 1, ...}``); see ADR 0007.
+
+Reading is strict: every value is checked for its type and unit before the
+class's own validators see it, and an error names the path of the value at
+fault (``needle.length``, ``overrides[0].reason``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+import numpy as np
+
+from mesocalc._parameters import PARAMETERS
+from mesocalc._units import MAX_ELEMENTS, quantity
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "dump",
+    "flag",
+    "load",
+    "mapping",
+    "name",
+    "number",
+    "one_of",
+    "part",
+    "parts",
+    "quantity_field",
+    "read_quantity",
+    "rings",
+    "skip",
+    "structure",
+    "text",
+    "texts",
+    "unstructure",
+    "version_of",
+    "whole",
+]
+
+SCHEMA_VERSION: Final = 1
+_KEY: Final = "mesocalc"
+T = TypeVar("T")
+
+
+class _Kind:
+    """How one field is written and read back."""
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return value
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        return raw
+
+
+def _meta(kind: _Kind, key: str | None) -> dict[str, Any]:
+    """Field metadata; ``key`` is the JSON key when it is not the field's public name."""
+    return {_KEY: kind, f"{_KEY}.key": key}
+
+
+class _Skip(_Kind):
+    pass
+
+
+def skip() -> dict[str, Any]:
+    """Metadata of a field that is not written (derived state, rebuilt on reading)."""
+    return _meta(_Skip(), None)
+
+
+def _json_array(value: Any) -> Any:
+    return np.asarray(value).tolist() if isinstance(value, (np.ndarray, tuple)) else value
+
+
+def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
+    """A number (or, with ``arrays``, a nested list of them) from JSON, as float, int or array."""
+    expected = "an integer" if integer else "a number"
+    if isinstance(raw, list) and arrays:
+        try:
+            array = np.array(raw)
+        except ValueError:  # ragged nesting
+            raise InvalidValueError(path, raw, f"{expected}, or a list of them") from None
+        if array.size > MAX_ELEMENTS or array.dtype.kind not in ("iu" if integer else "iuf"):
+            raise InvalidValueError(path, raw, f"{expected}, or a list of them")
+        array = array.astype(np.int64 if integer else np.float64)
+        array.setflags(write=False)  # value objects are immutable
+        return array
+    if isinstance(raw, bool) or not isinstance(raw, int if integer else (int, float)):
+        raise InvalidValueError(path, raw, expected)
+    return int(raw) if integer else float(raw)
+
+
+@attrs.define
+class _Quantity(_Kind):
+    parameter: str | None  # None: named by the sibling field "parameter"
+    arrays: bool
+    given: bool  # the constructor reads it as user input: pass a Quantity
+
+    def _unit(self, parameter: Any) -> str:
+        return PARAMETERS[parameter].json
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        unit = self._unit(self.parameter or obj.parameter)
+        return {"value": _json_array(value), "unit": unit}
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        parameter = self.parameter or data.get("parameter")
+        if parameter not in PARAMETERS:
+            raise InvalidValueError(f"{path}.parameter", parameter, "a known parameter name")
+        unit = self._unit(parameter)
+        if not isinstance(raw, dict) or raw.get("unit") != unit or set(raw) != {"value", "unit"}:
+            raise InvalidValueError(path, raw, f"{{'value': ..., 'unit': '{unit}'}}")
+        m = _numbers(raw["value"], path, integer=False, arrays=self.arrays)
+        if self.given and PARAMETERS[parameter].dim.label != "fraction":
+            return quantity(m, PARAMETERS[parameter].unit)
+        return m
+
+
+def read_quantity(raw: Any, path: str, parameter: str, *, arrays: bool = False) -> Any:
+    """A stored quantity of ``parameter`` as a magnitude (or array) in its canonical unit."""
+    return _Quantity(parameter, arrays, given=False).decode(raw, path, {})
+
+
+def quantity_field(
+    parameter: str | None, *, key: str | None = None, arrays: bool = False, given: bool = False
+) -> dict[str, Any]:
+    """Metadata of a magnitude of ``parameter`` (None: the sibling field ``parameter`` names it).
+
+    ``arrays``: it may be an array (plans over arrays). ``given``: the class's
+    converter reads user input, so reading passes it a Quantity.
+    """
+    return _meta(_Quantity(parameter, arrays, given), key)
+
+
+@attrs.define
+class _Rings(_Kind):
+    """A tuple of coordinate arrays (a polygon's holes), each written as a quantity."""
+
+    parameter: str
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        unit = PARAMETERS[self.parameter].json
+        return [{"value": _json_array(ring), "unit": unit} for ring in value]
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, list):
+            raise InvalidValueError(path, raw, "a list")
+        one = _Quantity(self.parameter, arrays=True, given=True)
+        return tuple(one.decode(ring, f"{path}[{i}]", data) for i, ring in enumerate(raw))
+
+
+def rings(parameter: str, *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a tuple of coordinate arrays in the unit of ``parameter``."""
+    return _meta(_Rings(parameter), key)
+
+
+@attrs.define
+class _Number(_Kind):
+    integer: bool
+    arrays: bool
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return _json_array(value)
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        return _numbers(raw, path, integer=self.integer, arrays=self.arrays)
+
+
+def number(*, key: str | None = None, arrays: bool = False) -> dict[str, Any]:
+    """Metadata of a plain float (a fraction), or an array of them."""
+    return _meta(_Number(integer=False, arrays=arrays), key)
+
+
+def whole(*, key: str | None = None, arrays: bool = False) -> dict[str, Any]:
+    """Metadata of an int (a count), or an int array."""
+    return _meta(_Number(integer=True, arrays=arrays), key)
+
+
+@attrs.define
+class _Typed(_Kind):
+    types: tuple[type, ...]
+    expected: str
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if isinstance(raw, bool) is not (bool in self.types) or not isinstance(raw, self.types):
+            raise InvalidValueError(path, raw, self.expected)
+        return raw
+
+
+def text(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a string."""
+    return _meta(_Typed((str,), "a string"), key)
+
+
+def flag(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a bool."""
+    return _meta(_Typed((bool,), "true or false"), key)
+
+
+@attrs.define
+class _Texts(_Kind):
+    def encode(self, value: Any, obj: Any) -> Any:
+        return list(value)
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+            raise InvalidValueError(path, raw, "a list of strings")
+        return tuple(raw)
+
+
+def texts(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a tuple of strings."""
+    return _meta(_Texts(), key)
+
+
+@attrs.define
+class _Mapping(_Kind):
+    def encode(self, value: Any, obj: Any) -> Any:
+        return dict(value)
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, dict):
+            raise InvalidValueError(path, raw, "an object of names to numbers")
+        return raw  # the class's validator checks the names and numbers
+
+
+def mapping(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a mapping of names to numbers."""
+    return _meta(_Mapping(), key)
+
+
+@attrs.define
+class _Name(_Kind):
+    kind: type[enum.Enum]
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return value.value
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        try:
+            return self.kind(raw)
+        except (ValueError, TypeError):
+            names = ", ".join(repr(m.value) for m in self.kind)
+            raise InvalidValueError(path, raw, f"one of {names}") from None
+
+
+def name(kind: type[enum.Enum], *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a member of a closed set of names (an enum), written as its value."""
+    return _meta(_Name(kind), key)
+
+
+@attrs.define
+class _Part(_Kind):
+    classes: Callable[[], tuple[type, ...]]  # called on use: some parts load lazily
+    many: bool
+
+    def _one(self, value: Any) -> Any:
+        out = unstructure(value)
+        if len(self.classes()) > 1:
+            out = {"kind": type(value).__name__.lower(), **out}
+        return out
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return [self._one(v) for v in value] if self.many else self._one(value)
+
+    def _read(self, raw: Any, path: str) -> Any:
+        classes = self.classes()
+        if len(classes) == 1:
+            return structure(classes[0], raw, path)
+        kinds = {c.__name__.lower(): c for c in classes}
+        if not isinstance(raw, dict) or raw.get("kind") not in kinds:
+            raise InvalidValueError(f"{path}.kind", raw, f"one of {', '.join(kinds)}")
+        return structure(kinds[raw["kind"]], {k: v for k, v in raw.items() if k != "kind"}, path)
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not self.many:
+            return self._read(raw, path)
+        if not isinstance(raw, list):
+            raise InvalidValueError(path, raw, "a list")
+        return tuple(self._read(item, f"{path}[{i}]") for i, item in enumerate(raw))
+
+
+def part(classes: Callable[[], tuple[type, ...]], *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a nested value object, of one of ``classes()`` (a ``kind`` key tells which)."""
+    return _meta(_Part(classes, many=False), key)
+
+
+def parts(classes: Callable[[], tuple[type, ...]], *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a tuple of nested value objects."""
+    return _meta(_Part(classes, many=True), key)
+
+
+def one_of(*classes: type) -> Callable[[], tuple[type, ...]]:
+    """``classes``, for :func:`part` when they are already imported."""
+    return lambda: classes
+
+
+def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
+    out = []
+    for f in attrs.fields(cls):
+        kind = f.metadata.get(_KEY)
+        if kind is None:
+            raise TypeError(f"{cls.__name__}.{f.name} has no codec metadata")
+        out.append((f, kind, f.metadata[f"{_KEY}.key"] or f.name.lstrip("_")))
+    return out
+
+
+_FIELDS: dict[type, list[tuple[attrs.Attribute[Any], _Kind, str]]] = {}
+
+
+def _fields_of(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = _fields(cls)
+    return found
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """``obj``'s fields as plain JSON data; None values are left out."""
+    out: dict[str, Any] = {}
+    for f, kind, key in _fields_of(type(obj)):
+        value = getattr(obj, f.name)
+        if value is None or isinstance(kind, _Skip):
+            continue
+        out[key] = kind.encode(value, obj)
+    unit_of = getattr(type(obj), "__codec_unit_of__", None)
+    if unit_of is not None:  # magnitudes that share the unit of the parameter a field names
+        out["unit"] = PARAMETERS[getattr(obj, unit_of)].json
+    return out
+
+
+def structure(cls: type[T], data: Any, path: str = "") -> T:
+    """An instance of ``cls`` from :func:`unstructure` output, every value checked.
+
+    Raises:
+        InputTypeError: ``data`` is not a dict.
+        InvalidValueError: a value of the wrong type or unit, an unknown or missing key;
+            the parameter is the path of the value at fault.
+        MesocalcError: what the class's own validators raise.
+    """
+    if not isinstance(data, dict):
+        raise InputTypeError(path or "data", data, f"a dict from {cls.__name__}.to_dict()")
+    kwargs: dict[str, Any] = {}
+    known = set()
+    for f, kind, key in _fields_of(cls):
+        known.add(key)
+        if isinstance(kind, _Skip):
+            continue
+        where = f"{path}.{key}" if path else key
+        if key not in data or data[key] is None:
+            if f.default is attrs.NOTHING:
+                raise InvalidValueError(where, None, f"a value for {key}", "missing")
+            continue
+        kwargs[f.alias or f.name] = kind.decode(data[key], where, data)
+    unit_of = getattr(cls, "__codec_unit_of__", None)
+    if unit_of is not None:
+        known.add("unit")
+        p = PARAMETERS.get(str(data.get(unit_of)))
+        if p is None or data.get("unit") != p.json:
+            where = f"{path}.unit" if path else "unit"
+            expected = "the unit of the parameter" if p is None else repr(p.json)
+            raise InvalidValueError(where, data.get("unit"), expected)
+    extra = sorted(set(data) - known - {"schema", "schema_version"})
+    if extra:
+        where = f"{path}.{extra[0]}" if path else extra[0]
+        raise InvalidValueError(
+            where, data[extra[0]], f"one of the keys {', '.join(sorted(known))}"
+        )
+    return cls(**kwargs)
+
+
+def dump(obj: Any, schema: str) -> dict[str, Any]:
+    """A top-level payload: the schema's name and version, then ``obj``'s fields."""
+    return {"schema": schema, "schema_version": SCHEMA_VERSION, **unstructure(obj)}
+
+
+def version_of(data: Any, schema: str) -> int:
+    """The schema version of a payload: 0 for one written before versions (mesocalc 0.1.0).
+
+    Raises:
+        InputTypeError: not a dict.
+        InvalidValueError: another schema, or a version this mesocalc cannot read.
+    """
+    if not isinstance(data, dict):
+        raise InputTypeError("data", data, f"a dict from to_dict() ({schema})")
+    if "schema" not in data:
+        return 0
+    if data["schema"] != schema:
+        raise InvalidValueError("schema", data["schema"], repr(schema))
+    version = data.get("schema_version")
+    if isinstance(version, bool) or version not in range(1, SCHEMA_VERSION + 1):
+        raise InvalidValueError("schema_version", version, f"a version from 1 to {SCHEMA_VERSION}")
+    return int(version)  # type: ignore[arg-type]  # checked to be in range above
+
+
+def load(cls: type[T], data: Any, schema: str) -> T:
+    """An instance of ``cls`` from a top-level payload of ``schema`` (any version read)."""
+    version_of(data, schema)
+    return structure(cls, data)

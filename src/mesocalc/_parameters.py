@@ -1,0 +1,178 @@
+"""The one table of parameters: what each quantity mesocalc reads or reports *is*.
+
+Every planning input and every result is described here once: its dimension, the
+pint unit its magnitude is kept in (the canonical unit, see ADR 0001), how it is
+shown to a person and written in JSON (a UCUM code), and its domain, the values no
+plan can ever have (a depth of 0 mm, an angle beyond 90°, a loss of 100 %).
+Reading inputs, range checks, tables, reprs, JSON, DataFrames and the test
+strategies all look a parameter up here, so that a unit has one spelling in
+every output and a domain violation is one error everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+
+from mesocalc._units import SANE_MAX, Dim
+
+__all__ = ["PARAMETERS", "Domain", "Parameter", "parameter"]
+
+
+@attrs.frozen
+class Domain:
+    """The values a parameter can take at all: ``low`` to ``high``, each bound open or closed."""
+
+    low: float
+    high: float
+    low_open: bool = True
+    high_open: bool = False
+    words: str = ""  # what the domain admits, for error messages
+    too_large: str = ""  # the words for a value above ``high``, when they differ
+
+    def contains(self, m: Any) -> Any:
+        """Whether magnitudes lie in the domain: a bool, or a bool array (NaN is never inside)."""
+        above = m > self.low if self.low_open else m >= self.low
+        return above & (m < self.high if self.high_open else m <= self.high)
+
+
+@attrs.frozen
+class Parameter:
+    """One quantity: dimension, canonical pint unit, shown unit, JSON unit and domain.
+
+    ``shown`` is the unit a person reads (tables, reprs, error messages, the
+    Quantity a result property returns): ``shown_unit`` is its pint name and
+    ``shown_factor`` converts a canonical magnitude to it. ``json`` is the UCUM
+    code of the canonical unit, in which JSON stores magnitudes exactly.
+    """
+
+    name: str
+    dim: Dim
+    domain: Domain
+    shown: str
+    shown_unit: str
+    shown_factor: float = 1.0
+    json: str = ""
+
+    @property
+    def unit(self) -> str:
+        """The canonical pint unit of the magnitudes mesocalc computes on."""
+        return self.dim.canonical
+
+    def show(self, m: float) -> str:
+        """A magnitude as a person reads it: ``"1.44 mL"``, ``"40 cm²"``, ``"0.5"``."""
+        text = f"{m * self.shown_factor:.4g}"
+        return f"{text} {self.shown}" if self.shown else text
+
+
+# Software bounds, not clinical ones (see _units.SANE_MAX): larger inputs are typing errors.
+_SANE_WORDS: Final = {
+    Dim.LENGTH: "at most 10 m",
+    Dim.AREA: "at most 100 m²",
+    Dim.VOLUME: "at most 10 L",
+}
+
+
+def _positive(dim: Dim) -> Domain:
+    return Domain(
+        low=0.0,
+        high=SANE_MAX[dim],
+        words=f"{dim.expected}, greater than zero",
+        too_large=f"{dim.expected}, {_SANE_WORDS[dim]}",
+    )
+
+
+def _non_negative(dim: Dim, example: str) -> Domain:
+    return Domain(
+        low=0.0,
+        high=SANE_MAX[dim],
+        low_open=False,
+        words=f"{dim.article} {dim.label} of 0 or more, such as {example}",
+        too_large=f"{dim.expected}, {_SANE_WORDS[dim]}",
+    )
+
+
+_LENGTH: Final = _positive(Dim.LENGTH)
+_VOLUME: Final = _positive(Dim.VOLUME)
+
+
+def _length(name: str, domain: Domain = _LENGTH) -> Parameter:
+    return Parameter(name, Dim.LENGTH, domain, "mm", "millimeter", json="mm")
+
+
+def _volume(name: str, domain: Domain = _VOLUME) -> Parameter:
+    return Parameter(name, Dim.VOLUME, domain, "mL", "milliliter", json="mL")
+
+
+PARAMETERS: Final[dict[str, Parameter]] = {
+    p.name: p
+    for p in (
+        Parameter(
+            "area",
+            Dim.AREA,
+            _positive(Dim.AREA),
+            "cm²",
+            "centimeter ** 2",
+            shown_factor=0.01,
+            json="mm2",
+        ),
+        _length("spacing"),
+        _volume("volume_per_point"),
+        _length("depth"),
+        Parameter(
+            "angle",
+            Dim.ANGLE,
+            Domain(0.0, 90.0, words="an angle in (0, 90] degrees"),
+            "deg",
+            "degree",
+            json="deg",
+        ),
+        Parameter(
+            "loss_fraction",
+            Dim.FRACTION,
+            Domain(
+                0.0, 1.0, low_open=False, high_open=True, words="a fraction in [0, 1), such as 0.5"
+            ),
+            "",
+            "dimensionless",
+            json="1",
+        ),
+        _length("thread_length"),
+        _length(
+            "margin",
+            Domain(
+                0.0,
+                SANE_MAX[Dim.LENGTH],
+                low_open=False,
+                words="a length from 0 mm to 10 m, such as '5 mm'",
+            ),
+        ),
+        _volume("total_volume", _non_negative(Dim.VOLUME, "'1.44 mL'")),
+        _volume("expected_loss", _non_negative(Dim.VOLUME, "'0.5 mL'")),
+        _volume("delivered_volume", _non_negative(Dim.VOLUME, "'1 mL'")),
+        _volume("draw_up_volume", _non_negative(Dim.VOLUME, "'1.6 mL'")),
+        _length("insertion_length"),
+        _length("total_thread_length", _non_negative(Dim.LENGTH, "'130 mm'")),
+        # Equipment and outlines.
+        _length("length"),
+        _length("pitch"),
+        _volume("capacity"),
+        _volume("dead_space", _non_negative(Dim.VOLUME, "'84 uL'")),
+        _length("width"),
+        _length("height"),
+        _length("radius"),
+        # A zone's published skin thickness, per layer.
+        _length("epidermis"),
+        _length("dermis"),
+        _length("skin"),
+    )
+}
+
+# Plan inputs with a catalog range, in the order plans check and show them.
+RANGED: Final = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+
+
+def parameter(name: str) -> Parameter:
+    """The table's entry for ``name``."""
+    return PARAMETERS[name]

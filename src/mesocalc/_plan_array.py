@@ -1,0 +1,304 @@
+"""PlanArray: plans over arrays, one element per area, as plan() returns for array inputs.
+
+Every numeric field holds a read-only numpy array of one :attr:`PlanArray.shape`;
+``plans[i]`` is the :class:`Plan` of one element (and a slice a smaller
+PlanArray). The arithmetic and the checks are those of a plan of one area: the
+same functions of :mod:`mesocalc._core` and :mod:`mesocalc._guardrails` run on
+the arrays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final, NoReturn
+
+import attrs
+import numpy as np
+
+from mesocalc import _codec
+from mesocalc._names import Lattice, Technique, Zone
+from mesocalc._parameters import PARAMETERS
+from mesocalc._plan import RESULTS, SCHEMA, Plan, check_stored, from_v0, results, shown
+from mesocalc._units import quantity
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from mesocalc.typing import Quantity
+
+__all__ = ["PlanArray"]
+
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or bool(np.array_equal(a, b))
+
+
+_EQ: Final = attrs.cmp_using(eq=_same)
+
+
+def _array(parameter: str, key: str | None = None) -> dict[str, Any]:
+    return _codec.quantity_field(parameter, arrays=True, key=key)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class PlanArray:
+    """Plans of one technique on one zone over arrays of areas (and parameters). Immutable.
+
+    Numeric results are array-valued Quantities of one :attr:`shape`; ``points`` is
+    an int array. ``plans[i]`` is the :class:`Plan` of element ``i``. Compared element
+    by element; not hashable, since its arrays are not.
+    """
+
+    technique: Technique = attrs.field(metadata=_codec.name(Technique))
+    zone: Zone = attrs.field(metadata=_codec.name(Zone))
+    lattice: Lattice = attrs.field(metadata=_codec.name(Lattice))
+    points: NDArray[np.int64] = attrs.field(eq=_EQ, metadata=_codec.whole(arrays=True))
+    _area: Floats = attrs.field(alias="area_mm2", eq=_EQ, metadata=_array("area"))
+    _spacing: Floats = attrs.field(alias="spacing_mm", eq=_EQ, metadata=_array("spacing"))
+    _volume_per_point: Floats = attrs.field(
+        alias="volume_per_point_ml", eq=_EQ, metadata=_array("volume_per_point")
+    )
+    _depth: Floats = attrs.field(alias="depth_mm", eq=_EQ, metadata=_array("depth"))
+    _angle: Floats = attrs.field(alias="angle_deg", eq=_EQ, metadata=_array("angle"))
+    loss_fraction: Floats = attrs.field(eq=_EQ, metadata=_codec.number(arrays=True))
+    _thread_length: Floats | None = attrs.field(
+        default=None, alias="thread_length_mm", eq=_EQ, metadata=_array("thread_length")
+    )
+    warnings: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+    sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+
+    def __attrs_post_init__(self) -> None:
+        shape = np.shape(self.points)
+        for name in ("area", "spacing", "volume_per_point", "depth", "angle", "thread_length"):
+            value = getattr(self, f"_{name}")
+            if value is not None and np.shape(value) != shape:
+                raise InvalidValueError(
+                    name, f"an array of shape {np.shape(value)}", f"shape {shape}"
+                )
+        if np.shape(self.loss_fraction) != shape:
+            raise InvalidValueError(
+                "loss_fraction",
+                f"an array of shape {np.shape(self.loss_fraction)}",
+                f"shape {shape}",
+            )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not PlanArray:
+            return NotImplemented
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name)) for f in attrs.fields(PlanArray)
+        )
+
+    def __hash__(self) -> NoReturn:
+        raise TypeError(
+            "a PlanArray is not hashable: its arrays are mutable in numpy's eyes; "
+            "hash its plans (plans[i]) or its to_dict() JSON instead"
+        )
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of the arrays, as numpy gives it."""
+        return tuple(np.shape(self.points))
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def _quantity(self, m: Any, parameter: str) -> Quantity:
+        p = PARAMETERS[parameter]
+        return quantity(m * p.shown_factor, p.shown_unit)
+
+    @property
+    def area(self) -> Quantity:
+        """The treated areas, in cm²."""
+        return self._quantity(self._area, "area")
+
+    @property
+    def spacing(self) -> Quantity:
+        """Distances between points, in mm."""
+        return self._quantity(self._spacing, "spacing")
+
+    @property
+    def volume_per_point(self) -> Quantity:
+        """Product per point, in mL."""
+        return self._quantity(self._volume_per_point, "volume_per_point")
+
+    @property
+    def depth(self) -> Quantity:
+        """Injection depths, in mm."""
+        return self._quantity(self._depth, "depth")
+
+    @property
+    def angle(self) -> Quantity:
+        """Needle angles, in degrees."""
+        return self._quantity(self._angle, "angle")
+
+    @property
+    def thread_length(self) -> Quantity | None:
+        """Thread lengths for retrograde technique, in mm; None for point techniques."""
+        return None if self._thread_length is None else quantity(self._thread_length, "mm")
+
+    def _results(self) -> dict[str, Any]:
+        return results(
+            self.points, self._volume_per_point, self.loss_fraction, self._depth, self._angle
+        )
+
+    @property
+    def total_volume(self) -> Quantity:
+        """Product injected per element, in mL."""
+        return self._quantity(self._results()["total_volume"], "total_volume")
+
+    @property
+    def expected_loss(self) -> Quantity:
+        """Product expected to be lost per element, in mL."""
+        return self._quantity(self._results()["expected_loss"], "expected_loss")
+
+    @property
+    def delivered_volume(self) -> Quantity:
+        """Product expected to stay in the skin per element, in mL."""
+        return self._quantity(self._results()["delivered_volume"], "delivered_volume")
+
+    @property
+    def insertion_length(self) -> Quantity:
+        """Needle shaft inserted per element, depth / sin(angle), in mm."""
+        return self._quantity(self._results()["insertion_length"], "insertion_length")
+
+    def __getitem__(self, index: Any) -> Plan | PlanArray:
+        """The :class:`Plan` of one element, or a PlanArray of a slice."""
+        try:
+            points = self.points[index]
+        except (IndexError, TypeError, ValueError) as exc:
+            raise InputTypeError(
+                "index", index, f"an index into plans of shape {self.shape}"
+            ) from exc
+
+        def pick(value: Any) -> Any:
+            if value is None:
+                return None
+            out = value[index]
+            return out.item() if isinstance(out, np.generic) else _frozen(out)
+
+        fields = {
+            "technique": self.technique,
+            "zone": self.zone,
+            "lattice": self.lattice,
+            "points": pick(self.points),
+            "loss_fraction": pick(self.loss_fraction),
+            "warnings": self.warnings,
+            "sources": self.sources,
+            "area_mm2": pick(self._area),
+            "spacing_mm": pick(self._spacing),
+            "volume_per_point_ml": pick(self._volume_per_point),
+            "depth_mm": pick(self._depth),
+            "angle_deg": pick(self._angle),
+            "thread_length_mm": pick(self._thread_length),
+        }
+        if isinstance(points, np.generic):
+            return Plan(**fields)
+        return PlanArray(**fields)
+
+    def _span(self, name: str, values: Any) -> str:
+        if np.size(values) == 0:
+            return "-"
+        low, high = float(np.min(values)), float(np.max(values))
+        if low == high:
+            return shown(name, low)
+        return f"{shown(name, low).split()[0]} to {shown(name, high)}"
+
+    def _rows(self) -> list[tuple[str, str]]:
+        points = np.asarray(self.points)
+        low, high = (int(points.min()), int(points.max())) if points.size else (0, 0)
+        rows = [
+            ("technique", self.technique.value),
+            ("zone", self.zone.value),
+            ("lattice", self.lattice.value),
+            ("shape", "x".join(str(n) for n in self.shape)),
+            ("points", f"{low} to {high}"),
+        ]
+        mags = {
+            "area": self._area,
+            "spacing": self._spacing,
+            "volume_per_point": self._volume_per_point,
+            "depth": self._depth,
+            "angle": self._angle,
+            "thread_length": self._thread_length,
+            **self._results(),
+        }
+        for name, value in mags.items():
+            if value is not None:
+                rows.append((name, self._span(name, value)))
+        if self.loss_fraction.size:
+            low_f, high_f = float(self.loss_fraction.min()), float(self.loss_fraction.max())
+            rows.append(
+                ("loss_fraction", f"{low_f:g}" if low_f == high_f else f"{low_f:g} to {high_f:g}")
+            )
+        return rows
+
+    def table(self) -> str:
+        """The plans as a plain-text table of ranges, one row per quantity."""
+        rows = self._rows()
+        width = max(len(k) for k, _ in rows)
+        return "\n".join(
+            [f"{k:<{width}}  {v}" for k, v in rows] + [f"warning: {w}" for w in self.warnings]
+        )
+
+    def __repr__(self) -> str:
+        points = np.asarray(self.points)
+        low, high = (int(points.min()), int(points.max())) if points.size else (0, 0)
+        shape = "x".join(str(n) for n in self.shape)
+        total = self._results()["total_volume"]
+        return (
+            f"<PlanArray {self.technique.value} on {self.zone.value}, {shape} areas of "
+            f"{self._span('area', self._area)}: {low} to {high} points, "
+            f"total {self._span('total_volume', total)}"
+            f"{f', {len(self.warnings)} warnings' if self.warnings else ''}>"
+        )
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| quantity | value |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in self._rows()]
+        lines += [f"| warning | {w} |" for w in self.warnings]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""
+        out = _codec.dump(self, SCHEMA)
+        for name, m in self._results().items():
+            out[name] = {"value": np.asarray(m).tolist(), "unit": PARAMETERS[name].json}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PlanArray:
+        """Rebuild plans over arrays from :meth:`to_dict` output (mesocalc 0.1.0's included).
+
+        Raises:
+            MesocalcError: naming the value at fault, and its index in an array.
+        """
+        if _codec.version_of(data, SCHEMA) == 0:
+            data = from_v0(data)
+        if not isinstance(data.get("points"), list):
+            raise InvalidValueError(
+                "points",
+                data.get("points"),
+                "a list of point counts; read one plan with Plan.from_dict",
+            )
+        body = {k: v for k, v in data.items() if k not in RESULTS}
+        plans = _codec.structure(cls, body)
+        check_stored(
+            data,
+            {
+                "points": plans.points,
+                "area": plans._area,
+                "spacing": plans._spacing,
+                "volume_per_point": plans._volume_per_point,
+                "depth": plans._depth,
+                "angle": plans._angle,
+                "loss_fraction": plans.loss_fraction,
+            },
+        )
+        return plans
+
+
+def _frozen(value: Any) -> Any:
+    return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable

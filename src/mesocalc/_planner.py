@@ -1,0 +1,355 @@
+"""plan(): how many points, how much product, how much lost, within the catalog's limits.
+
+The planner reads the request once (units and domains, :mod:`mesocalc._inputs`),
+lets the guardrails choose and check every value, counts points with the
+arithmetic of :mod:`mesocalc._core`, and assembles a :class:`Plan` with the parts
+the request asks for (a placement on a shape, a supply of syringes, a needle),
+or a :class:`PlanArray` when an input is an array. It is the one place where
+those pieces meet; none of them knows of the others.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+
+from mesocalc import _core, _guardrails
+from mesocalc._catalog import Catalog, Spec, default_catalog
+from mesocalc._inputs import read, read_any
+from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
+from mesocalc._plan import Plan
+from mesocalc._plan_array import PlanArray
+from mesocalc._units import any_array, is_quantity
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from mesocalc._equipment import Needle, Syringe
+    from mesocalc._guardrails import Override
+    from mesocalc._injector import Injector
+    from mesocalc._shapes import Shape
+    from mesocalc.typing import Quantity, QuantityLike
+
+    # Arrays of inputs. A str is a Sequence too: the first overload, which takes it,
+    # wins (hence its type: ignore), as plan() itself reads a str as one value.
+    _Many = Sequence[str] | Sequence[Quantity] | Sequence[float] | NDArray[Any]
+
+__all__ = ["plan"]
+
+
+def _thread_length(entry: Spec, grid: Lattice, lattice: Any) -> float | None:
+    """The length of one retrograde thread (None for point techniques), on a square grid only."""
+    if entry.thread_length is None:
+        return None
+    if grid is not Lattice.SQUARE:
+        raise InvalidValueError(
+            "lattice", lattice, "'square' for retrograde threads (parallel rows)"
+        )
+    return entry.thread_length.nominal_magnitude
+
+
+@overload
+def plan(  # type: ignore[overload-overlap]
+    *,
+    technique: Technique | str,
+    zone: Zone | str,
+    area: QuantityLike | Shape,
+    spacing: QuantityLike | None = None,
+    volume_per_point: QuantityLike | None = None,
+    depth: QuantityLike | None = None,
+    angle: QuantityLike | None = None,
+    loss_fraction: float | QuantityLike | None = None,
+    lattice: Lattice | str = "square",
+    catalog: Catalog | None = None,
+    margin: QuantityLike | None = None,
+    injector: Injector | None = None,
+    pattern: Pattern | str | None = None,
+    override: Override | None = None,
+    needle: Needle | None = None,
+    syringe: Syringe | None = None,
+) -> Plan: ...
+@overload
+def plan(
+    *,
+    technique: Technique | str,
+    zone: Zone | str,
+    area: _Many,
+    spacing: QuantityLike | _Many | None = None,
+    volume_per_point: QuantityLike | _Many | None = None,
+    depth: QuantityLike | _Many | None = None,
+    angle: QuantityLike | _Many | None = None,
+    loss_fraction: float | QuantityLike | _Many | None = None,
+    lattice: Lattice | str = "square",
+    catalog: Catalog | None = None,
+) -> PlanArray: ...
+@overload
+def plan(
+    *,
+    technique: Technique | str,
+    zone: Zone | str,
+    area: QuantityLike | Shape | _Many,
+    spacing: QuantityLike | _Many | None = None,
+    volume_per_point: QuantityLike | _Many | None = None,
+    depth: QuantityLike | _Many | None = None,
+    angle: QuantityLike | _Many | None = None,
+    loss_fraction: float | QuantityLike | _Many | None = None,
+    lattice: Lattice | str = "square",
+    catalog: Catalog | None = None,
+    margin: QuantityLike | None = None,
+    injector: Injector | None = None,
+    pattern: Pattern | str | None = None,
+    override: Override | None = None,
+    needle: Needle | None = None,
+    syringe: Syringe | None = None,
+) -> Plan | PlanArray: ...
+def plan(
+    *,
+    technique: Technique | str,
+    zone: Zone | str,
+    area: Any,
+    spacing: Any = None,
+    volume_per_point: Any = None,
+    depth: Any = None,
+    angle: Any = None,
+    loss_fraction: Any = None,
+    lattice: Lattice | str = "square",
+    catalog: Catalog | None = None,
+    margin: Any = None,
+    injector: Injector | None = None,
+    pattern: Pattern | str | None = None,
+    override: Override | None = None,
+    needle: Needle | None = None,
+    syringe: Syringe | None = None,
+) -> Plan | PlanArray:
+    """Plan injections of ``technique`` over ``area`` of ``zone``.
+
+    Every parameter left as None takes the catalog's nominal value for that zone and
+    technique: the midpoint of a closed published range, the one bound of a range
+    published as "at most", and for the loss fraction the upper bound where a
+    source gives one ("up to 50 %"), so that product is never under-provisioned.
+
+    Points are ceil(area / cell), with cell = spacing² on a square lattice and
+    (√3/2)·spacing² on a hexagonal one; retrograde threads cover spacing x thread
+    length each.
+
+    Area and the numeric parameters may be arrays (a Quantity with a numpy array
+    magnitude, or a list, tuple or array of strings such as ``["4 cm^2", "40 cm^2"]``);
+    they broadcast together as numpy arrays do, and the result is a
+    :class:`PlanArray` of the broadcast shape. Every element is checked as a scalar
+    would be; an error names the parameter and the first offending index
+    (``error.index``). Overrides, needles, syringes and shapes are for plans of one area.
+
+    Args:
+        technique: a :class:`Technique` or its name ("classic", "nappage", ...).
+        zone: a :class:`Zone` or its name ("face", "periorbital", ...).
+        area: the treated area, a pint Quantity or a string such as "40 cm^2", or a
+            shape (:class:`Rectangle`, ...), whose exact :func:`layout` then gives the
+            points (see docs/shapes.md).
+        spacing: distance between points (between threads for retrograde).
+        volume_per_point: product per point (per thread for retrograde).
+        depth: injection depth.
+        angle: needle angle to the skin surface, in (0, 90] degrees.
+        loss_fraction: fraction of product expected to be lost, in [0, 1).
+        lattice: "square" or "hex".
+        catalog: a clinic's own catalog (see :func:`load_catalog`); the shipped
+            one by default.
+        margin: with a shape as area, least distance from a point to its edge.
+        injector: a multi-needle :class:`Injector`; the plan then reports ``shots``.
+        pattern: for retrograde threads over a shape: "parallel", "crosshatch" or "fan".
+        override: an :class:`Override` with the reason for departing from
+            recommended ranges; each departure is recorded in ``plan.overrides``.
+            Hard limits pass with no override.
+        needle: a :class:`Needle`: refused (hard) if shorter than the insertion
+            length depth / sin(angle).
+        syringe: a :class:`Syringe`: sets ``draw_up_volume`` and ``syringes``.
+
+    Returns:
+        An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
+
+    Raises:
+        SoftLimitError: a parameter outside the catalog's range, without an
+            override (a LimitError).
+        HardLimitError: a limit no override passes (a LimitError): the technique
+            is not used in the zone, a hard range, a depth leaving the technique's
+            skin layer, a session cap, a short needle. See docs/guardrails.md.
+        DomainError: a value no plan can have (a depth of 0 mm, an angle beyond
+            90°): an InvalidValueError and a HardLimitError.
+        MesocalcError: any other bad input; the message names the parameter.
+
+    Examples:
+        >>> import mesocalc
+        >>> p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+        >>> p.points, p.spacing, p.total_volume
+        (72, <Quantity(7.5, 'millimeter')>, <Quantity(1.44, 'milliliter')>)
+        >>> mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss
+        <Quantity(0.0..., 'milliliter')>
+        >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
+        array([ 8, 72])
+    """
+    book = catalog or default_catalog()
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
+    entry = book.spec(technique, zone)
+    grid = resolve(Lattice, lattice, "lattice")
+    numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
+    if any_array(*numbers):
+        extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
+        extras.update(margin=margin, injector=injector, pattern=pattern)
+        for name, value in extras.items():
+            if value is not None:
+                raise InvalidValueError(
+                    name, value, f"no {name} with array inputs: plan each area on its own"
+                )
+        return _plans(entry, book, grid, lattice, *numbers)
+    chosen = _guardrails.check_override(override)
+    shaped = None
+    if (
+        margin is None
+        and injector is None
+        and pattern is None
+        and (isinstance(area, str) or is_quantity(area))
+    ):
+        area_mm2 = read(area, "area")
+    else:
+        from mesocalc import _placement  # noqa: PLC0415 - shapes load on first use (start-up)
+
+        shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
+        area_mm2 = shaped.area_mm2
+        spacing = shaped.spacing(spacing)
+    departures = []
+    values = {}
+    given = {
+        "spacing": spacing,
+        "volume_per_point": volume_per_point,
+        "depth": depth,
+        "angle": angle,
+        "loss_fraction": loss_fraction,
+    }
+    for name, value in given.items():
+        values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
+        if departure is not None:
+            departures.append(departure)
+    s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
+    thread = _thread_length(entry, grid, lattice)
+    points = _core.count_cells(area_mm2, _core.cell_area(s, grid, thread))
+    warnings, sources = _guardrails.spec_warnings(entry)
+    placement = None
+    if shaped is not None:
+        done = shaped.complete(entry, grid, s, points)
+        points, placement, warnings = done.points, done.placement, warnings + done.warnings
+    equipment = _equipment(needle, syringe)
+    more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
+    total = points * vpp
+    more += _guardrails.check_session(entry, points, total)
+    if needle is not None:
+        _guardrails.check_needle(needle, needle.length_mm, d, a)
+    records = _guardrails.records(departures, chosen, entry)
+    more += [r.describe() for r in records]
+    return Plan(
+        technique=entry.technique,
+        zone=entry.zone,
+        lattice=grid,
+        points=points,
+        loss_fraction=values["loss_fraction"],
+        warnings=(*warnings, *more) if more else warnings,
+        sources=sources,
+        area_mm2=area_mm2,
+        spacing_mm=s,
+        volume_per_point_ml=vpp,
+        depth_mm=d,
+        angle_deg=a,
+        thread_length_mm=thread,
+        overrides=records,
+        placement=placement,
+        supply=None if syringe is None else equipment.Supply.of(total, syringe),
+        needle=needle,
+    )
+
+
+def _equipment(needle: Any, syringe: Any) -> Any:
+    """The equipment module, once ``needle`` and ``syringe`` are checked to be of its types."""
+    if needle is None and syringe is None:
+        return None
+    from mesocalc import _equipment  # noqa: PLC0415 - equipment loads on first use (start-up)
+
+    if needle is not None and not isinstance(needle, _equipment.Needle):
+        raise InputTypeError("needle", needle, "None or mesocalc.Needle(gauge=..., length=...)")
+    if syringe is not None and not isinstance(syringe, _equipment.Syringe):
+        raise InputTypeError("syringe", syringe, "None or mesocalc.Syringe(...)")
+    return _equipment
+
+
+def _frozen(value: Any, shape: tuple[int, ...]) -> Any:
+    return np.broadcast_to(value, shape)  # a read-only view: plans are immutable
+
+
+def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
+    entry: Spec,
+    book: Catalog,
+    grid: Lattice,
+    lattice: Any,
+    area: Any,
+    spacing: Any,
+    volume_per_point: Any,
+    depth: Any,
+    angle: Any,
+    loss_fraction: Any,
+) -> PlanArray:
+    """plan() when some input is array-valued: the same checks, elementwise."""
+    values = {"area": read_any(area, "area")}
+    given = {
+        "spacing": spacing,
+        "volume_per_point": volume_per_point,
+        "depth": depth,
+        "angle": angle,
+        "loss_fraction": loss_fraction,
+    }
+    for name, value in given.items():
+        values[name] = _guardrails.choose_array(value, name, getattr(entry, name), entry)
+    shape: tuple[int, ...] = ()
+    for name, value in values.items():
+        try:
+            shape = np.broadcast_shapes(shape, np.shape(value))
+        except ValueError:
+            raise InvalidValueError(
+                name,
+                f"an array of shape {np.shape(value)}",
+                f"a shape that broadcasts with {shape}",
+            ) from None
+    s = values["spacing"]
+    thread = _thread_length(entry, grid, lattice)
+    cell = _core.cell_area(s, grid, thread)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        area_mm2 = np.asarray(values["area"], dtype=np.float64)
+        # max(area) / min(cell) bounds every ratio; only a custom catalog's tiny spacing
+        # can pass it, and then the exact check decides.
+        if np.size(cell) and area_mm2.size:
+            bound = np.max(area_mm2) / np.min(cell)
+            if not bound <= _core.MAX_POINTS and not np.max(area_mm2 / cell) <= _core.MAX_POINTS:
+                raise InvalidValueError(
+                    "spacing", spacing, f"a spacing giving at most {_core.MAX_POINTS:.0f} points"
+                )
+        points = _frozen(_core.count_cells(area_mm2, cell), shape)
+    warnings, sources = _guardrails.spec_warnings(entry)
+    depth_mm, vpp = values["depth"], values["volume_per_point"]
+    more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
+    more += _guardrails.check_session(entry, points, points * vpp)
+    return PlanArray(
+        technique=entry.technique,
+        zone=entry.zone,
+        lattice=grid,
+        points=points,
+        loss_fraction=_frozen(values["loss_fraction"], shape),
+        warnings=(*warnings, *more),
+        sources=sources,
+        area_mm2=_frozen(values["area"], shape),
+        spacing_mm=_frozen(s, shape),
+        volume_per_point_ml=_frozen(vpp, shape),
+        depth_mm=_frozen(depth_mm, shape),
+        angle_deg=_frozen(values["angle"], shape),
+        thread_length_mm=None if thread is None else _frozen(thread, shape),
+    )
