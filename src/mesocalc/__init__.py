@@ -23,7 +23,6 @@ from mesocalc._catalog import (
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Pattern, Technique, Zone
 from mesocalc._plan import Plan
-from mesocalc._plan_array import PlanArray
 from mesocalc._planner import plan
 from mesocalc.exceptions import (
     CatalogError,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from mesocalc._injector import Injector
     from mesocalc._layout import Layout, layout
     from mesocalc._placement import Placement
+    from mesocalc._plan_array import PlanArray
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
     from mesocalc._threads import Threads, threads
@@ -66,6 +66,7 @@ _LAZY: dict[str, str] = {
     "Finding": "mesocalc._screening",
     "Needle": "mesocalc._equipment",
     "Placement": "mesocalc._placement",
+    "PlanArray": "mesocalc._plan_array",
     "Supply": "mesocalc._equipment",
     "Patient": "mesocalc._screening",
     "Screening": "mesocalc._screening",

@@ -55,7 +55,7 @@ T = TypeVar("T")
 
 
 class _Kind:
-    """How one field is written and read back."""
+    """How one field is written and read back (plain classes: attrs costs start-up time)."""
 
     def encode(self, value: Any, obj: Any) -> Any:
         return value
@@ -100,11 +100,11 @@ def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
     return int(raw) if integer else float(raw)
 
 
-@attrs.define
 class _Quantity(_Kind):
-    parameter: str | None  # None: named by the sibling field "parameter"
-    arrays: bool
-    given: bool  # the constructor reads it as user input: pass a Quantity
+    def __init__(self, parameter: str | None, arrays: bool, given: bool) -> None:
+        self.parameter = parameter  # None: named by the sibling field "parameter"
+        self.arrays = arrays
+        self.given = given  # the class's converter reads user input: pass it a Quantity
 
     def _unit(self, parameter: Any) -> str:
         return PARAMETERS[parameter].json
@@ -142,11 +142,11 @@ def quantity_field(
     return _meta(_Quantity(parameter, arrays, given), key)
 
 
-@attrs.define
 class _Rings(_Kind):
     """A tuple of coordinate arrays (a polygon's holes), each written as a quantity."""
 
-    parameter: str
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
 
     def encode(self, value: Any, obj: Any) -> Any:
         unit = PARAMETERS[self.parameter].json
@@ -164,10 +164,10 @@ def rings(parameter: str, *, key: str | None = None) -> dict[str, Any]:
     return _meta(_Rings(parameter), key)
 
 
-@attrs.define
 class _Number(_Kind):
-    integer: bool
-    arrays: bool
+    def __init__(self, *, integer: bool, arrays: bool) -> None:
+        self.integer = integer
+        self.arrays = arrays
 
     def encode(self, value: Any, obj: Any) -> Any:
         return _json_array(value)
@@ -186,10 +186,10 @@ def whole(*, key: str | None = None, arrays: bool = False) -> dict[str, Any]:
     return _meta(_Number(integer=True, arrays=arrays), key)
 
 
-@attrs.define
 class _Typed(_Kind):
-    types: tuple[type, ...]
-    expected: str
+    def __init__(self, types: tuple[type, ...], expected: str) -> None:
+        self.types = types
+        self.expected = expected
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
         if isinstance(raw, bool) is not (bool in self.types) or not isinstance(raw, self.types):
@@ -207,7 +207,6 @@ def flag(*, key: str | None = None) -> dict[str, Any]:
     return _meta(_Typed((bool,), "true or false"), key)
 
 
-@attrs.define
 class _Texts(_Kind):
     def encode(self, value: Any, obj: Any) -> Any:
         return list(value)
@@ -223,7 +222,6 @@ def texts(*, key: str | None = None) -> dict[str, Any]:
     return _meta(_Texts(), key)
 
 
-@attrs.define
 class _Mapping(_Kind):
     def encode(self, value: Any, obj: Any) -> Any:
         return dict(value)
@@ -239,9 +237,9 @@ def mapping(*, key: str | None = None) -> dict[str, Any]:
     return _meta(_Mapping(), key)
 
 
-@attrs.define
 class _Name(_Kind):
-    kind: type[enum.Enum]
+    def __init__(self, kind: type[enum.Enum]) -> None:
+        self.kind = kind
 
     def encode(self, value: Any, obj: Any) -> Any:
         return value.value
@@ -259,10 +257,10 @@ def name(kind: type[enum.Enum], *, key: str | None = None) -> dict[str, Any]:
     return _meta(_Name(kind), key)
 
 
-@attrs.define
 class _Part(_Kind):
-    classes: Callable[[], tuple[type, ...]]  # called on use: some parts load lazily
-    many: bool
+    def __init__(self, classes: Callable[[], tuple[type, ...]], *, many: bool) -> None:
+        self.classes = classes  # called on use: some parts load lazily
+        self.many = many
 
     def _one(self, value: Any) -> Any:
         out = unstructure(value)

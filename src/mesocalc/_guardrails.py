@@ -17,7 +17,7 @@ plan: the planner assembles what the rules return.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -131,8 +131,7 @@ def _where(entry: Spec) -> str:
     return f"{entry.technique.value} on the {entry.zone.value}"
 
 
-@attrs.frozen(kw_only=True)
-class Departure:
+class Departure(NamedTuple):
     """A value outside a soft (recommended) range: refused, or recorded with an override."""
 
     parameter: str
@@ -244,7 +243,7 @@ def _first(
     (a depth shared by a million areas is checked once). The index is None for a
     plan of one area, so that the error reads as a scalar input's.
     """
-    if not np.any(bad):
+    if bad is False or (bad is not True and not np.any(bad)):  # a plan of one area: no numpy
         return None
     shape = np.shape(bad) if shape is None else shape
     if not shape:
@@ -308,7 +307,7 @@ def check_layer(
     return []
 
 
-def check_session(entry: Spec, points: Any, total: Any) -> list[str]:
+def check_session(entry: Spec, points: Any, volume_per_point: Any) -> list[str]:
     """Refuse a plan beyond the entry's per-session cap; warn when the cap is not stated.
 
     Raises:
@@ -334,6 +333,7 @@ def check_session(entry: Spec, points: Any, total: Any) -> list[str]:
             _raise(error, index)
     vmax = cap.max_volume_magnitude
     if vmax is not None:
+        total = points * volume_per_point
         found = _first(total > vmax * (1 + 1e-9), total)
         if found is not None:
             index, v = found

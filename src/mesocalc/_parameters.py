@@ -11,18 +11,19 @@ every output and a domain violation is one error everywhere.
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-import attrs
+from typing import Any, Final, NamedTuple
 
 from mesocalc._units import SANE_MAX, Dim
 
 __all__ = ["PARAMETERS", "Domain", "Parameter", "parameter"]
 
 
-@attrs.frozen
-class Domain:
-    """The values a parameter can take at all: ``low`` to ``high``, each bound open or closed."""
+class Domain(NamedTuple):
+    """The values a parameter can take at all: ``low`` to ``high``, each bound open or closed.
+
+    (Table rows are NamedTuples, not attrs classes: they are made at import, and
+    ``import mesocalc`` is kept quick.)
+    """
 
     low: float
     high: float
@@ -37,8 +38,7 @@ class Domain:
         return above & (m < self.high if self.high_open else m <= self.high)
 
 
-@attrs.frozen
-class Parameter:
+class Parameter(NamedTuple):
     """One quantity: dimension, canonical pint unit, shown unit, JSON unit and domain.
 
     ``shown`` is the unit a person reads (tables, reprs, error messages, the

@@ -107,7 +107,7 @@ class PlanArray:
 
     def _quantity(self, m: Any, parameter: str) -> Quantity:
         p = PARAMETERS[parameter]
-        return quantity(m * p.shown_factor, p.shown_unit)
+        return quantity(m if p.shown_factor == 1.0 else m * p.shown_factor, p.shown_unit)
 
     @property
     def area(self) -> Quantity:
@@ -140,24 +140,33 @@ class PlanArray:
         return None if self._thread_length is None else quantity(self._thread_length, "mm")
 
     def _results(self) -> dict[str, Any]:
-        return results(
-            self.points, self._volume_per_point, self.loss_fraction, self._depth, self._angle
+        # Depth and angle are often one value broadcast to every element: compute on that.
+        found = results(
+            self.points,
+            self._volume_per_point,
+            self.loss_fraction,
+            _compact(self._depth),
+            _compact(self._angle),
         )
+        found["insertion_length"] = _frozen_as(found["insertion_length"], self.shape)
+        return found
 
     @property
     def total_volume(self) -> Quantity:
         """Product injected per element, in mL."""
-        return self._quantity(self._results()["total_volume"], "total_volume")
+        return self._quantity(self.points * self._volume_per_point, "total_volume")
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost per element, in mL."""
-        return self._quantity(self._results()["expected_loss"], "expected_loss")
+        total = self.points * self._volume_per_point
+        return self._quantity(total * self.loss_fraction, "expected_loss")
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin per element, in mL."""
-        return self._quantity(self._results()["delivered_volume"], "delivered_volume")
+        total = self.points * self._volume_per_point
+        return self._quantity(total - total * self.loss_fraction, "delivered_volume")
 
     @property
     def insertion_length(self) -> Quantity:
@@ -302,3 +311,13 @@ class PlanArray:
 
 def _frozen(value: Any) -> Any:
     return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable
+
+
+def _frozen_as(value: Any, shape: tuple[int, ...]) -> Any:
+    return np.broadcast_to(value, shape)
+
+
+def _compact(array: Any) -> Any:
+    """``array`` with each broadcast axis (stride 0) cut to length 1: the same values, once."""
+    a = np.asarray(array)
+    return a[tuple(slice(0, 1) if s == 0 else slice(None) for s in a.strides)]

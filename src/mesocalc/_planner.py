@@ -19,7 +19,6 @@ from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._plan import Plan
-from mesocalc._plan_array import PlanArray
 from mesocalc._units import any_array, is_quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from mesocalc._equipment import Needle, Syringe
     from mesocalc._guardrails import Override
     from mesocalc._injector import Injector
+    from mesocalc._plan_array import PlanArray
     from mesocalc._shapes import Shape
     from mesocalc.typing import Quantity, QuantityLike
 
@@ -243,8 +243,7 @@ def plan(
         points, placement, warnings = done.points, done.placement, warnings + done.warnings
     equipment = _equipment(needle, syringe)
     more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
-    total = points * vpp
-    more += _guardrails.check_session(entry, points, total)
+    more += _guardrails.check_session(entry, points, vpp)
     if needle is not None:
         _guardrails.check_needle(needle, needle.length_mm, d, a)
     records = _guardrails.records(departures, chosen, entry)
@@ -265,7 +264,7 @@ def plan(
         thread_length_mm=thread,
         overrides=records,
         placement=placement,
-        supply=None if syringe is None else equipment.Supply.of(total, syringe),
+        supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
     )
 
@@ -300,6 +299,8 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     loss_fraction: Any,
 ) -> PlanArray:
     """plan() when some input is array-valued: the same checks, elementwise."""
+    from mesocalc._plan_array import PlanArray  # noqa: PLC0415 - loaded on first use (start-up)
+
     values = {"area": read_any(area, "area")}
     given = {
         "spacing": spacing,
@@ -337,7 +338,7 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     warnings, sources = _guardrails.spec_warnings(entry)
     depth_mm, vpp = values["depth"], values["volume_per_point"]
     more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
-    more += _guardrails.check_session(entry, points, points * vpp)
+    more += _guardrails.check_session(entry, points, vpp)
     return PlanArray(
         technique=entry.technique,
         zone=entry.zone,

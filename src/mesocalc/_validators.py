@@ -1,7 +1,8 @@
 """attrs validators for mesocalc's value objects.
 
 Each public name is a small factory returning a private callable with a readable
-repr, the way ``attrs.validators.instance_of`` does. A failing check raises a
+repr, the way ``attrs.validators.instance_of`` does (plain slotted classes here,
+which cost ``import mesocalc`` less than attrs classes). A failing check raises a
 :class:`~mesocalc.MesocalcError` that names the field, the value and what was
 expected, so a clinician reads the same message whichever object refused it.
 """
@@ -65,8 +66,9 @@ def frozen_mapping(value: Any) -> Any:
     return FrozenMapping(value) if isinstance(value, Mapping) else value
 
 
-@attrs.frozen(repr=False)
 class _Flag:
+    __slots__ = ()
+
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, bool):
             raise InputTypeError(_name(attr), value, "True or False")
@@ -80,10 +82,11 @@ def flag() -> _Flag:
     return _Flag()
 
 
-@attrs.frozen(repr=False)
 class _Whole:
-    low: int
-    high: int
+    __slots__ = ("high", "low")
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
 
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         expected = f"a whole number from {self.low} to {self.high}"
@@ -101,9 +104,11 @@ def whole(low: int, high: int) -> _Whole:
     return _Whole(low, high)
 
 
-@attrs.frozen(repr=False)
 class _NonBlank:
-    optional: bool
+    __slots__ = ("optional",)
+
+    def __init__(self, optional: bool) -> None:
+        self.optional = optional
 
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if value is None and self.optional:
@@ -120,16 +125,17 @@ class _NonBlank:
 
 def non_blank() -> _NonBlank:
     """A string with at least one visible character."""
-    return _NonBlank(optional=False)
+    return _NonBlank(False)
 
 
 def optional_non_blank() -> _NonBlank:
     """None, or a string with at least one visible character."""
-    return _NonBlank(optional=True)
+    return _NonBlank(True)
 
 
-@attrs.frozen(repr=False)
 class _Strings:
+    __slots__ = ()
+
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         expected = "a tuple of non-blank strings, such as ('lidocaine',)"
         if not isinstance(value, tuple):
@@ -147,8 +153,9 @@ def strings() -> _Strings:
     return _Strings()
 
 
-@attrs.frozen(repr=False)
 class _DaysByName:
+    __slots__ = ()
+
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         expected = "a mapping of names to days since the last dose, such as {'aspirin': 3}"
         if not isinstance(value, Mapping):
