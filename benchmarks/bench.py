@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -148,9 +149,12 @@ def array_in_fresh_process(rounds: int) -> tuple[float, float]:
     """:func:`side_by_side` of the array plan and the numpy formula, in a new interpreter.
 
     Both allocate 8 MB arrays, and whether glibc serves those from memory already
-    mapped or maps (and page-faults) them afresh depends on the heap's history: after
-    the scalar figures it swung this ratio between 1.3 and 2.6 from run to run. A
-    fresh process gives both sides the same, reproducible heap.
+    mapped or maps (and page-faults) them afresh depends on the heap's history: glibc
+    raises its mmap threshold as large blocks are freed, so the same code ran at 2.3 or
+    at 4.7 ms depending on what ran before, and the ratio swung between 1.3 and 2.7. A
+    fresh process whose allocator thresholds are fixed (large blocks served from the
+    heap, and the heap kept) gives both sides the same, reproducible memory: the figure
+    compares computation, not page faults.
     """
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import bench; "
@@ -158,8 +162,17 @@ def array_in_fresh_process(rounds: int) -> tuple[float, float]:
         "print(*bench.side_by_side(bench.mesocalc_array, bench.numpy_formula, int(sys.argv[2])))"
     )
     here = str(Path(__file__).resolve().parent)
+    env = {
+        **os.environ,
+        "MALLOC_MMAP_THRESHOLD_": str(32 * 2**20),  # glibc's largest: 8 MB arrays from the heap
+        "MALLOC_TRIM_THRESHOLD_": str(2**30),  # and the heap is not given back between calls
+    }
     out = subprocess.run(
-        [sys.executable, "-c", code, here, str(rounds)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code, here, str(rounds)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     ta, tn = (float(x) for x in out.stdout.split())
     return ta, tn

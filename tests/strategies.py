@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._catalog import Range, Spec, default_catalog
+from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import Dim, quantity
 from mesocalc.testing.strategies import (
     UNIT_CHOICES,
@@ -55,14 +56,6 @@ def unused_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]
     used = set(default_catalog().entries)
     pairs = [(t, z) for t in mesocalc.Technique for z in mesocalc.Zone if (t, z) not in used]
     return st.sampled_from(pairs)
-
-
-_DIMS = {
-    "depth": Dim.LENGTH,
-    "spacing": Dim.LENGTH,
-    "volume_per_point": Dim.VOLUME,
-    "angle": Dim.ANGLE,
-}
 
 
 def bare_numbers() -> st.SearchStrategy[Any]:
@@ -139,8 +132,7 @@ def any_requests(draw: st.DrawFn, *, entry: Spec | None = None) -> dict[str, Any
     for name, r in entry.ranges().items():
         if name == "thread_length" or not draw(st.booleans()):
             continue
-        dim = Dim.FRACTION if name == "loss_fraction" else _DIMS[name]
-        kwargs[name] = draw(expressed(draw(_wide(r, name)), dim))
+        kwargs[name] = draw(expressed(draw(_wide(r, name)), PARAMETERS[name].dim))
     if draw(st.booleans()):
         kwargs["override"] = draw(overrides())
     if draw(st.booleans()):
@@ -197,8 +189,6 @@ def patients() -> st.SearchStrategy[mesocalc.Patient]:
 
 # --- arrays (issue 5) ---------------------------------------------------------------------
 
-_PARAMETER_DIMS = {**_DIMS, "loss_fraction": Dim.FRACTION}
-
 
 def _as_array(draw: st.DrawFn, mags: list[float], dim: Dim, form: str) -> tuple[Any, list[Any]]:
     """``mags`` as one array input and as the scalar input of each element."""
@@ -232,8 +222,8 @@ def array_requests(
     )
     for i, value in enumerate(each):
         scalars[i]["area"] = value
-    for name, dim in _PARAMETER_DIMS.items():
-        r = entry.ranges()[name]
+    for name in RANGED:
+        r, dim = entry.ranges()[name], PARAMETERS[name].dim
         mode = draw(st.sampled_from(["unset", "scalar", "array"]))
         if mode == "scalar":
             kwargs[name] = draw(expressed(draw(in_range(r)), dim))

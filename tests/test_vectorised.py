@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,7 @@ def test_array_plan_is_read_only_and_reprs() -> None:
         np.asarray(p.points)[0] = 1
     assert repr(p).startswith("<PlanArray classic on face, 2 areas of 4 to 40 cm²: 8 to 72 points")
     assert "points            8 to 72" in p.table()
+    assert "| points | 8 to 72 |" in p._repr_markdown_()  # a notebook shows plans over arrays
     assert p[1:] == mesocalc.plan(technique="classic", zone="face", area=["40 cm^2"])
     with pytest.raises(mesocalc.InputTypeError):
         p[5]
@@ -234,3 +236,43 @@ def test_stored_arrays_are_checked(field: str, value: Any) -> None:
     data = mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "8 cm^2"]).to_dict()
     with pytest.raises(mesocalc.InvalidValueError, match=f"^{field}: "):
         mesocalc.PlanArray.from_dict({**data, field: value})
+
+
+# --- whole-plan hard limits run on arrays through the same rules as on one area ---------
+
+
+def _wider_classic_depth() -> mesocalc.Catalog:
+    text = (Path(mesocalc.__file__).parent / "catalog.toml").read_text(encoding="utf-8")
+    old = 'depth = { low = 1, high = 2, unit = "mm", source = ["SEED3"], note = "Seed 003 states'
+    assert old in text
+    return mesocalc.parse_catalog(text.replace(old, old.replace("high = 2", "high = 4"), 1))
+
+
+def test_arrays_check_the_skin_layer_element_by_element() -> None:
+    book = _wider_classic_depth()
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "catalog": book}
+    with pytest.raises(mesocalc.HardLimitError) as scalar:
+        mesocalc.plan(area="4 cm^2", depth="2.6 mm", **request)
+    with pytest.raises(mesocalc.HardLimitError) as caught:
+        mesocalc.plan(area=["4 cm^2", "5 cm^2"], depth=["1 mm", "2.6 mm"], **request)
+    assert caught.value.index == (1,)
+    assert str(caught.value) == str(scalar.value.at((1,)))
+    with pytest.raises(mesocalc.HardLimitError) as shared:  # one depth for every area
+        mesocalc.plan(area=quantity(np.ones((2, 3)), "cm^2"), depth="2.6 mm", **request)
+    assert shared.value.index == (0, 0)
+
+
+def test_arrays_check_the_session_cap_element_by_element() -> None:
+    request: dict[str, Any] = {"technique": "infiltration", "zone": "submental"}
+    with pytest.raises(mesocalc.HardLimitError) as scalar:
+        mesocalc.plan(area="51 cm^2", **request)
+    with pytest.raises(mesocalc.HardLimitError) as caught:
+        mesocalc.plan(area=["40 cm^2", "50 cm^2", "51 cm^2"], **request)
+    assert (caught.value.parameter, caught.value.source, caught.value.index) == (
+        "points",
+        "KYB",
+        (2,),
+    )
+    assert str(caught.value) == str(scalar.value.at((2,)))
+    plans = mesocalc.plan(area=["40 cm^2", "50 cm^2"], **request)
+    assert plans.warnings == mesocalc.plan(area="50 cm^2", **request).warnings

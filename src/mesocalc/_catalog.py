@@ -173,6 +173,9 @@ class SkinThickness:
     skin: Range | None = None
 
 
+_NO_FIGURES: Final = SkinThickness()
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)  # plan() looks its warnings up by entry
 class Spec:
     """The catalog entry for one technique in one zone: its ranges and sources."""
@@ -223,7 +226,8 @@ class Catalog:
 
     def thickness(self, zone: Zone | str) -> SkinThickness:
         """The published skin thickness of ``zone`` (fields None where the catalog has none)."""
-        return self.skin.get(resolve(Zone, zone, "zone"), SkinThickness())
+        where = zone if type(zone) is Zone else resolve(Zone, zone, "zone")
+        return self.skin.get(where, _NO_FIGURES)
 
     def spec(self, technique: Technique | str, zone: Zone | str) -> Spec:
         """The entry for ``technique`` in ``zone``.

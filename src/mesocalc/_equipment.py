@@ -265,6 +265,12 @@ class Supply:
         count, drawn = draw_up(total_ml, syringe)
         return cls(syringe=syringe, syringes=count, draw_up_volume_ml=drawn)
 
+    def __repr__(self) -> str:
+        return (
+            f"Supply(syringe={self.syringe!r}, syringes={self.syringes}, "
+            f"draw_up_volume='{self._draw_up_volume:.4g} mL')"
+        )
+
     @property
     def draw_up_volume(self) -> Quantity:
         """Product to draw up: total volume plus one dead space per syringe, in mL."""

@@ -89,6 +89,22 @@ class Placement:
         """Needles of the head, or None without one."""
         return None if self.injector is None else self.injector.needles
 
+    def __repr__(self) -> str:
+        shown = {
+            "shape": self.shape,
+            "margin": None if self._margin is None else f"{self._margin:g} mm",
+            "pattern": None if self.pattern is None else self.pattern.value,
+            "total_thread_length": (
+                None
+                if self._total_thread_length is None
+                else f"{self._total_thread_length:.4g} mm"
+            ),
+            "injector": self.injector,
+            "shots": self.shots,
+        }
+        parts = ", ".join(f"{k}={v!r}" for k, v in shown.items() if v is not None)
+        return f"Placement({parts})"
+
     def redrawn(self, spacing: float, lattice: Lattice, thread_length: float | None) -> Placement:
         """This placement with its layout drawn again from the shape (for a stored plan)."""
         if self.shape is None:

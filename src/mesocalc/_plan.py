@@ -28,10 +28,20 @@ if TYPE_CHECKING:
     from mesocalc._equipment import Needle, Supply, Syringe
     from mesocalc._layout import Layout
     from mesocalc._placement import Placement
+    from mesocalc._plan_array import PlanArray
     from mesocalc._threads import Threads
     from mesocalc.typing import Quantity
 
-__all__ = ["RESULTS", "Plan", "check_stored", "from_v0", "results", "shown"]
+__all__ = [
+    "RESULTS",
+    "Plan",
+    "check_stored",
+    "from_v0",
+    "markdown_table",
+    "results",
+    "shown",
+    "text_table",
+]
 
 SCHEMA: Final = "mesocalc.plan"
 
@@ -61,6 +71,21 @@ def _placement() -> tuple[type, ...]:
 def shown(name: str, m: Any) -> str:
     """A magnitude of parameter ``name`` as the tables show it ("1.44 mL")."""
     return PARAMETERS[name].show(m)
+
+
+def text_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> str:
+    """Rows of (quantity, value) as aligned text, then one line per warning."""
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    return "\n".join(lines + [f"warning: {w}" for w in warnings])
+
+
+def markdown_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> str:
+    """Rows of (quantity, value) and the warnings as a Markdown table, for notebooks."""
+    lines = ["| quantity | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in rows]
+    lines += [f"| warning | {w} |" for w in warnings]
+    return "\n".join(lines)
 
 
 def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[str, Any]:
@@ -236,7 +261,7 @@ class Plan:
             "angle": self._angle,
             "thread_length": self._thread_length,
         }
-        out.update(results(self.points, self._volume_per_point, self.loss_fraction, *self._da))
+        out.update(self._results())
         out["margin"] = None if self.placement is None else self.placement.margin_mm
         length = None if self.placement is None else self.placement.total_thread_length_mm
         out["total_thread_length"] = length
@@ -245,20 +270,10 @@ class Plan:
         )
         return out
 
-    @property
-    def _da(self) -> tuple[float, float]:
-        return self._depth, self._angle
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "points": self.points,
-            "area": self._area,
-            "spacing": self._spacing,
-            "volume_per_point": self._volume_per_point,
-            "depth": self._depth,
-            "angle": self._angle,
-            "loss_fraction": self.loss_fraction,
-        }
+    def _results(self) -> dict[str, float]:
+        return results(
+            self.points, self._volume_per_point, self.loss_fraction, self._depth, self._angle
+        )
 
     def _rows(self) -> list[tuple[str, str]]:
         mags = self._magnitudes()
@@ -286,10 +301,7 @@ class Plan:
 
     def table(self) -> str:
         """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
-        rows = self._rows()
-        width = max(len(k) for k, _ in rows)
-        lines = [f"{k:<{width}}  {v}" for k, v in rows]
-        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
+        return text_table(self._rows(), self.warnings)
 
     def __repr__(self) -> str:
         mags = self._magnitudes()
@@ -303,10 +315,7 @@ class Plan:
         )
 
     def _repr_markdown_(self) -> str:
-        lines = ["| quantity | value |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in self._rows()]
-        lines += [f"| warning | {w} |" for w in self.warnings]
-        return "\n".join(lines)
+        return markdown_table(self._rows(), self.warnings)
 
     def __getitem__(self, index: Any) -> NoReturn:
         """A plan of one area has no elements (a :class:`PlanArray` has)."""
@@ -342,7 +351,7 @@ class Plan:
         results (total volume, ...) are written beside the inputs for readers.
         """
         out = _codec.dump(self, SCHEMA)
-        found = results(self.points, self._volume_per_point, self.loss_fraction, *self._da)
+        found = self._results()
         for name, m in found.items():
             out[name] = {"value": m, "unit": PARAMETERS[name].json}
         return out
@@ -369,7 +378,7 @@ class Plan:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
-        check_stored(data, plan._values())
+        check_stored(data, plan)
         if plan.placement is not None and plan.placement.shape is not None:
             placement = plan.placement.redrawn(plan._spacing, plan.lattice, plan._thread_length)
             if len(placement.layout or ()) != plan.points:
@@ -382,14 +391,21 @@ class Plan:
         return plan
 
 
-def check_stored(data: dict[str, Any], values: dict[str, Any]) -> None:
-    """Check a plan read from JSON: every value in its domain, stored results as recomputed.
-
-    ``values`` holds the plan's magnitudes by name (points, area, spacing, ...).
+def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
+    """Check a plan read from ``data``: every value in its domain, stored results as recomputed.
 
     Raises:
         InvalidValueError: naming the stored value at fault (and its index in an array).
     """
+    values = {
+        "points": plan.points,
+        "area": plan._area,
+        "spacing": plan._spacing,
+        "volume_per_point": plan._volume_per_point,
+        "depth": plan._depth,
+        "angle": plan._angle,
+        "loss_fraction": plan.loss_fraction,
+    }
     if not np.all(np.asarray(values["points"]) >= 1):
         raise InvalidValueError("points", data.get("points"), "a positive integer")
     for name in ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction"):
@@ -397,7 +413,7 @@ def check_stored(data: dict[str, Any], values: dict[str, Any]) -> None:
         inside = PARAMETERS[name].domain.contains(m)
         if not np.all(inside):
             index = None if np.ndim(inside) == 0 else first_index(np.logical_not(inside))
-            bad = float(m if index is None else m[index])
+            bad = float(np.asarray(m)[index or ()])
             error = domain_error(bad, name, bad)
             raise error if index is None else error.at(index)
     computed = results(

@@ -17,7 +17,17 @@ import numpy as np
 from mesocalc import _codec
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import RESULTS, SCHEMA, Plan, check_stored, from_v0, results, shown
+from mesocalc._plan import (
+    RESULTS,
+    SCHEMA,
+    Plan,
+    check_stored,
+    from_v0,
+    markdown_table,
+    results,
+    shown,
+    text_table,
+)
 from mesocalc._units import quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -246,11 +256,7 @@ class PlanArray:
 
     def table(self) -> str:
         """The plans as a plain-text table of ranges, one row per quantity."""
-        rows = self._rows()
-        width = max(len(k) for k, _ in rows)
-        return "\n".join(
-            [f"{k:<{width}}  {v}" for k, v in rows] + [f"warning: {w}" for w in self.warnings]
-        )
+        return text_table(self._rows(), self.warnings)
 
     def __repr__(self) -> str:
         points = np.asarray(self.points)
@@ -265,10 +271,7 @@ class PlanArray:
         )
 
     def _repr_markdown_(self) -> str:
-        lines = ["| quantity | value |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in self._rows()]
-        lines += [f"| warning | {w} |" for w in self.warnings]
-        return "\n".join(lines)
+        return markdown_table(self._rows(), self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""
@@ -294,18 +297,7 @@ class PlanArray:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plans = _codec.structure(cls, body)
-        check_stored(
-            data,
-            {
-                "points": plans.points,
-                "area": plans._area,
-                "spacing": plans._spacing,
-                "volume_per_point": plans._volume_per_point,
-                "depth": plans._depth,
-                "angle": plans._angle,
-                "loss_fraction": plans.loss_fraction,
-            },
-        )
+        check_stored(data, plans)
         return plans
 
 

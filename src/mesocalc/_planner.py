@@ -18,6 +18,7 @@ from mesocalc import _core, _guardrails
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
+from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import Plan
 from mesocalc._units import any_array, is_quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -326,10 +327,11 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     cell = _core.cell_area(s, grid, thread)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         area_mm2 = np.asarray(values["area"], dtype=np.float64)
-        # max(area) / min(cell) bounds every ratio; only a custom catalog's tiny spacing
-        # can pass it, and then the exact check decides.
+        # The largest area any input may have, over min(cell), bounds every ratio without a
+        # pass over the areas; only a clinic catalog's tiny spacing can pass that bound, and
+        # then the exact check decides.
         if np.size(cell) and area_mm2.size:
-            bound = np.max(area_mm2) / np.min(cell)
+            bound = PARAMETERS["area"].domain.high / np.min(cell)
             if not bound <= _core.MAX_POINTS and not np.max(area_mm2 / cell) <= _core.MAX_POINTS:
                 raise InvalidValueError(
                     "spacing", spacing, f"a spacing giving at most {_core.MAX_POINTS:.0f} points"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import mesocalc
 from mesocalc.typing import Quantity
 
@@ -11,8 +13,8 @@ def client_code() -> float:
         technique=mesocalc.Technique.CLASSIC, zone="face", area="4 cm^2"
     )
     total: Quantity = p.total_volume
-    points = int(p.points)  # an int, or an int array for a plan over arrays
-    fraction = float(p.loss_fraction)
+    points: int = p.points
+    fraction: float = p.loss_fraction
     warnings: tuple[str, ...] = p.warnings
     s: mesocalc.Spec = mesocalc.spec("nappage", mesocalc.Zone.SCALP)
     r: mesocalc.Range = s.depth
@@ -24,5 +26,32 @@ def client_code() -> float:
     return float(total.to("mL").magnitude) + points + fraction + len(warnings) + r.high_magnitude
 
 
+def client_parts() -> int:
+    p = mesocalc.plan(
+        technique="classic",
+        zone="face",
+        area="40 cm^2",
+        syringe=mesocalc.Syringe.conventional(),
+    )
+    supply: mesocalc.Supply | None = p.supply
+    placement: mesocalc.Placement | None = p.placement
+    stored: mesocalc.Plan = mesocalc.Plan.from_dict(p.to_dict())
+    assert supply is not None
+    assert placement is None
+    return supply.syringes + stored.points + hash(stored) % 2
+
+
+def client_arrays() -> int:
+    plans: mesocalc.PlanArray = mesocalc.plan(
+        technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]
+    )
+    first = plans[0]
+    assert isinstance(first, mesocalc.Plan)
+    counts: np.ndarray = plans.points
+    return int(counts.sum()) + first.points + len(plans.shape)
+
+
 def test_client_code() -> None:
     assert client_code() > 0
+    assert client_parts() > 0
+    assert client_arrays() == 80 + 8 + 1
