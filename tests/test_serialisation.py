@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import mesocalc
 from tests.strategies import patients, plan_requests
@@ -141,3 +143,73 @@ def test_plans_over_arrays_say_why_they_do_not_hash() -> None:
         hash(plans)
     assert isinstance(plans[0], mesocalc.Plan)
     assert hash(plans[0]) == hash(mesocalc.plan(technique="classic", zone="face", area="4 cm^2"))
+
+
+# --- stored JSON is untrusted input ---------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats()
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_SHAPED = mesocalc.plan(
+    technique="classic",
+    zone="face",
+    area=mesocalc.Rectangle("3 cm", "2 cm"),
+    margin="2 mm",
+    injector=mesocalc.Injector(needles=4),
+    syringe=mesocalc.Syringe.conventional(),
+    needle=mesocalc.Needle(gauge=30, length="4 mm"),
+    depth="2.2 mm",
+    override=mesocalc.Override(reason="thick skin"),
+).to_dict()
+_KEYS = st.sampled_from([*sorted(_SHAPED), "placement.shape", "supply.syringe", "overrides.0"])
+
+
+def _replaced(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    out = _through_json(data)
+    *parents, last = path.split(".")
+    node: Any = out
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return out
+
+
+@given(_KEYS, _JSON)
+def test_a_corrupted_plan_is_a_mesocalc_error_or_a_plan(path: str, value: Any) -> None:
+    try:
+        p = mesocalc.Plan.from_dict(_replaced(_SHAPED, path, value))
+    except mesocalc.MesocalcError as exc:
+        assert exc.parameter
+        return
+    assert isinstance(p, mesocalc.Plan)
+
+
+@given(_JSON)
+def test_any_json_is_a_mesocalc_error_or_a_value(data: Any) -> None:
+    kinds: list[Any] = [
+        mesocalc.Plan,
+        mesocalc.PlanArray,
+        mesocalc.Spec,
+        mesocalc.Override,
+        mesocalc.OverrideRecord,
+        mesocalc.Needle,
+        mesocalc.Syringe,
+        mesocalc.Injector,
+        mesocalc.Patient,
+        mesocalc.Screening,
+    ]
+    for kind in kinds:
+        with contextlib.suppress(mesocalc.MesocalcError):
+            kind.from_dict(data)

@@ -97,7 +97,12 @@ def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
         return array
     if isinstance(raw, bool) or not isinstance(raw, int if integer else (int, float)):
         raise InvalidValueError(path, raw, expected)
-    return int(raw) if integer else float(raw)
+    if integer:
+        return int(raw)
+    try:
+        return float(raw)
+    except OverflowError:  # an int too large for a float
+        raise InvalidValueError(path, raw, f"{expected} below 1e308") from None
 
 
 class _Quantity(_Kind):
@@ -115,7 +120,7 @@ class _Quantity(_Kind):
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
         parameter = self.parameter or data.get("parameter")
-        if parameter not in PARAMETERS:
+        if not isinstance(parameter, str) or parameter not in PARAMETERS:
             raise InvalidValueError(f"{path}.parameter", parameter, "a known parameter name")
         unit = self._unit(parameter)
         if not isinstance(raw, dict) or raw.get("unit") != unit or set(raw) != {"value", "unit"}:
@@ -276,7 +281,11 @@ class _Part(_Kind):
         if len(classes) == 1:
             return structure(classes[0], raw, path)
         kinds = {c.__name__.lower(): c for c in classes}
-        if not isinstance(raw, dict) or raw.get("kind") not in kinds:
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("kind"), str)
+            or raw["kind"] not in kinds
+        ):
             raise InvalidValueError(f"{path}.kind", raw, f"one of {', '.join(kinds)}")
         return structure(kinds[raw["kind"]], {k: v for k, v in raw.items() if k != "kind"}, path)
 
@@ -364,7 +373,7 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
     if unit_of is not None:
         known.add("unit")
         p = PARAMETERS.get(str(data.get(unit_of)))
-        if p is None or data.get("unit") != p.json:
+        if p is None or data.get("unit") != p.json:  # str() above: any stored value is hashable
             where = f"{path}.unit" if path else "unit"
             expected = "the unit of the parameter" if p is None else repr(p.json)
             raise InvalidValueError(where, data.get("unit"), expected)

@@ -406,8 +406,9 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
         "angle": plan._angle,
         "loss_fraction": plan.loss_fraction,
     }
-    if not np.all(np.asarray(values["points"]) >= 1):
-        raise InvalidValueError("points", data.get("points"), "a positive integer")
+    points = np.asarray(values["points"])
+    if not np.all((points >= 1) & (points <= _core.MAX_POINTS)):
+        raise InvalidValueError("points", data.get("points"), "a positive integer below 2^53")
     for name in ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction"):
         m = values[name]
         inside = PARAMETERS[name].domain.contains(m)
@@ -439,7 +440,11 @@ _V0_DERIVED: Final = ("volume_per_cm", "syringes", "draw_up_volume")
 
 
 def _v0_quantity(entry: Any) -> Any:
-    if isinstance(entry, dict) and entry.get("unit") in _V0_UNITS:
+    if (
+        isinstance(entry, dict)
+        and isinstance(entry.get("unit"), str)
+        and entry["unit"] in _V0_UNITS
+    ):
         return {**entry, "unit": _V0_UNITS[entry["unit"]]}
     return entry
 
