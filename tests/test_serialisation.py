@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc._units import quantity
 from tests.strategies import patients, plan_requests
 
 OLD = json.loads((Path(__file__).parent / "data" / "plans-0.1.0.json").read_text("utf-8"))
@@ -213,3 +214,49 @@ def test_any_json_is_a_mesocalc_error_or_a_value(data: Any) -> None:
     for kind in kinds:
         with contextlib.suppress(mesocalc.MesocalcError):
             kind.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "parameter"),
+    [
+        ("supply.syringes", 0, "supply.syringes"),
+        ("supply.syringes", 3, "supply"),  # not what the plan's total needs
+        ("placement.shots", -3, "placement.shots"),
+        ("placement.margin", {"value": -1.0, "unit": "mm"}, "placement.margin"),
+        ("placement.margin", {"value": float("nan"), "unit": "mm"}, "placement.margin"),
+        ("placement.margin", {"value": 4.0, "unit": "mm"}, "placement"),  # another layout
+        ("needle.gauge", 99, "needle.gauge"),
+        ("overrides.0.reason", " ", "overrides[0].reason"),
+    ],
+)
+def test_stored_parts_are_checked_as_new_ones_are(path: str, value: Any, parameter: str) -> None:
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Plan.from_dict(_replaced(_SHAPED, path, value))
+    assert info.value.parameter == parameter
+
+
+def test_a_0_1_0_loss_fraction_record_still_reads() -> None:
+    record = OLD["loss_override"]["json"]["overrides"][0]
+    assert record["value"]["unit"] == ""  # how 0.1.0 wrote a fraction
+    assert mesocalc.OverrideRecord.from_dict(record).value == 0.7
+
+
+def test_plans_over_arrays_give_the_numbers_of_their_plans() -> None:
+    plans = mesocalc.plan(technique="classic", zone="face", area=["0.57 cm^2", "40 cm^2"])
+    assert isinstance(plans, mesocalc.PlanArray)
+    for i in range(2):
+        one = plans[i]
+        assert isinstance(one, mesocalc.Plan)
+        assert plans.area.magnitude[i] == one.area.magnitude
+        assert plans.insertion_length.magnitude[i] == one.insertion_length.magnitude
+
+
+def test_empty_and_zero_dimensional_arrays() -> None:
+    empty = mesocalc.plan(technique="classic", zone="face", area=[])
+    assert isinstance(empty, mesocalc.PlanArray)
+    assert mesocalc.PlanArray.from_dict(_through_json(empty.to_dict())) == empty
+    area = quantity(np.array(40.0), "centimeter ** 2")
+    assert isinstance(area.magnitude, np.ndarray)
+    assert area.magnitude.shape == ()
+    zero_d = mesocalc.plan(technique="classic", zone="face", area=area)  # one area: a Plan
+    assert zero_d == mesocalc.plan(technique="classic", zone="face", area="40 cm^2")

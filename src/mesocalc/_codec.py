@@ -24,7 +24,7 @@ import numpy as np
 
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import MAX_ELEMENTS, quantity
-from mesocalc.exceptions import InputTypeError, InvalidValueError
+from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -45,6 +45,7 @@ __all__ = [
     "text",
     "texts",
     "unstructure",
+    "v0_units",
     "version_of",
     "whole",
 ]
@@ -90,7 +91,8 @@ def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
             array = np.array(raw)
         except ValueError:  # ragged nesting
             raise InvalidValueError(path, raw, f"{expected}, or a list of them") from None
-        if array.size > MAX_ELEMENTS or array.dtype.kind not in ("iu" if integer else "iuf"):
+        kinds = "iu" if integer else "iuf"
+        if array.size > MAX_ELEMENTS or (array.size and array.dtype.kind not in kinds):
             raise InvalidValueError(path, raw, f"{expected}, or a list of them")
         array = array.astype(np.int64 if integer else np.float64)
         array.setflags(write=False)  # value objects are immutable
@@ -355,7 +357,7 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
             the parameter is the path of the value at fault.
         MesocalcError: what the class's own validators raise.
     """
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise InputTypeError(path or "data", data, f"a dict from {cls.__name__}.to_dict()")
     kwargs: dict[str, Any] = {}
     known = set()
@@ -383,7 +385,13 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
         raise InvalidValueError(
             where, data[extra[0]], f"one of the keys {', '.join(sorted(known))}"
         )
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except MesocalcError as exc:  # the class's own validators: name the value by its path
+        if not path:
+            raise
+        error = type(exc)(**{**exc._fields(), "parameter": f"{path}.{exc.parameter}"})
+        raise error from None
 
 
 def dump(obj: Any, schema: str) -> dict[str, Any]:
@@ -402,15 +410,32 @@ def version_of(data: Any, schema: str) -> int:
         raise InputTypeError("data", data, f"a dict from to_dict() ({schema})")
     if "schema" not in data:
         return 0
-    if data["schema"] != schema:
+    if not isinstance(data["schema"], str) or data["schema"] != schema:
         raise InvalidValueError("schema", data["schema"], repr(schema))
     version = data.get("schema_version")
-    if isinstance(version, bool) or version not in range(1, SCHEMA_VERSION + 1):
+    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
         raise InvalidValueError("schema_version", version, f"a version from 1 to {SCHEMA_VERSION}")
-    return int(version)  # type: ignore[arg-type]  # checked to be in range above
+    return version
+
+
+# How mesocalc 0.1.0 spelled the units that have another spelling today.
+_V0_UNITS: Final = {"mm^2": "mm2", "": "1"}
+
+
+def v0_units(data: Any) -> Any:
+    """``data`` with every ``{"value", "unit"}`` in today's spelling of its unit (0.1.0 JSON)."""
+    if isinstance(data, list):
+        return [v0_units(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    unit = data.get("unit")
+    if set(data) == {"value", "unit"} and isinstance(unit, str) and unit in _V0_UNITS:
+        return {"value": data["value"], "unit": _V0_UNITS[unit]}
+    return {k: v0_units(v) for k, v in data.items()}
 
 
 def load(cls: type[T], data: Any, schema: str) -> T:
     """An instance of ``cls`` from a top-level payload of ``schema`` (any version read)."""
-    version_of(data, schema)
+    if version_of(data, schema) == 0:
+        data = v0_units(data)
     return structure(cls, data)

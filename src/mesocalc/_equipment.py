@@ -18,7 +18,7 @@ import attrs
 from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
-from mesocalc._inputs import read
+from mesocalc._inputs import in_domain, read
 from mesocalc._units import quantity
 from mesocalc.exceptions import CatalogError, InvalidValueError
 
@@ -174,9 +174,7 @@ class Syringe:
         converter=_dead_space_ml,
         metadata=_codec.quantity_field("dead_space", given=True),
     )
-    source: str = attrs.field(
-        default="", validator=attrs.validators.instance_of(str), metadata=_codec.text()
-    )
+    source: str = attrs.field(default="", validator=_validators.text(), metadata=_codec.text())
 
     @property
     def capacity(self) -> Any:
@@ -254,9 +252,11 @@ class Supply:
     """
 
     syringe: Syringe = attrs.field(metadata=_codec.part(_codec.one_of(Syringe)))
-    syringes: int = attrs.field(metadata=_codec.whole())
+    syringes: int = attrs.field(validator=_validators.whole(1, 2**53), metadata=_codec.whole())
     _draw_up_volume: float = attrs.field(
-        alias="draw_up_volume_ml", metadata=_codec.quantity_field("draw_up_volume")
+        alias="draw_up_volume_ml",
+        validator=in_domain("draw_up_volume"),
+        metadata=_codec.quantity_field("draw_up_volume"),
     )
 
     @classmethod

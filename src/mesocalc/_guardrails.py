@@ -246,6 +246,8 @@ def _first(
     if bad is False or (bad is not True and not np.any(bad)):  # a plan of one area: no numpy
         return None
     shape = np.shape(bad) if shape is None else shape
+    if 0 in shape:  # plans over empty arrays: no element to be at fault
+        return None
     if not shape:
         return None, float(values)
     index = first_index(np.broadcast_to(bad, shape))

@@ -16,14 +16,22 @@ import numpy as np
 
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, element, magnitude, magnitudes
-from mesocalc.exceptions import DomainError, MesocalcError
+from mesocalc.exceptions import DomainError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mesocalc._core import Magnitudes
 
-__all__ = ["check", "domain_error", "first_index", "read", "read_any", "read_array"]
+__all__ = [
+    "check",
+    "domain_error",
+    "first_index",
+    "in_domain",
+    "read",
+    "read_any",
+    "read_array",
+]
 
 _DOMAIN_SOURCE = "the parameter's domain"
 
@@ -114,3 +122,27 @@ def read_array(
 def read_any(value: Any, name: str) -> Magnitudes:
     """:func:`read` for a scalar input, :func:`read_array` for an array one."""
     return read_array(value, name) if any_array(value) else read(value, name)
+
+
+class _InDomain:
+    """attrs validator: None, or a magnitude in the domain of a parameter of the table."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, inst: Any, attr: Any, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidValueError(attr.alias or attr.name, value, "a number")
+        check(value, value, self.name, attr.name.lstrip("_"))
+
+    def __repr__(self) -> str:
+        return f"<domain validator of {self.name}>"
+
+
+def in_domain(name: str) -> _InDomain:
+    """A validator for magnitudes of parameter ``name`` stored in a value object (None passes)."""
+    return _InDomain(name)

@@ -79,6 +79,17 @@ def _axis(low: float, high: float, centre: float, step: float, shift: float) -> 
     return first, max(first, last)
 
 
+def _too_dense(parameter: str, spacing: float, bounds: Any, candidates: str) -> None:
+    xmin, ymin, xmax, ymax = bounds
+    fewest = math.sqrt((xmax - xmin) * (ymax - ymin) / MAX_CANDIDATES)
+    raise InvalidValueError(
+        parameter,
+        quantity(spacing, "millimeter"),
+        f"a lattice spacing of at least {fewest:.3g} mm for this shape",
+        f"{candidates} candidate lattice points; at most {MAX_CANDIDATES:.0e}",
+    )
+
+
 def lattice_points(
     poly: Any, spacing: float, lattice: Lattice, margin: float, *, parameter: str = "spacing"
 ) -> tuple[Array, Array]:
@@ -90,19 +101,16 @@ def lattice_points(
     xmin, ymin, xmax, ymax = poly.bounds
     cx, cy = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
     row = spacing * (_HEX_ROW if lattice is Lattice.HEX else 1.0)
+    # In floats first: a spacing near 1e-320 mm would overflow the integer arithmetic below.
+    if not ((xmax - xmin) / spacing + 4.0) * ((ymax - ymin) / row + 3.0) <= 4 * MAX_CANDIDATES:
+        _too_dense(parameter, spacing, poly.bounds, "far more than 1e7")
     xshift, yshift = _shift(xmax - xmin, spacing), _shift(ymax - ymin, row)
     c0, c1 = _axis(xmin + margin, xmax - margin, cx, spacing, xshift)
     r0, r1 = _axis(ymin + margin, ymax - margin, cy, row, yshift)
     c1 += lattice is Lattice.HEX  # room for the shifted rows
     candidates = (c1 - c0 + 1) * (r1 - r0 + 1)
     if candidates > MAX_CANDIDATES:
-        fewest = math.sqrt((xmax - xmin) * (ymax - ymin) / MAX_CANDIDATES)
-        raise InvalidValueError(
-            parameter,
-            quantity(spacing, "millimeter"),
-            f"a lattice spacing of at least {fewest:.3g} mm for this shape",
-            f"{candidates:.3g} candidate lattice points; at most {MAX_CANDIDATES:.0e}",
-        )
+        _too_dense(parameter, spacing, poly.bounds, f"{candidates:.3g}")
     cols, rows = np.arange(c0, c1 + 1), np.arange(r0, r1 + 1)
     if margin > (xmax - xmin) / 2.0 or margin > (ymax - ymin) / 2.0:
         return np.empty((0, 2)), np.empty((0, 2), dtype=np.int64)

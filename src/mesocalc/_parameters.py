@@ -11,11 +11,12 @@ every output and a domain violation is one error everywhere.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Final, NamedTuple
 
 from mesocalc._units import SANE_MAX, Dim
 
-__all__ = ["PARAMETERS", "Domain", "Parameter", "parameter"]
+__all__ = ["PARAMETERS", "RANGED", "Domain", "Parameter"]
 
 
 class Domain(NamedTuple):
@@ -43,7 +44,8 @@ class Parameter(NamedTuple):
 
     ``shown`` is the unit a person reads (tables, reprs, error messages, the
     Quantity a result property returns): ``shown_unit`` is its pint name and
-    ``shown_factor`` converts a canonical magnitude to it. ``json`` is the UCUM
+    ``per_shown`` is how many canonical units make one shown unit (100 mm² in a
+    cm²). ``json`` is the UCUM
     code of the canonical unit, in which JSON stores magnitudes exactly.
     """
 
@@ -52,7 +54,7 @@ class Parameter(NamedTuple):
     domain: Domain
     shown: str
     shown_unit: str
-    shown_factor: float = 1.0
+    per_shown: float = 1.0
     json: str = ""
 
     @property
@@ -60,9 +62,13 @@ class Parameter(NamedTuple):
         """The canonical pint unit of the magnitudes mesocalc computes on."""
         return self.dim.canonical
 
+    def to_shown(self, m: Any) -> Any:
+        """Canonical magnitudes in the shown unit (the same object when the units agree)."""
+        return m if self.per_shown == 1.0 else m / self.per_shown
+
     def show(self, m: float) -> str:
         """A magnitude as a person reads it: ``"1.44 mL"``, ``"40 cm²"``, ``"0.5"``."""
-        text = f"{m * self.shown_factor:.4g}"
+        text = f"{self.to_shown(m):.4g}"
         return f"{text} {self.shown}" if self.shown else text
 
 
@@ -93,6 +99,17 @@ def _non_negative(dim: Dim, example: str) -> Domain:
     )
 
 
+def _result(dim: Dim, example: str) -> Domain:
+    """A computed total: 0 or more and finite, with no sanity bound (a sum of valid inputs)."""
+    return Domain(
+        low=0.0,
+        high=math.inf,
+        low_open=False,
+        high_open=True,
+        words=f"{dim.article} {dim.label} of 0 or more, such as {example}",
+    )
+
+
 _LENGTH: Final = _positive(Dim.LENGTH)
 _VOLUME: Final = _positive(Dim.VOLUME)
 
@@ -114,7 +131,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             _positive(Dim.AREA),
             "cm²",
             "centimeter ** 2",
-            shown_factor=0.01,
+            per_shown=100.0,
             json="mm2",
         ),
         _length("spacing"),
@@ -148,12 +165,12 @@ PARAMETERS: Final[dict[str, Parameter]] = {
                 words="a length from 0 mm to 10 m, such as '5 mm'",
             ),
         ),
-        _volume("total_volume", _non_negative(Dim.VOLUME, "'1.44 mL'")),
-        _volume("expected_loss", _non_negative(Dim.VOLUME, "'0.5 mL'")),
-        _volume("delivered_volume", _non_negative(Dim.VOLUME, "'1 mL'")),
-        _volume("draw_up_volume", _non_negative(Dim.VOLUME, "'1.6 mL'")),
+        _volume("total_volume", _result(Dim.VOLUME, "'1.44 mL'")),
+        _volume("expected_loss", _result(Dim.VOLUME, "'0.5 mL'")),
+        _volume("delivered_volume", _result(Dim.VOLUME, "'1 mL'")),
+        _volume("draw_up_volume", _result(Dim.VOLUME, "'1.6 mL'")),
         _length("insertion_length"),
-        _length("total_thread_length", _non_negative(Dim.LENGTH, "'130 mm'")),
+        _length("total_thread_length", _result(Dim.LENGTH, "'130 mm'")),
         # Equipment and outlines.
         _length("length"),
         _length("pitch"),
@@ -169,10 +186,5 @@ PARAMETERS: Final[dict[str, Parameter]] = {
     )
 }
 
-# Plan inputs with a catalog range, in the order plans check and show them.
-RANGED: Final = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
-
-
-def parameter(name: str) -> Parameter:
-    """The table's entry for ``name``."""
-    return PARAMETERS[name]
+# Plan inputs with a catalog range, in the catalog's order (warnings and sources follow it).
+RANGED: Final = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mesocalc import _codec
+from mesocalc import _codec, _validators
 from mesocalc._injector import Injector, shots
-from mesocalc._inputs import read
-from mesocalc._layout import Layout, lattice_points, read_margin
+from mesocalc._inputs import in_domain, read
+from mesocalc._layout import MAX_CANDIDATES, Layout, lattice_points, read_margin
 from mesocalc._names import Lattice, Pattern, resolve
 from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape, polygon_of
 from mesocalc._threads import Threads, lay_threads
@@ -26,12 +26,12 @@ from mesocalc._units import quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from mesocalc._catalog import Spec
     from mesocalc.typing import Quantity
 
 __all__ = ["AreaRequest", "Completion", "Placement", "read_area"]
 
 _SHAPE_NAMES = "a mesocalc shape (Rectangle, Circle, Ellipse, Polygon)"
+MAX_SHOTS = MAX_CANDIDATES  # no layout has more points, so no head more placements
 
 
 @attrs.frozen(kw_only=True)
@@ -46,18 +46,26 @@ class Placement:
         default=None, metadata=_codec.part(_codec.one_of(Rectangle, Circle, Ellipse, Polygon))
     )
     _margin: float | None = attrs.field(
-        default=None, alias="margin_mm", metadata=_codec.quantity_field("margin")
+        default=None,
+        alias="margin_mm",
+        validator=in_domain("margin"),
+        metadata=_codec.quantity_field("margin"),
     )
     pattern: Pattern | None = attrs.field(default=None, metadata=_codec.name(Pattern))
     _total_thread_length: float | None = attrs.field(
         default=None,
         alias="total_thread_length_mm",
+        validator=in_domain("total_thread_length"),
         metadata=_codec.quantity_field("total_thread_length"),
     )
     injector: Injector | None = attrs.field(
         default=None, metadata=_codec.part(_codec.one_of(Injector))
     )
-    shots: int | None = attrs.field(default=None, metadata=_codec.whole())
+    shots: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_validators.whole(1, MAX_SHOTS)),
+        metadata=_codec.whole(),
+    )
     layout: Layout | Threads | None = attrs.field(
         default=None, eq=False, repr=False, metadata=_codec.skip()
     )
@@ -109,9 +117,12 @@ class Placement:
         """This placement with its layout drawn again from the shape (for a stored plan)."""
         if self.shape is None:
             return self
-        drawing = _draw(
-            self.shape, spacing, lattice, thread_length, self._margin or 0.0, self.pattern
-        )
+        margin = self._margin or 0.0
+        drawing = _draw(self.shape, spacing, lattice, thread_length, margin, self.pattern)
+        if isinstance(drawing, Threads):
+            return attrs.evolve(
+                self, layout=drawing, total_thread_length_mm=drawing.total_length_mm
+            )
         return attrs.evolve(self, layout=drawing)
 
 
@@ -168,12 +179,15 @@ class AreaRequest:
             )
         return spacing
 
-    def complete(self, entry: Spec, lattice: Lattice, spacing: float, estimate: int) -> Completion:
-        """Points, placement and warnings for an entry at a spacing (mm) on a lattice.
+    def complete(
+        self, lattice: Lattice, spacing: float, thread_length: float | None, estimate: int
+    ) -> Completion:
+        """Points, placement and warnings at a spacing (mm) on a lattice.
 
-        ``estimate`` is the density estimate of the point count, used without a shape.
+        ``thread_length`` is None for point techniques; ``estimate`` is the density
+        estimate of the point count, used without a shape.
         """
-        threaded = entry.thread_length is not None
+        threaded = thread_length is not None
         if self.pattern is not None and not threaded:
             raise InvalidValueError(
                 "pattern", self.pattern.value, "no pattern: patterns lay retrograde threads"
@@ -190,40 +204,25 @@ class AreaRequest:
                     "area", "an area without a shape", f"{_SHAPE_NAMES} for {self.pattern} threads"
                 )
         else:
-            placement = self._laid(entry, lattice, spacing, placement)
+            margin = self.margin_mm or 0.0
+            placement = attrs.evolve(placement, shape=self.shape, margin_mm=margin)
+            placement = placement.redrawn(spacing, lattice, thread_length)
             points = len(placement.layout or ())
+            if points == 0:
+                at_fault = "margin" if margin > 0 else "spacing"
+                raise InvalidValueError(
+                    at_fault,
+                    self.margin_value if margin > 0 else quantity(spacing, "millimeter"),
+                    f"a {at_fault} that leaves room for at least one point in {self.shape!r}",
+                )
+            if isinstance(placement.layout, Threads):
+                placement = attrs.evolve(placement, pattern=placement.layout.pattern)
         count, warnings = self._shots(points, lattice, spacing, placement.layout)
         return Completion(
             points=points,
             placement=attrs.evolve(placement, shots=count),
             warnings=warnings,
         )
-
-    def _laid(
-        self, entry: Spec, lattice: Lattice, spacing: float, placement: Placement
-    ) -> Placement:
-        """``placement`` with the layout (or threads) of the shape."""
-        assert self.shape is not None
-        margin = self.margin_mm or 0.0
-        thread = None if entry.thread_length is None else entry.thread_length.nominal_magnitude
-        drawing = _draw(self.shape, spacing, lattice, thread, margin, self.pattern)
-        if len(drawing) == 0:
-            at_fault = "margin" if margin > 0 else "spacing"
-            raise InvalidValueError(
-                at_fault,
-                self.margin_value if margin > 0 else quantity(spacing, "millimeter"),
-                f"a {at_fault} that leaves room for at least one point in {self.shape!r}",
-            )
-        if isinstance(drawing, Threads):
-            return attrs.evolve(
-                placement,
-                shape=self.shape,
-                margin_mm=margin,
-                layout=drawing,
-                pattern=drawing.pattern,
-                total_thread_length_mm=drawing.total_length_mm,
-            )
-        return attrs.evolve(placement, shape=self.shape, margin_mm=margin, layout=drawing)
 
     def _shots(
         self, points: int, lattice: Lattice, spacing: float, drawing: Layout | Threads | None

@@ -50,19 +50,19 @@ SCHEMA: Final = "mesocalc.plan"
 RESULTS: Final = ("total_volume", "expected_loss", "delivered_volume", "insertion_length")
 
 
-def _needle() -> tuple[type, ...]:
+def _needle_class() -> tuple[type, ...]:
     from mesocalc._equipment import Needle  # noqa: PLC0415 - loaded on first use (start-up)
 
     return (Needle,)
 
 
-def _supply() -> tuple[type, ...]:
+def _supply_class() -> tuple[type, ...]:
     from mesocalc._equipment import Supply  # noqa: PLC0415 - loaded on first use (start-up)
 
     return (Supply,)
 
 
-def _placement() -> tuple[type, ...]:
+def _placement_class() -> tuple[type, ...]:
     from mesocalc._placement import Placement  # noqa: PLC0415 - loaded on first use (start-up)
 
     return (Placement,)
@@ -132,9 +132,9 @@ class Plan:
     overrides: tuple[OverrideRecord, ...] = attrs.field(
         default=(), metadata=_codec.parts(_codec.one_of(OverrideRecord))
     )
-    placement: Placement | None = attrs.field(default=None, metadata=_codec.part(_placement))
-    supply: Supply | None = attrs.field(default=None, metadata=_codec.part(_supply))
-    needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle))
+    placement: Placement | None = attrs.field(default=None, metadata=_codec.part(_placement_class))
+    supply: Supply | None = attrs.field(default=None, metadata=_codec.part(_supply_class))
+    needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle_class))
 
     @property
     def area(self) -> Quantity:
@@ -379,13 +379,20 @@ class Plan:
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
         check_stored(data, plan)
+        if plan.supply is not None:
+            supply = type(plan.supply).of(plan._total, plan.supply.syringe)
+            if supply != plan.supply:
+                raise InvalidValueError(
+                    "supply", data.get("supply"), f"what the plan's total needs: {supply!r}"
+                )
         if plan.placement is not None and plan.placement.shape is not None:
             placement = plan.placement.redrawn(plan._spacing, plan.lattice, plan._thread_length)
-            if len(placement.layout or ()) != plan.points:
+            if placement != plan.placement or len(placement.layout or ()) != plan.points:
                 raise InvalidValueError(
-                    "points",
-                    plan.points,
-                    f"the {len(placement.layout or ())} points of the layout on the stored shape",
+                    "placement",
+                    data.get("placement"),
+                    f"the {len(placement.layout or ())} points (or threads) of the layout on "
+                    "the stored shape",
                 )
             plan = attrs.evolve(plan, placement=placement)
         return plan
@@ -405,12 +412,14 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
         "depth": plan._depth,
         "angle": plan._angle,
         "loss_fraction": plan.loss_fraction,
+        "thread_length": plan._thread_length,
     }
     points = np.asarray(values["points"])
     if not np.all((points >= 1) & (points <= _core.MAX_POINTS)):
         raise InvalidValueError("points", data.get("points"), "a positive integer below 2^53")
-    for name in ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction"):
-        m = values[name]
+    for name, m in values.items():
+        if name == "points" or m is None:
+            continue
         inside = PARAMETERS[name].domain.contains(m)
         if not np.all(inside):
             index = None if np.ndim(inside) == 0 else first_index(np.logical_not(inside))
@@ -435,23 +444,12 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
                 )
 
 
-_V0_UNITS: Final = {"mm^2": "mm2", "": "1"}
 _V0_DERIVED: Final = ("volume_per_cm", "syringes", "draw_up_volume")
 
 
-def _v0_quantity(entry: Any) -> Any:
-    if (
-        isinstance(entry, dict)
-        and isinstance(entry.get("unit"), str)
-        and entry["unit"] in _V0_UNITS
-    ):
-        return {**entry, "unit": _V0_UNITS[entry["unit"]]}
-    return entry
-
-
 def from_v0(data: dict[str, Any]) -> dict[str, Any]:
-    """Mesocalc 0.1.0's plan JSON (no schema key) in today's form."""
-    out = {k: _v0_quantity(v) for k, v in data.items() if k not in _V0_DERIVED}
+    """Read a plan as mesocalc 0.1.0 wrote it (no schema key) into today's form."""
+    out = {k: v for k, v in _codec.v0_units(data).items() if k not in _V0_DERIVED}
     placement: dict[str, Any] = {
         k: out.pop(k) for k in ("margin", "total_thread_length", "pattern", "shots") if k in out
     }
@@ -465,12 +463,6 @@ def from_v0(data: dict[str, Any]) -> dict[str, Any]:
             "syringes": data.get("syringes"),
             "draw_up_volume": data.get("draw_up_volume"),
         }
-    records = out.get("overrides")
-    if records == []:
+    if out.get("overrides") == []:
         del out["overrides"]  # 0.1.0 wrote an empty list for plans over arrays too
-    elif isinstance(records, list):
-        out["overrides"] = [
-            {**r, "value": _v0_quantity(r.get("value"))} if isinstance(r, dict) else r
-            for r in records
-        ]
     return out

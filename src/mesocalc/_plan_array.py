@@ -9,7 +9,7 @@ the arrays.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import numpy as np
@@ -45,9 +45,6 @@ def _same(a: Any, b: Any) -> bool:
     return a is b or bool(np.array_equal(a, b))
 
 
-_EQ: Final = attrs.cmp_using(eq=_same)
-
-
 def _array(parameter: str, key: str | None = None) -> dict[str, Any]:
     return _codec.quantity_field(parameter, arrays=True, key=key)
 
@@ -64,17 +61,17 @@ class PlanArray:
     technique: Technique = attrs.field(metadata=_codec.name(Technique))
     zone: Zone = attrs.field(metadata=_codec.name(Zone))
     lattice: Lattice = attrs.field(metadata=_codec.name(Lattice))
-    points: NDArray[np.int64] = attrs.field(eq=_EQ, metadata=_codec.whole(arrays=True))
-    _area: Floats = attrs.field(alias="area_mm2", eq=_EQ, metadata=_array("area"))
-    _spacing: Floats = attrs.field(alias="spacing_mm", eq=_EQ, metadata=_array("spacing"))
+    points: NDArray[np.int64] = attrs.field(metadata=_codec.whole(arrays=True))
+    _area: Floats = attrs.field(alias="area_mm2", metadata=_array("area"))
+    _spacing: Floats = attrs.field(alias="spacing_mm", metadata=_array("spacing"))
     _volume_per_point: Floats = attrs.field(
-        alias="volume_per_point_ml", eq=_EQ, metadata=_array("volume_per_point")
+        alias="volume_per_point_ml", metadata=_array("volume_per_point")
     )
-    _depth: Floats = attrs.field(alias="depth_mm", eq=_EQ, metadata=_array("depth"))
-    _angle: Floats = attrs.field(alias="angle_deg", eq=_EQ, metadata=_array("angle"))
-    loss_fraction: Floats = attrs.field(eq=_EQ, metadata=_codec.number(arrays=True))
+    _depth: Floats = attrs.field(alias="depth_mm", metadata=_array("depth"))
+    _angle: Floats = attrs.field(alias="angle_deg", metadata=_array("angle"))
+    loss_fraction: Floats = attrs.field(metadata=_codec.number(arrays=True))
     _thread_length: Floats | None = attrs.field(
-        default=None, alias="thread_length_mm", eq=_EQ, metadata=_array("thread_length")
+        default=None, alias="thread_length_mm", metadata=_array("thread_length")
     )
     warnings: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
@@ -117,7 +114,7 @@ class PlanArray:
 
     def _quantity(self, m: Any, parameter: str) -> Quantity:
         p = PARAMETERS[parameter]
-        return quantity(m if p.shown_factor == 1.0 else m * p.shown_factor, p.shown_unit)
+        return quantity(p.to_shown(m), p.shown_unit)
 
     @property
     def area(self) -> Quantity:
@@ -158,7 +155,7 @@ class PlanArray:
             _compact(self._depth),
             _compact(self._angle),
         )
-        found["insertion_length"] = _frozen_as(found["insertion_length"], self.shape)
+        found["insertion_length"] = np.broadcast_to(found["insertion_length"], self.shape)
         return found
 
     @property
@@ -186,7 +183,7 @@ class PlanArray:
     def __getitem__(self, index: Any) -> Plan | PlanArray:
         """The :class:`Plan` of one element, or a PlanArray of a slice."""
         try:
-            points = self.points[index]
+            one = isinstance(self.points[index], np.generic)
         except (IndexError, TypeError, ValueError) as exc:
             raise InputTypeError(
                 "index", index, f"an index into plans of shape {self.shape}"
@@ -213,9 +210,7 @@ class PlanArray:
             "angle_deg": pick(self._angle),
             "thread_length_mm": pick(self._thread_length),
         }
-        if isinstance(points, np.generic):
-            return Plan(**fields)
-        return PlanArray(**fields)
+        return Plan(**fields) if one else PlanArray(**fields)
 
     def _span(self, name: str, values: Any) -> str:
         if np.size(values) == 0:
@@ -303,10 +298,6 @@ class PlanArray:
 
 def _frozen(value: Any) -> Any:
     return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable
-
-
-def _frozen_as(value: Any, shape: tuple[int, ...]) -> Any:
-    return np.broadcast_to(value, shape)
 
 
 def _compact(array: Any) -> Any:

@@ -191,11 +191,9 @@ def plan(
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
         array([ 8, 72])
     """
-    book = catalog or default_catalog()
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
-    entry = book.spec(technique, zone)
-    grid = resolve(Lattice, lattice, "lattice")
+    book = default_catalog() if catalog is None else catalog
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
     if any_array(*numbers):
         extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
@@ -205,8 +203,11 @@ def plan(
                 raise InvalidValueError(
                     name, value, f"no {name} with array inputs: plan each area on its own"
                 )
-        return _plans(entry, book, grid, lattice, *numbers)
+        entry = book.spec(technique, zone)
+        return _plans(entry, book, resolve(Lattice, lattice, "lattice"), lattice, *numbers)
+    entry = book.spec(technique, zone)
     chosen = _guardrails.check_override(override)
+    grid = resolve(Lattice, lattice, "lattice")
     shaped = None
     if (
         margin is None
@@ -236,11 +237,11 @@ def plan(
             departures.append(departure)
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     thread = _thread_length(entry, grid, lattice)
-    points = _core.count_cells(area_mm2, _core.cell_area(s, grid, thread))
+    points = _count(area_mm2, _core.cell_area(s, grid, thread), spacing)
     warnings, sources = _guardrails.spec_warnings(entry)
     placement = None
     if shaped is not None:
-        done = shaped.complete(entry, grid, s, points)
+        done = shaped.complete(grid, s, thread, points)
         points, placement, warnings = done.points, done.placement, warnings + done.warnings
     equipment = _equipment(needle, syringe)
     more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
@@ -283,6 +284,36 @@ def _equipment(needle: Any, syringe: Any) -> Any:
     return _equipment
 
 
+def _count(area: Any, cell: Any, spacing: Any) -> Any:
+    """Points for areas and cells (floats or arrays), refusing counts beyond float precision.
+
+    The largest area any input may have, over the smallest cell, bounds every ratio
+    without a pass over the areas; only a spacing far below any published one (a clinic
+    catalog's, or an override's) fails that bound, and then the exact ratios decide.
+
+    Raises:
+        InvalidValueError: a spacing giving more than 2^53 points, which is no plan.
+    """
+    if type(area) is float and type(cell) is float:  # a plan of one area: no numpy
+        fits = cell > 0 and area / cell <= _core.MAX_POINTS
+    elif np.size(area) and np.size(cell):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            smallest = np.min(cell)
+            fits = bool(smallest > 0 and _LARGEST_AREA / smallest <= _core.MAX_POINTS) or bool(
+                np.all(np.asarray(cell) > 0) and np.max(area / cell) <= _core.MAX_POINTS
+            )
+    else:
+        fits = True
+    if not fits:
+        raise InvalidValueError(
+            "spacing", spacing, f"a spacing giving at most {_core.MAX_POINTS:.0f} points"
+        )
+    return _core.count_cells(area, cell)
+
+
+_LARGEST_AREA = PARAMETERS["area"].domain.high
+
+
 def _frozen(value: Any, shape: tuple[int, ...]) -> Any:
     return np.broadcast_to(value, shape)  # a read-only view: plans are immutable
 
@@ -298,7 +329,7 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     depth: Any,
     angle: Any,
     loss_fraction: Any,
-) -> PlanArray:
+) -> Plan | PlanArray:
     """plan() when some input is array-valued: the same checks, elementwise."""
     from mesocalc._plan_array import PlanArray  # noqa: PLC0415 - loaded on first use (start-up)
 
@@ -324,24 +355,15 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
             ) from None
     s = values["spacing"]
     thread = _thread_length(entry, grid, lattice)
-    cell = _core.cell_area(s, grid, thread)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        area_mm2 = np.asarray(values["area"], dtype=np.float64)
-        # The largest area any input may have, over min(cell), bounds every ratio without a
-        # pass over the areas; only a clinic catalog's tiny spacing can pass that bound, and
-        # then the exact check decides.
-        if np.size(cell) and area_mm2.size:
-            bound = PARAMETERS["area"].domain.high / np.min(cell)
-            if not bound <= _core.MAX_POINTS and not np.max(area_mm2 / cell) <= _core.MAX_POINTS:
-                raise InvalidValueError(
-                    "spacing", spacing, f"a spacing giving at most {_core.MAX_POINTS:.0f} points"
-                )
-        points = _frozen(_core.count_cells(area_mm2, cell), shape)
+    area_mm2 = np.asarray(values["area"], dtype=np.float64)
+    points = _frozen(_count(area_mm2, _core.cell_area(s, grid, thread), spacing), shape)
     warnings, sources = _guardrails.spec_warnings(entry)
     depth_mm, vpp = values["depth"], values["volume_per_point"]
-    more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
-    more += _guardrails.check_session(entry, points, vpp)
-    return PlanArray(
+    more = []
+    if points.size:  # plans over empty arrays have no depth to check
+        more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
+        more += _guardrails.check_session(entry, points, vpp)
+    plans = PlanArray(
         technique=entry.technique,
         zone=entry.zone,
         lattice=grid,
@@ -356,3 +378,4 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
         angle_deg=_frozen(values["angle"], shape),
         thread_length_mm=None if thread is None else _frozen(thread, shape),
     )
+    return plans[()] if not shape else plans  # a 0-d array is one area: a Plan

@@ -147,15 +147,18 @@ def _runs(poly: Any, inner: Any, spacing: float, *, vertical: bool) -> Array:
     if vertical:  # columns are rows of the shape mirrored about the diagonal
         xmin, ymin, xmax, ymax = ymin, xmin, ymax, xmax
     centre = (ymin + ymax) / 2.0
-    shift = _shift(ymax - ymin, spacing)
-    first = math.floor((ymin - centre) / spacing - shift) - 1
-    last = math.ceil((ymax - centre) / spacing - shift) + 1
-    if last - first > _MAX_LINES:
+    rows = (ymax - ymin) / spacing + 3.0  # in floats first: a tiny spacing overflows integers
+    if rows <= 2 * _MAX_LINES:
+        shift = _shift(ymax - ymin, spacing)
+        first = math.floor((ymin - centre) / spacing - shift) - 1
+        last = math.ceil((ymax - centre) / spacing - shift) + 1
+        rows = last - first
+    if rows > _MAX_LINES:
         raise InvalidValueError(
             "spacing",
             quantity(spacing, "millimeter"),
             f"a spacing of at least {(ymax - ymin) / _MAX_LINES:.3g} mm for this shape",
-            f"{last - first} rows of threads; at most {_MAX_LINES}",
+            f"{rows:.6g} rows of threads; at most {_MAX_LINES}",
         )
     at = centre + (np.arange(first, last + 1) + shift) * spacing
     lo, hi = np.full_like(at, xmin - 1.0), np.full_like(at, xmax + 1.0)
@@ -197,8 +200,16 @@ def _fans(poly: Any, inner: Any, spacing: float, thread_length: float, margin: f
             quantity(thread_length, "millimeter"),
             "threads long enough to keep fans within 200,000 entry points",
         )
+    rays = 2.0 * math.pi * thread_length / spacing
+    if not rays <= _MAX_RAYS:  # in floats first: a tiny spacing overflows integers
+        raise InvalidValueError(
+            "spacing",
+            quantity(spacing, "millimeter"),
+            "at most 200,000 fan threads: a wider spacing or a smaller shape",
+            f"about {rays:.3g} threads per fan",
+        )
     centres, _ = lattice_points(poly, pitch, Lattice.HEX, margin, parameter="thread_length")
-    rays_per_fan = max(3, math.ceil(2.0 * math.pi * thread_length / spacing))
+    rays_per_fan = max(3, math.ceil(rays))
     if len(centres) * rays_per_fan > _MAX_RAYS:
         raise InvalidValueError(
             "spacing",

@@ -9,7 +9,6 @@ expected, so a clinician reads the same message whichever object refused it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +29,7 @@ __all__ = [
     "non_blank",
     "optional_non_blank",
     "strings",
+    "text",
     "whole",
 ]
 
@@ -99,6 +99,22 @@ class _Whole:
         return f"<whole validator for {self.low} to {self.high}>"
 
 
+class _Text:
+    __slots__ = ()
+
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str):
+            raise InputTypeError(_name(attr), value, "a string")
+
+    def __repr__(self) -> str:
+        return "<text validator>"
+
+
+def text() -> _Text:
+    """A string, possibly empty."""
+    return _Text()
+
+
 def whole(low: int, high: int) -> _Whole:
     """An int (not a bool, not a float) in ``[low, high]``."""
     return _Whole(low, high)
@@ -153,6 +169,10 @@ def strings() -> _Strings:
     return _Strings()
 
 
+# A software bound, not a clinical one: a last dose more than a century ago is a typo.
+_MAX_DAYS = 36_500
+
+
 class _DaysByName:
     __slots__ = ()
 
@@ -165,9 +185,9 @@ class _DaysByName:
                 raise InvalidValueError(_name(attr), name, expected, "a key is not a name")
             if isinstance(days, bool) or not isinstance(days, (int, float)):
                 raise InputTypeError(f"{_name(attr)}[{name!r}]", days, "a number of days")
-            if not math.isfinite(days) or days < 0:
+            if not 0 <= days <= _MAX_DAYS:  # NaN and 10**400 fail too, without a float
                 raise InvalidValueError(
-                    f"{_name(attr)}[{name!r}]", days, "a number of days, 0 or more"
+                    f"{_name(attr)}[{name!r}]", days, f"a number of days from 0 to {_MAX_DAYS}"
                 )
 
     def __repr__(self) -> str:
