@@ -42,4 +42,5 @@ def bench(session: nox.Session) -> None:
     # A regular install, as users have it: byte-compiled, so start-up is not a compile.
     session.install(".[shapes]")
     session.run("python", "benchmarks/bench_layout.py")
+    session.run("python", "benchmarks/bench_import.py")
     session.run("python", "benchmarks/bench.py", *session.posargs)
