@@ -33,6 +33,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "areas",
     "array_requests",
     "bare_numbers",
+    "contraindicated_pairs",
     "entries",
     "expressed",
     "garbage_strings",
@@ -47,15 +48,18 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "star_polygons",
     "syringes",
     "translated",
-    "unused_pairs",
+    "unpublished_pairs",
 ]
 
 
-def unused_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
-    """Technique x zone pairs the catalog says are not used."""
-    used = set(default_catalog().entries)
-    pairs = [(t, z) for t in mesocalc.Technique for z in mesocalc.Zone if (t, z) not in used]
-    return st.sampled_from(pairs)
+def contraindicated_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
+    """Technique x zone pairs the catalog rules out."""
+    return st.sampled_from(sorted(default_catalog().contraindicated))
+
+
+def unpublished_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
+    """Technique x zone pairs no source publishes and nothing rules out."""
+    return st.sampled_from(sorted(default_catalog().unpublished))
 
 
 def bare_numbers() -> st.SearchStrategy[Any]:
@@ -171,18 +175,24 @@ MEDICATIONS = ["aspirin", "ASPIRIN", "Vitamin E", "St John's Wort", "fish oils",
 
 def patients() -> st.SearchStrategy[mesocalc.Patient]:
     """Patients with any combination of conditions, allergies and recent medications."""
+    # Anticoagulants and antiplatelets (with and without a published window, brand names).
+    bleeding = ["warfarin", "Coumadin", "apixaban", "Xarelto", "enoxaparin", "clopidogrel",
+                "Plavix", "prasugrel", "ticagrelor"]  # fmt: skip
     return st.builds(
         mesocalc.Patient,
         pregnant=st.booleans(),
         lactating=st.booleans(),
         clotting_disorder=st.booleans(),
+        capillary_fragility=st.booleans(),
         hypertension_stage=st.integers(min_value=0, max_value=3),
         skin_infection_at_site=st.booleans(),
         allergies=st.lists(st.sampled_from(["lidocaine", "procaine", "latex"]), max_size=2).map(
             tuple
         ),
         recent_medications=st.dictionaries(
-            st.sampled_from(MEDICATIONS), st.floats(min_value=0, max_value=30), max_size=4
+            st.sampled_from([*MEDICATIONS, *bleeding]),
+            st.floats(min_value=0, max_value=30),
+            max_size=4,
         ),
     )
 

@@ -433,3 +433,65 @@ def test_a_clinic_catalog_without_thickness_plans_with_a_warning() -> None:
     p = mesocalc.plan(technique="classic", zone="face", area="4 cm^2", catalog=catalog)
     assert any("no published skin thickness" in w for w in p.warnings)
     assert catalog.spec("classic", "face").layer is Layer.SKIN
+
+
+# --- three states of a technique on a zone; zone limits for every technique (issue 9) -----
+
+_OVERRIDE = mesocalc.Override(reason="fine lines of the neck", by="Dr Rossi")
+_GIVEN = {"spacing": "2.5 mm", "volume_per_point": "0.005 mL", "angle": "45 deg"}
+
+
+def test_an_unpublished_pair_is_planned_with_an_override_and_every_parameter() -> None:
+    assert mesocalc.spec("nappage-superficial", "neck").published is False
+    assert mesocalc.spec("classic", "neck").published is True
+    with pytest.raises(mesocalc.SoftLimitError, match="^technique: .*override") as info:
+        mesocalc.plan(technique="nappage-superficial", zone="neck", area="50 cm^2")
+    assert info.value.allowed == "classic"
+    for missing in ("spacing", "volume_per_point", "depth", "angle"):
+        given = {**_GIVEN, "depth": "0.8 mm"}
+        given.pop(missing)
+        with pytest.raises(mesocalc.InvalidValueError, match=f"^{missing}: .*no default"):
+            mesocalc.plan(
+                technique="nappage-superficial", zone="neck", area="50 cm^2",
+                override=_OVERRIDE, **given,
+            )  # fmt: skip
+    p = mesocalc.plan(
+        technique="nappage-superficial", zone="neck", area="50 cm^2", depth="0.8 mm",
+        override=_OVERRIDE, **_GIVEN,
+    )  # fmt: skip
+    assert p.points == 800
+    assert any(
+        w.startswith("no published use of nappage-superficial on the neck") for w in p.warnings
+    )
+
+
+def test_the_zone_depth_limit_binds_every_technique_override_or_not() -> None:
+    with pytest.raises(mesocalc.HardLimitError, match="at most 1 mm on the neck") as info:
+        mesocalc.plan(
+            technique="nappage-superficial", zone="neck", area="50 cm^2", depth="1.5 mm",
+            override=_OVERRIDE, **_GIVEN,
+        )  # fmt: skip
+    assert (info.value.parameter, info.value.source) == ("depth", "SEED3")
+    with pytest.raises(mesocalc.HardLimitError, match="contraindicated on the eyelid"):
+        mesocalc.plan(technique="nappage", zone="eyelid", area="2 cm^2", override=_OVERRIDE)
+
+
+def test_plans_over_arrays_of_an_unpublished_pair_are_refused() -> None:
+    with pytest.raises(mesocalc.SoftLimitError, match="^technique: "):
+        mesocalc.plan(technique="papular", zone="eyelid", area=["1 cm^2", "2 cm^2"])
+
+
+def test_the_new_zones() -> None:
+    assert mesocalc.plan(technique="point-by-point", zone="back", area="100 cm^2").points == 16
+    assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 10
+    book = mesocalc._catalog.default_catalog()
+    assert not [t for (t, z) in book.entries if z is mesocalc.Zone.FOREARM]
+    assert book.thickness("forearm").skin is not None
+
+
+def test_a_given_value_is_not_told_it_was_assumed() -> None:
+    given = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", loss_fraction=0.1)
+    assert not any("is assumed" in w for w in given.warnings)
+    assert any(w.startswith("loss_fraction was checked against a range") for w in given.warnings)
+    default = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    assert any("0 is assumed" in w for w in default.warnings)

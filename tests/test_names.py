@@ -66,6 +66,9 @@ def test_the_closed_sets() -> None:
         "thighs",
         "buttocks",
         "arms",
+        "back",
+        "forearm",
+        "knees",
     }
     assert {lat.value for lat in Lattice} == {"square", "hex"}
     assert str(Technique.CLASSIC) == "classic"

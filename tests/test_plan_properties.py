@@ -109,10 +109,29 @@ def test_json_round_trip(request: dict[str, Any]) -> None:
     assert mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict()))) == p
 
 
-@given(mst.unused_pairs())
-def test_unused_techniques_are_refused(pair: tuple[mesocalc.Technique, mesocalc.Zone]) -> None:
-    with pytest.raises(mesocalc.HardLimitError, match="^technique: "):
+@given(mst.contraindicated_pairs(), st.booleans())
+def test_contraindicated_techniques_are_refused_whatever_is_said(
+    pair: tuple[mesocalc.Technique, mesocalc.Zone], overridden: bool
+) -> None:
+    override = mesocalc.Override(reason="I insist") if overridden else None
+    with pytest.raises(mesocalc.HardLimitError, match="^technique: ") as info:
+        mesocalc.plan(technique=pair[0], zone=pair[1], area="10 cm^2", override=override)
+    assert "contraindicated" in str(info.value)
+    with pytest.raises(mesocalc.HardLimitError):
+        mesocalc.spec(*pair)
+
+
+@given(mst.unpublished_pairs())
+def test_unpublished_techniques_need_an_override_and_every_parameter(
+    pair: tuple[mesocalc.Technique, mesocalc.Zone],
+) -> None:
+    entry = mesocalc.spec(*pair)
+    assert not entry.published
+    with pytest.raises(mesocalc.SoftLimitError, match="^technique: .*override"):
         mesocalc.plan(technique=pair[0], zone=pair[1], area="10 cm^2")
+    override = mesocalc.Override(reason="no alternative", by="Dr Rossi")
+    with pytest.raises(mesocalc.InvalidValueError, match="^spacing: "):
+        mesocalc.plan(technique=pair[0], zone=pair[1], area="10 cm^2", override=override)
 
 
 @given(

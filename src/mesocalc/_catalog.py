@@ -28,6 +28,7 @@ from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
 __all__ = [
     "Basis",
     "Catalog",
+    "Contraindication",
     "Layer",
     "Range",
     "SessionCap",
@@ -197,6 +198,9 @@ class Spec:
     session: SessionCap | None = attrs.field(
         default=None, metadata=_codec.part(_codec.one_of(SessionCap))
     )
+    # False: no source publishes this technique on this zone; plans need an override and
+    # every parameter, and are checked against the technique's own ranges.
+    published: bool = attrs.field(default=True, metadata=_codec.flag())
 
     def ranges(self) -> dict[str, Range]:
         """Every range of this entry by parameter name."""
@@ -216,39 +220,84 @@ class Spec:
 
 
 @attrs.frozen(kw_only=True)
+class Contraindication:
+    """Why a technique may never be used on a zone, and per which sources."""
+
+    reason: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The source keys as one string."""
+        return ", ".join(self.sources)
+
+
+@attrs.frozen(kw_only=True)
 class Catalog:
-    """A validated catalog: sources and one Spec per technique used in each zone."""
+    """A validated catalog: for each technique on each zone, one of three states.
+
+    ``entries`` holds the published pairs (a source says the technique is used there);
+    ``unpublished`` the pairs no source publishes and nothing makes unsafe (planned
+    only with an override and every parameter, on the technique's own ranges);
+    ``contraindicated`` the pairs a source rules out, or whose technique cannot keep to
+    the zone's hard limits. ``caps`` holds each zone's depth limit, which binds every
+    technique there.
+    """
 
     name: str
     sources: Mapping[str, Mapping[str, str]]
     entries: Mapping[tuple[Technique, Zone], Spec]
     skin: Mapping[Zone, SkinThickness] = attrs.field(factory=dict)
+    unpublished: Mapping[tuple[Technique, Zone], Spec] = attrs.field(factory=dict)
+    contraindicated: Mapping[tuple[Technique, Zone], Contraindication] = attrs.field(factory=dict)
+    caps: Mapping[Zone, Range] = attrs.field(factory=dict)
+
+    def cap(self, zone: Zone) -> Range | None:
+        """The zone's hard depth limit, binding every technique there, or None."""
+        return self.caps.get(zone)
 
     def thickness(self, zone: Zone | str) -> SkinThickness:
         """The published skin thickness of ``zone`` (fields None where the catalog has none)."""
         where = zone if type(zone) is Zone else resolve(Zone, zone, "zone")
         return self.skin.get(where, _NO_FIGURES)
 
+    def published(self, zone: Zone) -> list[str]:
+        """The techniques with a published use on ``zone``, by name."""
+        return sorted(t.value for (t, z) in self.entries if z is zone)
+
     def spec(self, technique: Technique | str, zone: Zone | str) -> Spec:
-        """The entry for ``technique`` in ``zone``.
+        """The entry for ``technique`` in ``zone``: published or not (``Spec.published``).
 
         Raises:
-            HardLimitError: the technique is not used in that zone.
+            HardLimitError: the technique is contraindicated on that zone, or the
+                catalog does not define it.
         """
         tech = resolve(Technique, technique, "technique")
         where = resolve(Zone, zone, "zone")
-        entry = self.entries.get((tech, where))
-        if entry is None:
-            used = sorted(t.value for (t, z) in self.entries if z is where)
-            raise HardLimitError(
-                "technique",
-                tech.value,
-                f"a technique used on the {where.value}: {', '.join(used) or 'none'}",
-                f"{self.name} lists no use of {tech.value} on the {where.value}",
-                allowed=", ".join(used),
-                source=self.name,
-            )
-        return entry
+        key = (tech, where)
+        entry = self.entries.get(key) or self.unpublished.get(key)
+        if entry is not None:
+            return entry
+        used = self.published(where)
+        expected = (
+            f"a technique published on the {where.value} ({', '.join(used) or 'none'}), "
+            "or one not published there, with an override"
+        )
+        why = self.contraindicated.get(key)
+        if why is None:
+            detail = f"{self.name} does not define {tech.value}"
+            source = self.name
+        else:
+            detail = f"{tech.value} is contraindicated on the {where.value}: {why.reason}"
+            source = why.source
+        raise HardLimitError(
+            "technique",
+            tech.value,
+            expected,
+            f"{detail} (source: {source}; a hard limit, no override passes it)",
+            allowed=", ".join(used),
+            source=source,
+        )
 
 
 class _Reader:
@@ -367,11 +416,17 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         tech = _member(Technique, key, f"techniques.{key}", read)
         techniques[tech] = read.table(entry, f"techniques.{key}")
     entries: dict[tuple[Technique, Zone], Spec] = {}
+    unpublished: dict[tuple[Technique, Zone], Spec] = {}
+    contraindicated: dict[tuple[Technique, Zone], Contraindication] = {}
+    caps: dict[Zone, Range] = {}
     skin: dict[Zone, SkinThickness] = {}
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
         zdoc = read.table(zraw, f"zones.{zkey}")
-        read.check_keys(zdoc, {"snomed", "techniques", *_THICKNESS}, f"zones.{zkey}")
+        read.check_keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
+        if "depth_cap" in zdoc:
+            cap = read.range(zdoc["depth_cap"], "depth", f"zones.{zkey}.depth_cap", known)
+            caps[zone] = attrs.evolve(cap, hard=True)
         layers = {
             name: read.range(zdoc[name], name, f"zones.{zkey}.{name}", known)
             for name in _THICKNESS
@@ -384,8 +439,90 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
             tech = _member(Technique, tkey, where, read)
             if tech not in techniques:
                 raise read.fail(where, tkey, "a technique defined under [techniques]")
+            if isinstance(use, dict) and "contraindicated" in use:
+                contraindicated[(tech, zone)] = _contraindication(read, use, where, known)
+                continue
             entries[(tech, zone)] = _spec(read, tech, zone, techniques[tech], use, known, where)
-    return Catalog(name=name, sources=sources, entries=entries, skin=skin)
+    own = {
+        tech: _spec(read, tech, Zone.FACE, base, None, known, f"techniques.{tech.value}")
+        for tech, base in techniques.items()
+    }
+    _classify(own, entries, contraindicated, unpublished, caps, skin)
+    return Catalog(
+        name=name,
+        sources=sources,
+        entries=entries,
+        skin=skin,
+        unpublished=unpublished,
+        contraindicated=contraindicated,
+        caps=caps,
+    )
+
+
+def _classify(  # noqa: PLR0917 - private: the tables _parse builds
+    own: dict[Technique, Spec],
+    entries: dict[tuple[Technique, Zone], Spec],
+    contraindicated: dict[tuple[Technique, Zone], Contraindication],
+    unpublished: dict[tuple[Technique, Zone], Spec],
+    caps: dict[Zone, Range],
+    skin: dict[Zone, SkinThickness],
+) -> None:
+    """Every pair the zones do not list: unpublished, unless the zone's hard limits rule it out.
+
+    ``own`` holds each technique's own ranges, read once and carried to each zone.
+    """
+    for zone in Zone:
+        for tech, template in own.items():
+            key = (tech, zone)
+            if key in entries or key in contraindicated:
+                continue
+            entry = attrs.evolve(template, zone=zone)
+            why = _beyond_limits(entry, caps.get(zone), skin.get(zone, _NO_FIGURES))
+            if why is None:
+                unpublished[key] = entry
+            else:
+                contraindicated[key] = why
+
+
+def _contraindication(
+    read: _Reader, use: dict[str, Any], where: str, known: set[str]
+) -> Contraindication:
+    """A ``{ contraindicated = "why", source = [...] }`` entry of a zone."""
+    read.check_keys(use, {"contraindicated", "source"}, where)
+    reason = use["contraindicated"]
+    if not isinstance(reason, str) or not reason.strip():
+        raise read.fail(f"{where}.contraindicated", reason, "the reason, with its source")
+    return Contraindication(reason=reason, sources=_sources(read, use, where, known))
+
+
+def _beyond_limits(entry: Spec, cap: Range | None, skin: SkinThickness) -> Contraindication | None:
+    """Why an unpublished pair can never keep to the zone's hard limits, or None.
+
+    Its shallowest published depth is beyond the zone's depth limit, or (for a technique
+    that deposits in the skin) beyond the zone's thickest published skin.
+    """
+    depth, zone = entry.depth, entry.zone.value
+
+    def beyond(limit: float) -> bool:
+        """Whether even the shallowest published depth is deeper than ``limit``."""
+        low = depth.low_magnitude
+        return low >= limit if depth.low_open else low > limit
+
+    if cap is not None and beyond(cap.high_magnitude):
+        return Contraindication(
+            reason=f"its shallowest published depth ({depth.describe()}, {depth.source}) is "
+            f"beyond the {zone}'s limit of {cap.describe()} for every technique",
+            sources=tuple(dict.fromkeys((*depth.sources, *cap.sources))),
+        )
+    thickest = skin.skin
+    if entry.layer is Layer.SKIN and thickest is not None and beyond(thickest.high_magnitude):
+        return Contraindication(
+            reason=f"its shallowest published depth ({depth.describe()}, {depth.source}) is "
+            f"deeper than the thickest published skin of the {zone} "
+            f"({thickest.describe()}), and {entry.technique.value} deposits in the skin",
+            sources=tuple(dict.fromkeys((*depth.sources, *thickest.sources))),
+        )
+    return None
 
 
 def _member(kind: type[Any], key: str, where: str, read: _Reader) -> Any:
@@ -404,13 +541,16 @@ def _spec(  # noqa: PLR0917 - private helper, called once
     known: set[str],
     where: str,
 ) -> Spec:
-    use = read.table(use, where)
+    published = use is not None
+    use = read.table(use, where) if published else {}
     read.check_keys(use, {"source", "session", *_RANGED}, where)
     read.check_keys(
         base, {"description", "geometry", "layer", *_RANGED}, f"techniques.{tech.value}"
     )
-    sources = use.get("source", [])
-    if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
+    sources = use.get("source", []) if published else []
+    if published and (
+        not isinstance(sources, list) or not sources or any(s not in known for s in sources)
+    ):
         raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
     ranges: dict[str, Range | None] = {}
     for parameter in _RANGED:
@@ -444,6 +584,7 @@ def _spec(  # noqa: PLR0917 - private helper, called once
         session=_session(read, use["session"], f"{where}.session", known)
         if "session" in use
         else None,
+        published=published,
         **ranges,  # type: ignore[arg-type]
     )
 

@@ -17,7 +17,7 @@ plan: the planner assembles what the rules return.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 import numpy as np
@@ -27,24 +27,35 @@ from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec
 from mesocalc._inputs import first_index, read, read_array
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, quantity
-from mesocalc.exceptions import HardLimitError, InputTypeError, MesocalcError, SoftLimitError
+from mesocalc.exceptions import (
+    HardLimitError,
+    InputTypeError,
+    InvalidValueError,
+    MesocalcError,
+    SoftLimitError,
+)
 
 if TYPE_CHECKING:
     from mesocalc._core import Magnitudes
     from mesocalc.typing import Quantity
 
 __all__ = [
+    "GIVEN_BITS",
+    "UNPUBLISHED_NEEDS",
     "Departure",
     "Override",
     "OverrideRecord",
+    "check_cap",
     "check_layer",
     "check_needle",
     "check_override",
     "check_session",
     "choose",
     "choose_array",
+    "given_bits",
     "records",
     "spec_warnings",
+    "unpublished",
 ]
 
 
@@ -309,6 +320,73 @@ def check_layer(
     return []
 
 
+def check_cap(
+    entry: Spec, cap: Range | None, depth: Any, shape: tuple[int, ...] | None = None
+) -> None:
+    """Refuse a depth beyond the zone's limit, which binds every technique there.
+
+    Raises:
+        HardLimitError: deeper than the zone's depth limit (seed 003's 1 mm on the eyelid).
+    """
+    if cap is None:
+        return
+    found = _first(depth > cap.high_magnitude * (1 + 1e-9), depth, shape)
+    if found is not None:
+        index, d = found
+        error = HardLimitError(
+            "depth",
+            f"{d:.6g} mm",
+            f"{cap.describe()} on the {entry.zone.value}, for every technique there",
+            f"source: {cap.source}; a hard limit, no override passes it",
+            allowed=cap.describe(),
+            source=cap.source,
+        )
+        _raise(error, index)
+
+
+# What a plan of an unpublished pair must be given: no source publishes a value there.
+UNPUBLISHED_NEEDS = ("spacing", "volume_per_point", "depth", "angle")
+
+
+def unpublished(
+    entry: Spec, override: Override | None, given: dict[str, Any], used: list[str]
+) -> str:
+    """The warning of a plan of a technique no source publishes on the zone.
+
+    ``given`` maps the parameters to what the caller gave (None when not given) and
+    ``used`` names the techniques published there.
+
+    Raises:
+        SoftLimitError: no override says why the technique is used there anyway.
+        InvalidValueError: a parameter the zone has no published value for was not given.
+    """
+    t, z = entry.technique.value, entry.zone.value
+    needed = UNPUBLISHED_NEEDS
+    if override is None:
+        raise SoftLimitError(
+            "technique",
+            t,
+            f"a technique with a published use on the {z}: {', '.join(used) or 'none'}",
+            f"no published use of {t} on the {z}; to plan it anyway, pass "
+            f"override=Override(reason=...) and give {', '.join(needed)}",
+            allowed=", ".join(used),
+            source="no source",
+        )
+    for name in needed:
+        if given[name] is None:
+            raise InvalidValueError(
+                name,
+                None,
+                f"a {name} given by the caller: no source publishes {t} on the {z}, "
+                "so there is no default",
+            )
+    who = f" by {override.by}" if override.by else ""
+    return (
+        f"no published use of {t} on the {z}: planned on {t}'s own ranges, "
+        f"overridden{who}: {override.reason}"
+    )
+
+
 def check_session(entry: Spec, points: Any, volume_per_point: Any) -> list[str]:
     """Refuse a plan beyond the entry's per-session cap; warn when the cap is not stated.
 
@@ -382,13 +460,40 @@ def check_needle(needle: Any, length_mm: float, depth: Any, angle: Any) -> None:
     _raise(error, index)
 
 
-@functools.cache
-def spec_warnings(entry: Spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Warnings for the unsourced or analogue ranges of an entry, and all its sources."""
+# The order of the bits of spec_warnings' ``given``.
+GIVEN_BITS: Final = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+
+
+def given_bits(given: dict[str, Any]) -> int:
+    """Which of :data:`GIVEN_BITS` the caller gave, as bits (cheap to hash, for the cache)."""
+    return (
+        (given["spacing"] is not None)
+        | (given["volume_per_point"] is not None) << 1
+        | (given["depth"] is not None) << 2
+        | (given["angle"] is not None) << 3
+        | (given["loss_fraction"] is not None) << 4
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def spec_warnings(entry: Spec, given: int = 0) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Warnings for the unsourced or analogue ranges of an entry, and all its sources.
+
+    A parameter the caller gave (its bit set in ``given``, see :func:`given_bits`) relies
+    on its range only as a limit: its warning says so, instead of the note on the default
+    the plan did not use.
+    """
+    named = {n for i, n in enumerate(GIVEN_BITS) if given >> i & 1}
     warnings = []
     sources = dict.fromkeys(entry.sources)
     for name, r in entry.ranges().items():
         sources.update(dict.fromkeys(r.sources))
         if r.basis in (Basis.UNSOURCED, Basis.ANALOGUE):
-            warnings.append(f"{name} ({r.describe()}) is {r.basis.value}: {r.note}")
+            if name in named:
+                warnings.append(
+                    f"{name} was checked against a range ({r.describe()}) that is "
+                    f"{r.basis.value}, not published for {_where(entry)}"
+                )
+            else:
+                warnings.append(f"{name} ({r.describe()}) is {r.basis.value}: {r.note}")
     return tuple(warnings), tuple(sources)

@@ -51,6 +51,9 @@ class Zone(_Name):
     THIGHS = "thighs"
     BUTTOCKS = "buttocks"
     ARMS = "arms"
+    BACK = "back"
+    FOREARM = "forearm"
+    KNEES = "knees"
 
 
 class Lattice(_Name):
@@ -99,6 +102,9 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
         "thigh": "thighs",
         "buttock": "buttocks",
         "arm": "arms",
+        "upper-arm": "arms",
+        "forearms": "forearm",
+        "knee": "knees",
     },
     Lattice: {"hexagonal": "hex", "triangular": "hex", "grid": "square"},
     Pattern: {"linear": "parallel", "grid": "crosshatch", "radial": "fan", "fanning": "fan"},

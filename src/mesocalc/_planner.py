@@ -163,7 +163,8 @@ def plan(
         pattern: for retrograde threads over a shape: "parallel", "crosshatch" or "fan".
         override: an :class:`Override` with the reason for departing from
             recommended ranges; each departure is recorded in ``plan.overrides``.
-            Hard limits pass with no override.
+            It also lets a technique no source publishes on the zone be planned,
+            given every parameter. No override passes a hard limit.
         needle: a :class:`Needle`: refused (hard) if shorter than the insertion
             length depth / sin(angle).
         syringe: a :class:`Syringe`: sets ``draw_up_volume`` and ``syringes``.
@@ -208,22 +209,6 @@ def plan(
     entry = book.spec(technique, zone)
     chosen = _guardrails.check_override(override)
     grid = resolve(Lattice, lattice, "lattice")
-    shaped = None
-    if (
-        margin is None
-        and injector is None
-        and pattern is None
-        and (isinstance(area, str) or is_quantity(area))
-    ):
-        area_mm2 = read(area, "area")
-    else:
-        from mesocalc import _placement  # noqa: PLC0415 - shapes load on first use (start-up)
-
-        shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
-        area_mm2 = shaped.area_mm2
-        spacing = shaped.spacing(spacing)
-    departures = []
-    values = {}
     given = {
         "spacing": spacing,
         "volume_per_point": volume_per_point,
@@ -231,6 +216,16 @@ def plan(
         "angle": angle,
         "loss_fraction": loss_fraction,
     }
+    if not entry.published and (
+        chosen is not None or any(given[n] is None for n in _guardrails.UNPUBLISHED_NEEDS)
+    ):
+        # How to proceed, or which parameter is missing, before any default is used.
+        _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
+    area_mm2, shaped = _read_area(area, margin, injector, pattern)
+    if shaped is not None:
+        given["spacing"] = shaped.spacing(spacing)
+    departures = []
+    values = {}
     for name, value in given.items():
         values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
         if departure is not None:
@@ -238,16 +233,21 @@ def plan(
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     thread = _thread_length(entry, grid, lattice)
     points = _count(area_mm2, _core.cell_area(s, grid, thread), spacing)
-    warnings, sources = _guardrails.spec_warnings(entry)
+    warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     placement = None
     if shaped is not None:
         done = shaped.complete(grid, s, thread, points)
         points, placement, warnings = done.points, done.placement, warnings + done.warnings
     equipment = _equipment(needle, syringe)
+    cap = book.caps.get(entry.zone)
+    if cap is not None:
+        _guardrails.check_cap(entry, cap, d)
     more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
     more += _guardrails.check_session(entry, points, vpp)
     if needle is not None:
         _guardrails.check_needle(needle, needle.length_mm, d, a)
+    if not entry.published:
+        more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
     records = _guardrails.records(departures, chosen, entry)
     more += [r.describe() for r in records]
     return Plan(
@@ -269,6 +269,21 @@ def plan(
         supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
     )
+
+
+def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:
+    """The area in mm², and the shaped request when the area comes with a shape or a head."""
+    if (
+        margin is None
+        and injector is None
+        and pattern is None
+        and (isinstance(area, str) or is_quantity(area))
+    ):
+        return read(area, "area"), None
+    from mesocalc import _placement  # noqa: PLC0415 - shapes load on first use (start-up)
+
+    shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
+    return shaped.area_mm2, shaped
 
 
 def _equipment(needle: Any, syringe: Any) -> Any:
@@ -333,6 +348,8 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     """plan() when some input is array-valued: the same checks, elementwise."""
     from mesocalc._plan_array import PlanArray  # noqa: PLC0415 - loaded on first use (start-up)
 
+    if not entry.published:  # arrays take no override
+        _guardrails.unpublished(entry, None, {}, book.published(entry.zone))
     values = {"area": read_any(area, "area")}
     given = {
         "spacing": spacing,
@@ -357,10 +374,11 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     thread = _thread_length(entry, grid, lattice)
     area_mm2 = np.asarray(values["area"], dtype=np.float64)
     points = _frozen(_count(area_mm2, _core.cell_area(s, grid, thread), spacing), shape)
-    warnings, sources = _guardrails.spec_warnings(entry)
+    warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     depth_mm, vpp = values["depth"], values["volume_per_point"]
     more = []
     if points.size:  # plans over empty arrays have no depth to check
+        _guardrails.check_cap(entry, book.cap(entry.zone), depth_mm, shape)
         more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
         more += _guardrails.check_session(entry, points, vpp)
     plans = PlanArray(

@@ -1,15 +1,33 @@
 """Contraindication screening: a Patient in, findings with severity and source out.
 
-The conditions and pre-treatment windows live in ``screening.toml``, each with its
-source key (seed 003's contraindications, seed 000's allergy check, seed 001's
-pre-care windows). Screening never decides for the physician: it lists what the
-sources say, and ``clear`` is true only when there is nothing to list.
+The conditions, medications, pre-treatment windows and product rules live in
+``screening.toml``, each with its source keys (seed 003's contraindications and bleeding
+risks, seed 000's allergy check, seed 001's pre-care windows, THECLINIC's anticoagulants
+and antiplatelets, KONDA's ban on oil- and alcohol-based injections). Screening never
+decides for the physician: it lists what the sources say, and ``clear`` is true only when
+there is nothing to list *and* nothing went unscreened.
+
+Rules that decide what "unscreened" means:
+
+* A medication is matched by its name or an alias (case-insensitive, hyphens and runs of
+  spaces folded). A medication with a published window is a finding when its last dose
+  is fewer days ago than the window; one without a published window (the anticoagulants,
+  prasugrel, ticagrelor) is a finding whatever the number of days, since every entry of
+  ``recent_medications`` is a recent dose. A name with no rule is listed in
+  ``unscreened``.
+* A product component whose name contains a forbidden word of ``[product]`` (``oil``,
+  ``alcohol``, ``ethanol``, ..., matched case-insensitively as whole words) is an
+  absolute finding. A component named exactly as one of the water-based substances of
+  ``[product]`` (``hyaluronic acid``, ...) is judged to be neither. Every other
+  component cannot be judged from its name: it is listed in ``unscreened`` as
+  ``"product: <name>"``.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
@@ -53,9 +71,12 @@ def _tuple(value: Any) -> Any:
 class Patient:
     """What screening needs to know of a patient; every field defaults to "nothing to report".
 
-    ``hypertension_stage`` is 0 (none) to 3; ``allergies`` names substances the
-    patient is allergic to; ``recent_medications`` maps a medication or supplement
-    name to the whole or fractional number of days since its last dose (0: today).
+    ``hypertension_stage`` is 0 (none) to 3, the stage the clinician assigns: seed 003
+    contraindicates "hypertension stage II-III" without naming its staging system, so
+    mesocalc does not map blood pressures to stages. ``capillary_fragility`` is seed 003's
+    "impaired elasticity of the capillary wall". ``allergies`` names substances the
+    patient is allergic to; ``recent_medications`` maps a medication or supplement name
+    to the whole or fractional number of days since its last dose (0: today).
     """
 
     pregnant: bool = attrs.field(
@@ -65,6 +86,9 @@ class Patient:
         default=False, validator=_validators.flag(), metadata=_codec.flag()
     )
     clotting_disorder: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
+    capillary_fragility: bool = attrs.field(
         default=False, validator=_validators.flag(), metadata=_codec.flag()
     )
     hypertension_stage: int = attrs.field(
@@ -98,8 +122,9 @@ class Screening:
     """The result of :func:`screen`.
 
     ``findings`` lists every contraindication and unmet pre-treatment window;
-    ``unscreened`` lists medication names mesocalc has no window for (they are not
-    findings: the physician reviews them).
+    ``unscreened`` lists what mesocalc could not judge: medication names it has no rule
+    for, and product components it cannot judge (as ``"product: <name>"``). They are
+    not findings, but the physician must review them, so they keep ``clear`` false.
     """
 
     findings: tuple[Finding, ...] = attrs.field(
@@ -109,8 +134,8 @@ class Screening:
 
     @property
     def clear(self) -> bool:
-        """True only when there are no findings at all."""
-        return not self.findings
+        """True only when there are no findings and nothing went unscreened."""
+        return not self.findings and not self.unscreened
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.screening``)."""
@@ -133,15 +158,23 @@ class _Rule:
     severity: Severity
     reason: str
     source: str
-    days: float = 0.0
+    days: float | None = None  # a medication's window; None: no published window
     min_stage: int = 1
     unchecked: Severity = Severity.RELATIVE
+
+
+@attrs.frozen(kw_only=True)
+class _ProductRule:
+    rule: _Rule
+    forbidden: re.Pattern[str]  # whole forbidden words (or phrases) in a folded name
+    water_based: frozenset[str]  # folded names judged neither oil- nor alcohol-based
 
 
 @attrs.frozen(kw_only=True)
 class _Rules:
     conditions: dict[str, _Rule]
     allergy: _Rule
+    product: _ProductRule
     medications: dict[str, _Rule]  # by folded name and alias
 
 
@@ -166,9 +199,11 @@ def _rule(name: str, doc: Any, where: str) -> _Rule:
         raise fail("severity", "'absolute' or 'relative'") from None
     if not isinstance(doc.get("reason"), str) or not doc["reason"].strip():
         raise fail("reason", "a reason")
-    days = doc.get("days", 0)
-    if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
-        raise fail("days", "a number of days, 0 or more")
+    days = doc.get("days")
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0
+    ):
+        raise fail("days", "a number of days, 0 or more, or no days for no window")
     stage = doc.get("min_stage", 1)
     if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 3:
         raise fail("min_stage", "a stage from 1 to 3")
@@ -177,10 +212,38 @@ def _rule(name: str, doc: Any, where: str) -> _Rule:
         severity=severity,
         reason=doc["reason"],
         source=", ".join(keys),
-        days=float(days),
+        days=None if days is None else float(days),
         min_stage=stage,
         unchecked=unchecked,
     )
+
+
+def _names(doc: dict[str, Any], key: str) -> list[str]:
+    names = doc.get(key)
+    if (
+        not isinstance(names, list)
+        or not names
+        or not all(isinstance(n, str) and n.strip() for n in names)
+    ):
+        raise CatalogError(f"screening.toml: product.{key}", names, "a non-empty list of names")
+    return [_key(n) for n in names]
+
+
+def _product_rule(doc: Any) -> _ProductRule:
+    rule = _rule("product", doc, "product")  # checks that doc is a table
+    words = _names(doc, "forbidden")
+    forbidden = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    water_based = frozenset(_names(doc, "water_based"))
+    for name in sorted(water_based):
+        if forbidden.search(name):
+            raise CatalogError(
+                "screening.toml: product.water_based", name, "no name with a forbidden word"
+            )
+    return _ProductRule(rule=rule, forbidden=forbidden, water_based=water_based)
 
 
 def _parse_rules(text: str) -> _Rules:
@@ -201,6 +264,7 @@ def _parse_rules(text: str) -> _Rules:
     return _Rules(
         conditions=conditions,
         allergy=_rule("allergy", doc.get("allergy"), "allergy"),
+        product=_product_rule(doc.get("product")),
         medications=medications,
     )
 
@@ -213,16 +277,19 @@ def _rules() -> _Rules:
 
 
 def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = None) -> Screening:
-    """Screen ``patient`` against the contraindications and pre-treatment windows of the seeds.
+    """Screen ``patient`` against the contraindications and pre-treatment windows of the sources.
 
     Args:
         patient: a :class:`Patient`.
         product: the components of the product to be injected, when known. An
             allergy to one of them is an absolute finding; without ``product``,
-            any allergy is a relative finding (check the product first).
+            any allergy is a relative finding (check the product first). A component
+            named as oil- or alcohol-based is an absolute finding (KONDA); one that
+            mesocalc cannot judge from its name is listed in ``unscreened``.
 
     Returns:
-        A :class:`Screening`; ``clear`` only when there are no findings.
+        A :class:`Screening`; ``clear`` only when there are no findings and nothing
+        went unscreened.
 
     Examples:
         >>> import mesocalc
@@ -233,6 +300,14 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
         ...     print(finding)
         relative: aspirin: last dose 3 days ago; stop at least 7 days before treatment
         to minimise bruising (SEED1)
+        >>> result = mesocalc.screen(mesocalc.Patient(recent_medications={"metformin": 0}))
+        >>> result.findings, result.unscreened, result.clear
+        ((), ('metformin',), False)
+        >>> result = mesocalc.screen(mesocalc.Patient(), product=("Paraffin oil", "glycerol"))
+        >>> [(f.condition, f.severity.value, f.source) for f in result.findings]
+        [('product: Paraffin oil', 'absolute', 'KONDA')]
+        >>> result.unscreened
+        ('product: glycerol',)
     """
     if not isinstance(patient, Patient):
         raise InputTypeError("patient", patient, "a mesocalc.Patient(...)")
@@ -266,7 +341,7 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
         found = rules.medications.get(_key(name))
         if found is None:
             unscreened.append(name)
-        elif days < found.days:
+        elif found.days is None or days < found.days:
             findings.append(
                 Finding(
                     condition=found.name,
@@ -275,7 +350,36 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
                     source=found.source,
                 )
             )
+    if product is not None:
+        found_in_product, unjudged = _screen_product(product, rules.product)
+        findings += found_in_product
+        unscreened += unjudged
     return Screening(findings=tuple(findings), unscreened=tuple(unscreened))
+
+
+def _screen_product(
+    product: tuple[str, ...], rules: _ProductRule
+) -> tuple[list[Finding], list[str]]:
+    """Findings for oil- or alcohol-based components, and the components not judged."""
+    findings, unjudged, seen = [], [], set()
+    for component in product:
+        key = _key(component)
+        if key in seen:
+            continue
+        seen.add(key)
+        word = rules.forbidden.search(key)
+        if word is not None:
+            findings.append(
+                Finding(
+                    condition=f"product: {component}",
+                    severity=rules.rule.severity,
+                    reason=f"{word.group()!r} in the name; {rules.rule.reason}",
+                    source=rules.rule.source,
+                )
+            )
+        elif key not in rules.water_based:
+            unjudged.append(f"product: {component}")
+    return findings, unjudged
 
 
 def _validated_product(product: Any) -> tuple[str, ...]:
