@@ -438,7 +438,7 @@ def test_a_clinic_catalog_without_thickness_plans_with_a_warning() -> None:
 # --- three states of a technique on a zone; zone limits for every technique (issue 9) -----
 
 _OVERRIDE = mesocalc.Override(reason="fine lines of the neck", by="Dr Rossi")
-_GIVEN = {"spacing": "2.5 mm", "volume_per_point": "0.005 mL", "angle": "45 deg"}
+_GIVEN: dict[str, Any] = {"spacing": "2.5 mm", "volume_per_point": "0.005 mL", "angle": "45 deg"}
 
 
 def test_an_unpublished_pair_is_planned_with_an_override_and_every_parameter() -> None:
@@ -448,7 +448,7 @@ def test_an_unpublished_pair_is_planned_with_an_override_and_every_parameter() -
         mesocalc.plan(technique="nappage-superficial", zone="neck", area="50 cm^2")
     assert info.value.allowed == "classic"
     for missing in ("spacing", "volume_per_point", "depth", "angle"):
-        given = {**_GIVEN, "depth": "0.8 mm"}
+        given: dict[str, Any] = {**_GIVEN, "depth": "0.8 mm"}
         given.pop(missing)
         with pytest.raises(mesocalc.InvalidValueError, match=f"^{missing}: .*no default"):
             mesocalc.plan(
