@@ -234,7 +234,12 @@ def array_requests(
         scalars[i]["area"] = value
     for name in RANGED:
         r, dim = entry.ranges()[name], PARAMETERS[name].dim
-        mode = draw(st.sampled_from(["unset", "scalar", "array"]))
+        modes = (
+            ["unset", "scalar", "array"]
+            if r.nominal_magnitude is not None
+            else ["scalar", "array"]
+        )
+        mode = draw(st.sampled_from(modes))
         if mode == "scalar":
             kwargs[name] = draw(expressed(draw(in_range(r)), dim))
             for s in scalars:

@@ -178,3 +178,25 @@ def test_unreadable_catalogs(tmp_path: Path) -> None:
         mesocalc.parse_catalog("this is = = not toml")
     with pytest.raises(mesocalc.CatalogError):
         mesocalc.load_catalog(42)  # type: ignore[arg-type]
+
+
+def test_a_range_without_a_default_must_be_given() -> None:
+    old = 'volume_per_point = { high = 0.3, unit = "mL", source = ["PROF-BODY"]'
+    book = mesocalc.parse_catalog(
+        _mutate(old, old.replace("high = 0.3,", "high = 0.3, nominal = false,"))
+    )
+    entry = book.spec("retrograde", "face")
+    assert entry.volume_per_point.nominal is None
+    with pytest.raises(mesocalc.InvalidValueError, match="^volume_per_point: .*no source gives"):
+        mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2", catalog=book)
+    with pytest.raises(mesocalc.InvalidValueError, match="^volume_per_point: "):
+        mesocalc.plan(technique="retrograde", zone="face", area=["10 cm^2"], catalog=book)
+    p = mesocalc.plan(
+        technique="retrograde",
+        zone="face",
+        area="10 cm^2",
+        volume_per_point="0.1 mL",
+        catalog=book,
+    )
+    assert p.volume_per_point.to("mL").magnitude == 0.1
+    assert mesocalc.Spec.from_dict(entry.to_dict()) == entry

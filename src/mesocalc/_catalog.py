@@ -74,7 +74,10 @@ class Range:
     parameter: str = attrs.field(metadata=_codec.text())
     low_magnitude: float = attrs.field(metadata=_codec.number(key="low"))
     high_magnitude: float = attrs.field(metadata=_codec.number(key="high"))
-    nominal_magnitude: float = attrs.field(metadata=_codec.number(key="nominal"))
+    # None: no source gives a realistic value, so plans must be given one.
+    nominal_magnitude: float | None = attrs.field(
+        default=None, metadata=_codec.number(key="nominal")
+    )
     low_open: bool = attrs.field(default=False, metadata=_codec.flag())
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts(key="source"))
     basis: Basis = attrs.field(default=Basis.STATED, metadata=_codec.name(Basis))
@@ -97,8 +100,8 @@ class Range:
 
     @property
     def nominal(self) -> Any:
-        """The value a plan uses when the caller gives none."""
-        return self._out(self.nominal_magnitude)
+        """The value a plan uses when the caller gives none; None when there is no default."""
+        return None if self.nominal_magnitude is None else self._out(self.nominal_magnitude)
 
     @property
     def source(self) -> str:
@@ -359,9 +362,13 @@ class _Reader:
         low = 0.0 if low is None else low
         if not 0 <= low <= high:
             raise self.fail(where, (low, high), "0 <= low <= high")
-        nominal = self.number(doc, "nominal", where)
-        if nominal is None:
-            nominal = high if low_open and low == 0 else (low + high) / 2
+        nominal: float | None
+        if doc.get("nominal") is False:  # no source gives a realistic default
+            nominal = None
+        else:
+            nominal = self.number(doc, "nominal", where)
+            if nominal is None:
+                nominal = high if low_open and low == 0 else (low + high) / 2
         sources = doc.get("source", [])
         if isinstance(sources, str):
             sources = [sources]
@@ -382,14 +389,14 @@ class _Reader:
             parameter=parameter,
             low_magnitude=low * factor,
             high_magnitude=high * factor,
-            nominal_magnitude=nominal * factor,
+            nominal_magnitude=None if nominal is None else nominal * factor,
             low_open=low_open,
             sources=tuple(sources),
             basis=basis,
             note=note,
             hard=hard,
         )
-        if not result.contains(result.nominal_magnitude):
+        if result.nominal_magnitude is not None and not result.contains(result.nominal_magnitude):
             raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")
         domain = PARAMETERS[parameter].domain
         if not domain.contains(result.high_magnitude):

@@ -191,13 +191,29 @@ def choose(value: Any, parameter: str, r: Range, entry: Spec) -> tuple[float, De
         HardLimitError: outside a hard range.
     """
     if value is None:
-        return r.nominal_magnitude, None
+        return _nominal(parameter, r, entry), None
     m = read(value, parameter)
     if r.contains(m):
         return m, None
     if r.hard:
         raise _hard(parameter, value, r, entry)
     return m, Departure(parameter=parameter, magnitude=m, range=r, value=value)
+
+
+def _nominal(parameter: str, r: Range, entry: Spec) -> float:
+    """The range's default, when a source gives one.
+
+    Raises:
+        InvalidValueError: no source gives a realistic value, so the caller must.
+    """
+    if r.nominal_magnitude is None:
+        raise InvalidValueError(
+            parameter,
+            None,
+            f"a {parameter} given by the caller, within {r.describe()}",
+            f"no source gives a realistic default for {_where(entry)}: {r.note}",
+        )
+    return r.nominal_magnitude
 
 
 def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:
@@ -213,7 +229,7 @@ def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitude
     Each element gets the error a scalar input would get, with its ``index``.
     """
     if value is None:
-        return r.nominal_magnitude
+        return _nominal(parameter, r, entry)
     each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
     if not any_array(value):
         return each(value)

@@ -50,7 +50,7 @@ def _thread_length(entry: Spec, grid: Lattice, lattice: Any) -> float | None:
         raise InvalidValueError(
             "lattice", lattice, "'square' for retrograde threads (parallel rows)"
         )
-    return entry.thread_length.nominal_magnitude
+    return entry.thread_length.nominal_magnitude or entry.thread_length.high_magnitude
 
 
 @overload

@@ -103,7 +103,9 @@ def _largest_area_within_cap(entry: Spec) -> float:
         points = min(points, cap.max_volume_magnitude / entry.volume_per_point.high_magnitude)
     densest = entry.spacing.low_magnitude**2 * (math.sqrt(3) / 2)
     if entry.thread_length is not None:
-        densest = entry.spacing.low_magnitude * entry.thread_length.nominal_magnitude
+        densest = entry.spacing.low_magnitude * (
+            entry.thread_length.nominal_magnitude or entry.thread_length.high_magnitude
+        )
     return math.floor(points) * densest * (1 - 1e-9)
 
 
@@ -127,7 +129,10 @@ def plan_requests(
         "area": draw(expressed(draw(areas(entry=entry)), Dim.AREA, units=units)),
     }
     for name, r in entry.ranges().items():
-        if name == "thread_length" or not draw(st.booleans()):
+        # A range without a default must be given; the others are given or left unset.
+        if name == "thread_length" or (
+            r.nominal_magnitude is not None and not draw(st.booleans())
+        ):
             continue
         kwargs[name] = draw(expressed(draw(in_range(r)), PARAMETERS[name].dim, units=units))
     if entry.geometry == "point":
