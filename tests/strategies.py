@@ -43,6 +43,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "overrides",
     "patients",
     "plan_requests",
+    "required",
     "shapes",
     "spacings_mm",
     "star_polygons",
@@ -60,6 +61,19 @@ def contraindicated_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesoc
 def unpublished_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
     """Technique x zone pairs no source publishes and nothing rules out."""
     return st.sampled_from(sorted(default_catalog().unpublished))
+
+
+def required(entry: Spec) -> dict[str, Any]:
+    """A value for every range of ``entry`` that has no default (no source gives one).
+
+    The range's low bound, or its high bound when the low one is 0 or excluded.
+    """
+    out: dict[str, Any] = {}
+    for name, r in entry.ranges().items():
+        if r.nominal_magnitude is None:
+            m = r.high_magnitude if r.low_open or r.low_magnitude == 0 else r.low_magnitude
+            out[name] = f"{m!r} {PARAMETERS[name].json}"
+    return out
 
 
 def bare_numbers() -> st.SearchStrategy[Any]:

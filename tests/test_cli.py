@@ -14,8 +14,8 @@ from mesocalc._cli import main
 def test_plan_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "--technique", "classic", "--zone", "face", "--area", "40 cm^2"]) == 0
     out = capsys.readouterr().out
-    assert "points            72" in out
-    assert "total_volume      1.44 mL" in out
+    assert "points            40" in out  # AMIN's 1 cm and 0.01 mL, the published defaults
+    assert "total_volume      0.4 mL" in out
 
 
 def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,7 +73,7 @@ def test_python_dash_m() -> None:
         check=True,
         timeout=120,
     )
-    assert json.loads(out.stdout)["points"] == 72
+    assert json.loads(out.stdout)["points"] == 40
 
 
 def test_override_needle_and_syringe_flags(capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,6 +82,7 @@ def test_override_needle_and_syringe_flags(capsys: pytest.CaptureFixture[str]) -
     assert "SoftLimit" not in capsys.readouterr().err
     flags = ["--depth", "2.2 mm", "--override", "thick skin", "--by", "Dr Rossi", "--json"]
     flags += ["--needle-gauge", "30", "--needle-length", "4 mm", "--syringe", "1 mL"]
+    flags += ["--volume-per-point", "0.03 mL"]  # 1.2 mL: more than one 1 mL syringe
     assert main([*argv, *flags]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["overrides"][0]["parameter"] == "depth"

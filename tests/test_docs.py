@@ -56,4 +56,4 @@ def test_the_readme_setup_command_runs() -> None:
     out = subprocess.run(
         [sys.executable, *argv[1:]], capture_output=True, text=True, check=True, timeout=120
     )
-    assert "points            72" in out.stdout
+    assert "points            40" in out.stdout

@@ -131,8 +131,8 @@ def test_plans_with_overrides_and_equipment_round_trip(kwargs: dict[str, Any]) -
 def test_a_hard_limit_passes_with_no_override(entry: Spec, override: mesocalc.Override) -> None:
     with pytest.raises(mesocalc.HardLimitError):
         mesocalc.plan(
-            technique=entry.technique, zone=entry.zone, area="1 cm^2", angle="0 deg",
-            override=override,
+            technique=entry.technique, zone=entry.zone, area="1 cm^2",
+            override=override, **{**strategies.required(entry), "angle": "0 deg"},
         )  # fmt: skip
 
 
@@ -141,6 +141,7 @@ def test_insertion_length_is_depth_over_sine_and_short_needles_are_refused(
     needle: mesocalc.Needle, entry: Spec
 ) -> None:
     kwargs: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone, "area": "1 cm^2"}
+    kwargs.update(strategies.required(entry))
     plain = mesocalc.plan(**kwargs)
     inserted = _mag(plain.depth) / math.sin(math.radians(_mag(plain.angle)))
     assert _mag(plain.insertion_length) == pytest.approx(inserted)
@@ -183,7 +184,9 @@ ENTRIES: list[Spec] = sorted(CATALOG.entries.values(), key=_entry_key)
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_entry_id)
 def test_every_catalog_nominal_passes_every_hard_limit(entry: Spec) -> None:
-    p = mesocalc.plan(technique=entry.technique, zone=entry.zone, area="1 cm^2")
+    p = mesocalc.plan(
+        technique=entry.technique, zone=entry.zone, area="1 cm^2", **strategies.required(entry)
+    )
     assert _hard_violations(p) == []
     assert p.overrides == ()
 
@@ -269,7 +272,7 @@ def test_subcutaneous_technique_within_the_skin_is_hard() -> None:
     with pytest.raises(mesocalc.HardLimitError, match="more than 1 mm"):
         mesocalc.plan(
             technique="infiltration", zone="face", area="4 cm^2", depth="0.8 mm",
-            override=mesocalc.Override(reason="x"),
+            spacing="1 cm", override=mesocalc.Override(reason="x"),
         )  # fmt: skip
 
 
@@ -324,7 +327,8 @@ def test_override_must_be_an_override() -> None:
 
 def test_needle_and_syringe_hand_computed() -> None:
     p = mesocalc.plan(
-        technique="classic", zone="face", area="40 cm^2",
+        technique="classic", zone="face", area="40 cm^2", spacing="7.5 mm",
+        volume_per_point="0.02 mL",
         needle=mesocalc.Needle(gauge=30, length="4 mm"), syringe=mesocalc.Syringe.conventional(),
     )  # fmt: skip
     # 1.5 mm at 52.5 degrees: 1.5 / sin(52.5°) = 1.8907 mm of shaft.
@@ -338,13 +342,13 @@ def test_needle_and_syringe_hand_computed() -> None:
 
 
 def test_retrograde_threads_need_a_13_mm_needle() -> None:
-    p = mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2")
+    request: dict[str, Any] = {"technique": "retrograde", "zone": "face", "area": "10 cm^2"}
+    request["volume_per_point"] = "0.1 mL"  # no source gives a default per thread
+    p = mesocalc.plan(**request)
     assert 12 < _mag(p.insertion_length) < 13
-    mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2",
-                  needle=mesocalc.Needle(gauge=30, length="13 mm"))  # fmt: skip
+    mesocalc.plan(**request, needle=mesocalc.Needle(gauge=30, length="13 mm"))
     with pytest.raises(mesocalc.HardLimitError):
-        mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2",
-                      needle=mesocalc.Needle(gauge=30, length="6 mm"))  # fmt: skip
+        mesocalc.plan(**request, needle=mesocalc.Needle(gauge=30, length="6 mm"))
 
 
 @pytest.mark.parametrize(
@@ -483,7 +487,8 @@ def test_plans_over_arrays_of_an_unpublished_pair_are_refused() -> None:
 
 def test_the_new_zones() -> None:
     assert mesocalc.plan(technique="point-by-point", zone="back", area="100 cm^2").points == 16
-    assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 10
+    # body spacing 2.5 cm (CLINICALGATE52): 10 cm² / 6.25 cm² = 1.6 -> 2 points
+    assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 2
     book = mesocalc._catalog.default_catalog()
     assert not [t for (t, z) in book.entries if z is mesocalc.Zone.FOREARM]
     assert book.thickness("forearm").skin is not None

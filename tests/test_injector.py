@@ -72,7 +72,9 @@ def test_shots_cover_every_point_and_no_more_than_needed(
 def test_plan_with_an_injector(shape: mesocalc.Shape, head: mesocalc.Injector) -> None:
     lay = mesocalc.layout(shape, "7.5 mm")
     assume(len(lay) > 0)
-    p = mesocalc.plan(technique="classic", zone="face", area=shape, injector=head)
+    p = mesocalc.plan(
+        technique="classic", zone="face", area=shape, injector=head, spacing="7.5 mm"
+    )
     assert p.points == len(lay)
     assert p.shots == shots(lay.indices, head)
     assert p.needles == head.needles
@@ -112,7 +114,14 @@ def test_injector_errors_in_plan() -> None:
     rect = mesocalc.Rectangle("6 cm", "3 cm")
     cases: list[tuple[dict[str, Any], str]] = [
         ({"technique": "classic", "injector": 9}, "injector"),
-        ({"technique": "retrograde", "injector": mesocalc.Injector(needles=5)}, "injector"),
+        (
+            {
+                "technique": "retrograde",
+                "injector": mesocalc.Injector(needles=5),
+                "volume_per_point": "0.1 mL",
+            },
+            "injector",
+        ),
         (
             {"technique": "classic", "injector": mesocalc.Injector(needles=5), "lattice": "hex"},
             "lattice",
@@ -126,7 +135,8 @@ def test_injector_errors_in_plan() -> None:
 
 def test_without_a_shape_shots_are_an_estimate_and_say_so() -> None:
     p = mesocalc.plan(
-        technique="classic", zone="face", area="40 cm^2", injector=mesocalc.Injector(needles=9)
-    )
+        technique="classic", zone="face", area="40 cm^2", injector=mesocalc.Injector(needles=9),
+        spacing="7.5 mm",
+    )  # fmt: skip
     assert (p.points, p.shots) == (72, 8)
     assert any("estimated" in w for w in p.warnings)

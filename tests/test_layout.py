@@ -261,8 +261,9 @@ def test_plan_on_a_shape_counts_its_layout(
     lay = mesocalc.layout(shape, "7.5 mm", lattice=lattice, margin=_mm(margin))
     assume(len(lay) > 0)
     p = mesocalc.plan(
-        technique="classic", zone="face", area=shape, margin=_mm(margin), lattice=lattice
-    )
+        technique="classic", zone="face", area=shape, margin=_mm(margin), lattice=lattice,
+        spacing="7.5 mm",
+    )  # fmt: skip
     assert p.points == len(lay)
     assert p.area.to("mm^2").magnitude == pytest.approx(shape.area.to("mm^2").magnitude)
     assert p.margin is not None

@@ -13,10 +13,27 @@ import mesocalc
 UREG = pint.get_application_registry()  # type: ignore[no-untyped-call]
 
 
-def test_classic_on_40_cm2_of_face() -> None:
-    # seed 003: 0.5-1 cm apart -> nominal 7.5 mm; 4000 mm² / 56.25 mm² = 71.1 -> 72 points;
-    # 0.01-0.03 mL -> nominal 0.02 mL; 72 x 0.02 = 1.44 mL; no published loss -> 0.
+def test_classic_on_40_cm2_of_face_at_the_published_defaults() -> None:
+    # AMIN: injections of 0.01 mL at 1 cm (inside seed 003's 0.5-1 cm and 0.01-0.03 mL):
+    # 4000 mm² / 100 mm² = 40 points; 40 x 0.01 = 0.4 mL; no published loss -> 0.
     p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    assert p.points == 40
+    assert p.spacing == UREG.Quantity(10.0, "mm")
+    assert p.depth == UREG.Quantity(1.5, "mm")
+    assert p.angle == UREG.Quantity(52.5, "degree")
+    assert p.volume_per_point.to("mL").magnitude == pytest.approx(0.01)
+    assert p.total_volume.to("mL").magnitude == pytest.approx(0.4)
+    assert p.expected_loss.to("mL").magnitude == 0
+    assert any("unsourced" in w for w in p.warnings)
+
+
+def test_classic_on_40_cm2_of_face() -> None:
+    # seed 003: 0.5-1 cm apart, midpoint 7.5 mm; 4000 mm² / 56.25 mm² = 71.1 -> 72 points;
+    # 0.01-0.03 mL, midpoint 0.02 mL; 72 x 0.02 = 1.44 mL; no published loss -> 0.
+    p = mesocalc.plan(
+        technique="classic", zone="face", area="40 cm^2", spacing="7.5 mm",
+        volume_per_point="0.02 mL",
+    )  # fmt: skip
     assert p.points == 72
     assert p.spacing == UREG.Quantity(7.5, "mm")
     assert p.depth == UREG.Quantity(1.5, "mm")
@@ -38,15 +55,18 @@ def test_exact_multiples_do_not_round_up() -> None:
 
 def test_hexagonal_lattice_needs_more_points() -> None:
     # cell = (√3/2) x 7.5² = 48.71 mm²; 4000 / 48.71 = 82.1 -> 83 points.
-    p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", lattice="hex")
+    p = mesocalc.plan(
+        technique="classic", zone="face", area="40 cm^2", lattice="hex", spacing="7.5 mm"
+    )
     assert p.points == 83 == math.ceil(4000 / (math.sqrt(3) / 2 * 7.5**2))
 
 
 def test_nappage_loses_half_on_the_scalp() -> None:
     # seed 003: 2-3 mm apart, up to 50 % lost; 24 cm² at 2.5 mm = 384 points.
     p = mesocalc.plan(
-        technique="nappage", zone="scalp", area="24 cm^2", volume_per_point="0.01 mL"
-    )
+        technique="nappage", zone="scalp", area="24 cm^2", spacing="2.5 mm",
+        volume_per_point="0.01 mL",
+    )  # fmt: skip
     assert p.points == 384
     assert p.total_volume.to("mL").magnitude == pytest.approx(3.84)
     assert p.expected_loss.to("mL").magnitude == pytest.approx(1.92)
@@ -68,12 +88,17 @@ def test_infiltration_of_the_double_chin() -> None:
 
 
 def test_retrograde_threads_cover_spacing_by_thread_length() -> None:
-    # 4000 mm² / (7.5 mm x 13 mm) = 41.03 -> 42 threads.
-    p = mesocalc.plan(technique="retrograde", zone="face", area="40 cm^2")
+    # 4000 mm² / (7.5 mm x 13 mm) = 41.03 -> 42 threads (no source gives a volume per thread).
+    p = mesocalc.plan(
+        technique="retrograde", zone="face", area="40 cm^2", volume_per_point="0.1 mL"
+    )
     assert p.points == 42
     assert p.thread_length == UREG.Quantity(13, "mm")
     with pytest.raises(mesocalc.InvalidValueError, match="^lattice: "):
-        mesocalc.plan(technique="retrograde", zone="face", area="40 cm^2", lattice="hex")
+        mesocalc.plan(
+            technique="retrograde", zone="face", area="40 cm^2", lattice="hex",
+            volume_per_point="0.1 mL",
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("zone", ["eyelid", "neck", "decollete", "periorbital", "décolleté"])
@@ -91,7 +116,10 @@ def test_classic_is_at_most_1_mm_deep_on_thin_skin(zone: str) -> None:
 
 
 def test_results_combine_with_user_quantities() -> None:
-    p = mesocalc.plan(technique="classic", zone="face", area=40 * UREG.cm**2)
+    p = mesocalc.plan(
+        technique="classic", zone="face", area=40 * UREG.cm**2, spacing="7.5 mm",
+        volume_per_point="0.02 mL",
+    )  # fmt: skip
     assert (p.total_volume + 1 * UREG.mL).to("mL").magnitude == pytest.approx(2.44)
 
 
@@ -107,7 +135,10 @@ def test_plans_are_immutable_and_serialise() -> None:
 
 
 def test_repr_and_table_are_readable() -> None:
-    p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    p = mesocalc.plan(
+        technique="classic", zone="face", area="40 cm^2", spacing="7.5 mm",
+        volume_per_point="0.02 mL",
+    )  # fmt: skip
     assert repr(p).startswith("<Plan classic on face, 40 cm²: 72 points at 7.5 mm")
     table = p.table()
     assert "points            72" in table

@@ -79,6 +79,7 @@ def test_points_never_increase_with_spacing(entry: mesocalc.Spec, data: st.DataO
         "square" if entry.geometry == "thread" else data.draw(st.sampled_from(["square", "hex"]))
     )
     kw: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone, "lattice": lattice}
+    kw.update({k: v for k, v in mst.required(entry).items() if k != "spacing"})
     near = mesocalc.plan(area=f"{area!r} mm^2", spacing=f"{a!r} mm", **kw)
     far = mesocalc.plan(area=f"{area!r} mm^2", spacing=f"{b!r} mm", **kw)
     assert far.points <= near.points
@@ -88,6 +89,7 @@ def test_points_never_increase_with_spacing(entry: mesocalc.Spec, data: st.DataO
 def test_points_never_decrease_with_area(entry: mesocalc.Spec, data: st.DataObject) -> None:
     small, large = sorted((data.draw(mst.areas(entry=entry)), data.draw(mst.areas(entry=entry))))
     kw: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone}
+    kw.update(mst.required(entry))
     assert (
         mesocalc.plan(area=f"{small!r} mm^2", **kw).points
         <= mesocalc.plan(area=f"{large!r} mm^2", **kw).points
@@ -152,7 +154,7 @@ def test_departures_from_a_range_are_limit_errors(
             technique=entry.technique,
             zone=entry.zone,
             area="10 cm^2",
-            **{name: data.draw(mst.expressed(value, dim))},
+            **{**mst.required(entry), name: data.draw(mst.expressed(value, dim))},
         )
     # A value far beyond the range may also break a hard limit (the skin layer, a session
     # cap), which is reported first since no override could pass it.
@@ -237,3 +239,40 @@ def test_absurd_magnitudes_are_refused() -> None:
     assert math.isfinite(
         mesocalc.plan(technique="classic", zone="face", area="1 mm^2").total_volume.magnitude
     )
+
+
+# --- defaults that look like published sessions (issue 9) ---------------------------------
+
+_FACE = sorted(
+    (e for (_, z), e in mesocalc._catalog.default_catalog().entries.items() if z.value == "face"),
+    key=lambda e: e.technique.value,
+)
+
+
+@given(st.sampled_from(_FACE), st.floats(min_value=200.0, max_value=250.0))
+def test_a_default_plan_of_a_full_face_injects_at_most_5_ml(
+    entry: mesocalc.Spec, cm2: float
+) -> None:
+    # AMIN: 200-250 injections of 0.01 mL at 1 cm, a full face of about 200-250 cm² and
+    # 2-2.5 mL; VYC12L: about 2 mL. No default plan may inject twice the larger total.
+    if mst.required(entry):
+        with pytest.raises(mesocalc.InvalidValueError):  # no default: the caller must say
+            mesocalc.plan(technique=entry.technique, zone="face", area=f"{cm2!r} cm^2")
+        return
+    p = mesocalc.plan(technique=entry.technique, zone="face", area=f"{cm2!r} cm^2")
+    assert p.total_volume.to("mL").magnitude <= 5.0
+
+
+@given(mst.entries())
+def test_defaults_are_reachable_with_a_needle_the_catalog_names(entry: mesocalc.Spec) -> None:
+    assert entry.needle is not None, entry.technique
+    p = mesocalc.plan(
+        technique=entry.technique, zone=entry.zone, area="1 cm^2", **mst.required(entry)
+    )
+    longest = entry.needle.high_magnitude
+    assert p.insertion_length.to("mm").magnitude <= longest * (1 + 1e-9)
+    needle = mesocalc.Needle(gauge=30, length=f"{longest!r} mm")
+    mesocalc.plan(
+        technique=entry.technique, zone=entry.zone, area="1 cm^2", needle=needle,
+        **mst.required(entry),
+    )  # fmt: skip

@@ -46,7 +46,9 @@ def test_threads_and_plans_plot_on_given_axes() -> None:
     )
     ax2 = p.plot()
     assert "shots" in ax2.get_title()
-    r = mesocalc.plan(technique="retrograde", zone="face", area=FACE, pattern="fan")
+    r = mesocalc.plan(
+        technique="retrograde", zone="face", area=FACE, pattern="fan", volume_per_point="0.3 mL"
+    )
     assert "threads" in r.plot().get_title()
 
 

@@ -224,7 +224,7 @@ def test_any_json_is_a_mesocalc_error_or_a_value(data: Any) -> None:
         ("placement.shots", -3, "placement.shots"),
         ("placement.margin", {"value": -1.0, "unit": "mm"}, "placement.margin"),
         ("placement.margin", {"value": float("nan"), "unit": "mm"}, "placement.margin"),
-        ("placement.margin", {"value": 4.0, "unit": "mm"}, "placement"),  # another layout
+        ("placement.margin", {"value": 6.0, "unit": "mm"}, "placement"),  # another layout
         ("needle.gauge", 99, "needle.gauge"),
         ("overrides.0.reason", " ", "overrides[0].reason"),
     ],

@@ -100,7 +100,9 @@ def test_threads_refuse_bad_input() -> None:
 def test_retrograde_plan_reports_threads(shape: mesocalc.Shape, pattern: str) -> None:
     t = mesocalc.threads(shape, "7.5 mm", thread_length="13 mm", pattern=pattern)
     assume(len(t) > 0)
-    p = mesocalc.plan(technique="retrograde", zone="face", area=shape, pattern=pattern)
+    p = mesocalc.plan(
+        technique="retrograde", zone="face", area=shape, pattern=pattern, volume_per_point="0.3 mL"
+    )
     assert p.points == len(t)  # one insertion per thread
     assert p.thread_length is not None
     assert p.total_thread_length is not None
@@ -120,7 +122,11 @@ def test_retrograde_plan_reports_threads(shape: mesocalc.Shape, pattern: str) ->
 
 def test_retrograde_by_hand() -> None:
     # 6 x 4 cm at 7.5 mm: 5 rows (floor(40 / 7.5)), each 60 mm cut into 5 threads of 12 mm.
-    p = mesocalc.plan(technique="retrograde", zone="face", area=mesocalc.Rectangle("6 cm", "4 cm"))
+    # No source gives a volume per thread: 0.3 mL, the cannula fan's pass (PROF-BODY).
+    p = mesocalc.plan(
+        technique="retrograde", zone="face", area=mesocalc.Rectangle("6 cm", "4 cm"),
+        volume_per_point="0.3 mL",
+    )  # fmt: skip
     assert p.points == 25
     assert p.total_thread_length is not None
     assert p.volume_per_cm is not None
@@ -130,7 +136,11 @@ def test_retrograde_by_hand() -> None:
 
 
 def test_patterns_need_threads_and_fans_need_shapes() -> None:
-    base: dict[str, Any] = {"technique": "retrograde", "zone": "face"}
+    base: dict[str, Any] = {
+        "technique": "retrograde",
+        "zone": "face",
+        "volume_per_point": "0.3 mL",
+    }
     assert mesocalc.plan(**base, area="24 cm^2", pattern="parallel").points == 25
     for pattern in ("fan", "crosshatch"):
         with pytest.raises(mesocalc.InvalidValueError) as info:

@@ -157,7 +157,8 @@ def test_first_use_from_many_threads_at_once() -> None:
         results, errors = [], []
         def work():
             try:
-                p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+                p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2",
+                                  spacing="7.5 mm", volume_per_point="0.02 mL")
                 results.append(p.total_volume.to("uL").magnitude)
             except Exception as exc:
                 errors.append(repr(exc))

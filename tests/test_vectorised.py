@@ -65,9 +65,9 @@ def test_array_plan_is_read_only_and_reprs() -> None:
     p = mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"])
     with pytest.raises(ValueError, match="read-only"):
         np.asarray(p.points)[0] = 1
-    assert repr(p).startswith("<PlanArray classic on face, 2 areas of 4 to 40 cm²: 8 to 72 points")
-    assert "points            8 to 72" in p.table()
-    assert "| points | 8 to 72 |" in p._repr_markdown_()  # a notebook shows plans over arrays
+    assert repr(p).startswith("<PlanArray classic on face, 2 areas of 4 to 40 cm²: 4 to 40 points")
+    assert "points            4 to 40" in p.table()
+    assert "| points | 4 to 40 |" in p._repr_markdown_()  # a notebook shows plans over arrays
     assert p[1:] == mesocalc.plan(technique="classic", zone="face", area=["40 cm^2"])
     with pytest.raises(mesocalc.InputTypeError):
         p[5]
@@ -201,11 +201,16 @@ def test_shapes_that_do_not_broadcast() -> None:
 
 
 def test_retrograde_threads_over_arrays() -> None:
-    p = mesocalc.plan(technique="retrograde", zone="face", area=["1 cm^2", "10 cm^2"])
+    thread: dict[str, Any] = {
+        "technique": "retrograde",
+        "zone": "face",
+        "volume_per_point": "0.3 mL",
+    }
+    p = mesocalc.plan(**thread, area=["1 cm^2", "10 cm^2"])
     assert p.thread_length is not None
-    assert p[1] == mesocalc.plan(technique="retrograde", zone="face", area="10 cm^2")
-    with pytest.raises(mesocalc.InvalidValueError):
-        mesocalc.plan(technique="retrograde", zone="face", area=["1 cm^2"], lattice="hex")
+    assert p[1] == mesocalc.plan(**thread, area="10 cm^2")
+    with pytest.raises(mesocalc.InvalidValueError, match="^lattice: "):
+        mesocalc.plan(**thread, area=["1 cm^2"], lattice="hex")
 
 
 def test_exact_multiples_do_not_round_up_in_arrays() -> None:

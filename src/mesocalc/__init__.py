@@ -2,7 +2,7 @@
 
 >>> import mesocalc
 >>> mesocalc.plan(technique="classic", zone="face", area="40 cm^2").points
-72
+40
 """
 
 import importlib

@@ -204,6 +204,8 @@ class Spec:
     # False: no source publishes this technique on this zone; plans need an override and
     # every parameter, and are checked against the technique's own ranges.
     published: bool = attrs.field(default=True, metadata=_codec.flag())
+    # The lengths of the needles the sources name for the technique (None: none named).
+    needle: Range | None = attrs.field(default=None, metadata=_RANGE)
 
     def ranges(self) -> dict[str, Range]:
         """Every range of this entry by parameter name."""
@@ -552,7 +554,9 @@ def _spec(  # noqa: PLR0917 - private helper, called once
     use = read.table(use, where) if published else {}
     read.check_keys(use, {"source", "session", *_RANGED}, where)
     read.check_keys(
-        base, {"description", "geometry", "layer", *_RANGED}, f"techniques.{tech.value}"
+        base,
+        {"description", "geometry", "layer", "needle", *_RANGED},
+        f"techniques.{tech.value}",
     )
     sources = use.get("source", []) if published else []
     if published and (
@@ -592,6 +596,9 @@ def _spec(  # noqa: PLR0917 - private helper, called once
         if "session" in use
         else None,
         published=published,
+        needle=read.range(base["needle"], "length", f"techniques.{tech.value}.needle", known)
+        if "needle" in base
+        else None,
         **ranges,  # type: ignore[arg-type]
     )
 

@@ -96,12 +96,12 @@ def plan_frame(requests: Any, *, catalog: Catalog | None = None) -> Any:
         >>> plans = mesocalc.plan_frame(requests)
         >>> plans[["technique", "points", "loss_fraction"]]
           technique  points  loss_fraction
-        0   classic       8            0.0
-        1   classic      72            0.0
-        2   nappage     160            0.5
+        0   classic       4            0.0
+        1   classic      40            0.0
+        2   nappage     112            0.5
         >>> volumes = plans["total_volume"].pint.to("uL")
         >>> volumes.pint.units, volumes.pint.magnitude.round(6).tolist()
-        (<Unit('microliter')>, [160.0, 1440.0, 880.0])
+        (<Unit('microliter')>, [40.0, 400.0, 112.0])
     """
     import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
     import pint_pandas  # noqa: PLC0415, F401 - registers the pint[...] dtype with pandas

@@ -186,11 +186,11 @@ def plan(
         >>> import mesocalc
         >>> p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
         >>> p.points, p.spacing, p.total_volume
-        (72, <Quantity(7.5, 'millimeter')>, <Quantity(1.44, 'milliliter')>)
+        (40, <Quantity(10.0, 'millimeter')>, <Quantity(0.4, 'milliliter')>)
         >>> mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss
         <Quantity(0.0..., 'milliliter')>
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
-        array([ 8, 72])
+        array([ 4, 40])
     """
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
