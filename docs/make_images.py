@@ -40,9 +40,18 @@ def main() -> None:
     import mesocalc  # noqa: PLC0415
 
     shape = forehead()
-    points = mesocalc.plan(technique="classic", zone="face", area=shape, margin="5 mm")
+    # Seed 003's midpoint spacing, and the cannula fan's 0.3 mL per thread (PROF-BODY): no
+    # source gives a default volume per thread.
+    points = mesocalc.plan(
+        technique="classic", zone="face", area=shape, margin="5 mm", spacing="7.5 mm"
+    )
     threads = mesocalc.plan(
-        technique="retrograde", zone="face", area=shape, margin="5 mm", pattern="crosshatch"
+        technique="retrograde",
+        zone="face",
+        area=shape,
+        margin="5 mm",
+        pattern="crosshatch",
+        volume_per_point="0.3 mL",
     )
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4), layout="constrained")
     points.plot(left)
