@@ -42,12 +42,11 @@ def test_every_zone_and_technique_is_covered() -> None:
         ("classic", "face", "spacing", 5, 10, "millimeter"),
         ("classic", "face", "volume_per_point", 0.01, 0.03, "milliliter"),
         ("classic", "face", "angle", 45, 60, "degree"),
-        ("classic", "eyelid", "depth", 0, 1, "millimeter"),
         ("classic", "neck", "depth", 0, 1, "millimeter"),
         ("classic", "decollete", "depth", 0, 1, "millimeter"),
         ("nappage", "face", "spacing", 2, 3, "millimeter"),
         ("infiltration", "submental", "depth", 4, 13, "millimeter"),
-        ("infiltration", "submental", "volume_per_point", 0, 0.1, "milliliter"),
+        ("infiltration", "submental", "volume_per_point", 0, 0.2, "milliliter"),  # KYB's 0.2
     ],
 )
 def test_seed_003_numbers(
@@ -59,8 +58,16 @@ def test_seed_003_numbers(
     assert "SEED3" in r.sources
 
 
+def test_seed_003s_1_mm_is_a_limit_of_the_zone() -> None:
+    for zone in (Zone.EYELID, Zone.NECK, Zone.DECOLLETE):
+        cap = default_catalog().cap(zone)
+        assert cap is not None
+        assert (cap.describe(), cap.source, cap.hard) == ("at most 1 mm", "SEED3", True)
+
+
 def test_open_low_bounds() -> None:
-    assert mesocalc.spec("classic", "eyelid").depth.describe() == "at most 1 mm"
+    assert mesocalc.spec("classic", "neck").depth.describe() == "at most 1 mm"
+    assert mesocalc.spec("infiltration", "submental").volume_per_point.nominal.magnitude == 0.1
     infiltration = mesocalc.spec("infiltration", "face").depth
     assert infiltration.low_open
     assert not infiltration.contains(4.0)

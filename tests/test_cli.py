@@ -27,9 +27,9 @@ def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_spec(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["spec", "--technique", "classic", "--zone", "eyelid"]) == 0
+    assert main(["spec", "--technique", "classic", "--zone", "neck"]) == 0
     assert "at most 1 mm" in capsys.readouterr().out
-    assert main(["spec", "--technique", "classic", "--zone", "eyelid", "--json"]) == 0
+    assert main(["spec", "--technique", "classic", "--zone", "neck", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["depth"]["high"] == 1.0
 
 

@@ -482,7 +482,7 @@ def test_the_zone_depth_limit_binds_every_technique_override_or_not() -> None:
 
 def test_plans_over_arrays_of_an_unpublished_pair_are_refused() -> None:
     with pytest.raises(mesocalc.SoftLimitError, match="^technique: "):
-        mesocalc.plan(technique="papular", zone="eyelid", area=["1 cm^2", "2 cm^2"])
+        mesocalc.plan(technique="intra-epidermal", zone="eyelid", area=["1 cm^2", "2 cm^2"])
 
 
 def test_the_new_zones() -> None:

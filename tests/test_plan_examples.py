@@ -81,9 +81,13 @@ def test_infiltration_of_the_double_chin() -> None:
     assert p.depth.to("mm").magnitude > 4
     with pytest.raises(mesocalc.SoftLimitError, match="more than 4 mm"):
         mesocalc.plan(technique="infiltration", zone="submental", area="10 cm^2", depth="4 mm")
-    with pytest.raises(mesocalc.SoftLimitError, match="at most 0.1 mL"):
+    # The deoxycholic acid label's 0.2 mL (KYB) needs no override; more does.
+    mesocalc.plan(
+        technique="infiltration", zone="submental", area="10 cm^2", volume_per_point="0.2 mL"
+    )
+    with pytest.raises(mesocalc.SoftLimitError, match="at most 0.2 mL"):
         mesocalc.plan(
-            technique="infiltration", zone="submental", area="10 cm^2", volume_per_point="0.2 mL"
+            technique="infiltration", zone="submental", area="10 cm^2", volume_per_point="0.3 mL"
         )
 
 
@@ -101,17 +105,32 @@ def test_retrograde_threads_cover_spacing_by_thread_length() -> None:
         )  # fmt: skip
 
 
-@pytest.mark.parametrize("zone", ["eyelid", "neck", "decollete", "periorbital", "décolleté"])
-def test_classic_is_at_most_1_mm_deep_on_thin_skin(zone: str) -> None:
-    assert mesocalc.plan(technique="classic", zone=zone, area="4 cm^2").depth == 1 * UREG.mm
-    mesocalc.plan(technique="classic", zone=zone, area="4 cm^2", depth="0.8 mm")
+@pytest.mark.parametrize(
+    ("zone", "default", "inside", "allowed", "source"),
+    [
+        ("neck", 1.0, "0.8 mm", "at most 1 mm", "SEED3"),
+        ("decollete", 1.0, "0.8 mm", "at most 1 mm", "SEED3"),
+        ("décolleté", 1.0, "0.8 mm", "at most 1 mm", "SEED3"),
+        # The lid's skin is 0.52-0.63 mm (LEEHWANG02): classic stays in it, under seed 003's 1 mm.
+        ("eyelid", 0.5, "0.6 mm", "at most 0.626 mm", "SEED3, LEEHWANG02, PERRIN08"),
+        ("periorbital", 0.5, "0.6 mm", "at most 0.626 mm", "SEED3, LEEHWANG02, PERRIN08"),
+    ],
+)
+def test_classic_is_at_most_1_mm_deep_on_thin_skin(
+    zone: str, default: float, inside: str, allowed: str, source: str
+) -> None:
+    assert mesocalc.plan(technique="classic", zone=zone, area="4 cm^2").depth == default * UREG.mm
+    mesocalc.plan(technique="classic", zone=zone, area="4 cm^2", depth=inside)
     # seed 003's "no more than 1 mm" is a hard limit: no override passes it (issue 4).
     with pytest.raises(mesocalc.HardLimitError) as info:
-        mesocalc.plan(technique="classic", zone=zone, area="4 cm^2", depth="1.2 mm")
+        mesocalc.plan(
+            technique="classic", zone=zone, area="4 cm^2", depth="1.2 mm",
+            override=mesocalc.Override(reason="I insist"),
+        )  # fmt: skip
     assert (info.value.parameter, info.value.allowed, info.value.source) == (
         "depth",
-        "at most 1 mm",
-        "SEED3",
+        allowed,
+        source,
     )
 
 

@@ -708,7 +708,7 @@ def spec(technique: Technique | str, zone: Zone | str) -> Spec:
         >>> s = mesocalc.spec("classic", "face")
         >>> print(s.depth.low, s.depth.high, s.depth.source)
         1.0 millimeter 2.0 millimeter SEED3
-        >>> print(mesocalc.spec("classic", "eyelid").depth.describe())
+        >>> print(mesocalc.spec("classic", "neck").depth.describe())
         at most 1 mm
 
     Raises:
