@@ -34,6 +34,7 @@ __all__ = [
     "SessionCap",
     "SkinThickness",
     "Spec",
+    "cite",
     "default_catalog",
     "load_catalog",
     "parse_catalog",
@@ -299,7 +300,7 @@ class Catalog:
             "technique",
             tech.value,
             expected,
-            f"{detail} (source: {source}; a hard limit, no override passes it)",
+            f"{detail} (source: {cite(source)}; a hard limit, no override passes it)",
             allowed=", ".join(used),
             source=source,
         )
@@ -698,6 +699,18 @@ def default_catalog() -> Catalog:
     """The catalog shipped with mesocalc, loaded and validated once."""
     text = read_text("catalog.toml")
     return parse_catalog(text, origin="mesocalc catalog")
+
+
+def cite(source: str) -> str:
+    """Source keys for a reader, followed by what each seed is.
+
+    ``"SEED3, AMIN"`` becomes ``"SEED3, AMIN (seed 003, an iLive article reviewed
+    08.07.2025)"``: the keys stay as they are, for software that matches them.
+    """
+    known = default_catalog().sources
+    shorts = [known.get(key, {}).get("short") for key in source.split(", ")]
+    said = "; ".join(s for s in shorts if s)
+    return f"{source} ({said})" if said else source
 
 
 def spec(technique: Technique | str, zone: Zone | str) -> Spec:

@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from mesocalc import _codec, _core, _validators
-from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec
+from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
 from mesocalc._inputs import first_index, read, read_array
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, quantity
@@ -125,7 +125,7 @@ class OverrideRecord:
         unit = PARAMETERS[self.parameter].shown
         return (
             f"{self.parameter} {self._value:.6g}{' ' + unit if unit else ''} is outside the "
-            f"recommended {self.allowed} ({self.source}): overridden{who}: {self.reason}"
+            f"recommended {self.allowed} ({cite(self.source)}): overridden{who}: {self.reason}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,7 +157,7 @@ class Departure(NamedTuple):
             self.parameter,
             self.value,
             f"{r.describe()} for {_where(entry)}",
-            f"source: {r.source}",
+            f"source: {cite(r.source)}",
             allowed=r.describe(),
             source=r.source,
         )
@@ -175,7 +175,7 @@ def _hard(parameter: str, value: Any, r: Range, entry: Spec) -> HardLimitError:
         parameter,
         value,
         f"{r.describe()} for {_where(entry)}",
-        f"source: {r.source}; a hard limit, no override passes it",
+        f"source: {cite(r.source)}; a hard limit, no override passes it",
         allowed=r.describe(),
         source=r.source,
     )
@@ -328,7 +328,7 @@ def check_layer(
             "depth",
             f"{d:.6g} mm",
             expected,
-            f"source: {source}; {why}",
+            f"source: {cite(source)}; {why}",
             allowed=allowed,
             source=source,
         )
@@ -353,7 +353,7 @@ def check_cap(
             "depth",
             f"{d:.6g} mm",
             f"{cap.describe()} on the {entry.zone.value}, for every technique there",
-            f"source: {cap.source}; a hard limit, no override passes it",
+            f"source: {cite(cap.source)}; a hard limit, no override passes it",
             allowed=cap.describe(),
             source=cap.source,
         )
@@ -422,7 +422,7 @@ def check_session(entry: Spec, points: Any, volume_per_point: Any) -> list[str]:
                 "points",
                 int(n),
                 f"{allowed} {where}",
-                f"source: {cap.source}; a smaller area or a wider spacing; a hard limit",
+                f"source: {cite(cap.source)}; a smaller area or a wider spacing; a hard limit",
                 allowed=allowed,
                 source=cap.source,
             )
@@ -438,7 +438,7 @@ def check_session(entry: Spec, points: Any, volume_per_point: Any) -> list[str]:
                 "total_volume",
                 f"{v:.6g} mL",
                 f"{allowed} {where}",
-                f"source: {cap.source}; a hard limit",
+                f"source: {cite(cap.source)}; a hard limit",
                 allowed=allowed,
                 source=cap.source,
             )

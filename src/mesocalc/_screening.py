@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from mesocalc import _codec, _validators
-from mesocalc._catalog import default_catalog
+from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc.exceptions import CatalogError, InputTypeError
 
@@ -60,7 +60,7 @@ class Finding:
     source: str = attrs.field(metadata=_codec.text())
 
     def __str__(self) -> str:
-        return f"{self.severity.value}: {self.condition}: {self.reason} ({self.source})"
+        return f"{self.severity.value}: {self.condition}: {self.reason} ({cite(self.source)})"
 
 
 def _tuple(value: Any) -> Any:
@@ -299,7 +299,7 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
         >>> for finding in result.findings:
         ...     print(finding)
         relative: aspirin: last dose 3 days ago; stop at least 7 days before treatment
-        to minimise bruising (SEED1)
+        to minimise bruising (SEED1 (seed 001, a dermatology clinic blog))
         >>> result = mesocalc.screen(mesocalc.Patient(recent_medications={"metformin": 0}))
         >>> result.findings, result.unscreened, result.clear
         ((), ('metformin',), False)
