@@ -61,9 +61,14 @@ def _plan_value(p: mesocalc.Plan, name: str) -> float | None:
     return _mag(getattr(p, name))
 
 
-def _departures(p: mesocalc.Plan) -> list[str]:
+def _departures(p: mesocalc.Plan, *, about: bool = False) -> list[str]:
+    """The parameters outside their range: recorded ones, or ("about" values) warned ones."""
     entry = CATALOG.spec(p.technique, p.zone)
-    return [n for n in _PARAMS if not getattr(entry, n).contains(_plan_value(p, n))]
+    return [
+        n
+        for n in _PARAMS
+        if getattr(entry, n).about is about and not getattr(entry, n).contains(_plan_value(p, n))
+    ]
 
 
 def _check_refusal(exc: mesocalc.MesocalcError, kwargs: dict[str, Any]) -> None:
@@ -93,6 +98,8 @@ def test_no_returned_plan_breaks_a_hard_limit_and_every_departure_is_recorded(
     assert _hard_violations(p) == []
     recorded = {r.parameter: r for r in p.overrides}
     assert set(recorded) == set(_departures(p))
+    for name in _departures(p, about=True):
+        assert any(w.startswith(f"{name} ") and "'about'" in w for w in p.warnings)
     for name, record in recorded.items():
         assert record.reason.strip()
         assert _mag(record.value) == pytest.approx(_plan_value(p, name))

@@ -84,6 +84,9 @@ class Range:
     basis: Basis = attrs.field(default=Basis.STATED, metadata=_codec.name(Basis))
     note: str = attrs.field(default="", metadata=_codec.text())
     hard: bool = attrs.field(default=False, metadata=_codec.flag())
+    # True: the source gives the value only as "about" it; a departure warns, and needs no
+    # override (no source gives a tolerance to refuse beyond).
+    about: bool = attrs.field(default=False, metadata=_codec.flag())
 
     def _out(self, magnitude: float) -> Any:
         p = PARAMETERS[self.parameter]
@@ -132,7 +135,7 @@ class Range:
         if self.low_open:
             return f"more than {_fmt(self.low_magnitude)}{sep}{unit} and at most {hi}"
         if self.low_magnitude == self.high_magnitude:
-            return hi
+            return f"about {hi}" if self.about else hi
         return f"{_fmt(self.low_magnitude)} to {hi}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -341,11 +344,22 @@ class _Reader:
         if extra:
             raise self.fail(where, extra[0], f"one of the keys {', '.join(sorted(allowed))}")
 
-    def range(  # noqa: PLR0912 - one branch per validation rule
+    def range(  # noqa: PLR0912, PLR0915 - one branch per validation rule
         self, doc: Any, parameter: str, where: str, known: set[str]
     ) -> Range:
         doc = self.table(doc, where)
-        allowed = {"low", "high", "nominal", "unit", "source", "basis", "note", "low_open", "hard"}
+        allowed = {
+            "low",
+            "high",
+            "nominal",
+            "unit",
+            "source",
+            "basis",
+            "note",
+            "low_open",
+            "hard",
+            "about",
+        }
         self.check_keys(doc, allowed, where)
         dim = PARAMETERS[parameter].dim
         factor = 1.0
@@ -381,6 +395,9 @@ class _Reader:
         note = doc.get("note", "")
         if not isinstance(note, str):
             raise self.fail(f"{where}.note", note, "a string")
+        about = doc.get("about", False)
+        if not isinstance(about, bool) or (about and doc.get("hard", False)):
+            raise self.fail(f"{where}.about", about, "true or false; an 'about' value is not hard")
         hard = doc.get("hard", False)
         if not isinstance(hard, bool) or (hard and basis is Basis.UNSOURCED):
             raise self.fail(f"{where}.hard", hard, "true or false; a hard limit needs a source")
@@ -398,6 +415,7 @@ class _Reader:
             basis=basis,
             note=note,
             hard=hard,
+            about=about,
         )
         if result.nominal_magnitude is not None and not result.contains(result.nominal_magnitude):
             raise self.fail(f"{where}.nominal", nominal, f"a value within {result.describe()}")

@@ -150,6 +150,20 @@ class Departure(NamedTuple):
     range: Range
     value: Any  # as the caller gave it, for the message
 
+    @property
+    def advisory(self) -> bool:
+        """Whether the range is an "about" value: the departure warns, and passes."""
+        return self.range.about
+
+    def warning(self) -> str:
+        """The warning of an advisory departure."""
+        r = self.range
+        shown = PARAMETERS[self.parameter].show(self.magnitude)
+        return (
+            f"{self.parameter} {shown} departs from {r.describe()} ({cite(r.source)}), "
+            "a value the source gives only as 'about'"
+        )
+
     def error(self, entry: Spec) -> SoftLimitError:
         """The refusal when no override covers this departure."""
         r = self.range
@@ -218,7 +232,7 @@ def _nominal(parameter: str, r: Range, entry: Spec) -> float:
 
 def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:
     m, departure = choose(value, parameter, r, entry)
-    if departure is not None:
+    if departure is not None and not departure.advisory:
         raise departure.error(entry)
     return m
 
@@ -233,6 +247,8 @@ def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitude
     each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
     if not any_array(value):
         return each(value)
+    if r.about:  # a departure from an "about" value passes: only the domain is checked
+        return read_array(value, parameter, each=each)
     return read_array(value, parameter, each=each, within=r.contains)
 
 
@@ -244,6 +260,7 @@ def records(
     Raises:
         SoftLimitError: there is a departure and no override.
     """
+    departures = [d for d in departures if not d.advisory]
     if not departures:
         return ()
     if override is None:

@@ -249,6 +249,7 @@ def plan(
     if not entry.published:
         more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
     records = _guardrails.records(departures, chosen, entry)
+    more += [d.warning() for d in departures if d.advisory]
     more += [r.describe() for r in records]
     return Plan(
         technique=entry.technique,
