@@ -158,8 +158,8 @@ def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
             "unit",
         ),
         (
-            'depth = { low = 1, high = 2, unit = "mm", source = ["BTP"] }',
-            'depth = { low = 1, high = 2, unit = "mm", source = ["NOPE"] }',
+            'depth = { low = 2, high = 4, unit = "mm", source = ["BTP", "IMED"] }',
+            'depth = { low = 2, high = 4, unit = "mm", source = ["NOPE", "IMED"] }',
             "source",
         ),
         (
