@@ -285,15 +285,22 @@ def test_subcutaneous_technique_within_the_skin_is_hard() -> None:
 
 def test_the_kybella_session_cap_applies_to_submental_infiltration() -> None:
     assert mesocalc.plan(technique="infiltration", zone="submental", area="50 cm^2").points == 50
-    with pytest.raises(mesocalc.HardLimitError) as info:
+    # The label's cap is the nearest analogue for other products: a soft limit.
+    with pytest.raises(mesocalc.SoftLimitError) as info:
         mesocalc.plan(technique="infiltration", zone="submental", area="51 cm^2")
     assert (info.value.parameter, info.value.source) == ("points", "KYB")
-    with pytest.raises(mesocalc.HardLimitError) as info:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
         mesocalc.plan(
             technique="infiltration", zone="submental", area="40 cm^2",
-            volume_per_point="0.3 mL", override=mesocalc.Override(reason="x"),
+            volume_per_point="0.3 mL",
         )  # fmt: skip
-    assert info.value.parameter == "total_volume"
+    assert info.value.parameter == "volume_per_point"  # the range departure comes first
+    p = mesocalc.plan(
+        technique="infiltration", zone="submental", area="40 cm^2",
+        volume_per_point="0.3 mL", override=mesocalc.Override(reason="another product", by="Dr B"),
+    )  # fmt: skip
+    assert any(w.startswith("total_volume 12 mL is beyond the session cap") for w in p.warnings)
+    assert any("overridden by Dr B: another product" in w for w in p.warnings)
 
 
 def test_technique_not_used_in_a_zone_is_hard_even_with_an_override() -> None:
@@ -389,7 +396,7 @@ def test_syringe_presets_and_errors() -> None:
 
 def test_limit_errors_pickle_with_their_fields() -> None:
     with pytest.raises(mesocalc.HardLimitError) as info:
-        mesocalc.plan(technique="infiltration", zone="submental", area="60 cm^2")
+        mesocalc.plan(technique="classic", zone="eyelid", area="4 cm^2", depth="2 mm")
     again = pickle.loads(pickle.dumps(info.value))
     assert (again.allowed, again.source, str(again)) == (
         info.value.allowed,

@@ -165,6 +165,8 @@ class SessionCap:
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts(key="source"))
     basis: Basis = attrs.field(default=Basis.STATED, metadata=_codec.name(Basis))
     note: str = attrs.field(default="", metadata=_codec.text())
+    # Hard when the source states the cap for this use; an analogue cap is soft.
+    hard: bool = attrs.field(default=True, metadata=_codec.flag())
 
     @property
     def source(self) -> str:
@@ -651,7 +653,7 @@ def _layer(
 def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap:
     """A ``session = { points, volume, unit, source, basis, note }`` cap."""
     doc = read.table(doc, where)
-    read.check_keys(doc, {"points", "volume", "unit", "source", "basis", "note"}, where)
+    read.check_keys(doc, {"points", "volume", "unit", "source", "basis", "note", "hard"}, where)
     points = doc.get("points")
     if points is not None and (isinstance(points, bool) or not isinstance(points, int)):
         raise read.fail(f"{where}.points", points, "a whole number of injections")
@@ -673,12 +675,16 @@ def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap
         raise read.fail(f"{where}.basis", basis.value, "a sourced cap with a note string")
     if basis is not Basis.STATED and not note.strip():
         raise read.fail(f"{where}.note", note, f"a note explaining the {basis} basis")
+    hard = doc.get("hard", basis is Basis.STATED)
+    if not isinstance(hard, bool) or (hard and basis is not Basis.STATED):
+        raise read.fail(f"{where}.hard", hard, "true or false; only a stated cap is hard")
     return SessionCap(
         max_points=points,
         max_volume_magnitude=volume,
         sources=_sources(read, doc, where, known),
         basis=basis,
         note=note,
+        hard=hard,
     )
 
 

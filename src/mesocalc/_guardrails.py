@@ -420,52 +420,63 @@ def unpublished(
     )
 
 
-def check_session(entry: Spec, points: Any, volume_per_point: Any) -> list[str]:
+def check_session(
+    entry: Spec, points: Any, volume_per_point: Any, override: Override | None = None
+) -> list[str]:
     """Refuse a plan beyond the entry's per-session cap; warn when the cap is not stated.
 
+    A cap the source states for this use is hard. A cap taken from another product's
+    label (an analogue) is soft: an override passes it, and the plan says so.
+
     Raises:
-        HardLimitError: more injections, or more volume, than the cap allows.
+        HardLimitError: more injections, or more volume, than a hard cap allows.
+        SoftLimitError: the same beyond a soft cap, without an override.
     """
     cap = entry.session
     if cap is None:
         return []
     where = f"per session of {_where(entry)}"
+    kind = HardLimitError if cap.hard else SoftLimitError
+    tail = "a hard limit" if cap.hard else "an analogue: an override passes it"
+    out: list[str] = []
+    checks = []
     if cap.max_points is not None:
-        found = _first(points > cap.max_points, points)
-        if found is not None:
-            index, n = found
-            allowed = f"at most {cap.max_points} injections"
-            error = HardLimitError(
-                "points",
-                int(n),
-                f"{allowed} {where}",
-                f"source: {cite(cap.source)}; a smaller area or a wider spacing; a hard limit",
-                allowed=allowed,
-                source=cap.source,
-            )
-            _raise(error, index)
+        checks.append(
+            ("points", points, float(cap.max_points), f"at most {cap.max_points} injections")
+        )
     vmax = cap.max_volume_magnitude
     if vmax is not None:
-        total = points * volume_per_point
-        found = _first(total > vmax * (1 + 1e-9), total)
-        if found is not None:
-            index, v = found
-            allowed = f"at most {vmax:g} mL"
-            error = HardLimitError(
-                "total_volume",
-                f"{v:.6g} mL",
-                f"{allowed} {where}",
-                f"source: {cite(cap.source)}; a hard limit",
-                allowed=allowed,
-                source=cap.source,
+        checks.append(("total_volume", points * volume_per_point, vmax, f"at most {vmax:g} mL"))
+    for name, value, limit, allowed in checks:
+        found = _first(value > limit * (1 + 1e-9), value)
+        if found is None:
+            continue
+        index, v = found
+        shown = int(v) if name == "points" else f"{v:.6g} mL"
+        if override is not None and not cap.hard:
+            who = f" by {override.by}" if override.by else ""
+            out.append(
+                f"{name} {shown} is beyond the session cap, {allowed} ({cite(cap.source)}), "
+                f"an analogue: overridden{who}: {override.reason}"
             )
-            _raise(error, index)
+            continue
+        hint = "a smaller area or a wider spacing; " if name == "points" else ""
+        error = kind(
+            name,
+            shown,
+            f"{allowed} {where}",
+            f"source: {cite(cap.source)}; {hint}{tail}",
+            allowed=allowed,
+            source=cap.source,
+        )
+        _raise(error, index)
     if cap.basis is not Basis.STATED:
         volume = "" if vmax is None else f", {vmax:g} mL"
-        return [
-            f"session cap ({cap.max_points} injections{volume}) is {cap.basis.value}: {cap.note}"
-        ]
-    return []
+        out.insert(
+            0,
+            f"session cap ({cap.max_points} injections{volume}) is {cap.basis.value}: {cap.note}",
+        )
+    return out
 
 
 def check_needle(needle: Any, length_mm: float, depth: Any, angle: Any) -> None:

@@ -239,18 +239,7 @@ def plan(
         done = shaped.complete(grid, s, thread, points)
         points, placement, warnings = done.points, done.placement, warnings + done.warnings
     equipment = _equipment(needle, syringe)
-    cap = book.caps.get(entry.zone)
-    if cap is not None:
-        _guardrails.check_cap(entry, cap, d)
-    more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
-    more += _guardrails.check_session(entry, points, vpp)
-    if needle is not None:
-        _guardrails.check_needle(needle, needle.length_mm, d, a)
-    if not entry.published:
-        more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
-    records = _guardrails.records(departures, chosen, entry)
-    more += [d.warning() for d in departures if d.advisory]
-    more += [r.describe() for r in records]
+    more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
@@ -270,6 +259,40 @@ def plan(
         supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
     )
+
+
+def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
+    entry: Spec,
+    book: Catalog,
+    points: int,
+    vpp: float,
+    d: float,
+    a: float,
+    needle: Any,
+    chosen: Any,
+    given: dict[str, Any],
+    departures: list[Any],
+) -> tuple[list[str], tuple[Any, ...]]:
+    """The whole-plan rules, hard ones first: warnings to add and the override records."""
+    cap = book.caps.get(entry.zone)
+    if cap is not None:
+        _guardrails.check_cap(entry, cap, d)
+    more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
+    if needle is not None:
+        _guardrails.check_needle(needle, needle.length_mm, d, a)
+    # A hard cap is reported before soft departures; a soft (analogue) cap after them.
+    soft_cap = entry.session is not None and not entry.session.hard
+    if not soft_cap:
+        more += _guardrails.check_session(entry, points, vpp, chosen)
+    if not entry.published:
+        more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
+    records = _guardrails.records(departures, chosen, entry) if departures else ()
+    if soft_cap:
+        more += _guardrails.check_session(entry, points, vpp, chosen)
+    if departures:
+        more += [dep.warning() for dep in departures if dep.advisory]
+        more += [r.describe() for r in records]
+    return more, records
 
 
 def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:
