@@ -22,6 +22,21 @@ def _mag(q: Any) -> float:
     return float(q.magnitude) if hasattr(q, "magnitude") else float(q)
 
 
+def _session_violations(p: mesocalc.Plan, entry: Spec) -> list[str]:
+    """A hard cap broken, or an analogue (soft) cap broken without the plan saying so."""
+    cap = entry.session
+    if cap is None:
+        return []
+    said = [w for w in p.warnings if "beyond the session cap" in w and not cap.hard]
+    broken = []
+    if cap.max_points is not None and p.points > cap.max_points:
+        broken += [] if any(w.startswith("points ") for w in said) else ["session points"]
+    vmax = cap.max_volume_magnitude
+    if vmax is not None and _mag(p.total_volume) > vmax * (1 + 1e-9):
+        broken += [] if any(w.startswith("total_volume ") for w in said) else ["session volume"]
+    return broken
+
+
 def _hard_violations(p: mesocalc.Plan) -> list[str]:
     """Every hard limit the plan breaks, re-derived from the catalog data (an oracle)."""
     entry = CATALOG.spec(p.technique, p.zone)
@@ -42,12 +57,7 @@ def _hard_violations(p: mesocalc.Plan) -> list[str]:
         broken.append("left the skin")
     if skin is not None and entry.layer is Layer.SUBCUTIS and depth <= skin.low_magnitude:
         broken.append("stayed in the skin")
-    cap = entry.session
-    if cap is not None and cap.max_points is not None and p.points > cap.max_points:
-        broken.append("session points")
-    vmax = cap.max_volume_magnitude if cap is not None else None
-    if vmax is not None and _mag(p.total_volume) > vmax * (1 + 1e-9):
-        broken.append("session volume")
+    broken += _session_violations(p, entry)
     if p.needle is not None:
         inserted = depth / math.sin(math.radians(angle))
         if p.needle.length_mm < inserted * (1 - 1e-9):
