@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--area", required=True, help='treated area, e.g. "40 cm^2"')
     p.add_argument("--spacing", help='distance between points, e.g. "7 mm"')
     p.add_argument("--volume-per-point", help='e.g. "0.02 mL"')
+    p.add_argument(
+        "--total-volume", help='instead of --volume-per-point: spread over the points, e.g. "2 mL"'
+    )
+    p.add_argument(
+        "--points", type=int, help="instead of --spacing: the number of points, e.g. 200"
+    )
     p.add_argument("--depth", help='e.g. "1.5 mm"')
     p.add_argument("--angle", help='e.g. "45 deg"')
     p.add_argument("--loss-fraction", type=float, help="e.g. 0.5")
@@ -84,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 angle=args.angle,
                 loss_fraction=args.loss_fraction,
                 lattice=args.lattice,
+                points=args.points,
+                total_volume=args.total_volume,
                 **_equipment(args),
             )
             print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())

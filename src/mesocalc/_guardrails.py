@@ -24,7 +24,7 @@ import numpy as np
 
 from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
-from mesocalc._inputs import first_index, read, read_array
+from mesocalc._inputs import check, first_index, read, read_array
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, quantity
 from mesocalc.exceptions import (
@@ -52,6 +52,7 @@ __all__ = [
     "check_session",
     "choose",
     "choose_array",
+    "choose_derived",
     "given_bits",
     "records",
     "spec_warnings",
@@ -228,6 +229,27 @@ def _nominal(parameter: str, r: Range, entry: Spec) -> float:
             f"no source gives a realistic default for {_where(entry)}: {r.note}",
         )
     return r.nominal_magnitude
+
+
+def choose_derived(
+    m: float, parameter: str, r: Range, entry: Spec, why: str
+) -> tuple[float, Departure | None]:
+    """A value derived from the request (a number of points, a total) checked as a given one.
+
+    ``why`` says what the request needs ("1 mL over 20 points needs 0.05 mL per point"), so
+    that a refusal tells the caller what to change.
+
+    Raises:
+        DomainError: outside the parameter's domain.
+        HardLimitError: outside a hard range.
+    """
+    shown = f"{PARAMETERS[parameter].show(m)} ({why})"
+    check(m, shown, parameter)
+    if r.contains(m):
+        return m, None
+    if r.hard:
+        raise _hard(parameter, shown, r, entry)
+    return m, Departure(parameter=parameter, magnitude=m, range=r, value=shown)
 
 
 def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:

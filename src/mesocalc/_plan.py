@@ -182,6 +182,11 @@ class Plan:
         return quantity(self._total - self._total * self.loss_fraction, "milliliter")
 
     @property
+    def dose_per_area(self) -> Quantity:
+        """Product injected per area: total volume over area, in mL/cm²."""
+        return quantity(self._total / (self._area / 100.0), "milliliter / centimeter ** 2")
+
+    @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted to reach the depth at the angle, depth / sin(angle), in mm."""
         return quantity(_core.insertion_length(self._depth, self._angle), "millimeter")

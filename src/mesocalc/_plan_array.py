@@ -176,6 +176,12 @@ class PlanArray:
         return self._quantity(total - total * self.loss_fraction, "delivered_volume")
 
     @property
+    def dose_per_area(self) -> Quantity:
+        """Product injected per area of each element, in mL/cm²."""
+        total = self.points * self._volume_per_point
+        return quantity(total / (self._area / 100.0), "milliliter / centimeter ** 2")
+
+    @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted per element, depth / sin(angle), in mm."""
         return self._quantity(self._results()["insertion_length"], "insertion_length")

@@ -10,6 +10,7 @@ those pieces meet; none of them knows of the others.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -72,6 +73,8 @@ def plan(  # type: ignore[overload-overlap]
     override: Override | None = None,
     needle: Needle | None = None,
     syringe: Syringe | None = None,
+    points: int | None = None,
+    total_volume: QuantityLike | None = None,
 ) -> Plan: ...
 @overload
 def plan(
@@ -106,6 +109,8 @@ def plan(
     override: Override | None = None,
     needle: Needle | None = None,
     syringe: Syringe | None = None,
+    points: int | None = None,
+    total_volume: QuantityLike | None = None,
 ) -> Plan | PlanArray: ...
 def plan(
     *,
@@ -125,6 +130,8 @@ def plan(
     override: Override | None = None,
     needle: Needle | None = None,
     syringe: Syringe | None = None,
+    points: int | None = None,
+    total_volume: Any = None,
 ) -> Plan | PlanArray:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
 
@@ -168,6 +175,12 @@ def plan(
         needle: a :class:`Needle`: refused (hard) if shorter than the insertion
             length depth / sin(angle).
         syringe: a :class:`Syringe`: sets ``draw_up_volume`` and ``syringes``.
+        points: instead of ``spacing``, the number of points the area should hold (an
+            int): the spacing is chosen so that the area holds exactly that many, and is
+            checked against the catalog's range like a given one.
+        total_volume: instead of ``volume_per_point``, the product to spread evenly over
+            the plan's points (such as "1 mL"); the volume per point that follows is
+            checked like a given one.
 
     Returns:
         An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
@@ -199,6 +212,7 @@ def plan(
     if any_array(*numbers):
         extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
         extras.update(margin=margin, injector=injector, pattern=pattern)
+        extras.update(points=points, total_volume=total_volume)
         for name, value in extras.items():
             if value is not None:
                 raise InvalidValueError(
@@ -221,18 +235,20 @@ def plan(
     ):
         # How to proceed, or which parameter is missing, before any default is used.
         _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
+    _one_of(("spacing", spacing), ("points", points))
+    _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
-    departures = []
-    values = {}
-    for name, value in given.items():
-        values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
-        if departure is not None:
-            departures.append(departure)
-    s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     thread = _thread_length(entry, grid, lattice)
-    points = _count(area_mm2, _core.cell_area(s, grid, thread), spacing)
+    if points is not None and shaped is not None:
+        raise InvalidValueError(
+            "points", points, "a spacing with a shape: its layout decides the points"
+        )
+    values, departures, points = _chosen(
+        entry, grid, thread, area_mm2, given, points, total_volume, spacing
+    )
+    s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     placement = None
     if shaped is not None:
@@ -293,6 +309,74 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
         more += [dep.warning() for dep in departures if dep.advisory]
         more += [r.describe() for r in records]
     return more, records
+
+
+def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
+    entry: Spec,
+    grid: Lattice,
+    thread: float | None,
+    area_mm2: float,
+    given: dict[str, Any],
+    points: Any,
+    total_volume: Any,
+    spacing: Any,
+) -> tuple[dict[str, float], list[Any], int]:
+    """Every value of the plan, the departures from its ranges, and its point count.
+
+    A spacing follows from ``points`` and a volume per point from ``total_volume``; both
+    are then checked as given values are.
+    """
+    departures = []
+    values: dict[str, float] = {}
+    if points is not None:
+        values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points)
+        departures += [] if departure is None else [departure]
+        given["spacing"] = points  # for the warnings: the caller chose it
+    if total_volume is not None:
+        given["volume_per_point"] = total_volume
+    for name, value in given.items():
+        if name in values or (name == "volume_per_point" and total_volume is not None):
+            continue
+        values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
+        if departure is not None:
+            departures.append(departure)
+    count = _count(area_mm2, _core.cell_area(values["spacing"], grid, thread), spacing)
+    if total_volume is not None:
+        total = read(total_volume, "total_volume")
+        values["volume_per_point"], departure = _guardrails.choose_derived(
+            total / count,
+            "volume_per_point",
+            entry.volume_per_point,
+            entry,
+            f"{total:.6g} mL over {count} points",
+        )
+        departures += [] if departure is None else [departure]
+    return values, departures, count
+
+
+def _one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
+    """Refuse two inputs that fix the same thing (a spacing and a number of points)."""
+    if first[1] is not None and second[1] is not None:
+        raise InvalidValueError(
+            second[0],
+            second[1],
+            f"either {first[0]} or {second[0]}, not both: they fix the same thing",
+        )
+
+
+def _spacing_for(
+    entry: Spec, grid: Lattice, thread: float | None, area_mm2: float, points: Any
+) -> tuple[float, Any]:
+    """The spacing at which ``area_mm2`` holds exactly ``points`` points (or threads)."""
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise InputTypeError("points", points, "a whole number of points, such as 200")
+    if not 1 <= points <= _core.MAX_POINTS:
+        raise InvalidValueError("points", points, "a whole number of points from 1 to 2^53")
+    cell = area_mm2 / points
+    spacing = cell / thread if thread is not None else math.sqrt(cell / _core.cell_area(1.0, grid))
+    return _guardrails.choose_derived(
+        spacing, "spacing", entry.spacing, entry, f"{points} points over {area_mm2 / 100:.6g} cm²"
+    )
 
 
 def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:

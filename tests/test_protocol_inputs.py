@@ -1,0 +1,108 @@
+"""Plans from the quantities protocols state: a number of points, a total volume (issue 10)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mesocalc
+from mesocalc._cli import main
+
+from . import strategies as mst
+
+_OVERRIDE = mesocalc.Override(reason="the protocol's own numbers")
+
+
+def test_amin_full_face_from_points_and_a_total() -> None:
+    # AMIN: 200-250 injections of 0.01 mL at 1 cm over the face, 2-2.5 mL.
+    p = mesocalc.plan(
+        technique="classic", zone="face", area="200 cm^2", points=250, total_volume="2.5 mL"
+    )
+    assert p.points == 250
+    assert p.volume_per_point.to("mL").magnitude == pytest.approx(0.01)
+    assert p.total_volume.to("mL").magnitude == pytest.approx(2.5)
+    assert p.spacing.to("mm").magnitude == pytest.approx(math.sqrt(20000 / 250))
+    assert p.dose_per_area.to("mL/cm^2").magnitude == pytest.approx(2.5 / 200)
+
+
+def test_a_total_that_needs_too_much_per_point_says_what_it_needs() -> None:
+    with pytest.raises(
+        mesocalc.SoftLimitError, match=r"^volume_per_point: got '0\.05 mL \(1 mL over 20 points\)'"
+    ):
+        mesocalc.plan(technique="classic", zone="face", area="20 cm^2", total_volume="1 mL")
+    p = mesocalc.plan(
+        technique="classic", zone="face", area="20 cm^2", total_volume="1 mL", override=_OVERRIDE
+    )
+    assert [r.parameter for r in p.overrides] == ["volume_per_point"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"spacing": "1 cm", "points": 20}, "points"),
+        ({"volume_per_point": "0.01 mL", "total_volume": "1 mL"}, "total_volume"),
+        ({"points": 2.5}, "points"),
+        ({"points": True}, "points"),
+        ({"points": 0}, "points"),
+        ({"total_volume": "-1 mL"}, "total_volume"),
+        ({"total_volume": 1.0}, "total_volume"),
+        ({"area": mesocalc.Rectangle("4 cm", "5 cm"), "points": 20}, "points"),
+        ({"area": ["20 cm^2"], "points": 20}, "points"),
+        ({"area": ["20 cm^2"], "total_volume": "1 mL"}, "total_volume"),
+    ],
+)
+def test_bad_requests_name_the_parameter(kwargs: dict[str, Any], parameter: str) -> None:
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "20 cm^2"}
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.plan(**{**request, **kwargs})
+    assert info.value.parameter == parameter
+
+
+@given(mst.entries(), st.data())
+def test_a_plan_from_a_total_injects_exactly_that_total(
+    entry: mesocalc.Spec, data: st.DataObject
+) -> None:
+    request: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone}
+    request.update({k: v for k, v in mst.required(entry).items() if k != "volume_per_point"})
+    area = data.draw(mst.areas(entry=entry))
+    first = mesocalc.plan(
+        area=f"{area!r} mm^2",
+        **request,
+        volume_per_point=f"{entry.volume_per_point.high_magnitude!r} mL",
+    )
+    total = first.points * data.draw(mst.in_range(entry.volume_per_point))
+    p = mesocalc.plan(area=f"{area!r} mm^2", total_volume=f"{total!r} mL", **request)
+    assert p.total_volume.to("mL").magnitude == pytest.approx(total, rel=1e-12)
+    assert p.overrides == ()
+
+
+@given(mst.entries(), st.data())
+def test_a_plan_from_points_has_exactly_that_many(
+    entry: mesocalc.Spec, data: st.DataObject
+) -> None:
+    request: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone}
+    request.update({k: v for k, v in mst.required(entry).items() if k != "spacing"})
+    area = data.draw(st.floats(min_value=100.0, max_value=2e4))
+    n = data.draw(st.integers(min_value=1, max_value=2000))
+    try:
+        p = mesocalc.plan(area=f"{area!r} mm^2", points=n, override=_OVERRIDE, **request)
+    except mesocalc.HardLimitError:
+        return  # a session cap, or a spacing a hard limit refuses
+    assert p.points == n
+    assert p.dose_per_area.to("mL/cm^2").magnitude == pytest.approx(
+        p.total_volume.to("mL").magnitude / (area / 100), rel=1e-12
+    )
+
+
+def test_the_command_line_takes_points_and_a_total(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--technique", "classic", "--zone", "face", "--area", "200 cm^2"]
+    assert main([*argv, "--points", "250", "--total-volume", "2.5 mL"]) == 0
+    out = capsys.readouterr().out
+    assert "points            250" in out
+    assert "total_volume      2.5 mL" in out
+    assert main([*argv, "--points", "250", "--spacing", "1 cm"]) == 2
+    assert "not both" in capsys.readouterr().err
