@@ -106,3 +106,38 @@ def test_the_command_line_takes_points_and_a_total(capsys: pytest.CaptureFixture
     assert "total_volume      2.5 mL" in out
     assert main([*argv, "--points", "250", "--spacing", "1 cm"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_a_dose_per_area_that_needs_too_much_per_point_says_what_it_needs() -> None:
+    # JOVE-PRP: 0.2 mL per cm² of scalp; at nappage's 2.5 mm that is 0.0125 mL per point.
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(
+            technique="nappage", zone="scalp", area="24 cm^2", spacing="2.5 mm",
+            dose_per_area="0.2 mL/cm^2",
+        )  # fmt: skip
+    assert "0.0125 mL (0.2 mL/cm² at 2.5 mm spacing)" in str(info.value)
+    with pytest.raises(mesocalc.UnitError, match="^dose_per_area: "):
+        mesocalc.plan(technique="classic", zone="face", area="4 cm^2", dose_per_area="2 mm")
+    with pytest.raises(mesocalc.InvalidValueError, match="^dose_per_area: .*not both"):
+        mesocalc.plan(
+            technique="classic", zone="face", area="4 cm^2", total_volume="0.1 mL",
+            dose_per_area="0.01 mL/cm^2",
+        )  # fmt: skip
+
+
+@given(mst.entries(), st.data())
+def test_a_plan_from_a_dose_per_area_has_that_dose(
+    entry: mesocalc.Spec, data: st.DataObject
+) -> None:
+    request: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone}
+    request.update({k: v for k, v in mst.required(entry).items() if k != "volume_per_point"})
+    area = data.draw(mst.areas(entry=entry))
+    dose = data.draw(st.floats(min_value=1e-4, max_value=1.0))
+    try:
+        p = mesocalc.plan(
+            area=f"{area!r} mm^2", dose_per_area=f"{dose!r} mL/cm^2", override=_OVERRIDE,
+            **request,
+        )  # fmt: skip
+    except mesocalc.HardLimitError:
+        return  # a session cap
+    assert p.dose_per_area.to("mL/cm^2").magnitude == pytest.approx(dose, rel=1e-9)

@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--points", type=int, help="instead of --spacing: the number of points, e.g. 200"
     )
+    p.add_argument(
+        "--dose-per-area",
+        help='instead of --volume-per-point: product per area, e.g. "0.2 mL/cm^2"',
+    )
     p.add_argument("--depth", help='e.g. "1.5 mm"')
     p.add_argument("--angle", help='e.g. "45 deg"')
     p.add_argument("--loss-fraction", type=float, help="e.g. 0.5")
@@ -92,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lattice=args.lattice,
                 points=args.points,
                 total_volume=args.total_volume,
+                dose_per_area=args.dose_per_area,
                 **_equipment(args),
             )
             print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())

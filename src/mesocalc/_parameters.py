@@ -77,6 +77,7 @@ _SANE_WORDS: Final = {
     Dim.LENGTH: "at most 10 m",
     Dim.AREA: "at most 100 m²",
     Dim.VOLUME: "at most 10 L",
+    Dim.DOSE: "at most 100 mL/cm²",
 }
 
 
@@ -156,6 +157,14 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             json="1",
         ),
         _length("thread_length"),
+        Parameter(
+            "dose_per_area",
+            Dim.DOSE,
+            _positive(Dim.DOSE),
+            "mL/cm²",
+            "milliliter / centimeter ** 2",
+            json="mL/cm2",
+        ),
         _length(
             "margin",
             Domain(

@@ -75,6 +75,7 @@ def plan(  # type: ignore[overload-overlap]
     syringe: Syringe | None = None,
     points: int | None = None,
     total_volume: QuantityLike | None = None,
+    dose_per_area: QuantityLike | None = None,
 ) -> Plan: ...
 @overload
 def plan(
@@ -111,6 +112,7 @@ def plan(
     syringe: Syringe | None = None,
     points: int | None = None,
     total_volume: QuantityLike | None = None,
+    dose_per_area: QuantityLike | None = None,
 ) -> Plan | PlanArray: ...
 def plan(
     *,
@@ -132,6 +134,7 @@ def plan(
     syringe: Syringe | None = None,
     points: int | None = None,
     total_volume: Any = None,
+    dose_per_area: Any = None,
 ) -> Plan | PlanArray:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
 
@@ -181,6 +184,8 @@ def plan(
         total_volume: instead of ``volume_per_point``, the product to spread evenly over
             the plan's points (such as "1 mL"); the volume per point that follows is
             checked like a given one.
+        dose_per_area: instead of ``volume_per_point``, the product per area (such as
+            "0.2 mL/cm^2"): each point gets the dose of the cell it serves.
 
     Returns:
         An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
@@ -212,7 +217,7 @@ def plan(
     if any_array(*numbers):
         extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
         extras.update(margin=margin, injector=injector, pattern=pattern)
-        extras.update(points=points, total_volume=total_volume)
+        extras.update(points=points, total_volume=total_volume, dose_per_area=dose_per_area)
         for name, value in extras.items():
             if value is not None:
                 raise InvalidValueError(
@@ -237,6 +242,17 @@ def plan(
         _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
     _one_of(("spacing", spacing), ("points", points))
     _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
+    _one_of(("volume_per_point", volume_per_point), ("dose_per_area", dose_per_area))
+    _one_of(("total_volume", total_volume), ("dose_per_area", dose_per_area))
+    per_point = (
+        None
+        if total_volume is None and dose_per_area is None
+        else (
+            ("total_volume", total_volume)
+            if total_volume is not None
+            else ("dose_per_area", dose_per_area)
+        )
+    )
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
@@ -246,7 +262,7 @@ def plan(
             "points", points, "a spacing with a shape: its layout decides the points"
         )
     values, departures, points = _chosen(
-        entry, grid, thread, area_mm2, given, points, total_volume, spacing
+        entry, grid, thread, area_mm2, given, points, per_point, spacing
     )
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
@@ -318,13 +334,14 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
     area_mm2: float,
     given: dict[str, Any],
     points: Any,
-    total_volume: Any,
+    per_point: tuple[str, Any] | None,
     spacing: Any,
 ) -> tuple[dict[str, float], list[Any], int]:
     """Every value of the plan, the departures from its ranges, and its point count.
 
-    A spacing follows from ``points`` and a volume per point from ``total_volume``; both
-    are then checked as given values are.
+    A spacing follows from ``points``, and a volume per point from ``per_point``: a
+    ``("total_volume", ...)`` spread over the points or a ``("dose_per_area", ...)`` given
+    to each point's cell. Both are then checked as given values are.
     """
     departures = []
     values: dict[str, float] = {}
@@ -332,23 +349,27 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
         values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points)
         departures += [] if departure is None else [departure]
         given["spacing"] = points  # for the warnings: the caller chose it
-    if total_volume is not None:
-        given["volume_per_point"] = total_volume
+    if per_point is not None:
+        given["volume_per_point"] = per_point[1]
     for name, value in given.items():
-        if name in values or (name == "volume_per_point" and total_volume is not None):
+        if name in values or (name == "volume_per_point" and per_point is not None):
             continue
         values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
         if departure is not None:
             departures.append(departure)
     count = _count(area_mm2, _core.cell_area(values["spacing"], grid, thread), spacing)
-    if total_volume is not None:
-        total = read(total_volume, "total_volume")
+    if per_point is not None:
+        name, value = per_point
+        asked = read(value, name)
+        if name == "total_volume":
+            m, why = asked / count, f"{asked:.6g} mL over {count} points"
+        else:
+            # Each point serves area / count (the cell, but for the rounding of the count),
+            # so that the plan's dose per area is the one asked for.
+            m = asked * (area_mm2 / count) / 100.0  # mL/cm² over mm²
+            why = f"{asked:.6g} mL/cm² at {values['spacing']:.4g} mm spacing"
         values["volume_per_point"], departure = _guardrails.choose_derived(
-            total / count,
-            "volume_per_point",
-            entry.volume_per_point,
-            entry,
-            f"{total:.6g} mL over {count} points",
+            m, "volume_per_point", entry.volume_per_point, entry, why
         )
         departures += [] if departure is None else [departure]
     return values, departures, count

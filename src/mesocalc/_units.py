@@ -65,6 +65,7 @@ class Dim(enum.Enum):
     VOLUME = ("volume", "milliliter", "mL", "'0.02 mL'")
     ANGLE = ("angle", "degree", "deg", "'45 deg'")
     FRACTION = ("fraction", "dimensionless", "", "0.5 or '50 %'")
+    DOSE = ("dose per area", "milliliter / centimeter ** 2", "mL/cm²", "'0.2 mL/cm^2'")
 
     # Members are singletons: identity hashing is exact, and C-fast in the dict and cache
     # look-ups every input goes through (Enum's own __hash__ is Python code).
@@ -96,6 +97,7 @@ SANE_MAX: Final = {
     Dim.VOLUME: 10_000.0,
     Dim.ANGLE: 360.0,
     Dim.FRACTION: 1.0,
+    Dim.DOSE: 100.0,  # 1 L per cm²: a typing error, not a plan
 }
 
 _MAX_STRING = 64
@@ -123,6 +125,12 @@ def _unit_table() -> dict[str, tuple[Dim, float]]:
         table[name] = (Dim.ANGLE, 1.0)
     table["rad"] = (Dim.ANGLE, 180.0 / math.pi)
     table["%"] = (Dim.FRACTION, 0.01)
+    # A dose per area: a volume over an area, such as "0.2 mL/cm^2", in mL per cm².
+    volumes = {k: f for k, (d, f) in table.items() if d is Dim.VOLUME and not k[-1].isdigit()}
+    areas = {k: f for k, (d, f) in table.items() if d is Dim.AREA and k[:2] in ("mm", "cm")}
+    for v, vf in volumes.items():
+        for a, af in areas.items():
+            table[f"{v}/{a}"] = (Dim.DOSE, vf / af * 100.0)
     return table
 
 
@@ -159,9 +167,12 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
         if not unit:
             raise UnitError(parameter, text, dim.expected, "the number has no unit")
         known = sorted(k for k, (d, _) in UNITS.items() if d is dim)
-        raise UnitError(
-            parameter, text, dim.expected, f"unknown unit {unit!r}; known: {', '.join(known)}"
+        listed = (
+            "a volume over an area, such as mL/cm^2 or uL/mm2"
+            if dim is Dim.DOSE
+            else ", ".join(known)
         )
+        raise UnitError(parameter, text, dim.expected, f"unknown unit {unit!r}; known: {listed}")
     unit_dim, factor = UNITS[unit]
     if unit_dim is not dim:
         raise UnitError(parameter, text, dim.expected, f"{unit!r} is a {unit_dim.label}")
@@ -258,6 +269,13 @@ def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
                 factor = float(one.to(dim.canonical).magnitude)
         elif dim is Dim.FRACTION:
             if one.dimensionless and "radian" not in str(reg.get_root_units(units_text)[1]):
+                factor = float(one.to(dim.canonical).magnitude)
+        elif dim is Dim.DOSE:
+            # A volume over an area is dimensionally a length: require the volume to be named.
+            named = str(units_text)
+            if ("liter" in named or "cubic" in named) and one.dimensionality == (
+                reg.get_dimensionality(dim.canonical)
+            ):
                 factor = float(one.to(dim.canonical).magnitude)
         elif one.dimensionality == reg.get_dimensionality(dim.canonical):
             factor = float(one.to(dim.canonical).magnitude)
