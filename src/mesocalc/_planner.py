@@ -240,19 +240,9 @@ def plan(
     ):
         # How to proceed, or which parameter is missing, before any default is used.
         _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
-    _one_of(("spacing", spacing), ("points", points))
-    _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
-    _one_of(("volume_per_point", volume_per_point), ("dose_per_area", dose_per_area))
-    _one_of(("total_volume", total_volume), ("dose_per_area", dose_per_area))
-    per_point = (
-        None
-        if total_volume is None and dose_per_area is None
-        else (
-            ("total_volume", total_volume)
-            if total_volume is not None
-            else ("dose_per_area", dose_per_area)
-        )
-    )
+    per_point = None
+    if points is not None or total_volume is not None or dose_per_area is not None:
+        per_point = _protocol(spacing, volume_per_point, points, total_volume, dose_per_area)
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
@@ -373,6 +363,21 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
         )
         departures += [] if departure is None else [departure]
     return values, departures, count
+
+
+def _protocol(
+    spacing: Any, volume_per_point: Any, points: Any, total_volume: Any, dose_per_area: Any
+) -> tuple[str, Any] | None:
+    """The input a volume per point follows from, once no two inputs fix the same thing."""
+    _one_of(("spacing", spacing), ("points", points))
+    _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
+    _one_of(("volume_per_point", volume_per_point), ("dose_per_area", dose_per_area))
+    _one_of(("total_volume", total_volume), ("dose_per_area", dose_per_area))
+    if total_volume is not None:
+        return ("total_volume", total_volume)
+    if dose_per_area is not None:
+        return ("dose_per_area", dose_per_area)
+    return None
 
 
 def _one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
