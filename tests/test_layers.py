@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
     ("the planner", {"_planner"}),
+    ("sessions", {"_session"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]

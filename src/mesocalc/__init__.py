@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from mesocalc._placement import Placement
     from mesocalc._plan_array import PlanArray
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
+    from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
     from mesocalc._threads import Threads, threads
 
@@ -71,6 +72,7 @@ _LAZY: dict[str, str] = {
     "Patient": "mesocalc._screening",
     "Screening": "mesocalc._screening",
     "Severity": "mesocalc._screening",
+    "Session": "mesocalc._session",
     "Syringe": "mesocalc._equipment",
     "plan_frame": "mesocalc._frame",
     "screen": "mesocalc._screening",
@@ -120,6 +122,7 @@ __all__ = [
     "Range",
     "Rectangle",
     "Screening",
+    "Session",
     "SessionCap",
     "Severity",
     "Shape",

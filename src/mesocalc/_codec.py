@@ -37,6 +37,7 @@ __all__ = [
     "one_of",
     "part",
     "parts",
+    "payloads",
     "quantity_field",
     "read_quantity",
     "rings",
@@ -307,6 +308,34 @@ def part(classes: Callable[[], tuple[type, ...]], *, key: str | None = None) -> 
 def parts(classes: Callable[[], tuple[type, ...]], *, key: str | None = None) -> dict[str, Any]:
     """Metadata of a tuple of nested value objects."""
     return _meta(_Part(classes, many=True), key)
+
+
+class _Payloads(_Kind):
+    """A tuple of value objects written whole (with their schema) and read by their from_dict."""
+
+    def __init__(self, cls: Callable[[], type]) -> None:
+        self.cls = cls
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return [item.to_dict() for item in value]
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, list):
+            raise InvalidValueError(path, raw, "a list")
+        cls: Any = self.cls()
+        out = []
+        for i, item in enumerate(raw):
+            try:
+                out.append(cls.from_dict(item))
+            except MesocalcError as exc:
+                where = f"{path}[{i}].{exc.parameter}"
+                raise type(exc)(**{**exc._fields(), "parameter": where}) from None
+        return tuple(out)
+
+
+def payloads(cls: Callable[[], type], *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a tuple of value objects that read themselves (``cls().from_dict``)."""
+    return _meta(_Payloads(cls), key)
 
 
 def one_of(*classes: type) -> Callable[[], tuple[type, ...]]:

@@ -1,0 +1,180 @@
+"""Session: several areas treated in one sitting, from one product and one set of syringes.
+
+A session composes plans; it adds what only the sitting as a whole has: the totals
+across its areas, the syringes to prepare for all of them (one dead space per syringe,
+not per area), and every plan's warnings and overrides in one place.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from mesocalc import _codec
+from mesocalc._equipment import Supply, Syringe
+from mesocalc._plan import Plan, markdown_table, shown, text_table
+from mesocalc._units import quantity
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc._guardrails import OverrideRecord
+    from mesocalc.typing import Quantity
+
+__all__ = ["Session"]
+
+SCHEMA = "mesocalc.session"
+
+
+def _plans(value: Any) -> tuple[Plan, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
+    for i, plan in enumerate(value):
+        if not isinstance(plan, Plan):
+            raise InputTypeError(
+                f"plans[{i}]", plan, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
+            )
+    return tuple(value)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or (type(value) is datetime.date):
+        return value
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidValueError(
+        "date", value, "None, a datetime.date or an ISO date such as '2026-11-26'"
+    )
+
+
+def _syringe(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Syringe):
+        raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
+
+
+@attrs.frozen(kw_only=True)
+class Session:
+    """One treatment session: the plans of its areas, its date and the syringes it uses.
+
+    Examples:
+        >>> import mesocalc
+        >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
+        >>> neck = mesocalc.plan(technique="classic", zone="neck", area="100 cm^2")
+        >>> s = mesocalc.Session(plans=[face, neck], syringe=mesocalc.Syringe.conventional())
+        >>> s.points, s.total_volume, s.syringes
+        (300, <Quantity(3.0, 'milliliter')>, 3)
+    """
+
+    plans: tuple[Plan, ...] = attrs.field(converter=_plans, metadata=_codec.payloads(lambda: Plan))
+    date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.text())
+    syringe: Syringe | None = attrs.field(
+        default=None, validator=_syringe, metadata=_codec.part(_codec.one_of(Syringe))
+    )
+
+    @property
+    def points(self) -> int:
+        """Injection points (threads for retrograde) over all areas."""
+        return sum(p.points for p in self.plans)
+
+    def _sum(self, name: str) -> float:
+        return float(sum(getattr(p, name).to("mL").magnitude for p in self.plans))
+
+    @property
+    def total_volume(self) -> Quantity:
+        """Product injected over all areas, in mL."""
+        return quantity(sum(p.points * p._volume_per_point for p in self.plans), "milliliter")
+
+    @property
+    def expected_loss(self) -> Quantity:
+        """Product expected to be lost over all areas, in mL."""
+        return quantity(self._sum("expected_loss"), "milliliter")
+
+    @property
+    def delivered_volume(self) -> Quantity:
+        """Product expected to stay in the skin over all areas, in mL."""
+        return quantity(self._sum("delivered_volume"), "milliliter")
+
+    @property
+    def supply(self) -> Supply | None:
+        """The syringes for the whole session (one dead space each), or None without a syringe."""
+        if self.syringe is None:
+            return None
+        return Supply.of(self.total_volume.magnitude, self.syringe)
+
+    @property
+    def syringes(self) -> int | None:
+        """Syringes to prepare for the session, or None without a syringe."""
+        supply = self.supply
+        return None if supply is None else supply.syringes
+
+    @property
+    def draw_up_volume(self) -> Quantity | None:
+        """Product to draw up for the session, dead spaces included, in mL; else None."""
+        supply = self.supply
+        return None if supply is None else supply.draw_up_volume
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every plan's warnings, each once, naming its area."""
+        out: dict[str, None] = {}
+        for p in self.plans:
+            for w in p.warnings:
+                out[f"{p.technique.value} on the {p.zone.value}: {w}"] = None
+        return tuple(out)
+
+    @property
+    def overrides(self) -> tuple[OverrideRecord, ...]:
+        """Every plan's override records."""
+        return tuple(r for p in self.plans for r in p.overrides)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """One row per area, then the totals."""
+        rows = [
+            (
+                f"{i + 1}. {p.technique.value} on the {p.zone.value}",
+                f"{shown('area', p._area)}, {p.points} points, "
+                f"{shown('total_volume', p.total_volume.magnitude)}",
+            )
+            for i, p in enumerate(self.plans)
+        ]
+        rows += [
+            ("points", str(self.points)),
+            ("total_volume", shown("total_volume", self.total_volume.magnitude)),
+            ("expected_loss", shown("expected_loss", self.expected_loss.magnitude)),
+        ]
+        if self.supply is not None:
+            rows.append(("syringes", str(self.supply.syringes)))
+            rows.append(
+                ("draw_up_volume", shown("draw_up_volume", self.supply.draw_up_volume.magnitude))
+            )
+        return rows
+
+    def table(self) -> str:
+        """The session as a plain-text table: its areas, then its totals and warnings."""
+        return text_table(self.rows(), self.warnings)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self.rows(), self.warnings)
+
+    def __repr__(self) -> str:
+        when = f" on {self.date.isoformat()}" if self.date else ""
+        return (
+            f"<Session of {len(self.plans)} areas{when}: {self.points} points, "
+            f"total {shown('total_volume', self.total_volume.magnitude)}>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole."""
+        out = _codec.dump(self, SCHEMA)
+        if self.date is not None:
+            out["date"] = self.date.isoformat()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Session:
+        """Rebuild a session from :meth:`to_dict` output, each plan checked as it is read."""
+        return _codec.load(cls, data, SCHEMA)

@@ -1,0 +1,84 @@
+"""Sessions: several areas in one sitting, one set of syringes (issue 10)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mesocalc
+from mesocalc.testing.strategies import plan_requests
+
+
+def _face_and_neck(**kwargs: Any) -> mesocalc.Session:
+    face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
+    neck = mesocalc.plan(technique="classic", zone="neck", area="100 cm^2")
+    return mesocalc.Session(plans=[face, neck], **kwargs)
+
+
+def test_a_face_and_neck_session_by_hand() -> None:
+    s = _face_and_neck(date="2026-11-26", syringe=mesocalc.Syringe.conventional())
+    # 200 + 100 points of 0.01 mL (AMIN's defaults): 3 mL, three 1 mL syringes of 84 µL dead space.
+    assert s.points == 300
+    assert s.total_volume.to("mL").magnitude == pytest.approx(3.0)
+    assert s.syringes == 3
+    assert s.draw_up_volume is not None
+    assert s.draw_up_volume.to("mL").magnitude == pytest.approx(3.0 + 3 * 0.084)
+    assert s.date is not None
+    assert s.date.isoformat() == "2026-11-26"
+    assert repr(s) == "<Session of 2 areas on 2026-11-26: 300 points, total 3 mL>"
+    assert "2. classic on the neck" in s.table()
+    assert any(w.startswith("classic on the neck: ") for w in s.warnings)
+
+
+def test_one_dead_space_per_syringe_for_the_whole_session() -> None:
+    syringe = mesocalc.Syringe.conventional()
+    face = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", syringe=syringe)
+    neck = mesocalc.plan(technique="classic", zone="neck", area="40 cm^2", syringe=syringe)
+    s = mesocalc.Session(plans=[face, neck], syringe=syringe)
+    assert (face.syringes, neck.syringes, s.syringes) == (1, 1, 1)  # 0.8 mL fits in one
+
+
+@given(st.lists(plan_requests(units="canonical"), min_size=1, max_size=4))
+def test_a_sessions_totals_are_the_sums_of_its_plans(requests: list[dict[str, Any]]) -> None:
+    plans = [mesocalc.plan(**r) for r in requests]
+    s = mesocalc.Session(plans=plans)
+    assert s.points == sum(p.points for p in plans)
+    for name in ("total_volume", "expected_loss", "delivered_volume"):
+        total = sum(getattr(p, name).to("mL").magnitude for p in plans)
+        assert math.isclose(
+            getattr(s, name).to("mL").magnitude, total, rel_tol=1e-9, abs_tol=1e-12
+        )
+    assert s.overrides == tuple(r for p in plans for r in p.overrides)
+    again = mesocalc.Session.from_dict(json.loads(json.dumps(s.to_dict())))
+    assert again == s
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"plans": []}, "plans"),
+        ({"plans": "face"}, "plans"),
+        ({"plans": [1]}, "plans[0]"),
+        ({"date": "26/11/2026"}, "date"),
+        ({"syringe": "1 mL"}, "syringe"),
+    ],
+)
+def test_bad_sessions_name_the_parameter(kwargs: dict[str, Any], parameter: str) -> None:
+    face = mesocalc.plan(technique="classic", zone="face", area="20 cm^2")
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Session(**{"plans": [face], **kwargs})
+    assert info.value.parameter == parameter
+
+
+def test_a_stored_session_is_checked_plan_by_plan() -> None:
+    data = _face_and_neck().to_dict()
+    assert (data["schema"], data["schema_version"]) == ("mesocalc.session", 1)
+    data["plans"][1]["depth"] = {"value": 0.0, "unit": "mm"}
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Session.from_dict(data)
+    assert info.value.parameter == "plans[1].depth"
