@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the catalog", {"_catalog"}),
     (
         "rules, equipment, screening, outlines",
-        {"_guardrails", "_equipment", "_screening", "_shapes"},
+        {"_guardrails", "_equipment", "_screening", "_shapes", "_products"},
     ),
     ("drawing", {"_plot"}),
     ("layouts and heads", {"_layout", "_injector"}),

@@ -82,3 +82,66 @@ def test_a_stored_session_is_checked_plan_by_plan() -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
         mesocalc.Session.from_dict(data)
     assert info.value.parameter == "plans[1].depth"
+
+
+# --- products and their label caps ----------------------------------------------------------
+
+
+def _submental(cm2: str) -> mesocalc.Plan:
+    return mesocalc.plan(
+        technique="infiltration", zone="submental", area=cm2, volume_per_point="0.2 mL"
+    )
+
+
+def test_the_deoxycholic_acid_label_by_hand() -> None:
+    kyb = mesocalc.product("Kybella", lot="B1", expires="2027-03-31")
+    assert kyb.name == "deoxycholic acid"
+    assert kyb.label is not None
+    assert (kyb.label.max_injections, kyb.label.max_volume_ml, kyb.label.source) == (
+        50,
+        10.0,
+        "KYB",
+    )
+    s = mesocalc.Session(
+        plans=[_submental("20 cm^2"), _submental("20 cm^2")], product=kyb, date="2026-11-26"
+    )
+    # 40 injections of 0.2 mL of 10 mg/mL: 8 mL, 80 mg; 2 mg/cm², the label's area-adjusted dose.
+    assert s.points == 40
+    assert s.active_dose is not None
+    assert s.active_dose.to("mg").magnitude == pytest.approx(80.0)
+    assert s.active_dose_per_area is not None
+    assert s.active_dose_per_area.to("mg/cm^2").magnitude == pytest.approx(2.0)
+    assert mesocalc.Session.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+
+
+def test_a_label_cap_applies_across_all_areas() -> None:
+    kyb = mesocalc.product("deoxycholic acid")
+    with pytest.raises(mesocalc.HardLimitError) as info:  # 3 x 20 points: 60 > 50
+        mesocalc.Session(plans=[_submental("20 cm^2")] * 3, product=kyb)
+    assert (info.value.parameter, info.value.source) == ("points", "KYB")
+    assert "over all areas" in str(info.value)
+
+
+def test_an_expired_product_is_refused_on_the_sessions_date() -> None:
+    kyb = mesocalc.product("deoxycholic acid", lot="B1", expires="2027-03-31")
+    with pytest.raises(mesocalc.InvalidValueError, match="^product: .*expired on 2027-03-31"):
+        mesocalc.Session(plans=[_submental("10 cm^2")], product=kyb, date="2027-04-01")
+    undated = mesocalc.Session(plans=[_submental("10 cm^2")], product=kyb)
+    assert any("is not checked" in w for w in undated.warnings)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"name": " "}, "name"),
+        ({"name": "x", "concentration": 10}, "concentration"),
+        ({"name": "x", "concentration": "10 mg"}, "concentration"),
+        ({"name": "x", "expires": "31/03/2027"}, "expires"),
+    ],
+)
+def test_bad_products_name_the_parameter(kwargs: dict[str, Any], parameter: str) -> None:
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Product(**kwargs)
+    assert info.value.parameter == parameter
+    with pytest.raises(mesocalc.UnknownNameError):
+        mesocalc.product("snake oil")

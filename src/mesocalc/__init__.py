@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from mesocalc._layout import Layout, layout
     from mesocalc._placement import Placement
     from mesocalc._plan_array import PlanArray
+    from mesocalc._products import Label, Product, product
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
@@ -73,6 +74,9 @@ _LAZY: dict[str, str] = {
     "Screening": "mesocalc._screening",
     "Severity": "mesocalc._screening",
     "Session": "mesocalc._session",
+    "Label": "mesocalc._products",
+    "Product": "mesocalc._products",
+    "product": "mesocalc._products",
     "Syringe": "mesocalc._equipment",
     "plan_frame": "mesocalc._frame",
     "screen": "mesocalc._screening",
@@ -104,6 +108,7 @@ __all__ = [
     "Injector",
     "InputTypeError",
     "InvalidValueError",
+    "Label",
     "Lattice",
     "Layer",
     "Layout",
@@ -119,6 +124,7 @@ __all__ = [
     "Plan",
     "PlanArray",
     "Polygon",
+    "Product",
     "Range",
     "Rectangle",
     "Screening",
@@ -141,6 +147,7 @@ __all__ = [
     "parse_catalog",
     "plan",
     "plan_frame",
+    "product",
     "screen",
     "spec",
     "threads",

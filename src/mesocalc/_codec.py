@@ -28,6 +28,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
 __all__ = [
     "SCHEMA_VERSION",
+    "date",
     "dump",
     "flag",
     "load",
@@ -223,6 +224,21 @@ class _Texts(_Kind):
         if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
             raise InvalidValueError(path, raw, "a list of strings")
         return tuple(raw)
+
+
+class _Date(_Kind):
+    def encode(self, value: Any, obj: Any) -> Any:
+        return value.isoformat()
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, str):
+            raise InvalidValueError(path, raw, "an ISO date such as '2026-11-26'")
+        return raw  # the class's converter and validator read and check it
+
+
+def date(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a ``datetime.date``, written as an ISO string."""
+    return _meta(_Date(), key)
 
 
 def texts(*, key: str | None = None) -> dict[str, Any]:

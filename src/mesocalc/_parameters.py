@@ -78,6 +78,7 @@ _SANE_WORDS: Final = {
     Dim.AREA: "at most 100 m²",
     Dim.VOLUME: "at most 10 L",
     Dim.DOSE: "at most 100 mL/cm²",
+    Dim.CONCENTRATION: "at most 10 g/mL",
 }
 
 
@@ -180,6 +181,14 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         _volume("draw_up_volume", _result(Dim.VOLUME, "'1.6 mL'")),
         _length("insertion_length"),
         _length("total_thread_length", _result(Dim.LENGTH, "'130 mm'")),
+        Parameter(
+            "concentration",
+            Dim.CONCENTRATION,
+            _positive(Dim.CONCENTRATION),
+            "mg/mL",
+            "milligram / milliliter",
+            json="mg/mL",
+        ),
         # Equipment and outlines.
         _length("length"),
         _length("pitch"),

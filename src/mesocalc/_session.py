@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mesocalc import _codec
+from mesocalc._catalog import cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._plan import Plan, markdown_table, shown, text_table
+from mesocalc._products import Product
 from mesocalc._units import quantity
-from mesocalc.exceptions import InputTypeError, InvalidValueError
+from mesocalc.exceptions import HardLimitError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     from mesocalc._guardrails import OverrideRecord
@@ -51,6 +53,15 @@ def _date(value: Any) -> datetime.date | None:
     )
 
 
+def _product(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Product):
+        raise InputTypeError(
+            "product",
+            value,
+            "None or a mesocalc.Product, such as mesocalc.product('deoxycholic acid')",
+        )
+
+
 def _syringe(inst: Any, attr: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Syringe):
         raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
@@ -70,10 +81,67 @@ class Session:
     """
 
     plans: tuple[Plan, ...] = attrs.field(converter=_plans, metadata=_codec.payloads(lambda: Plan))
-    date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.text())
+    date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.date())
     syringe: Syringe | None = attrs.field(
         default=None, validator=_syringe, metadata=_codec.part(_codec.one_of(Syringe))
     )
+    product: Product | None = attrs.field(
+        default=None, validator=_product, metadata=_codec.part(_codec.one_of(Product))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        product = self.product
+        if product is None:
+            return
+        if product.expires is not None and self.date is not None and self.date > product.expires:
+            lot = f"lot {product.lot} of " if product.lot else ""
+            raise InvalidValueError(
+                "product",
+                product.name,
+                f"a product that has not expired on the session's date, {self.date.isoformat()}",
+                f"{lot}{product.name} expired on {product.expires.isoformat()}",
+            )
+        label = product.label
+        if label is None:
+            return
+        where = f"per treatment of {product.name}, over all areas"
+        source = f"source: {cite(label.source)}; the label's cap, a hard limit"
+        if self.points > label.max_injections:
+            allowed = f"at most {label.max_injections} injections"
+            raise HardLimitError(
+                "points",
+                self.points,
+                f"{allowed} {where}",
+                source,
+                allowed=allowed,
+                source=label.source,
+            )
+        total = self.total_volume.magnitude
+        if total > label.max_volume_ml * (1 + 1e-9):
+            allowed = f"at most {label.max_volume_ml:g} mL"
+            raise HardLimitError(
+                "total_volume",
+                f"{total:.6g} mL",
+                f"{allowed} {where}",
+                source,
+                allowed=allowed,
+                source=label.source,
+            )
+
+    @property
+    def active_dose(self) -> Quantity | None:
+        """Active ingredient given over all areas, in mg, when the concentration is known."""
+        c = None if self.product is None else self.product.concentration_mg_ml
+        return None if c is None else quantity(self.total_volume.magnitude * c, "milligram")
+
+    @property
+    def active_dose_per_area(self) -> Quantity | None:
+        """Active ingredient per area treated, in mg/cm², when the concentration is known."""
+        dose = self.active_dose
+        if dose is None:
+            return None
+        area = sum(p._area for p in self.plans) / 100.0
+        return quantity(dose.magnitude / area, "milligram / centimeter ** 2")
 
     @property
     def points(self) -> int:
@@ -119,8 +187,14 @@ class Session:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Every plan's warnings, each once, naming its area."""
+        """Every plan's warnings, each once, naming its area; then the session's own."""
         out: dict[str, None] = {}
+        product = self.product
+        if product is not None and product.expires is not None and self.date is None:
+            expiry = product.expires.isoformat()
+            out[
+                f"the expiry of {product.name} ({expiry}) is not checked: the session has no date"
+            ] = None
         for p in self.plans:
             for w in p.warnings:
                 out[f"{p.technique.value} on the {p.zone.value}: {w}"] = None
@@ -146,6 +220,8 @@ class Session:
             ("total_volume", shown("total_volume", self.total_volume.magnitude)),
             ("expected_loss", shown("expected_loss", self.expected_loss.magnitude)),
         ]
+        if self.active_dose is not None:
+            rows.append(("active_dose", f"{self.active_dose.magnitude:.4g} mg"))
         if self.supply is not None:
             rows.append(("syringes", str(self.supply.syringes)))
             rows.append(
@@ -169,10 +245,7 @@ class Session:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole."""
-        out = _codec.dump(self, SCHEMA)
-        if self.date is not None:
-            out["date"] = self.date.isoformat()
-        return out
+        return _codec.dump(self, SCHEMA)
 
     @classmethod
     def from_dict(cls, data: Any) -> Session:

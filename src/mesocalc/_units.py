@@ -66,6 +66,7 @@ class Dim(enum.Enum):
     ANGLE = ("angle", "degree", "deg", "'45 deg'")
     FRACTION = ("fraction", "dimensionless", "", "0.5 or '50 %'")
     DOSE = ("dose per area", "milliliter / centimeter ** 2", "mL/cm²", "'0.2 mL/cm^2'")
+    CONCENTRATION = ("concentration", "milligram / milliliter", "mg/mL", "'10 mg/mL'")
 
     # Members are singletons: identity hashing is exact, and C-fast in the dict and cache
     # look-ups every input goes through (Enum's own __hash__ is Python code).
@@ -98,6 +99,7 @@ SANE_MAX: Final = {
     Dim.ANGLE: 360.0,
     Dim.FRACTION: 1.0,
     Dim.DOSE: 100.0,  # 1 L per cm²: a typing error, not a plan
+    Dim.CONCENTRATION: 10_000.0,  # 10 g per mL
 }
 
 _MAX_STRING = 64
@@ -131,6 +133,11 @@ def _unit_table() -> dict[str, tuple[Dim, float]]:
     for v, vf in volumes.items():
         for a, af in areas.items():
             table[f"{v}/{a}"] = (Dim.DOSE, vf / af * 100.0)
+    # A concentration: a mass over a volume, such as "10 mg/mL", in mg per mL.
+    masses = {"mg": 1.0, "g": 1000.0, "ug": 1e-3, "µg": 1e-3, "μg": 1e-3}
+    for m, mf in masses.items():
+        for v, vf in volumes.items():
+            table[f"{m}/{v}"] = (Dim.CONCENTRATION, mf / vf)
     return table
 
 
@@ -167,11 +174,10 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
         if not unit:
             raise UnitError(parameter, text, dim.expected, "the number has no unit")
         known = sorted(k for k, (d, _) in UNITS.items() if d is dim)
-        listed = (
-            "a volume over an area, such as mL/cm^2 or uL/mm2"
-            if dim is Dim.DOSE
-            else ", ".join(known)
-        )
+        listed = {
+            Dim.DOSE: "a volume over an area, such as mL/cm^2 or uL/mm2",
+            Dim.CONCENTRATION: "a mass over a volume, such as mg/mL",
+        }.get(dim, ", ".join(known))
         raise UnitError(parameter, text, dim.expected, f"unknown unit {unit!r}; known: {listed}")
     unit_dim, factor = UNITS[unit]
     if unit_dim is not dim:

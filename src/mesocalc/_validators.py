@@ -9,6 +9,7 @@ expected, so a clinician reads the same message whichever object refused it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -23,9 +24,11 @@ def _name(attr: attrs.Attribute[Any]) -> str:
 
 __all__ = [
     "FrozenMapping",
+    "date",
     "days_by_name",
     "flag",
     "frozen_mapping",
+    "iso_date",
     "non_blank",
     "optional_non_blank",
     "strings",
@@ -59,6 +62,37 @@ class FrozenMapping(Mapping[str, Any]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMapping, (self._data,))
+
+
+def iso_date(value: Any) -> Any:
+    """Converter: an ISO date string becomes a ``datetime.date``; anything else is left."""
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+class _Date:
+    __slots__ = ("parameter",)
+
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and type(value) is not datetime.date:
+            raise InvalidValueError(
+                _name(attr), value, "None, a datetime.date or an ISO date such as '2026-11-26'"
+            )
+
+    def __repr__(self) -> str:
+        return "<date validator>"
+
+
+def date() -> _Date:
+    """None or a ``datetime.date`` (after :func:`iso_date` has read an ISO string)."""
+    return _Date("date")
 
 
 def frozen_mapping(value: Any) -> Any:
