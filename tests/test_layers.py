@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("plans over arrays", {"_plan_array"}),
     ("the planner", {"_planner"}),
     ("sessions", {"_session"}),
+    ("courses", {"_course"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]

@@ -39,6 +39,7 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from mesocalc._course import Course
     from mesocalc._equipment import Needle, Supply, Syringe
     from mesocalc._frame import plan_frame
     from mesocalc._injector import Injector
@@ -74,6 +75,7 @@ _LAZY: dict[str, str] = {
     "Screening": "mesocalc._screening",
     "Severity": "mesocalc._screening",
     "Session": "mesocalc._session",
+    "Course": "mesocalc._course",
     "Label": "mesocalc._products",
     "Product": "mesocalc._products",
     "product": "mesocalc._products",
@@ -101,6 +103,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Circle",
+    "Course",
     "DomainError",
     "Ellipse",
     "Finding",

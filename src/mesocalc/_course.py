@@ -1,0 +1,212 @@
+"""Course: sessions repeated over weeks, checked against a label's course and seed 003's interval.
+
+A course composes sessions. A product label's number of treatments and minimum interval
+(deoxycholic acid: at most 6, at least a month apart, KYB) are hard limits; seed 003's
+7-10 days between sessions is a recommendation, and an interval outside it warns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+import itertools
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from mesocalc import _codec
+from mesocalc._catalog import cite, default_catalog
+from mesocalc._data import read_text
+from mesocalc._session import Session
+from mesocalc._units import quantity
+from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc._plan import Plan
+    from mesocalc.typing import Quantity
+
+__all__ = ["Course", "add_months"]
+
+
+@attrs.frozen
+class _Interval:
+    low: int
+    high: int
+    source: str
+    note: str
+
+
+@functools.cache
+def _interval() -> _Interval:
+    """Seed 003's interval between sessions, read from course.toml once."""
+    doc = tomllib.loads(read_text("course.toml"))
+    entry = doc.get("interval")
+    if doc.get("format") != 1 or not isinstance(entry, dict) or entry.get("unit") != "d":
+        raise CatalogError(
+            "course.toml: interval", entry, "{ low, high, unit = 'd', source, note }"
+        )
+    low, high, sources = entry.get("low"), entry.get("high"), entry.get("source")
+    known = default_catalog().sources
+    if not (isinstance(low, int) and isinstance(high, int) and 0 < low <= high):
+        raise CatalogError("course.toml: interval", (low, high), "whole days, 0 < low <= high")
+    if not isinstance(sources, list) or not sources or any(k not in known for k in sources):
+        raise CatalogError("course.toml: interval.source", sources, "keys of catalog [sources]")
+    return _Interval(low, high, ", ".join(sources), str(entry.get("note", "")))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved ``months`` calendar months on, kept within the month (31 Jan + 1: 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _sessions(value: Any) -> tuple[Session, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InputTypeError("sessions", value, "a non-empty list of mesocalc.Session")
+    for i, s in enumerate(value):
+        if not isinstance(s, Session):
+            raise InputTypeError(f"sessions[{i}]", s, "a mesocalc.Session")
+        if s.date is None:
+            raise InvalidValueError(
+                f"sessions[{i}].date", None, "a date: a course orders its sessions"
+            )
+        if i and s.date <= value[i - 1].date:
+            raise InvalidValueError(
+                f"sessions[{i}].date",
+                s.date.isoformat(),
+                f"a date after {value[i - 1].date.isoformat()}",
+            )
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Course:
+    """Sessions of one course, in date order; a product label's course limits hold over them.
+
+    Examples:
+        >>> import mesocalc
+        >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
+        >>> course = mesocalc.Course.lay_out([face], first="2026-12-01", count=4, every=7)
+        >>> [s.date.isoformat() for s in course.sessions][-1], course.next_due.isoformat()
+        ('2026-12-22', '2026-12-29')
+    """
+
+    sessions: tuple[Session, ...] = attrs.field(
+        converter=_sessions, metadata=_codec.payloads(lambda: Session)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        by_product: dict[str, list[Session]] = {}
+        for s in self.sessions:
+            if s.product is not None and s.product.label is not None:
+                by_product.setdefault(s.product.name, []).append(s)
+        for name, sessions in by_product.items():
+            label = sessions[0].product.label  # type: ignore[union-attr]
+            assert label is not None
+            source = f"source: {cite(label.source)}; the label's course, a hard limit"
+            if len(sessions) > label.max_treatments:
+                allowed = f"at most {label.max_treatments} treatments"
+                raise HardLimitError(
+                    "sessions", len(sessions), f"{allowed} of {name}", source,
+                    allowed=allowed, source=label.source,
+                )  # fmt: skip
+            for before, after in itertools.pairwise(sessions):
+                assert before.date is not None
+                assert after.date is not None
+                earliest = add_months(before.date, label.min_interval_months)
+                if after.date < earliest:
+                    months = label.min_interval_months
+                    allowed = f"at least {months} month(s) after {before.date.isoformat()}"
+                    raise HardLimitError(
+                        "date", after.date.isoformat(), f"{allowed} for {name}", source,
+                        allowed=allowed, source=label.source,
+                    )  # fmt: skip
+
+    @classmethod
+    def lay_out(
+        cls,
+        plans: list[Plan],
+        *,
+        first: Any,
+        count: int,
+        every: int,
+        product: Any = None,
+        syringe: Any = None,
+    ) -> Course:
+        """A course of ``count`` sessions of ``plans``, ``every`` days apart from ``first``."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidValueError("count", count, "a whole number of sessions, 1 or more")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise InvalidValueError("every", every, "a whole number of days, 1 or more")
+        start = Session(plans=plans, date=first).date
+        assert start is not None
+        return cls(
+            sessions=[
+                Session(
+                    plans=plans,
+                    date=start + datetime.timedelta(days=i * every),
+                    product=product,
+                    syringe=syringe,
+                )
+                for i in range(count)
+            ]
+        )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Intervals outside seed 003's 7-10 days (for sessions no label governs)."""
+        rule = _interval()
+        out = []
+        for before, after in itertools.pairwise(self.sessions):
+            if after.product is not None and after.product.label is not None:
+                continue
+            assert before.date is not None
+            assert after.date is not None
+            days = (after.date - before.date).days
+            if not rule.low <= days <= rule.high:
+                out.append(
+                    f"{days} days from {before.date.isoformat()} to {after.date.isoformat()}: "
+                    f"outside the recommended {rule.low}-{rule.high} days ({cite(rule.source)})"
+                )
+        return tuple(out)
+
+    @property
+    def next_due(self) -> datetime.date:
+        """The earliest date the next session may be given."""
+        last = self.sessions[-1]
+        assert last.date is not None
+        if last.product is not None and last.product.label is not None:
+            return add_months(last.date, last.product.label.min_interval_months)
+        return last.date + datetime.timedelta(days=_interval().low)
+
+    def cumulative(self) -> dict[str, tuple[Quantity, Quantity | None]]:
+        """Per zone: the volume injected and the active dose given over the whole course."""
+        totals: dict[str, list[float | None]] = {}
+        for s in self.sessions:
+            c = None if s.product is None else s.product.concentration_mg_ml
+            for p in s.plans:
+                volume = p.points * p._volume_per_point
+                entry = totals.setdefault(p.zone.value, [0.0, 0.0 if c is not None else None])
+                entry[0] = (entry[0] or 0.0) + volume
+                entry[1] = None if c is None or entry[1] is None else entry[1] + volume * c
+        return {
+            zone: (
+                quantity(v or 0.0, "milliliter"),
+                None if mg is None else quantity(mg, "milligram"),
+            )
+            for zone, (v, mg) in totals.items()
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.course``); each session whole."""
+        return _codec.dump(self, "mesocalc.course")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Course:
+        """Rebuild a course from :meth:`to_dict` output, each session checked as it is read."""
+        return _codec.load(cls, data, "mesocalc.course")
