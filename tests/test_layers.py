@@ -102,4 +102,5 @@ def test_no_import_cycle() -> None:
 
 def test_the_layer_test_sees_imports_inside_functions() -> None:
     assert "mesocalc._placement" in GRAPH["mesocalc._planner"]  # imported on first use
+    assert "mesocalc._session" in GRAPH["mesocalc._cli"]
     assert "mesocalc._equipment" in GRAPH["mesocalc._plan"]

@@ -145,3 +145,55 @@ def test_bad_products_name_the_parameter(kwargs: dict[str, Any], parameter: str)
     assert info.value.parameter == parameter
     with pytest.raises(mesocalc.UnknownNameError):
         mesocalc.product("snake oil")
+
+
+# --- sessions from the requests of their areas; the command line ----------------------------
+
+_AREA = {
+    "technique": "infiltration",
+    "zone": "submental",
+    "area": "20 cm^2",
+    "volume_per_point": "0.2 mL",
+}
+
+
+def test_several_wrong_areas_are_reported_together() -> None:
+    ok = mesocalc.Session.from_requests(
+        [_AREA, _AREA], product=mesocalc.product("deoxycholic acid")
+    )
+    assert ok.points == 40
+    with pytest.raises(mesocalc.MesocalcError) as one:
+        mesocalc.Session.from_requests([_AREA, {**_AREA, "depth": "0 mm"}])
+    assert one.value.parameter == "areas[1].depth"
+    with pytest.raises(ExceptionGroup) as many:
+        mesocalc.Session.from_requests(
+            [{**_AREA, "area": "-1 cm^2"}, {**_AREA, "depth": "0 mm"}, 3]
+        )
+    errors = [e for e in many.value.exceptions if isinstance(e, mesocalc.MesocalcError)]
+    assert [e.parameter for e in errors] == [
+        "areas[0].area",
+        "areas[1].depth",
+        "areas[2]",
+    ]
+    assert all(isinstance(e, mesocalc.MesocalcError) for e in many.value.exceptions)
+
+
+def test_the_session_command(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from mesocalc._cli import main  # noqa: PLC0415 - the command line, under test
+
+    path = tmp_path / "session.toml"
+    area = '[[areas]]\ntechnique = "infiltration"\nzone = "submental"\narea = "20 cm^2"\nvolume_per_point = "0.2 mL"\n'
+    path.write_text(
+        'date = "2026-11-26"\nproduct = "deoxycholic acid"\nsyringe = "1 mL"\n' + area + area
+    )
+    assert main(["session", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "active_dose                       80 mg" in out
+    assert main(["session", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["schema"] == "mesocalc.session"
+    path.write_text(area.replace("20 cm^2", "-1 cm^2") * 2)
+    assert main(["session", str(path)]) == 2
+    assert capsys.readouterr().err.count("mesocalc: error: areas[") == 2
+    path.write_text("colour = 1\n")
+    assert main(["session", str(path)]) == 2
+    assert main(["session", str(tmp_path / "missing.toml")]) == 2

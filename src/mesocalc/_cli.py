@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mesocalc._catalog import spec
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import Override
 from mesocalc._planner import plan
-from mesocalc.exceptions import MesocalcError
+from mesocalc.exceptions import InputTypeError, MesocalcError
 
 __all__ = ["main"]
 
@@ -57,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--override", metavar="REASON", help="reason for departing from a range")
     p.add_argument("--by", help="with --override: who departs from the range")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    n = commands.add_parser("session", help="plan a session of several areas from a TOML file")
+    n.add_argument("file", help="areas, and optionally date, product, lot, expires, syringe")
+    n.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s = commands.add_parser("spec", help="show the catalog entry for a technique in a zone")
     s.add_argument("--technique", required=True)
     s.add_argument("--zone", required=True)
@@ -77,6 +82,33 @@ def _equipment(args: argparse.Namespace) -> dict[str, Any]:
     elif args.low_dead_space:
         out["syringe"] = Syringe.low_dead_space()
     return out
+
+
+_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas"}
+
+
+def _session(path: str) -> Any:
+    """The session a TOML file describes (see ``python -m mesocalc session --help``)."""
+    from mesocalc._products import product  # noqa: PLC0415 - loaded on first use (start-up)
+    from mesocalc._session import Session  # noqa: PLC0415
+
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputTypeError("file", path, "a readable TOML file", str(exc)) from None
+    extra = sorted(set(doc) - _SESSION_KEYS)
+    if extra:
+        raise InputTypeError(
+            "file", extra[0], f"one of the keys {', '.join(sorted(_SESSION_KEYS))}"
+        )
+    name = doc.get("product")
+    chosen = None
+    if name is not None:
+        chosen = product(name, lot=doc.get("lot"), expires=doc.get("expires"))
+    volume = doc.get("syringe")
+    syringe = None if volume is None else Syringe.conventional(volume)
+    areas: Any = doc.get("areas")
+    return Session.from_requests(areas, date=doc.get("date"), syringe=syringe, product=chosen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 **_equipment(args),
             )
             print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
+        elif args.command == "session":
+            session = _session(args.file)
+            print(json.dumps(session.to_dict(), indent=2) if args.json else session.table())
         else:
             entry = spec(args.technique, args.zone)
             if args.json:
@@ -110,5 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"  {name:<17} {r.describe():<32} [{r.source}; {r.basis.value}]")
     except MesocalcError as exc:
         print(f"mesocalc: error: {exc}", file=sys.stderr)
+        return 2
+    except ExceptionGroup as group:  # several areas of a session, each named
+        for error in group.exceptions:
+            print(f"mesocalc: error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -16,9 +16,15 @@ from mesocalc import _codec
 from mesocalc._catalog import cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._plan import Plan, markdown_table, shown, text_table
+from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._units import quantity
-from mesocalc.exceptions import HardLimitError, InputTypeError, InvalidValueError
+from mesocalc.exceptions import (
+    HardLimitError,
+    InputTypeError,
+    InvalidValueError,
+    MesocalcError,
+)
 
 if TYPE_CHECKING:
     from mesocalc._guardrails import OverrideRecord
@@ -32,10 +38,10 @@ SCHEMA = "mesocalc.session"
 def _plans(value: Any) -> tuple[Plan, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
-    for i, plan in enumerate(value):
-        if not isinstance(plan, Plan):
+    for i, item in enumerate(value):
+        if not isinstance(item, Plan):
             raise InputTypeError(
-                f"plans[{i}]", plan, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
+                f"plans[{i}]", item, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
             )
     return tuple(value)
 
@@ -142,6 +148,45 @@ class Session:
             return None
         area = sum(p._area for p in self.plans) / 100.0
         return quantity(dose.magnitude / area, "milligram / centimeter ** 2")
+
+    @classmethod
+    def from_requests(
+        cls,
+        areas: list[Any],
+        *,
+        date: Any = None,
+        syringe: Syringe | None = None,
+        product: Product | None = None,
+    ) -> Session:
+        """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
+
+        Raises:
+            MesocalcError: one area is wrong; its parameter names the area
+                (``areas[1].depth``).
+            ExceptionGroup: several areas are wrong; each error names its area.
+        """
+        if not isinstance(areas, list) or not areas:
+            raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
+        plans: list[Plan] = []
+        errors: list[MesocalcError] = []
+        for i, request in enumerate(areas):
+            if not isinstance(request, dict):
+                errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
+                continue
+            try:
+                plans.append(plan(**request))
+            except TypeError as exc:  # an unknown keyword
+                errors.append(
+                    InputTypeError(f"areas[{i}]", sorted(request), "plan() keywords", str(exc))
+                )
+            except MesocalcError as exc:
+                fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
+                errors.append(type(exc)(**fields))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ExceptionGroup(f"{len(errors)} areas of the session are wrong", errors)
+        return cls(plans=plans, date=date, syringe=syringe, product=product)
 
     @property
     def points(self) -> int:
