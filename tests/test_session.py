@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from typing import Any
 
 import pytest
@@ -165,7 +166,7 @@ def test_several_wrong_areas_are_reported_together() -> None:
     with pytest.raises(mesocalc.MesocalcError) as one:
         mesocalc.Session.from_requests([_AREA, {**_AREA, "depth": "0 mm"}])
     assert one.value.parameter == "areas[1].depth"
-    with pytest.raises(ExceptionGroup) as many:
+    with pytest.raises(mesocalc.MesocalcErrorGroup) as many:
         mesocalc.Session.from_requests(
             [{**_AREA, "area": "-1 cm^2"}, {**_AREA, "depth": "0 mm"}, 3]
         )
@@ -197,3 +198,20 @@ def test_the_session_command(tmp_path: Any, capsys: pytest.CaptureFixture[str]) 
     path.write_text("colour = 1\n")
     assert main(["session", str(path)]) == 2
     assert main(["session", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_several_wrong_areas_are_one_mesocalc_error() -> None:
+    """Clinic software catching MesocalcError alone also catches several wrong areas."""
+    requests = [{**_AREA, "depth": "0 mm"}, {**_AREA, "zone": "nowhere"}]
+    with pytest.raises(mesocalc.MesocalcError) as caught:
+        mesocalc.Session.from_requests(requests)
+    group = caught.value
+    assert isinstance(group, mesocalc.MesocalcErrorGroup)
+    assert isinstance(group, ValueError)
+    assert group.parameter == "areas"
+    assert group.value == ["areas[0].depth", "areas[1].zone"]
+    unknown = group.subgroup(mesocalc.UnknownNameError)
+    assert isinstance(unknown, mesocalc.MesocalcErrorGroup)
+    assert [str(e) for e in unknown.exceptions] == [str(e) for e in group.exceptions[1:]]
+    again = pickle.loads(pickle.dumps(group))
+    assert [str(e) for e in again.exceptions] == [str(e) for e in group.exceptions]

@@ -18,7 +18,7 @@ from mesocalc._catalog import spec
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import Override
 from mesocalc._planner import plan
-from mesocalc.exceptions import InputTypeError, MesocalcError
+from mesocalc.exceptions import InputTypeError, MesocalcError, MesocalcErrorGroup
 
 __all__ = ["main"]
 
@@ -143,11 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{entry.technique.value} on the {entry.zone.value} ({entry.description})")
                 for name, r in entry.ranges().items():
                     print(f"  {name:<17} {r.describe():<32} [{r.source}; {r.basis.value}]")
-    except MesocalcError as exc:
-        print(f"mesocalc: error: {exc}", file=sys.stderr)
-        return 2
-    except ExceptionGroup as group:  # several areas of a session, each named
+    except MesocalcErrorGroup as group:  # several areas of a session, each named
         for error in group.exceptions:
             print(f"mesocalc: error: {error}", file=sys.stderr)
+        return 2
+    except MesocalcError as exc:
+        print(f"mesocalc: error: {exc}", file=sys.stderr)
         return 2
     return 0

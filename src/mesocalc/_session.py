@@ -24,6 +24,7 @@ from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
     MesocalcError,
+    MesocalcErrorGroup,
 )
 
 if TYPE_CHECKING:
@@ -163,7 +164,8 @@ class Session:
         Raises:
             MesocalcError: one area is wrong; its parameter names the area
                 (``areas[1].depth``).
-            ExceptionGroup: several areas are wrong; each error names its area.
+            MesocalcErrorGroup: several areas are wrong (an ExceptionGroup that is
+                also a MesocalcError); each error in it names its area.
         """
         if not isinstance(areas, list) or not areas:
             raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
@@ -185,7 +187,7 @@ class Session:
         if len(errors) == 1:
             raise errors[0]
         if errors:
-            raise ExceptionGroup(f"{len(errors)} areas of the session are wrong", errors)
+            raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
         return cls(plans=plans, date=date, syringe=syringe, product=product)
 
     @property

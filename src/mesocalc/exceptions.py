@@ -8,6 +8,7 @@ cross process pools unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Self
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "InvalidValueError",
     "LimitError",
     "MesocalcError",
+    "MesocalcErrorGroup",
     "ParseError",
     "SoftLimitError",
     "UnitError",
@@ -170,3 +172,34 @@ class DomainError(InvalidValueError, HardLimitError):
     :class:`InvalidValueError`) and no override passes it (a :class:`HardLimitError`).
     Every parameter's domain is stated once, in mesocalc's parameter table.
     """
+
+
+class MesocalcErrorGroup(  # noqa: N818 -- named like ExceptionGroup, whose kind it is
+    ExceptionGroup[MesocalcError], MesocalcError
+):
+    """Several inputs wrong at once (the areas of a session), each its own error.
+
+    It is a :class:`MesocalcError`, so ``except MesocalcError`` catches it, and an
+    :class:`ExceptionGroup`, so ``except*`` picks out one kind; ``exceptions``
+    holds every error, each naming its input (``areas[1].depth``).
+    """
+
+    def __new__(cls, message: str, errors: Sequence[MesocalcError]) -> Self:
+        """Make the group; ExceptionGroup builds itself in ``__new__``."""
+        return super().__new__(cls, message, errors)
+
+    def __init__(self, message: str, errors: Sequence[MesocalcError]) -> None:
+        self.parameter = "areas"
+        self.value = [error.parameter for error in errors]
+        self.expected = "every one valid"
+        self.detail = ""
+
+    def derive(self, excs: Sequence[MesocalcError]) -> MesocalcErrorGroup:  # type: ignore[override]
+        """Keep ``split`` and ``subgroup`` results a MesocalcErrorGroup."""
+        return MesocalcErrorGroup(self.message, excs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, list(self.exceptions)))
+
+    def __str__(self) -> str:
+        return ExceptionGroup.__str__(self)
