@@ -215,3 +215,14 @@ def test_several_wrong_areas_are_one_mesocalc_error() -> None:
     assert [str(e) for e in unknown.exceptions] == [str(e) for e in group.exceptions[1:]]
     again = pickle.loads(pickle.dumps(group))
     assert [str(e) for e in again.exceptions] == [str(e) for e in group.exceptions]
+
+
+def test_an_area_with_wrong_keywords_says_which() -> None:
+    """A clinic file's typo or missing zone is named in words, not as a Python TypeError."""
+    requests = [{k: v for k, v in _AREA.items() if k != "zone"}, {**_AREA, "colour": "red"}]
+    with pytest.raises(mesocalc.MesocalcErrorGroup) as caught:
+        mesocalc.Session.from_requests(requests)
+    missing, unknown = caught.value.exceptions
+    assert "missing: zone" in str(missing)
+    assert "unknown: colour" in str(unknown)
+    assert all(isinstance(e, mesocalc.InputTypeError) for e in (missing, unknown))

@@ -8,6 +8,7 @@ not per area), and every plan's warnings and overrides in one place.
 from __future__ import annotations
 
 import datetime
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -72,6 +73,22 @@ def _product(inst: Any, attr: Any, value: Any) -> None:
 def _syringe(inst: Any, attr: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Syringe):
         raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
+
+
+_PARAMETERS = inspect.signature(plan).parameters
+_PLAN_KEYWORDS = frozenset(_PARAMETERS)
+_REQUIRED = tuple(k for k, p in _PARAMETERS.items() if p.default is inspect.Parameter.empty)
+
+
+def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
+    """What is wrong with an area's keywords, before plan() sees them (None: nothing)."""
+    unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
+    if unknown:
+        return "plan() keywords", f"unknown: {', '.join(unknown)}"
+    missing = [k for k in _REQUIRED if k not in request]
+    if missing:
+        return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
+    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -175,12 +192,12 @@ class Session:
             if not isinstance(request, dict):
                 errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
                 continue
+            wrong = _wrong_keywords(request)
+            if wrong:
+                errors.append(InputTypeError(f"areas[{i}]", sorted(request), *wrong))
+                continue
             try:
                 plans.append(plan(**request))
-            except TypeError as exc:  # an unknown keyword
-                errors.append(
-                    InputTypeError(f"areas[{i}]", sorted(request), "plan() keywords", str(exc))
-                )
             except MesocalcError as exc:
                 fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
                 errors.append(type(exc)(**fields))
