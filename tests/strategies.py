@@ -335,3 +335,28 @@ def injectors() -> st.SearchStrategy[mesocalc.Injector]:
             lambda rows: mesocalc.Injector(needles=n, rows=rows)
         )
     )
+
+
+def toml_scalars() -> st.SearchStrategy[str]:
+    """TOML values, as text, of every kind a session file might hold by mistake."""
+    return st.one_of(
+        st.sampled_from(
+            ['"classic"', '"face"', '"40 cm^2"', '"2 mm"', '"0.05 mL"', '"deoxycholic acid"']
+        ),
+        st.sampled_from(["1e400", "-0", "nan", "inf", "true", "[]", "{}", "1979-05-27", "[1, 2]"]),
+        st.integers(min_value=-(10**20), max_value=10**20).map(str),
+        garbage_strings().map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', "'") + '"'),
+    )
+
+
+@st.composite
+def session_files(draw: st.DrawFn) -> str:
+    """Session files: the right keys with wrong values, wrong keys, or no TOML at all."""
+    top = ["product", "lot", "expires", "date", "syringe", "colour"]
+    keys = ["technique", "zone", "area", "spacing", "volume_per_point", "depth", "points", "x"]
+    lines = [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(top)))]
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        lines.append("[[areas]]")
+        lines += [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(keys)))]
+    text = "\n".join(lines)
+    return draw(st.one_of(st.just(text), st.text(max_size=40), st.just(text[: len(text) // 2])))

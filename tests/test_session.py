@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc._cli import _session
 from mesocalc.testing.strategies import plan_requests
+
+from . import strategies as mst
 
 
 def _face_and_neck(**kwargs: Any) -> mesocalc.Session:
@@ -226,3 +231,20 @@ def test_an_area_with_wrong_keywords_says_which() -> None:
     assert "missing: zone" in str(missing)
     assert "unknown: colour" in str(unknown)
     assert all(isinstance(e, mesocalc.InputTypeError) for e in (missing, unknown))
+
+
+@given(mst.session_files())
+def test_any_session_file_plans_or_names_what_is_wrong(text: str) -> None:
+    """A clinic's file is untrusted: it plans, or each wrong part is named; nothing else."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "session.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            session = _session(str(path))
+        except mesocalc.MesocalcError as error:
+            found = error.exceptions if isinstance(error, mesocalc.MesocalcErrorGroup) else [error]
+            for e in found:
+                assert isinstance(e, mesocalc.MesocalcError)
+                assert str(e).startswith(f"{e.parameter}: ")
+        else:
+            assert isinstance(session, mesocalc.Session)
