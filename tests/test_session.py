@@ -248,3 +248,18 @@ def test_any_session_file_plans_or_names_what_is_wrong(text: str) -> None:
                 assert str(e).startswith(f"{e.parameter}: ")
         else:
             assert isinstance(session, mesocalc.Session)
+
+
+def test_an_area_of_the_labels_use_takes_the_labels_grid_and_volume() -> None:
+    """KYB: 0.2 mL per injection on a 1 cm grid, for submental infiltration of deoxycholic acid."""
+    kyb = mesocalc.product("deoxycholic acid")
+    bare = {"technique": "infiltration", "zone": "submental", "area": "25 cm^2"}
+    s = mesocalc.Session.from_requests([bare, bare], product=kyb)
+    assert s.points == 50
+    assert s.total_volume.to("mL").magnitude == pytest.approx(10.0)
+    assert s.active_dose is not None
+    assert s.active_dose.to("mg").magnitude == pytest.approx(100.0)
+    own = mesocalc.Session.from_requests([{**bare, "volume_per_point": "0.1 mL"}], product=kyb)
+    assert own.total_volume.to("mL").magnitude == pytest.approx(2.5)
+    other = mesocalc.Session.from_requests([bare])
+    assert other.total_volume.to("mL").magnitude == pytest.approx(2.5)

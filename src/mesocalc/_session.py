@@ -16,6 +16,7 @@ import attrs
 from mesocalc import _codec
 from mesocalc._catalog import cite
 from mesocalc._equipment import Supply, Syringe
+from mesocalc._names import Technique, Zone, resolve
 from mesocalc._plan import Plan, markdown_table, shown, text_table
 from mesocalc._planner import plan
 from mesocalc._products import Product
@@ -89,6 +90,32 @@ def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
     if missing:
         return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
     return None
+
+
+def _label_defaults(request: dict[str, Any], product: Product | None) -> dict[str, Any]:
+    """An area of the label's own use takes the label's grid and volume per injection.
+
+    The label is the source that states them for that use (the deoxycholic acid label's
+    0.2 mL on a 1 cm grid, KYB); whatever the area gives itself is kept.
+    """
+    label = None if product is None else product.label
+    if label is None:
+        return request
+    try:
+        same = (
+            resolve(Technique, request["technique"], "technique") is label.technique
+            and resolve(Zone, request["zone"], "zone") is label.zone
+        )
+    except MesocalcError:
+        return request  # plan() names the wrong name
+    if not same:
+        return request
+    defaults: dict[str, Any] = {}
+    if not {"spacing", "points"} & request.keys():
+        defaults["spacing"] = label.grid
+    if not {"volume_per_point", "total_volume", "dose_per_area"} & request.keys():
+        defaults["volume_per_point"] = label.volume_per_injection
+    return {**defaults, **request}
 
 
 @attrs.frozen(kw_only=True)
@@ -197,7 +224,7 @@ class Session:
                 errors.append(InputTypeError(f"areas[{i}]", sorted(request), *wrong))
                 continue
             try:
-                plans.append(plan(**request))
+                plans.append(plan(**_label_defaults(request, product)))
             except MesocalcError as exc:
                 fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
                 errors.append(type(exc)(**fields))
