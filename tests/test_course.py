@@ -38,6 +38,7 @@ def test_an_interval_outside_seed_003s_warns() -> None:
     course = mesocalc.Course.lay_out([_face()], first="2026-12-01", count=2, every=14)
     assert len(course.warnings) == 1
     assert "outside the recommended 7-10 days" in course.warnings[0]
+    assert "up to 2-3 weeks for prolonged-action products" in course.warnings[0]
 
 
 def test_the_deoxycholic_acid_course_is_hard() -> None:

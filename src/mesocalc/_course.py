@@ -172,6 +172,7 @@ class Course:
                 out.append(
                     f"{days} days from {before.date.isoformat()} to {after.date.isoformat()}: "
                     f"outside the recommended {rule.low}-{rule.high} days ({cite(rule.source)})"
+                    + (f"; {rule.note}" if rule.note else "")
                 )
         return tuple(out)
 
