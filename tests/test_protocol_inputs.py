@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -50,7 +51,16 @@ def test_a_total_that_needs_too_much_per_point_says_what_it_needs() -> None:
         ({"points": 0}, "points"),
         ({"total_volume": "-1 mL"}, "total_volume"),
         ({"total_volume": 1.0}, "total_volume"),
-        ({"area": mesocalc.Rectangle("4 cm", "5 cm"), "points": 20}, "points"),
+        ({"area": mesocalc.Rectangle("4 cm", "5 cm"), "points": 100_001}, "points"),
+        ({"area": mesocalc.Rectangle("4 cm", "5 cm"), "points": 2.5}, "points"),
+        (
+            {
+                "area": mesocalc.Rectangle("4 cm", "5 cm"),
+                "points": 20,
+                "injector": mesocalc.Injector(needles=4, rows=2, pitch="1 cm"),
+            },
+            "points",
+        ),
         ({"area": ["20 cm^2"], "points": 20}, "points"),
         ({"area": ["20 cm^2"], "total_volume": "1 mL"}, "total_volume"),
     ],
@@ -141,3 +151,71 @@ def test_a_plan_from_a_dose_per_area_has_that_dose(
     except mesocalc.HardLimitError:
         return  # a session cap
     assert p.dose_per_area.to("mL/cm^2").magnitude == pytest.approx(dose, rel=1e-9)
+
+
+# --- on a shape, the layout's own count -----------------------------------------------------
+
+
+@given(mst.entries(), mst.shapes(low=20.0, high=80.0), st.data())
+def test_on_a_shape_a_total_is_spread_over_the_layouts_points(
+    entry: mesocalc.Spec, shape: mesocalc.Shape, data: st.DataObject
+) -> None:
+    """The layout of a shape, not the density estimate, decides how the total is shared."""
+    request: dict[str, Any] = {"technique": entry.technique, "zone": entry.zone, "area": shape}
+    request.update({k: v for k, v in mst.required(entry).items() if k != "volume_per_point"})
+    try:
+        first = mesocalc.plan(**request, override=_OVERRIDE)
+    except mesocalc.MesocalcError:
+        return  # no room for a point, or a thread pattern this shape does not take
+    total = first.points * data.draw(mst.in_range(entry.volume_per_point))
+    p = mesocalc.plan(**request, total_volume=f"{total!r} mL")
+    assert p.points == first.points
+    assert p.total_volume.to("mL").magnitude == pytest.approx(total, rel=1e-12)
+    dose = data.draw(st.floats(min_value=1e-3, max_value=0.5))
+    try:
+        q = mesocalc.plan(**request, dose_per_area=f"{dose!r} mL/cm^2", override=_OVERRIDE)
+    except mesocalc.HardLimitError:
+        return  # a session cap
+    assert q.dose_per_area.to("mL/cm^2").magnitude == pytest.approx(dose, rel=1e-9)
+
+
+@given(mst.shapes(low=20.0, high=80.0), st.integers(min_value=1, max_value=60))
+def test_on_a_shape_points_gives_that_many_or_the_nearest_with_a_warning(
+    shape: mesocalc.Shape, n: int
+) -> None:
+    request: dict[str, Any] = {
+        "technique": "classic",
+        "zone": "face",
+        "area": shape,
+        "override": _OVERRIDE,
+    }
+    try:
+        p = mesocalc.plan(**request, points=n)
+    except mesocalc.MesocalcError as error:
+        assert error.parameter in {"points", "spacing"}  # no layout of this outline holds n
+        return
+    rounded = [w for w in p.warnings if w.startswith("points: ")]
+    assert p.points == n or rounded
+    assert len(p.layout or ()) == p.points
+    for nudge in (1 - 1e-9, 1 + 1e-9):  # the spacing is not at a jump of the count
+        assert mesocalc.plan(**request, spacing=p.spacing * nudge).points == p.points
+    again = mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict())))
+    assert again.points == p.points
+
+
+def test_hk19s_twenty_points_on_an_outline_of_the_cheek() -> None:
+    # HK19: 20 micropunctures of 50 µL into the lower cheek; the outline is an illustration.
+    cheek = mesocalc.Ellipse("6 cm", "4 cm")
+    p = mesocalc.plan(
+        technique="classic", zone="face", area=cheek, points=20, volume_per_point="50 uL",
+        override=_OVERRIDE,
+    )  # fmt: skip
+    assert (p.points, len(p.layout or ())) == (20, 20)
+    assert p.total_volume.to("mL").magnitude == pytest.approx(1.0)
+    assert not any(w.startswith("points: ") for w in p.warnings)
+    assert [r.parameter for r in p.overrides] == ["volume_per_point"]  # 9.5 mm is in range
+    with pytest.raises(
+        mesocalc.SoftLimitError,
+        match=r"^spacing: got .14.17 mm \(8 points on the shape, the nearest to 9\)",
+    ):
+        mesocalc.plan(technique="classic", zone="face", area=cheek, points=9)

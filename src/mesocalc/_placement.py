@@ -11,7 +11,7 @@ placement and warnings go with it.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -179,6 +179,64 @@ class AreaRequest:
             )
         return spacing
 
+    def spacing_for(
+        self, points: int, lattice: Lattice, thread_length: float | None, estimate: float
+    ) -> tuple[float, int]:
+        """A spacing (mm) whose layout on the shape holds ``points`` points (or threads).
+
+        A layout's count on a real outline jumps, and not always downwards, as the
+        spacing grows, so some counts no spacing gives. The search finds where the count
+        crosses ``points``, then samples the spacings within a quarter of it either way:
+        the count sampled nearest ``points`` wins (the larger on a tie), and the spacing
+        is the middle of its widest run, far from the jumps, so that the layout drawn
+        again from it (a stored plan read back) keeps its count. ``estimate`` is the
+        density estimate the search starts from.
+        """
+        shape = self.shape
+        if shape is None:
+            raise InvalidValueError("area", self.area_mm2, "a shape to lay points on")
+        if points > MAX_SEARCHED_POINTS:
+            raise InvalidValueError(
+                "points",
+                points,
+                f"at most {MAX_SEARCHED_POINTS} points on a shape (a software bound: "
+                "the search draws the layout many times); give a spacing instead",
+            )
+        margin, pattern = self.margin_mm or 0.0, self.pattern
+        counts: dict[float, int] = {}
+
+        def count(spacing: float) -> int:
+            if spacing not in counts:
+                try:
+                    drawing = _draw(shape, spacing, lattice, thread_length, margin, pattern)
+                    counts[spacing] = len(drawing)
+                except InvalidValueError as exc:
+                    if exc.parameter != "spacing":
+                        raise
+                    counts[spacing] = MAX_CANDIDATES + 1  # denser than any layout
+            return counts[spacing]
+
+        crossing = _bracket(count, estimate, points)
+        centre = estimate if crossing is None else crossing[0]
+        grid = [centre * _SAMPLE_RATIO**k for k in range(-_SAMPLES, _SAMPLES + 1)]
+        sampled = [count(s) for s in grid]
+        best = min(sampled, key=lambda c: (abs(c - points), -c))
+        if best == 0 or best > MAX_CANDIDATES:
+            raise InvalidValueError(
+                "points",
+                points,
+                f"a number of points a layout of {shape!r} can hold",
+                f"no spacing near {centre:.3g} mm gives a layout of about {points}",
+            )
+        first, last = _widest_run(sampled, best)
+        low, high = grid[first], grid[last]
+        if first > 0:  # the run's edges, between the samples either side of it
+            low = _bisect(lambda s: count(s) != best, grid[first - 1], low, 1e-6)[1]
+        if last < len(grid) - 1:
+            high = _bisect(lambda s: count(s) == best, high, grid[last + 1], 1e-6)[0]
+        middle = (low + high) / 2.0
+        return (middle, best) if count(middle) == best else (grid[(first + last) // 2], best)
+
     def complete(
         self, lattice: Lattice, spacing: float, thread_length: float | None, estimate: int
     ) -> Completion:
@@ -257,6 +315,60 @@ class AreaRequest:
                 "total_volume counts the layout's points only"
             )
         return count, tuple(warnings)
+
+
+# A software bound, not a clinical one: the search for a spacing draws the layout some
+# hundred and fifty times, so the points it may look for are bounded as candidates are.
+MAX_SEARCHED_POINTS: Final = 100_000
+_BRACKET_STEPS: Final = 12
+_SEARCH_STEPS: Final = 40
+_SAMPLES: Final = 48  # on each side of the crossing, from 1/1.25 to 1.25 times it
+_SAMPLE_RATIO: Final = 1.25 ** (1 / _SAMPLES)
+
+
+def _bracket(count: Any, spacing: float, points: int) -> tuple[float, float] | None:
+    """Spacings ``low < high`` around where the count falls below ``points``, or None.
+
+    count(low) >= points > count(high), within a thousandth of each other.
+    """
+    low = high = spacing
+    for _ in range(_BRACKET_STEPS):
+        if count(low) >= points:
+            break
+        low /= 2.0
+    for _ in range(_BRACKET_STEPS):
+        if count(high) < points:
+            break
+        high *= 2.0
+    if count(low) < points or count(high) >= points:
+        return None
+    return _bisect(lambda s: count(s) >= points, low, high, 1e-3)
+
+
+def _bisect(holds: Any, low: float, high: float, tolerance: float) -> tuple[float, float]:
+    """Narrow ``low < high`` (``holds(low)``, not ``holds(high)``) to where ``holds`` changes."""
+    for _ in range(_SEARCH_STEPS):
+        middle = (low + high) / 2.0
+        if not low < middle < high or high - low <= tolerance * high:
+            break
+        if holds(middle):
+            low = middle
+        else:
+            high = middle
+    return low, high
+
+
+def _widest_run(sampled: list[int], value: int) -> tuple[int, int]:
+    """First and last index of the longest stretch of ``value`` in ``sampled``."""
+    best, start = (0, -1), None
+    for i, c in enumerate([*sampled, None]):
+        if c == value and start is None:
+            start = i
+        elif c != value and start is not None:
+            if i - 1 - start > best[1] - best[0]:
+                best = (start, i - 1)
+            start = None
+    return best
 
 
 def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaRequest:

@@ -180,7 +180,10 @@ def plan(
         syringe: a :class:`Syringe`: sets ``draw_up_volume`` and ``syringes``.
         points: instead of ``spacing``, the number of points the area should hold (an
             int): the spacing is chosen so that the area holds exactly that many, and is
-            checked against the catalog's range like a given one.
+            checked against the catalog's range like a given one. On a shape, the
+            spacing is the one whose layout holds them; a count no spacing gives on
+            that outline becomes the nearest one that a spacing gives (more points on a
+            tie), with a warning. At most 100,000 points on a shape.
         total_volume: instead of ``volume_per_point``, the product to spread evenly over
             the plan's points (such as "1 mL"); the volume per point that follows is
             checked like a given one.
@@ -246,20 +249,28 @@ def plan(
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
+        if points is not None and given["spacing"] is not None:
+            _one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
     thread = _thread_length(entry, grid, lattice)
-    if points is not None and shaped is not None:
-        raise InvalidValueError(
-            "points", points, "a spacing with a shape: its layout decides the points"
-        )
-    values, departures, points = _chosen(
-        entry, grid, thread, area_mm2, given, points, per_point, spacing
+    if per_point is not None:
+        given["volume_per_point"] = per_point[1]  # derived below, once the count is known
+    values, departures, count = _chosen(
+        entry, grid, thread, area_mm2, given, points, shaped, derived=per_point is not None
     )
-    s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     placement = None
     if shaped is not None:
-        done = shaped.complete(grid, s, thread, points)
-        points, placement, warnings = done.points, done.placement, warnings + done.warnings
+        done = shaped.complete(grid, values["spacing"], thread, count)
+        count, placement, warnings = done.points, done.placement, warnings + done.warnings
+        if points is not None and count != points:
+            warnings += (
+                f"points: the layout holds {count}, the nearest count to the {points} asked "
+                f"that a spacing gives on {shaped.shape!r}",
+            )
+    if per_point is not None:
+        departures += _derived_volume(entry, area_mm2, count, values, per_point)
+    s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
+    points = count
     equipment = _equipment(needle, syringe)
     more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
     return Plan(
@@ -324,45 +335,57 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
     area_mm2: float,
     given: dict[str, Any],
     points: Any,
-    per_point: tuple[str, Any] | None,
-    spacing: Any,
+    shaped: Any,
+    *,
+    derived: bool,
 ) -> tuple[dict[str, float], list[Any], int]:
     """Every value of the plan, the departures from its ranges, and its point count.
 
-    A spacing follows from ``points``, and a volume per point from ``per_point``: a
-    ``("total_volume", ...)`` spread over the points or a ``("dose_per_area", ...)`` given
-    to each point's cell. Both are then checked as given values are.
+    A spacing follows from ``points``: on a shape, the one whose layout holds them; then
+    it is checked as a given spacing is. A ``derived`` volume per point (from a total or
+    a dose per area) is left to :func:`_derived_volume`, once the count is known.
     """
     departures = []
     values: dict[str, float] = {}
     if points is not None:
-        values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points)
+        values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points, shaped)
         departures += [] if departure is None else [departure]
         given["spacing"] = points  # for the warnings: the caller chose it
-    if per_point is not None:
-        given["volume_per_point"] = per_point[1]
     for name, value in given.items():
-        if name in values or (name == "volume_per_point" and per_point is not None):
+        if name in values or (derived and name == "volume_per_point"):
             continue
         values[name], departure = _guardrails.choose(value, name, getattr(entry, name), entry)
         if departure is not None:
             departures.append(departure)
-    count = _count(area_mm2, _core.cell_area(values["spacing"], grid, thread), spacing)
-    if per_point is not None:
-        name, value = per_point
-        asked = read(value, name)
-        if name == "total_volume":
-            m, why = asked / count, f"{asked:.6g} mL over {count} points"
-        else:
-            # Each point serves area / count (the cell, but for the rounding of the count),
-            # so that the plan's dose per area is the one asked for.
-            m = asked * (area_mm2 / count) / 100.0  # mL/cm² over mm²
-            why = f"{asked:.6g} mL/cm² at {values['spacing']:.4g} mm spacing"
-        values["volume_per_point"], departure = _guardrails.choose_derived(
-            m, "volume_per_point", entry.volume_per_point, entry, why
-        )
-        departures += [] if departure is None else [departure]
+    cell = _core.cell_area(values["spacing"], grid, thread)
+    count = _count(area_mm2, cell, points if points is not None else given["spacing"])
     return values, departures, count
+
+
+def _derived_volume(
+    entry: Spec,
+    area_mm2: float,
+    count: int,
+    values: dict[str, float],
+    per_point: tuple[str, Any],
+) -> list[Any]:
+    """Set the volume per point a total or a dose per area gives ``count`` points.
+
+    Returns its departure from the catalog's range, if any, checked as a given value is.
+    """
+    name, value = per_point
+    asked = read(value, name)
+    if name == "total_volume":
+        m, why = asked / count, f"{asked:.6g} mL over {count} points"
+    else:
+        # Each point serves area / count (the cell, but for the rounding of the count),
+        # so that the plan's dose per area is the one asked for.
+        m = asked * (area_mm2 / count) / 100.0  # mL/cm² over mm²
+        why = f"{asked:.6g} mL/cm² at {values['spacing']:.4g} mm spacing"
+    values["volume_per_point"], departure = _guardrails.choose_derived(
+        m, "volume_per_point", entry.volume_per_point, entry, why
+    )
+    return [] if departure is None else [departure]
 
 
 def _protocol(
@@ -390,19 +413,26 @@ def _one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
         )
 
 
-def _spacing_for(
-    entry: Spec, grid: Lattice, thread: float | None, area_mm2: float, points: Any
+def _spacing_for(  # noqa: PLR0917 - private: plan()'s request, read
+    entry: Spec, grid: Lattice, thread: float | None, area_mm2: float, points: Any, shaped: Any
 ) -> tuple[float, Any]:
-    """The spacing at which ``area_mm2`` holds exactly ``points`` points (or threads)."""
+    """The spacing at which ``area_mm2`` (or its shape's layout) holds ``points`` points.
+
+    Without a shape the count is exact; a layout on a shape holds the nearest count any
+    spacing gives (see :meth:`AreaRequest.spacing_for`).
+    """
     if isinstance(points, bool) or not isinstance(points, int):
         raise InputTypeError("points", points, "a whole number of points, such as 200")
     if not 1 <= points <= _core.MAX_POINTS:
         raise InvalidValueError("points", points, "a whole number of points from 1 to 2^53")
     cell = area_mm2 / points
     spacing = cell / thread if thread is not None else math.sqrt(cell / _core.cell_area(1.0, grid))
-    return _guardrails.choose_derived(
-        spacing, "spacing", entry.spacing, entry, f"{points} points over {area_mm2 / 100:.6g} cm²"
-    )
+    why = f"{points} points over {area_mm2 / 100:.6g} cm²"
+    if shaped is not None and shaped.shape is not None:
+        spacing, held = shaped.spacing_for(points, grid, thread, spacing)
+        nearest = "" if held == points else f", the nearest to {points}"
+        why = f"{held} points on the shape{nearest}"
+    return _guardrails.choose_derived(spacing, "spacing", entry.spacing, entry, why)
 
 
 def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:
