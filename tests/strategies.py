@@ -341,7 +341,16 @@ def toml_scalars() -> st.SearchStrategy[str]:
     """TOML values, as text, of every kind a session file might hold by mistake."""
     return st.one_of(
         st.sampled_from(
-            ['"classic"', '"face"', '"40 cm^2"', '"2 mm"', '"0.05 mL"', '"deoxycholic acid"']
+            [
+                '"classic"',
+                '"face"',
+                '"40 cm^2"',
+                '"2 mm"',
+                '"0.05 mL"',
+                '"deoxycholic acid"',
+                '"left"',
+                '"right"',
+            ]
         ),
         st.sampled_from(["1e400", "-0", "nan", "inf", "true", "[]", "{}", "1979-05-27", "[1, 2]"]),
         st.integers(min_value=-(10**20), max_value=10**20).map(str),
@@ -353,7 +362,9 @@ def toml_scalars() -> st.SearchStrategy[str]:
 def session_files(draw: st.DrawFn) -> str:
     """Session files: the right keys with wrong values, wrong keys, or no TOML at all."""
     top = ["product", "lot", "expires", "date", "syringe", "colour"]
-    keys = ["technique", "zone", "area", "spacing", "volume_per_point", "depth", "points", "x"]
+    keys = [
+        "technique", "zone", "area", "spacing", "volume_per_point", "depth", "points", "side", "x"
+    ]  # fmt: skip
     lines = [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(top)))]
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         lines.append("[[areas]]")

@@ -72,6 +72,10 @@ def test_a_sessions_totals_are_the_sums_of_its_plans(requests: list[dict[str, An
         ({"plans": [1]}, "plans[0]"),
         ({"date": "26/11/2026"}, "date"),
         ({"syringe": "1 mL"}, "syringe"),
+        ({"sides": "left"}, "sides"),
+        ({"sides": ["left", "right"]}, "sides"),
+        ({"sides": ["middle"]}, "sides[0]"),
+        ({"sides": [1]}, "sides[0]"),
     ],
 )
 def test_bad_sessions_name_the_parameter(kwargs: dict[str, Any], parameter: str) -> None:
@@ -263,3 +267,61 @@ def test_an_area_of_the_labels_use_takes_the_labels_grid_and_volume() -> None:
     assert own.total_volume.to("mL").magnitude == pytest.approx(2.5)
     other = mesocalc.Session.from_requests([bare])
     assert other.total_volume.to("mL").magnitude == pytest.approx(2.5)
+
+
+# --- sides of paired zones ------------------------------------------------------------------
+
+
+def test_both_sides_of_a_paired_zone_are_two_areas_the_record_tells_apart() -> None:
+    """Both sides of the jaw (the deoxycholic acid label's use, KYB): one area per side."""
+    side = _submental("20 cm^2")
+    s = mesocalc.Session(
+        plans=[side, side], sides=["Left", "R"], product=mesocalc.product("deoxycholic acid")
+    )
+    assert s.sides == (mesocalc.Side.LEFT, mesocalc.Side.RIGHT)
+    assert [s.where(i) for i in range(2)] == [
+        "infiltration on the submental, left",
+        "infiltration on the submental, right",
+    ]
+    assert "2. infiltration on the submental, right" in s.table()
+    data = json.loads(json.dumps(s.to_dict()))
+    assert data["sides"] == ["left", "right"]
+    assert mesocalc.Session.from_dict(data) == s
+    data["sides"] = ["left", "centre"]
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Session.from_dict(data)
+    assert info.value.parameter == "sides[1]"
+
+
+def test_sides_are_optional_and_none_when_no_area_has_one() -> None:
+    side = _submental("20 cm^2")
+    assert mesocalc.Session(plans=[side, side], sides=[None, None]) == mesocalc.Session(
+        plans=[side, side]
+    )
+    s = mesocalc.Session(plans=[side, side], sides=[None, "left"])
+    assert s.where(0) == "infiltration on the submental"
+    old = mesocalc.Session(plans=[side]).to_dict()
+    del old["sides"]  # a session stored before sides existed
+    assert mesocalc.Session.from_dict(old).sides == ()
+
+
+def test_a_request_and_a_session_file_give_each_area_its_side(tmp_path: Any) -> None:
+    left = {**_AREA, "side": "left"}
+    s = mesocalc.Session.from_requests([left, {**_AREA, "side": "right"}])
+    assert s.sides == (mesocalc.Side.LEFT, mesocalc.Side.RIGHT)
+    assert left["side"] == "left"  # the caller's request is left as it was
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Session.from_requests([{**_AREA, "side": "up"}])
+    assert info.value.parameter == "areas[0].side"
+    path = tmp_path / "session.toml"
+    area = '[[areas]]\ntechnique = "classic"\nzone = "hands"\narea = "80 cm^2"\n'
+    path.write_text(area + 'side = "left"\n' + area + 'side = "right"\n')
+    assert _session(str(path)).sides == (mesocalc.Side.LEFT, mesocalc.Side.RIGHT)
+
+
+def test_a_course_keeps_the_sides_of_its_sessions() -> None:
+    hand = mesocalc.plan(technique="classic", zone="hands", area="80 cm^2")
+    course = mesocalc.Course.lay_out(
+        [hand, hand], first="2026-12-01", count=2, every=7, sides=["left", "right"]
+    )
+    assert all(s.sides == (mesocalc.Side.LEFT, mesocalc.Side.RIGHT) for s in course.sessions)

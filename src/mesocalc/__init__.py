@@ -21,7 +21,7 @@ from mesocalc._catalog import (
     spec,
 )
 from mesocalc._guardrails import Override, OverrideRecord
-from mesocalc._names import Lattice, Pattern, Technique, Zone
+from mesocalc._names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc._plan import Plan
 from mesocalc._planner import plan
 from mesocalc.exceptions import (
@@ -137,6 +137,7 @@ __all__ = [
     "SessionCap",
     "Severity",
     "Shape",
+    "Side",
     "SkinThickness",
     "SoftLimitError",
     "Spec",

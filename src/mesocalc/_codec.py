@@ -34,6 +34,7 @@ __all__ = [
     "load",
     "mapping",
     "name",
+    "names",
     "number",
     "one_of",
     "part",
@@ -279,6 +280,26 @@ class _Name(_Kind):
 def name(kind: type[enum.Enum], *, key: str | None = None) -> dict[str, Any]:
     """Metadata of a member of a closed set of names (an enum), written as its value."""
     return _meta(_Name(kind), key)
+
+
+class _Names(_Name):
+    """A tuple of members of a closed set or None, written as a list of values and nulls."""
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        return [None if v is None else v.value for v in value]
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, list):
+            raise InvalidValueError(path, raw, "a list")
+        one = super().decode
+        return tuple(
+            None if v is None else one(v, f"{path}[{i}]", data) for i, v in enumerate(raw)
+        )
+
+
+def names(kind: type[enum.Enum], *, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a tuple of members of ``kind`` or None (a side per area)."""
+    return _meta(_Names(kind), key)
 
 
 class _Part(_Kind):

@@ -137,18 +137,24 @@ class Course:
         every: int,
         product: Any = None,
         syringe: Any = None,
+        sides: Any = None,
     ) -> Course:
-        """A course of ``count`` sessions of ``plans``, ``every`` days apart from ``first``."""
+        """A course of ``count`` sessions of ``plans``, ``every`` days apart from ``first``.
+
+        ``product``, ``syringe`` and ``sides`` are those of every session (see
+        :class:`Session`).
+        """
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InvalidValueError("count", count, "a whole number of sessions, 1 or more")
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise InvalidValueError("every", every, "a whole number of days, 1 or more")
-        start = Session(plans=plans, date=first).date
+        start = Session(plans=plans, sides=sides, date=first).date
         assert start is not None
         return cls(
             sessions=[
                 Session(
                     plans=plans,
+                    sides=sides,
                     date=start + datetime.timedelta(days=i * every),
                     product=product,
                     syringe=syringe,

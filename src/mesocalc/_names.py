@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from mesocalc.exceptions import InputTypeError, UnknownNameError
 
-__all__ = ["Lattice", "Pattern", "Technique", "Zone", "resolve"]
+__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "resolve"]
 
 
 class _Name(enum.StrEnum):
@@ -71,6 +71,13 @@ class Pattern(_Name):
     FAN = "fan"
 
 
+class Side(_Name):
+    """The patient's side of a paired zone an area lies on (one thigh, one side of the jaw)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
 def _key(text: str) -> str:
     """Fold case, accents and separators so that "Point_by Point" matches "point-by-point"."""
     folded = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -108,6 +115,7 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
     },
     Lattice: {"hexagonal": "hex", "triangular": "hex", "grid": "square"},
     Pattern: {"linear": "parallel", "grid": "crosshatch", "radial": "fan", "fanning": "fan"},
+    Side: {"l": "left", "r": "right"},
 }
 
 E = TypeVar("E", bound=_Name)

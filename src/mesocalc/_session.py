@@ -16,7 +16,7 @@ import attrs
 from mesocalc import _codec
 from mesocalc._catalog import cite
 from mesocalc._equipment import Supply, Syringe
-from mesocalc._names import Technique, Zone, resolve
+from mesocalc._names import Side, Technique, Zone, resolve
 from mesocalc._plan import Plan, markdown_table, shown, text_table
 from mesocalc._planner import plan
 from mesocalc._products import Product
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["Session"]
 
 SCHEMA = "mesocalc.session"
+_MAX_AREAS = 10_000  # a software bound on a session's areas, not a clinical one
 
 
 def _plans(value: Any) -> tuple[Plan, ...]:
@@ -47,6 +48,18 @@ def _plans(value: Any) -> tuple[Plan, ...]:
                 f"plans[{i}]", item, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
             )
     return tuple(value)
+
+
+def _sides(value: Any) -> tuple[Side | None, ...]:
+    """One side (or None) per plan; () when no plan has one."""
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or len(value) > _MAX_AREAS:
+        raise InputTypeError("sides", value, "None, or a list of 'left', 'right' or None per plan")
+    sides = tuple(
+        None if v is None else resolve(Side, v, f"sides[{i}]") for i, v in enumerate(value)
+    )
+    return sides if any(sides) else ()
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -85,7 +98,7 @@ def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
     """What is wrong with an area's keywords, before plan() sees them (None: nothing)."""
     unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
     if unknown:
-        return "plan() keywords", f"unknown: {', '.join(unknown)}"
+        return "plan() keywords and side", f"unknown: {', '.join(unknown)}"
     missing = [k for k in _REQUIRED if k not in request]
     if missing:
         return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
@@ -122,6 +135,9 @@ def _label_defaults(request: dict[str, Any], product: Product | None) -> dict[st
 class Session:
     """One treatment session: the plans of its areas, its date and the syringes it uses.
 
+    ``sides`` gives each plan the side of a paired zone it lies on ("left", "right" or
+    None), so that both sides of the jaw are two areas the record tells apart.
+
     Examples:
         >>> import mesocalc
         >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
@@ -129,9 +145,16 @@ class Session:
         >>> s = mesocalc.Session(plans=[face, neck], syringe=mesocalc.Syringe.conventional())
         >>> s.points, s.total_volume, s.syringes
         (300, <Quantity(3.0, 'milliliter')>, 3)
+        >>> hand = mesocalc.plan(technique="classic", zone="hands", area="80 cm^2")
+        >>> both = mesocalc.Session(plans=[hand, hand], sides=["left", "right"])
+        >>> both.where(1)
+        'classic on the hands, right'
     """
 
     plans: tuple[Plan, ...] = attrs.field(converter=_plans, metadata=_codec.payloads(lambda: Plan))
+    sides: tuple[Side | None, ...] = attrs.field(
+        default=(), converter=_sides, metadata=_codec.names(Side)
+    )
     date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.date())
     syringe: Syringe | None = attrs.field(
         default=None, validator=_syringe, metadata=_codec.part(_codec.one_of(Syringe))
@@ -141,6 +164,12 @@ class Session:
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.sides and len(self.sides) != len(self.plans):
+            raise InvalidValueError(
+                "sides",
+                [None if v is None else v.value for v in self.sides],
+                f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
+            )
         product = self.product
         if product is None:
             return
@@ -205,6 +234,8 @@ class Session:
     ) -> Session:
         """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
 
+        An area may also give its ``side`` ("left" or "right") for a paired zone.
+
         Raises:
             MesocalcError: one area is wrong; its parameter names the area
                 (``areas[1].depth``).
@@ -214,16 +245,20 @@ class Session:
         if not isinstance(areas, list) or not areas:
             raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
         plans: list[Plan] = []
+        sides: list[Any] = []
         errors: list[MesocalcError] = []
         for i, request in enumerate(areas):
             if not isinstance(request, dict):
                 errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
                 continue
+            request = dict(request)  # noqa: PLW2901 - the caller's dict stays as it was
+            side = request.pop("side", None)
             wrong = _wrong_keywords(request)
             if wrong:
                 errors.append(InputTypeError(f"areas[{i}]", sorted(request), *wrong))
                 continue
             try:
+                sides.append(None if side is None else resolve(Side, side, "side"))
                 plans.append(plan(**_label_defaults(request, product)))
             except MesocalcError as exc:
                 fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
@@ -232,7 +267,13 @@ class Session:
             raise errors[0]
         if errors:
             raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
-        return cls(plans=plans, date=date, syringe=syringe, product=product)
+        return cls(plans=plans, sides=sides, date=date, syringe=syringe, product=product)
+
+    def where(self, i: int) -> str:
+        """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
+        p = self.plans[i]
+        side = self.sides[i] if self.sides else None
+        return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
 
     @property
     def points(self) -> int:
@@ -286,9 +327,9 @@ class Session:
             out[
                 f"the expiry of {product.name} ({expiry}) is not checked: the session has no date"
             ] = None
-        for p in self.plans:
+        for i, p in enumerate(self.plans):
             for w in p.warnings:
-                out[f"{p.technique.value} on the {p.zone.value}: {w}"] = None
+                out[f"{self.where(i)}: {w}"] = None
         return tuple(out)
 
     @property
@@ -300,7 +341,7 @@ class Session:
         """One row per area, then the totals."""
         rows = [
             (
-                f"{i + 1}. {p.technique.value} on the {p.zone.value}",
+                f"{i + 1}. {self.where(i)}",
                 f"{shown('area', p._area)}, {p.points} points, "
                 f"{shown('total_volume', p.total_volume.magnitude)}",
             )
