@@ -132,6 +132,46 @@ def test_a_label_cap_applies_across_all_areas() -> None:
     assert "over all areas" in str(info.value)
 
 
+@given(
+    st.lists(
+        st.tuples(st.floats(1.0, 30.0), st.floats(0.05, 0.2), st.sampled_from(["left", "right"])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_session_crossing_a_label_cap_is_returned(
+    areas: list[tuple[float, float, str]],
+) -> None:
+    """Whatever areas a clinic adds up, a session of a labelled product stays within its caps."""
+    kyb = mesocalc.product("deoxycholic acid")
+    assert kyb.label is not None
+    plans = []
+    for cm2, ml, _ in areas:
+        try:
+            plans.append(
+                mesocalc.plan(
+                    technique="infiltration",
+                    zone="submental",
+                    area=f"{cm2!r} cm^2",
+                    volume_per_point=f"{ml!r} mL",
+                    override=mesocalc.Override(reason="test"),
+                )
+            )
+        except mesocalc.HardLimitError:
+            return  # one area alone past the cap: plan() refuses it already
+    try:
+        s = mesocalc.Session(plans=plans, sides=[side for *_, side in areas], product=kyb)
+    except mesocalc.HardLimitError as error:
+        assert error.source == "KYB"
+        assert error.parameter in {"points", "total_volume"}
+        points = sum(p.points for p in plans)
+        volume = sum(p.total_volume.to("mL").magnitude for p in plans)
+        assert points > kyb.label.max_injections or volume > kyb.label.max_volume_ml
+        return
+    assert s.points <= kyb.label.max_injections
+    assert s.total_volume.to("mL").magnitude <= kyb.label.max_volume_ml * (1 + 1e-9)
+
+
 def test_an_expired_product_is_refused_on_the_sessions_date() -> None:
     kyb = mesocalc.product("deoxycholic acid", lot="B1", expires="2027-03-31")
     with pytest.raises(mesocalc.InvalidValueError, match="^product: .*expired on 2027-03-31"):
