@@ -149,8 +149,26 @@ def test_plans_are_immutable_and_serialise() -> None:
     data = json.loads(json.dumps(p.to_dict()))
     assert data["points"] == p.points
     assert data["total_volume"]["unit"] == "mL"
-    assert data["area"] == {"value": pytest.approx(1000.0), "unit": "mm2"}  # UCUM
+    # UCUM, in the unit the table shows (issue 11): one unit per quantity in every output.
+    assert data["area"] == {"value": 10.0, "unit": "cm2"}
+    assert "10 cm²" in p.table()
     assert mesocalc.Plan.from_dict(data) == p
+
+
+def test_the_json_gives_the_dose_per_area_and_checks_it() -> None:
+    p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    data = p.to_dict()
+    assert data["dose_per_area"] == {"value": pytest.approx(0.01), "unit": "mL/cm2"}
+    with pytest.raises(mesocalc.InvalidValueError, match="^dose_per_area: "):
+        mesocalc.Plan.from_dict({**data, "dose_per_area": {"value": 0.02, "unit": "mL/cm2"}})
+
+
+def test_a_version_1_plan_with_its_area_in_mm2_reads_back() -> None:
+    p = mesocalc.plan(technique="nappage", zone="face", area="10 cm^2")
+    data = {**p.to_dict(), "schema_version": 1, "area": {"value": 1000.0, "unit": "mm2"}}
+    assert mesocalc.Plan.from_dict(data) == p
+    with pytest.raises(mesocalc.InvalidValueError, match="^area: "):
+        mesocalc.Plan.from_dict({**data, "schema_version": 2})
 
 
 def test_repr_and_table_are_readable() -> None:

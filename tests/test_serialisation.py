@@ -59,7 +59,7 @@ def test_arrays_written_by_mesocalc_0_1_0_still_read() -> None:
 def test_payloads_name_their_schema_and_version() -> None:
     p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
     data = p.to_dict()
-    assert (data["schema"], data["schema_version"]) == ("mesocalc.plan", 1)
+    assert (data["schema"], data["schema_version"]) == ("mesocalc.plan", 2)
     with pytest.raises(mesocalc.InvalidValueError, match="^schema_version: "):
         mesocalc.Plan.from_dict({**data, "schema_version": 99})
     with pytest.raises(mesocalc.InvalidValueError, match="^schema: "):
@@ -89,7 +89,7 @@ def test_a_stored_result_that_does_not_follow_from_the_inputs_is_refused() -> No
 @pytest.mark.parametrize(
     ("key", "value", "parameter"),
     [
-        ("area", {"value": 40, "unit": "cm2"}, "area"),
+        ("area", {"value": 4000, "unit": "mm2"}, "area"),
         ("depth", {"value": 0.0, "unit": "mm"}, "depth"),
         ("points", 0, "points"),
         ("zone", "moon", "zone"),

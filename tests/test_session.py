@@ -87,7 +87,7 @@ def test_bad_sessions_name_the_parameter(kwargs: dict[str, Any], parameter: str)
 
 def test_a_stored_session_is_checked_plan_by_plan() -> None:
     data = _face_and_neck().to_dict()
-    assert (data["schema"], data["schema_version"]) == ("mesocalc.session", 1)
+    assert (data["schema"], data["schema_version"]) == ("mesocalc.session", 2)
     data["plans"][1]["depth"] = {"value": 0.0, "unit": "mm"}
     with pytest.raises(mesocalc.MesocalcError) as info:
         mesocalc.Session.from_dict(data)

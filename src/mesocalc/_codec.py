@@ -36,6 +36,7 @@ __all__ = [
     "name",
     "names",
     "number",
+    "old_units",
     "one_of",
     "part",
     "parts",
@@ -48,12 +49,11 @@ __all__ = [
     "text",
     "texts",
     "unstructure",
-    "v0_units",
     "version_of",
     "whole",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 _KEY: Final = "mesocalc"
 T = TypeVar("T")
 
@@ -111,45 +111,58 @@ def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
 
 
 class _Quantity(_Kind):
-    def __init__(self, parameter: str | None, arrays: bool, given: bool) -> None:
+    def __init__(self, parameter: str | None, arrays: bool, given: bool, shown: bool) -> None:
         self.parameter = parameter  # None: named by the sibling field "parameter"
         self.arrays = arrays
         self.given = given  # the class's converter reads user input: pass it a Quantity
-
-    def _unit(self, parameter: Any) -> str:
-        return PARAMETERS[parameter].json
+        self.shown = shown  # the field holds magnitudes in the shown (JSON) unit already
 
     def encode(self, value: Any, obj: Any) -> Any:
-        unit = self._unit(self.parameter or obj.parameter)
-        return {"value": _json_array(value), "unit": unit}
+        p = PARAMETERS[self.parameter or obj.parameter]
+        if not self.shown and p.per_shown != 1.0:
+            value = np.asarray(value) / p.per_shown if self.arrays else value / p.per_shown
+        return {"value": _json_array(value), "unit": p.json}
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
         parameter = self.parameter or data.get("parameter")
         if not isinstance(parameter, str) or parameter not in PARAMETERS:
             raise InvalidValueError(f"{path}.parameter", parameter, "a known parameter name")
-        unit = self._unit(parameter)
-        if not isinstance(raw, dict) or raw.get("unit") != unit or set(raw) != {"value", "unit"}:
-            raise InvalidValueError(path, raw, f"{{'value': ..., 'unit': '{unit}'}}")
+        p = PARAMETERS[parameter]
+        if not isinstance(raw, dict) or raw.get("unit") != p.json or set(raw) != {"value", "unit"}:
+            raise InvalidValueError(path, raw, f"{{'value': ..., 'unit': '{p.json}'}}")
         m = _numbers(raw["value"], path, integer=False, arrays=self.arrays)
-        if self.given and PARAMETERS[parameter].dim.label != "fraction":
-            return quantity(m, PARAMETERS[parameter].unit)
+        if self.given and p.dim.label != "fraction":
+            return quantity(m, p.shown_unit)
+        if not self.shown and p.per_shown != 1.0:
+            m = m * p.per_shown
+            if isinstance(m, np.ndarray):
+                m.setflags(write=False)  # value objects are immutable
         return m
 
 
 def read_quantity(raw: Any, path: str, parameter: str, *, arrays: bool = False) -> Any:
     """A stored quantity of ``parameter`` as a magnitude (or array) in its canonical unit."""
-    return _Quantity(parameter, arrays, given=False).decode(raw, path, {})
+    return _Quantity(parameter, arrays, given=False, shown=False).decode(raw, path, {})
 
 
 def quantity_field(
-    parameter: str | None, *, key: str | None = None, arrays: bool = False, given: bool = False
+    parameter: str | None,
+    *,
+    key: str | None = None,
+    arrays: bool = False,
+    given: bool = False,
+    shown: bool = False,
 ) -> dict[str, Any]:
     """Metadata of a magnitude of ``parameter`` (None: the sibling field ``parameter`` names it).
 
-    ``arrays``: it may be an array (plans over arrays). ``given``: the class's
-    converter reads user input, so reading passes it a Quantity.
+    JSON holds it in the parameter's shown unit (``PARAMETERS[...].json``, a UCUM
+    code: an area in cm2), the unit people read. ``arrays``: it may be an array
+    (plans over arrays). ``given``: the class's converter reads user input, so
+    reading passes it a Quantity. ``shown``: the field holds shown-unit magnitudes
+    (a Plan's area, in cm², so that it reads back exactly); otherwise canonical ones,
+    converted on the way.
     """
-    return _meta(_Quantity(parameter, arrays, given), key)
+    return _meta(_Quantity(parameter, arrays, given, shown), key)
 
 
 class _Rings(_Kind):
@@ -165,7 +178,7 @@ class _Rings(_Kind):
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
         if not isinstance(raw, list):
             raise InvalidValueError(path, raw, "a list")
-        one = _Quantity(self.parameter, arrays=True, given=True)
+        one = _Quantity(self.parameter, arrays=True, given=True, shown=True)
         return tuple(one.decode(ring, f"{path}[{i}]", data) for i, ring in enumerate(raw))
 
 
@@ -484,24 +497,48 @@ def version_of(data: Any, schema: str) -> int:
     return version
 
 
-# How mesocalc 0.1.0 spelled the units that have another spelling today.
-_V0_UNITS: Final = {"mm^2": "mm2", "": "1"}
+# Units that older payloads spelt, or stored in, otherwise: (today's code, factor to it).
+# mesocalc 0.1.0 wrote "mm^2" and "" (version 0); version 1 stored areas in mm2.
+_OLD_UNITS: Final = {
+    0: {"mm^2": ("cm2", 0.01), "mm2": ("cm2", 0.01), "": ("1", 1.0)},
+    1: {"mm2": ("cm2", 0.01)},
+}
 
 
-def v0_units(data: Any) -> Any:
-    """``data`` with every ``{"value", "unit"}`` in today's spelling of its unit (0.1.0 JSON)."""
+def old_units(data: Any, version: int) -> Any:
+    """``data``, a payload of schema version ``version``, with its quantities in today's units."""
+    table = _OLD_UNITS.get(version)
+    if not table:
+        return data
+    return _convert(data, table)
+
+
+def _convert(data: Any, table: Mapping[str, tuple[str, float]]) -> Any:
     if isinstance(data, list):
-        return [v0_units(item) for item in data]
+        return [_convert(item, table) for item in data]
     if not isinstance(data, dict):
         return data
     unit = data.get("unit")
-    if set(data) == {"value", "unit"} and isinstance(unit, str) and unit in _V0_UNITS:
-        return {"value": data["value"], "unit": _V0_UNITS[unit]}
-    return {k: v0_units(v) for k, v in data.items()}
+    if set(data) == {"value", "unit"} and isinstance(unit, str) and unit in table:
+        code, factor = table[unit]
+        return {"value": _scaled(data["value"], factor), "unit": code}
+    return {k: _convert(v, table) for k, v in data.items()}
+
+
+def _scaled(value: Any, factor: float) -> Any:
+    """A stored number (or nested list of them) times ``factor``; anything else as it was."""
+    if factor == 1.0:
+        return value
+    if isinstance(value, list):
+        return [_scaled(v, factor) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return value * factor
+        except OverflowError:  # an int too large for a float: the reader refuses it
+            return value
+    return value  # the reader names what is wrong with it
 
 
 def load(cls: type[T], data: Any, schema: str) -> T:
     """An instance of ``cls`` from a top-level payload of ``schema`` (any version read)."""
-    if version_of(data, schema) == 0:
-        data = v0_units(data)
-    return structure(cls, data)
+    return structure(cls, old_units(data, version_of(data, schema)))

@@ -45,8 +45,8 @@ class Parameter(NamedTuple):
     ``shown`` is the unit a person reads (tables, reprs, error messages, the
     Quantity a result property returns): ``shown_unit`` is its pint name and
     ``per_shown`` is how many canonical units make one shown unit (100 mm² in a
-    cm²). ``json`` is the UCUM
-    code of the canonical unit, in which JSON stores magnitudes exactly.
+    cm²). ``json`` is the UCUM code of the shown unit, in which JSON stores magnitudes:
+    one unit for a quantity in every output, tables and JSON alike.
     """
 
     name: str
@@ -134,7 +134,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "cm²",
             "centimeter ** 2",
             per_shown=100.0,
-            json="mm2",
+            json="cm2",
         ),
         _length("spacing"),
         _volume("volume_per_point"),

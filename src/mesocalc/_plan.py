@@ -36,6 +36,7 @@ __all__ = [
     "RESULTS",
     "Plan",
     "check_stored",
+    "dose_per_area",
     "from_v0",
     "markdown_table",
     "results",
@@ -47,7 +48,13 @@ SCHEMA: Final = "mesocalc.plan"
 
 # Results written beside the inputs in JSON, for readers; recomputed (and compared)
 # when a plan is read back.
-RESULTS: Final = ("total_volume", "expected_loss", "delivered_volume", "insertion_length")
+RESULTS: Final = (
+    "total_volume",
+    "expected_loss",
+    "delivered_volume",
+    "insertion_length",
+    "dose_per_area",
+)
 
 
 def _needle_class() -> tuple[type, ...]:
@@ -89,7 +96,7 @@ def markdown_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> st
 
 
 def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[str, Any]:
-    """The magnitudes that follow from a plan's inputs, by result name."""
+    """The magnitudes that follow from a plan's inputs, by result name (but the dose per area)."""
     total, lost = _core.volumes(points, vpp, loss)
     return {
         "total_volume": total,
@@ -97,6 +104,11 @@ def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[st
         "delivered_volume": total - lost,
         "insertion_length": _core.insertion_length(depth, angle),
     }
+
+
+def dose_per_area(total_ml: Any, area_cm2: Any) -> Any:
+    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give."""
+    return total_ml / area_cm2
 
 
 @attrs.frozen(kw_only=True)
@@ -115,8 +127,11 @@ class Plan:
     zone: Zone = attrs.field(metadata=_codec.name(Zone))
     lattice: Lattice = attrs.field(metadata=_codec.name(Lattice))
     points: int = attrs.field(metadata=_codec.whole())
-    # Magnitudes in canonical units (mm, mm², mL, degrees); read them through the properties.
-    _area: float = attrs.field(alias="area_mm2", metadata=_codec.quantity_field("area"))
+    # Magnitudes in canonical units (mm, mL, degrees; the area in cm², the unit of its JSON,
+    # so that a stored plan reads back exactly); read them through the properties.
+    _area_cm2: float = attrs.field(
+        alias="area_cm2", metadata=_codec.quantity_field("area", key="area", shown=True)
+    )
     _spacing: float = attrs.field(alias="spacing_mm", metadata=_codec.quantity_field("spacing"))
     _volume_per_point: float = attrs.field(
         alias="volume_per_point_ml", metadata=_codec.quantity_field("volume_per_point")
@@ -139,7 +154,12 @@ class Plan:
     @property
     def area(self) -> Quantity:
         """The treated area, in cm²."""
-        return quantity(self._area / 100.0, "centimeter ** 2")
+        return quantity(self._area_cm2, "centimeter ** 2")
+
+    @property
+    def _area(self) -> float:
+        """The treated area in mm², the unit the planner counts points in."""
+        return self._area_cm2 * 100.0
 
     @property
     def spacing(self) -> Quantity:
@@ -184,7 +204,7 @@ class Plan:
     @property
     def dose_per_area(self) -> Quantity:
         """Product injected per area: total volume over area, in mL/cm²."""
-        return quantity(self._total / (self._area / 100.0), "milliliter / centimeter ** 2")
+        return quantity(dose_per_area(self._total, self._area_cm2), "milliliter / centimeter ** 2")
 
     @property
     def insertion_length(self) -> Quantity:
@@ -357,6 +377,7 @@ class Plan:
         """
         out = _codec.dump(self, SCHEMA)
         found = self._results()
+        found["dose_per_area"] = dose_per_area(self._total, self._area_cm2)
         for name, m in found.items():
             out[name] = {"value": m, "unit": PARAMETERS[name].json}
         return out
@@ -373,8 +394,8 @@ class Plan:
         Raises:
             MesocalcError: naming the value at fault.
         """
-        if _codec.version_of(data, SCHEMA) == 0:
-            data = from_v0(data)
+        version = _codec.version_of(data, SCHEMA)
+        data = from_v0(data) if version == 0 else _codec.old_units(data, version)
         if isinstance(data.get("points"), list):
             raise InvalidValueError(
                 "points",
@@ -438,6 +459,7 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
         values["depth"],
         values["angle"],
     )
+    computed["dose_per_area"] = dose_per_area(computed["total_volume"], plan._area / 100.0)
     for name in RESULTS:
         if name in data:
             stored = _codec.read_quantity(data[name], name, name, arrays=True)
@@ -454,7 +476,7 @@ _V0_DERIVED: Final = ("volume_per_cm", "syringes", "draw_up_volume")
 
 def from_v0(data: dict[str, Any]) -> dict[str, Any]:
     """Read a plan as mesocalc 0.1.0 wrote it (no schema key) into today's form."""
-    out = {k: v for k, v in _codec.v0_units(data).items() if k not in _V0_DERIVED}
+    out = {k: v for k, v in _codec.old_units(data, 0).items() if k not in _V0_DERIVED}
     placement: dict[str, Any] = {
         k: out.pop(k) for k in ("margin", "total_thread_length", "pattern", "shots") if k in out
     }

@@ -22,6 +22,7 @@ from mesocalc._plan import (
     SCHEMA,
     Plan,
     check_stored,
+    dose_per_area,
     from_v0,
     markdown_table,
     results,
@@ -43,6 +44,11 @@ Floats = np.ndarray[Any, np.dtype[np.float64]]
 
 def _same(a: Any, b: Any) -> bool:
     return a is b or bool(np.array_equal(a, b))
+
+
+def _near(a: Any, b: Any) -> bool:
+    """Areas equal but for the last bit: JSON holds them in cm², the arrays in mm²."""
+    return bool(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-15, atol=0.0))
 
 
 def _array(parameter: str, key: str | None = None) -> dict[str, Any]:
@@ -95,7 +101,8 @@ class PlanArray:
         if type(other) is not PlanArray:
             return NotImplemented
         return all(
-            _same(getattr(self, f.name), getattr(other, f.name)) for f in attrs.fields(PlanArray)
+            (_near if f.name == "_area" else _same)(getattr(self, f.name), getattr(other, f.name))
+            for f in attrs.fields(PlanArray)
         )
 
     def __hash__(self) -> NoReturn:
@@ -179,7 +186,7 @@ class PlanArray:
     def dose_per_area(self) -> Quantity:
         """Product injected per area of each element, in mL/cm²."""
         total = self.points * self._volume_per_point
-        return quantity(total / (self._area / 100.0), "milliliter / centimeter ** 2")
+        return quantity(dose_per_area(total, self._area / 100.0), "milliliter / centimeter ** 2")
 
     @property
     def insertion_length(self) -> Quantity:
@@ -216,7 +223,10 @@ class PlanArray:
             "angle_deg": pick(self._angle),
             "thread_length_mm": pick(self._thread_length),
         }
-        return Plan(**fields) if one else PlanArray(**fields)
+        if one:
+            fields["area_cm2"] = fields.pop("area_mm2") / 100.0
+            return Plan(**fields)
+        return PlanArray(**fields)
 
     def _span(self, name: str, values: Any) -> str:
         if np.size(values) == 0:
@@ -277,7 +287,9 @@ class PlanArray:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""
         out = _codec.dump(self, SCHEMA)
-        for name, m in self._results().items():
+        found = self._results()
+        found["dose_per_area"] = dose_per_area(found["total_volume"], self._area / 100.0)
+        for name, m in found.items():
             out[name] = {"value": np.asarray(m).tolist(), "unit": PARAMETERS[name].json}
         return out
 
@@ -288,8 +300,8 @@ class PlanArray:
         Raises:
             MesocalcError: naming the value at fault, and its index in an array.
         """
-        if _codec.version_of(data, SCHEMA) == 0:
-            data = from_v0(data)
+        version = _codec.version_of(data, SCHEMA)
+        data = from_v0(data) if version == 0 else _codec.old_units(data, version)
         if not isinstance(data.get("points"), list):
             raise InvalidValueError(
                 "points",

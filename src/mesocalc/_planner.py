@@ -281,7 +281,7 @@ def plan(
         loss_fraction=values["loss_fraction"],
         warnings=(*warnings, *more) if more else warnings,
         sources=sources,
-        area_mm2=area_mm2,
+        area_cm2=area_mm2 / 100.0,
         spacing_mm=s,
         volume_per_point_ml=vpp,
         depth_mm=d,

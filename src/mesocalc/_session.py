@@ -220,7 +220,7 @@ class Session:
         dose = self.active_dose
         if dose is None:
             return None
-        area = sum(p._area for p in self.plans) / 100.0
+        area = sum(p._area_cm2 for p in self.plans)
         return quantity(dose.magnitude / area, "milligram / centimeter ** 2")
 
     @classmethod
