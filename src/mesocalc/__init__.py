@@ -24,6 +24,7 @@ from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc._plan import Plan
 from mesocalc._planner import plan
+from mesocalc._warning import WarningCode, WarningRecord
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -147,6 +148,8 @@ __all__ = [
     "Threads",
     "UnitError",
     "UnknownNameError",
+    "WarningCode",
+    "WarningRecord",
     "Zone",
     "layout",
     "load_catalog",

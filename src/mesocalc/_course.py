@@ -21,6 +21,7 @@ from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc._session import Session
 from mesocalc._units import quantity
+from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -165,6 +166,11 @@ class Course:
 
     @property
     def warnings(self) -> tuple[str, ...]:
+        """The warnings as text; :attr:`warning_records` has each as a record."""
+        return tuple(str(w) for w in self.warning_records)
+
+    @property
+    def warning_records(self) -> tuple[WarningRecord, ...]:
         """Intervals outside seed 003's 7-10 days (for sessions no label governs)."""
         rule = _interval()
         out = []
@@ -175,10 +181,15 @@ class Course:
             assert after.date is not None
             days = (after.date - before.date).days
             if not rule.low <= days <= rule.high:
-                out.append(
+                text = (
                     f"{days} days from {before.date.isoformat()} to {after.date.isoformat()}: "
                     f"outside the recommended {rule.low}-{rule.high} days ({cite(rule.source)})"
                     + (f"; {rule.note}" if rule.note else "")
+                )
+                out.append(
+                    record(
+                        WarningCode.INTERVAL_OUTSIDE, text, parameter="date", sources=rule.source
+                    )
                 )
         return tuple(out)
 

@@ -27,6 +27,7 @@ from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
 from mesocalc._inputs import check, first_index, read, read_array
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, quantity
+from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
     HardLimitError,
     InputTypeError,
@@ -129,6 +130,12 @@ class OverrideRecord:
             f"recommended {self.allowed} ({cite(self.source)}): overridden{who}: {self.reason}"
         )
 
+    def warning(self) -> WarningRecord:
+        """The plan's warning that records this override."""
+        return record(
+            WarningCode.OVERRIDDEN, self.describe(), parameter=self.parameter, sources=self.source
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.override_record``)."""
         return _codec.dump(self, "mesocalc.override_record")
@@ -156,13 +163,17 @@ class Departure(NamedTuple):
         """Whether the range is an "about" value: the departure warns, and passes."""
         return self.range.about
 
-    def warning(self) -> str:
+    def warning(self) -> WarningRecord:
         """The warning of an advisory departure."""
         r = self.range
         shown = PARAMETERS[self.parameter].show(self.magnitude)
-        return (
+        return record(
+            WarningCode.ABOUT_VALUE_DEPARTED,
             f"{self.parameter} {shown} departs from {r.describe()} ({cite(r.source)}), "
-            "a value the source gives only as 'about'"
+            "a value the source gives only as 'about'",
+            parameter=self.parameter,
+            basis=r.basis,
+            sources=r.sources,
         )
 
     def error(self, entry: Spec) -> SoftLimitError:
@@ -326,7 +337,7 @@ def _raise(error: MesocalcError, index: tuple[int, ...] | None) -> None:
 
 def check_layer(
     entry: Spec, skin: SkinThickness, depth: Any, shape: tuple[int, ...] | None = None
-) -> list[str]:
+) -> list[WarningRecord]:
     """Refuse a depth that leaves the technique's layer; warn where none can be checked.
 
     ``shape`` is that of a plan over arrays, to which ``depth`` broadcasts.
@@ -338,13 +349,22 @@ def check_layer(
     layer, thickness = entry.layer, skin.skin
     if layer is Layer.ANY:
         return [
-            f"depth is not bounded by a skin layer for {entry.technique.value}: "
-            f"{entry.layer_note or 'the catalog names no layer'}"
+            record(
+                WarningCode.LAYER_UNBOUNDED,
+                f"depth is not bounded by a skin layer for {entry.technique.value}: "
+                f"{entry.layer_note or 'the catalog names no layer'}",
+                parameter="depth",
+                sources=entry.layer_sources,
+            )
         ]
     if thickness is None:
         return [
-            f"depth is not checked against the {layer.value} layer: the catalog has "
-            f"no published skin thickness for the {entry.zone.value}"
+            record(
+                WarningCode.LAYER_UNCHECKED,
+                f"depth is not checked against the {layer.value} layer: the catalog has "
+                f"no published skin thickness for the {entry.zone.value}",
+                parameter="depth",
+            )
         ]
     source = ", ".join(dict.fromkeys((*entry.layer_sources, *thickness.sources)))
     tail = "; a hard limit, no override passes it"
@@ -405,7 +425,7 @@ UNPUBLISHED_NEEDS = ("spacing", "volume_per_point", "depth", "angle")
 
 def unpublished(
     entry: Spec, override: Override | None, given: dict[str, Any], used: list[str]
-) -> str:
+) -> WarningRecord:
     """The warning of a plan of a technique no source publishes on the zone.
 
     ``given`` maps the parameters to what the caller gave (None when not given) and
@@ -436,15 +456,17 @@ def unpublished(
                 "so there is no default",
             )
     who = f" by {override.by}" if override.by else ""
-    return (
+    return record(
+        WarningCode.UNPUBLISHED_USE,
         f"no published use of {t} on the {z}: planned on {t}'s own ranges, "
-        f"overridden{who}: {override.reason}"
+        f"overridden{who}: {override.reason}",
+        parameter="technique",
     )
 
 
 def check_session(
     entry: Spec, points: Any, volume_per_point: Any, override: Override | None = None
-) -> list[str]:
+) -> list[WarningRecord]:
     """Refuse a plan beyond the entry's per-session cap; warn when the cap is not stated.
 
     A cap the source states for this use is hard. A cap taken from another product's
@@ -460,7 +482,7 @@ def check_session(
     where = f"per session of {_where(entry)}"
     kind = HardLimitError if cap.hard else SoftLimitError
     tail = "a hard limit" if cap.hard else "an analogue: an override passes it"
-    out: list[str] = []
+    out: list[WarningRecord] = []
     checks = []
     if cap.max_points is not None:
         checks.append(
@@ -478,8 +500,14 @@ def check_session(
         if override is not None and not cap.hard:
             who = f" by {override.by}" if override.by else ""
             out.append(
-                f"{name} {shown} is beyond the session cap, {allowed} ({cite(cap.source)}), "
-                f"an analogue: overridden{who}: {override.reason}"
+                record(
+                    WarningCode.SESSION_CAP_OVERRIDDEN,
+                    f"{name} {shown} is beyond the session cap, {allowed} ({cite(cap.source)}), "
+                    f"an analogue: overridden{who}: {override.reason}",
+                    parameter=name,
+                    basis=cap.basis,
+                    sources=cap.sources,
+                )
             )
             continue
         hint = "a smaller area or a wider spacing; " if name == "points" else ""
@@ -496,7 +524,13 @@ def check_session(
         volume = "" if vmax is None else f", {vmax:g} mL"
         out.insert(
             0,
-            f"session cap ({cap.max_points} injections{volume}) is {cap.basis.value}: {cap.note}",
+            record(
+                WarningCode.SESSION_CAP_NOT_STATED,
+                f"session cap ({cap.max_points} injections{volume}) is {cap.basis.value}: "
+                f"{cap.note}",
+                basis=cap.basis,
+                sources=cap.sources,
+            ),
         )
     return out
 
@@ -542,7 +576,9 @@ def given_bits(given: dict[str, Any]) -> int:
 
 
 @functools.lru_cache(maxsize=4096)
-def spec_warnings(entry: Spec, given: int = 0) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def spec_warnings(
+    entry: Spec, given: int = 0
+) -> tuple[tuple[WarningRecord, ...], tuple[str, ...]]:
     """Warnings for the unsourced or analogue ranges of an entry, and all its sources.
 
     A parameter the caller gave (its bit set in ``given``, see :func:`given_bits`) relies
@@ -556,10 +592,17 @@ def spec_warnings(entry: Spec, given: int = 0) -> tuple[tuple[str, ...], tuple[s
         sources.update(dict.fromkeys(r.sources))
         if r.basis in (Basis.UNSOURCED, Basis.ANALOGUE):
             if name in named:
-                warnings.append(
+                code = WarningCode.GIVEN_VALUE_UNPUBLISHED_RANGE
+                text = (
                     f"{name} was checked against a range ({r.describe()}) that is "
                     f"{r.basis.value}, not published for {_where(entry)}"
                 )
             else:
-                warnings.append(f"{name} ({r.describe()}) is {r.basis.value}: {r.note}")
+                code = (
+                    WarningCode.RANGE_UNSOURCED
+                    if r.basis is Basis.UNSOURCED
+                    else WarningCode.RANGE_ANALOGUE
+                )
+                text = f"{name} ({r.describe()}) is {r.basis.value}: {r.note}"
+            warnings.append(record(code, text, parameter=name, basis=r.basis, sources=r.sources))
     return tuple(warnings), tuple(sources)

@@ -23,6 +23,7 @@ from mesocalc._names import Lattice, Pattern, resolve
 from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape, polygon_of
 from mesocalc._threads import Threads, lay_threads
 from mesocalc._units import quantity
+from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class Completion:
 
     points: int
     placement: Placement
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[WarningRecord, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -284,7 +285,7 @@ class AreaRequest:
 
     def _shots(
         self, points: int, lattice: Lattice, spacing: float, drawing: Layout | Threads | None
-    ) -> tuple[int | None, tuple[str, ...]]:
+    ) -> tuple[int | None, tuple[WarningRecord, ...]]:
         """Shots of the injector and their warnings, once the points are known."""
         head = self.injector
         if head is None:
@@ -293,26 +294,37 @@ class AreaRequest:
             raise InvalidValueError(
                 "lattice", lattice.value, "'square' for a multi-needle head (needles in a grid)"
             )
-        warnings = []
+        warnings: list[WarningRecord] = []
         if isinstance(drawing, Layout):
             count = shots(drawing.indices, head)
         else:
             count = math.ceil(points / head.needles)
             warnings.append(
-                f"shots ({count}) estimated as points / needles; give a shape as area "
-                "for head placements on the actual layout"
+                record(
+                    WarningCode.SHOTS_ESTIMATED,
+                    f"shots ({count}) estimated as points / needles; give a shape as area "
+                    "for head placements on the actual layout",
+                )
             )
         if head.needles > 1 and head.pitch is None:
             warnings.append(
-                f"injector needle pitch not given: taken to equal the spacing ({spacing:.4g} mm); "
-                "no published source gives the needle pitch of multi-needle heads"
+                record(
+                    WarningCode.PITCH_ASSUMED,
+                    f"injector needle pitch not given: taken to equal the spacing "
+                    f"({spacing:.4g} mm); no published source gives the needle pitch of "
+                    "multi-needle heads",
+                    parameter="pitch",
+                )
             )
         overhang = count * head.needles - points
         if overhang > 0 and head.needles > 1:
             warnings.append(
-                f"{count} shots of {head.needles} needles make {count * head.needles} punctures "
-                f"for {points} points: {overhang} needles of edge shots fall off the layout; "
-                "total_volume counts the layout's points only"
+                record(
+                    WarningCode.EDGE_SHOTS,
+                    f"{count} shots of {head.needles} needles make {count * head.needles} "
+                    f"punctures for {points} points: {overhang} needles of edge shots fall off "
+                    "the layout; total_volume counts the layout's points only",
+                )
             )
         return count, tuple(warnings)
 

@@ -22,6 +22,7 @@ from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import quantity
+from mesocalc._warning import WarningRecord, texts_to_records
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "results",
     "shown",
     "text_table",
+    "upgraded",
 ]
 
 SCHEMA: Final = "mesocalc.plan"
@@ -117,7 +119,8 @@ class Plan:
 
     Quantities come out in mm, cm², mL and degrees; ``points`` is an int and
     ``loss_fraction`` a float. ``warnings`` lists every number the plan relies on
-    that no published source states directly, and every recorded override.
+    that no published source states directly, and every recorded override;
+    ``warning_records`` holds the same as records (code, parameter, basis, sources).
     ``overrides`` holds each departure from a recommended range (see
     :class:`OverrideRecord`). The parts ``placement``, ``supply`` and ``needle`` are
     None unless plan() was given a shape, pattern or head, a syringe, or a needle.
@@ -142,7 +145,11 @@ class Plan:
     _thread_length: float | None = attrs.field(
         default=None, alias="thread_length_mm", metadata=_codec.quantity_field("thread_length")
     )
-    warnings: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+    warning_records: tuple[WarningRecord, ...] = attrs.field(
+        default=(),
+        alias="warnings",
+        metadata=_codec.parts(_codec.one_of(WarningRecord), key="warnings"),
+    )
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
     overrides: tuple[OverrideRecord, ...] = attrs.field(
         default=(), metadata=_codec.parts(_codec.one_of(OverrideRecord))
@@ -150,6 +157,11 @@ class Plan:
     placement: Placement | None = attrs.field(default=None, metadata=_codec.part(_placement_class))
     supply: Supply | None = attrs.field(default=None, metadata=_codec.part(_supply_class))
     needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle_class))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings as text; :attr:`warning_records` has each as a record."""
+        return tuple(r.text for r in self.warning_records)
 
     @property
     def area(self) -> Quantity:
@@ -394,8 +406,7 @@ class Plan:
         Raises:
             MesocalcError: naming the value at fault.
         """
-        version = _codec.version_of(data, SCHEMA)
-        data = from_v0(data) if version == 0 else _codec.old_units(data, version)
+        data = upgraded(data)
         if isinstance(data.get("points"), list):
             raise InvalidValueError(
                 "points",
@@ -469,6 +480,15 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
                 raise InvalidValueError(
                     name, data[name], "the value the stored plan's inputs give"
                 )
+
+
+def upgraded(data: Any) -> Any:
+    """A stored plan (or plans over arrays) of any schema version, in today's form."""
+    version = _codec.version_of(data, SCHEMA)
+    data = from_v0(data) if version == 0 else _codec.old_units(data, version)
+    if version < 2 and "warnings" in data:  # text until version 2
+        data = {**data, "warnings": texts_to_records(data["warnings"])}
+    return data
 
 
 _V0_DERIVED: Final = ("volume_per_cm", "syringes", "draw_up_volume")

@@ -23,13 +23,14 @@ from mesocalc._plan import (
     Plan,
     check_stored,
     dose_per_area,
-    from_v0,
     markdown_table,
     results,
     shown,
     text_table,
+    upgraded,
 )
 from mesocalc._units import quantity
+from mesocalc._warning import WarningRecord
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -79,7 +80,11 @@ class PlanArray:
     _thread_length: Floats | None = attrs.field(
         default=None, alias="thread_length_mm", metadata=_array("thread_length")
     )
-    warnings: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+    warning_records: tuple[WarningRecord, ...] = attrs.field(
+        default=(),
+        alias="warnings",
+        metadata=_codec.parts(_codec.one_of(WarningRecord), key="warnings"),
+    )
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
 
     def __attrs_post_init__(self) -> None:
@@ -110,6 +115,11 @@ class PlanArray:
             "a PlanArray is not hashable: its arrays are mutable in numpy's eyes; "
             "hash its plans (plans[i]) or its to_dict() JSON instead"
         )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings as text; :attr:`warning_records` has each as a record."""
+        return tuple(r.text for r in self.warning_records)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -214,7 +224,7 @@ class PlanArray:
             "lattice": self.lattice,
             "points": pick(self.points),
             "loss_fraction": pick(self.loss_fraction),
-            "warnings": self.warnings,
+            "warnings": self.warning_records,
             "sources": self.sources,
             "area_mm2": pick(self._area),
             "spacing_mm": pick(self._spacing),
@@ -300,8 +310,7 @@ class PlanArray:
         Raises:
             MesocalcError: naming the value at fault, and its index in an array.
         """
-        version = _codec.version_of(data, SCHEMA)
-        data = from_v0(data) if version == 0 else _codec.old_units(data, version)
+        data = upgraded(data)
         if not isinstance(data.get("points"), list):
             raise InvalidValueError(
                 "points",

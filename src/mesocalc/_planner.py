@@ -22,6 +22,7 @@ from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import Plan
 from mesocalc._units import any_array, is_quantity
+from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -264,8 +265,12 @@ def plan(
         count, placement, warnings = done.points, done.placement, warnings + done.warnings
         if points is not None and count != points:
             warnings += (
-                f"points: the layout holds {count}, the nearest count to the {points} asked "
-                f"that a spacing gives on {shaped.shape!r}",
+                record(
+                    WarningCode.POINTS_ROUNDED,
+                    f"points: the layout holds {count}, the nearest count to the {points} "
+                    f"asked that a spacing gives on {shaped.shape!r}",
+                    parameter="points",
+                ),
             )
     if per_point is not None:
         departures += _derived_volume(entry, area_mm2, count, values, per_point)
@@ -305,7 +310,7 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
     chosen: Any,
     given: dict[str, Any],
     departures: list[Any],
-) -> tuple[list[str], tuple[Any, ...]]:
+) -> tuple[list[WarningRecord], tuple[Any, ...]]:
     """The whole-plan rules, hard ones first: warnings to add and the override records."""
     cap = book.caps.get(entry.zone)
     if cap is not None:
@@ -324,7 +329,7 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
         more += _guardrails.check_session(entry, points, vpp, chosen)
     if departures:
         more += [dep.warning() for dep in departures if dep.advisory]
-        more += [r.describe() for r in records]
+        more += [r.warning() for r in records]
     return more, records
 
 

@@ -21,6 +21,7 @@ from mesocalc._plan import Plan, markdown_table, shown, text_table
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._units import quantity
+from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
     HardLimitError,
     InputTypeError,
@@ -318,19 +319,25 @@ class Session:
         return None if supply is None else supply.draw_up_volume
 
     @property
-    def warnings(self) -> tuple[str, ...]:
-        """Every plan's warnings, each once, naming its area; then the session's own."""
-        out: dict[str, None] = {}
+    def warning_records(self) -> tuple[WarningRecord, ...]:
+        """The session's own warnings, then every plan's, each once, naming its area."""
+        out: dict[WarningRecord, None] = {}
         product = self.product
         if product is not None and product.expires is not None and self.date is None:
             expiry = product.expires.isoformat()
-            out[
+            text = (
                 f"the expiry of {product.name} ({expiry}) is not checked: the session has no date"
-            ] = None
+            )
+            out[record(WarningCode.EXPIRY_UNCHECKED, text, parameter="date")] = None
         for i, p in enumerate(self.plans):
-            for w in p.warnings:
-                out[f"{self.where(i)}: {w}"] = None
+            for w in p.warning_records:
+                out[w.in_area(self.where(i))] = None
         return tuple(out)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings as text, each naming its area; :attr:`warning_records` as records."""
+        return tuple(dict.fromkeys(str(w) for w in self.warning_records))
 
     @property
     def overrides(self) -> tuple[OverrideRecord, ...]:
