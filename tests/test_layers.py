@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
     ("the planner", {"_planner"}),
+    ("FHIR export", {"_fhir"}),
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
