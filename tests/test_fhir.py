@@ -239,6 +239,7 @@ def test_statuses_of_a_planned_and_a_given_session() -> None:
     assert {a["status"] for a in _resources(done, "MedicationAdministration")} == {"completed"}
     # The same resources, so that the export of the session as given updates the plan's.
     assert [e["fullUrl"] for e in planned["entry"]] == [e["fullUrl"] for e in done["entry"]]
+    assert planned["id"] != done["id"]
 
 
 def test_the_same_session_exports_the_same_bundle() -> None:

@@ -95,8 +95,9 @@ def _ref(url: str) -> dict[str, Any]:
 class _Ids:
     """Deterministic ids: uuid5 of the session's JSON and the patient, then of each part.
 
-    The same session for the same patient exports the same ids, whether planned or
-    given, so a later export of the session as given names the same resources.
+    The same session for the same patient exports the same resource ids, whether
+    planned or given, so a later export of the session as given names the same
+    resources; the two bundles differ in their own id.
     """
 
     def __init__(self, session: Session, subject: str) -> None:
@@ -258,7 +259,7 @@ def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[
     }
     return {
         "resourceType": "Bundle",
-        "id": str(ids.bundle),
+        "id": ids.url(f"Bundle/{procedure_status}")[0],
         "type": "collection",
         "entry": [
             {"fullUrl": url, "resource": resource}
