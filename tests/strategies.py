@@ -8,6 +8,7 @@ ones for invalid input, overrides, equipment, arrays and shapes.
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "patients",
     "plan_requests",
     "required",
+    "sessions",
     "shapes",
     "spacings_mm",
     "star_polygons",
@@ -371,3 +373,45 @@ def session_files(draw: st.DrawFn) -> str:
         lines += [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(keys)))]
     text = "\n".join(lines)
     return draw(st.one_of(st.just(text), st.text(max_size=40), st.just(text[: len(text) // 2])))
+
+
+# --- sessions and their export (issue 11) ------------------------------------------------
+
+
+def _visible(max_size: int) -> st.SearchStrategy[str]:
+    return st.text(min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
+
+
+@st.composite
+def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
+    """Dated sessions of catalog areas, with sides, needles and a clinic's own product.
+
+    The product has no label (so no label caps), a lot and a concentration or not, and
+    an expiry, if any, on or after the session's date. A needle, when an area has one,
+    is long enough for the area's insertion.
+    """
+    plans = []
+    for request in draw(
+        st.lists(plan_requests(units="canonical"), min_size=1, max_size=max_areas)
+    ):
+        p = mesocalc.plan(**request)
+        if draw(st.booleans()):
+            length = p.insertion_length.to("mm").magnitude + draw(st.floats(0.0, 10.0))
+            needle = mesocalc.Needle(
+                gauge=draw(st.integers(min_value=25, max_value=34)), length=f"{length!r} mm"
+            )
+            p = mesocalc.plan(**request, needle=needle)
+        plans.append(p)
+    date = draw(st.dates(datetime.date(2020, 1, 1), datetime.date(2040, 12, 31)))
+    product = mesocalc.Product(
+        name=draw(_visible(40)),
+        concentration=draw(st.none() | st.floats(0.01, 100.0).map(lambda c: f"{c!r} mg/mL")),
+        lot=draw(st.none() | _visible(20)),
+        expires=draw(st.none() | st.dates(date, datetime.date(2045, 12, 31))),
+    )
+    sides = draw(
+        st.lists(
+            st.sampled_from([None, "left", "right"]), min_size=len(plans), max_size=len(plans)
+        )
+    )
+    return mesocalc.Session(plans=plans, sides=sides, date=date, product=product)

@@ -12,6 +12,7 @@ from hypothesis import given
 import mesocalc
 from mesocalc import Basis, Technique, Zone
 from mesocalc._catalog import default_catalog
+from mesocalc._codes import is_concept_id
 
 from . import strategies as mst
 
@@ -114,6 +115,66 @@ def test_every_source_key_resolves_to_a_domain_citation() -> None:
             assert f"[{key}]" in text, key
 
 
+def test_every_zone_has_a_well_formed_snomed_code_and_only_submental_is_unverified() -> None:
+    book = default_catalog()
+    for zone in Zone:
+        site = book.site(zone)
+        assert site is not None, zone
+        assert is_concept_id(site.code)
+        assert site.verified == (zone is not Zone.SUBMENTAL), zone
+        assert site.sources == ("DICOM-L",)
+    submental = book.site(Zone.SUBMENTAL)
+    assert submental is not None
+    assert submental.code == "170887008"  # DOMAIN.md 5.1: **unverified**
+    assert "commented-out row" in submental.note
+
+
+def test_the_zone_codes_are_those_of_domain_md() -> None:
+    """Each code as DOMAIN.md section 5.1 gives it, on the row of its zone."""
+    domain = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"
+    if not domain.exists():
+        pytest.skip("DOMAIN.md is not beside the repository")
+    rows = [
+        line
+        for line in domain.read_text(encoding="utf-8").split("### 5.1", 1)[1].splitlines()
+        if line.startswith("| ")
+    ]
+    book = default_catalog()
+    for zone in Zone:
+        site = book.site(zone)
+        assert site is not None
+        (row,) = [r for r in rows if site.code in r.split("|")[2].replace("/", " ").split()]
+        assert ("**unverified**" in row) == (not site.verified), row
+
+
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("89545001", True),
+        ("372464004", True),
+        ("34206005", True),
+        ("89545002", False),  # one digit off: the check digit refuses it
+        ("372464040", False),  # two digits swapped
+        ("089545001", False),
+        ("12345", False),
+        ("8954500１", False),
+        ("89545001 ", False),
+        ("89545011", False),  # partition 01: a description, not a concept
+    ],
+)
+def test_snomed_concept_ids_are_checked_by_form_and_check_digit(code: str, ok: bool) -> None:
+    assert is_concept_id(code) is ok
+
+
+def test_a_bare_snomed_code_in_a_clinic_catalog_is_read_as_unverified() -> None:
+    text = CATALOG_TEXT.replace(
+        'snomed = { code = "89545001", source = ["DICOM-L"] }', 'snomed = "89545001"', 1
+    )
+    site = mesocalc.parse_catalog(text).site(Zone.FACE)
+    assert site is not None
+    assert (site.code, site.verified, site.sources) == ("89545001", False, ())
+
+
 def test_spec_to_dict_is_json_ready() -> None:
     data = json.loads(json.dumps(mesocalc.spec("retrograde", "face").to_dict()))
     assert data["geometry"] == "thread"
@@ -178,7 +239,36 @@ def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
             'techniques.papules2 = { source = ["SEED1"] }',
             "papules2",
         ),
-        ('snomed = "89545001"', 'snomed = "89545001"\ncolour = "red"', "zones.face"),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = "89545001", source = ["DICOM-L"] }\ncolour = "red"',
+            "zones.face",
+        ),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = "89545002", source = ["DICOM-L"] }',
+            "zones.face.snomed.code",
+        ),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = "89545001", source = ["NOPE"] }',
+            "zones.face.snomed.source",
+        ),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = "89545001" }',
+            "zones.face.snomed.source",
+        ),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = "89545001", source = ["DICOM-L"], verified = false }',
+            "zones.face.snomed.note",
+        ),
+        (
+            'snomed = { code = "89545001", source = ["DICOM-L"] }',
+            'snomed = { code = 89545001, source = ["DICOM-L"] }',
+            "zones.face.snomed.code",
+        ),
     ],
 )
 def test_invalid_catalogs_name_the_fault(old: str, new: str, where: str) -> None:

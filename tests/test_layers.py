@@ -17,7 +17,7 @@ PACKAGE = Path(mesocalc.__file__).parent
 # Bottom first. A module may import modules of earlier layers only.
 LAYERS: list[tuple[str, set[str]]] = [
     ("errors and type aliases", {"exceptions", "typing", "_data"}),
-    ("names, units and validators", {"_names", "_units", "_validators"}),
+    ("names, units, codes and validators", {"_names", "_units", "_codes", "_validators"}),
     ("the parameter table", {"_parameters"}),
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
     ("the catalog", {"_catalog"}),
@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
     ("the planner", {"_planner"}),
+    ("FHIR export", {"_fhir"}),
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),

@@ -20,6 +20,7 @@ from mesocalc._catalog import (
     parse_catalog,
     spec,
 )
+from mesocalc._codes import SiteCode
 from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc._plan import Plan
@@ -139,6 +140,7 @@ __all__ = [
     "Severity",
     "Shape",
     "Side",
+    "SiteCode",
     "SkinThickness",
     "SoftLimitError",
     "Spec",

@@ -19,6 +19,7 @@ from typing import Any, Final
 import attrs
 
 from mesocalc import _codec
+from mesocalc._codes import SiteCode, is_concept_id
 from mesocalc._data import read_text
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
@@ -262,6 +263,11 @@ class Catalog:
     unpublished: Mapping[tuple[Technique, Zone], Spec] = attrs.field(factory=dict)
     contraindicated: Mapping[tuple[Technique, Zone], Contraindication] = attrs.field(factory=dict)
     caps: Mapping[Zone, Range] = attrs.field(factory=dict)
+    sites: Mapping[Zone, SiteCode] = attrs.field(factory=dict)
+
+    def site(self, zone: Zone) -> SiteCode | None:
+        """The zone's SNOMED CT body-site code, verified or not, or None when it has none."""
+        return self.sites.get(zone)
 
     def cap(self, zone: Zone) -> Range | None:
         """The zone's hard depth limit, binding every technique there, or None."""
@@ -450,10 +456,13 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
     contraindicated: dict[tuple[Technique, Zone], Contraindication] = {}
     caps: dict[Zone, Range] = {}
     skin: dict[Zone, SkinThickness] = {}
+    sites: dict[Zone, SiteCode] = {}
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
         zdoc = read.table(zraw, f"zones.{zkey}")
         read.check_keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
+        if "snomed" in zdoc:
+            sites[zone] = _site(read, zdoc["snomed"], f"zones.{zkey}.snomed", known)
         if "depth_cap" in zdoc:
             cap = read.range(zdoc["depth_cap"], "depth", f"zones.{zkey}.depth_cap", known)
             caps[zone] = attrs.evolve(cap, hard=True)
@@ -486,6 +495,7 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         unpublished=unpublished,
         contraindicated=contraindicated,
         caps=caps,
+        sites=sites,
     )
 
 
@@ -648,6 +658,27 @@ def _layer(
     if not isinstance(note, str) or not note.strip():
         raise read.fail(f"{where}.note", note, "a note saying why the technique has this layer")
     return layer, _sources(read, doc, where, known), note
+
+
+def _site(read: _Reader, doc: Any, where: str, known: set[str]) -> SiteCode:
+    """A zone's ``snomed = { code, source, verified, note }``; a bare code is unsourced.
+
+    A code is verified when a source gives it and the catalog does not say otherwise.
+    """
+    if isinstance(doc, str):
+        doc = {"code": doc, "verified": False, "note": "the catalog gives no source for it"}
+    doc = read.table(doc, where)
+    read.check_keys(doc, {"code", "source", "verified", "note"}, where)
+    code = doc.get("code")
+    if not isinstance(code, str) or not is_concept_id(code):
+        raise read.fail(f"{where}.code", code, "a SNOMED CT concept id (its check digit too)")
+    verified, note = doc.get("verified", True), doc.get("note", "")
+    if not isinstance(verified, bool) or not isinstance(note, str):
+        raise read.fail(where, (verified, note), "verified = true or false, and a note string")
+    if not verified and not note.strip():
+        raise read.fail(f"{where}.note", note, "a note saying why the code is unverified")
+    sources = _sources(read, doc, where, known) if verified or "source" in doc else ()
+    return SiteCode(code=code, sources=sources, verified=verified, note=note)
 
 
 def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap:

@@ -31,6 +31,7 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from mesocalc._catalog import Catalog
     from mesocalc._guardrails import OverrideRecord
     from mesocalc.typing import Quantity
 
@@ -385,6 +386,31 @@ class Session:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole."""
         return _codec.dump(self, SCHEMA)
+
+    def to_fhir(
+        self, *, patient: str | None = None, given: bool = False, catalog: Catalog | None = None
+    ) -> dict[str, Any]:
+        """The session as a FHIR R5 Bundle (a JSON-ready dict); docs/fhir.md shows one.
+
+        One Procedure for the session, one MedicationAdministration per area (its route
+        from the technique's layer, its site from the zone's SNOMED CT code, its dose in
+        UCUM mL), the product as a Medication and each needle as a Device. Ids derive from
+        the session and the patient: the same session exports the same bundle.
+
+        Args:
+            patient: a reference to the patient, such as ``"Patient/123"``; R5 requires it.
+            given: True when the session was given as planned (status "completed");
+                False, the default, for a plan ("preparation"; "unknown" for each area).
+            catalog: the catalog of the zones' codes and the techniques' layers (the
+                shipped one by default).
+
+        Raises:
+            MesocalcError: no patient, or a wrong one; a session without a date or a
+                product, which R5 requires of a MedicationAdministration.
+        """
+        from mesocalc._fhir import bundle  # noqa: PLC0415 - loaded on first use (start-up)
+
+        return bundle(self, patient=patient, given=given, catalog=catalog)
 
     @classmethod
     def from_dict(cls, data: Any) -> Session:

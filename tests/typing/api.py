@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import mesocalc
@@ -51,7 +53,18 @@ def client_arrays() -> int:
     return int(counts.sum()) + first.points + len(plans.shape)
 
 
+def client_export() -> int:
+    face = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    s = mesocalc.Session(plans=[face], date="2026-11-26", product=mesocalc.Product(name="x"))
+    bundle: dict[str, Any] = s.to_fhir(patient="Patient/1", given=True)
+    book: mesocalc.Catalog = mesocalc._catalog.default_catalog()
+    site: mesocalc.SiteCode | None = book.site(mesocalc.Zone.FACE)
+    assert site is not None
+    return len(bundle["entry"]) + int(site.verified)
+
+
 def test_client_code() -> None:
     assert client_code() > 0
     assert client_parts() > 0
     assert client_arrays() == 80 + 8 + 1
+    assert client_export() == 3 + 1

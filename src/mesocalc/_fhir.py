@@ -1,0 +1,268 @@
+"""FHIR R5 export: a session as a Bundle of plain dicts, ready for ``json.dumps``.
+
+One Procedure for the sitting, one MedicationAdministration per area, the product as
+a Medication (its lot and expiry in ``batch``) and each needle as a Device. Codes come
+from data: the zone's SNOMED CT code from the catalog, the route from the layer the
+technique deposits in, units from UCUM. Building the dicts needs nothing beyond the
+standard library; ``fhir.resources`` (the ``fhir`` extra) validates their structure.
+docs/fhir.md explains each code and what is given as text only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from mesocalc._catalog import Catalog, Layer, default_catalog
+from mesocalc._codes import SNOMED, UCUM
+from mesocalc._plan import shown
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc._equipment import Needle
+    from mesocalc._names import Side, Zone
+    from mesocalc._plan import Plan
+    from mesocalc._products import Product
+    from mesocalc._session import Session
+
+__all__ = [
+    "MEDICATION_ADMINISTRATION_STATUSES",
+    "PROCEDURE_STATUSES",
+    "ROUTES",
+    "UCUM_CODES",
+    "bundle",
+]
+
+# SNOMED CT route concepts by the layer a technique deposits in (DOMAIN.md 5.1,
+# [FHIR-ROUTE]). Layer "any" has none: its published depths straddle the dermis and
+# the subcutis, so no one route is true of it.
+ROUTES: Final[Mapping[Layer, tuple[str, str]]] = {
+    Layer.SKIN: ("372464004", "intradermal"),
+    Layer.SUBCUTIS: ("34206005", "subcutaneous"),
+}
+# The UCUM codes an export writes (DOMAIN.md 5.2, [UCUM]); case matters in UCUM.
+UCUM_CODES: Final = frozenset({"mL", "mg", "mm"})
+# R5's codes for each resource's status (event-status; medication-admin-status).
+PROCEDURE_STATUSES: Final = frozenset(
+    {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed"}
+    | {"entered-in-error", "unknown"}
+)
+MEDICATION_ADMINISTRATION_STATUSES: Final = frozenset(
+    {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
+)
+# A session not yet given is in preparation; R5 gives a MedicationAdministration no
+# "planned" status, and of its codes only "unknown" claims nothing that has not happened.
+_STATUS: Final = {False: ("preparation", "unknown"), True: ("completed", "completed")}
+
+# Fixed for good: every exported id derives from it, so changing it changes them all.
+_NAMESPACE: Final = uuid.UUID("9ab9e31b-a6f8-40f7-889f-50cd794f3ca1")
+_ID: Final = r"[A-Za-z0-9\-.]{1,64}"  # R5's id datatype
+# A relative or absolute reference to a Patient: a urn:uuid would have to resolve
+# within the bundle, which holds no Patient.
+_PATIENT: Final = re.compile(
+    rf"(https?://[A-Za-z0-9\-.]{{1,253}}(:[0-9]{{1,5}})?(/[A-Za-z0-9\-._~%]{{1,64}}){{0,8}}/)?"
+    rf"Patient/{_ID}",
+    re.ASCII,
+)
+_PATIENT_EXPECTED: Final = (
+    "a reference to the patient, such as 'Patient/123' or "
+    "'https://host/fhir/Patient/123': R5 requires a subject"
+)
+
+
+def _subject(patient: Any) -> str:
+    if patient is None:
+        raise InvalidValueError("patient", patient, _PATIENT_EXPECTED)
+    if not isinstance(patient, str):
+        raise InputTypeError("patient", patient, _PATIENT_EXPECTED)
+    if len(patient) > 2048 or not _PATIENT.fullmatch(patient):
+        raise InvalidValueError("patient", patient, _PATIENT_EXPECTED)
+    return patient
+
+
+def _quantity(value: float, code: str) -> dict[str, Any]:
+    """A UCUM Quantity; 12 significant digits drop binary noise (0.30000000000000004)."""
+    return {"value": float(f"{value:.12g}"), "unit": code, "system": UCUM, "code": code}
+
+
+def _ref(url: str) -> dict[str, Any]:
+    return {"reference": url}
+
+
+class _Ids:
+    """Deterministic ids: uuid5 of the session's JSON and the patient, then of each part.
+
+    The same session for the same patient exports the same resource ids, whether
+    planned or given, so a later export of the session as given names the same
+    resources; the two bundles differ in their own id.
+    """
+
+    def __init__(self, session: Session, subject: str) -> None:
+        key = json.dumps(
+            {"patient": subject, "session": session.to_dict()},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        self.bundle = uuid.uuid5(_NAMESPACE, key)
+
+    def url(self, name: str) -> tuple[str, str]:
+        """The resource id and the entry's fullUrl for part ``name``."""
+        part = str(uuid.uuid5(self.bundle, name))
+        return part, f"urn:uuid:{part}"
+
+
+def _site(catalog: Catalog, zone: Zone, side: Side | None) -> tuple[dict[str, Any], str]:
+    """The zone as a body site, coded when the catalog's code is verified; and a note."""
+    text = zone.value + (f", {side.value}" if side else "")
+    site = catalog.site(zone)
+    if site is None:
+        return {"text": text}, f"site as text only: no SNOMED CT code for the {zone.value}"
+    if not site.verified:
+        return {"text": text}, (
+            f"site as text only: SNOMED CT {site.code}, the catalog's code for the "
+            f"{zone.value}, is unverified. {site.note}"
+        )
+    return {"coding": [{"system": SNOMED, "code": site.code}], "text": text}, ""
+
+
+def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
+    """The route by the technique's layer; none coded for a technique of no one layer."""
+    spec = catalog.spec(plan.technique, plan.zone)
+    if spec.layer in ROUTES:
+        code, text = ROUTES[spec.layer]
+        return {"coding": [{"system": SNOMED, "code": code}], "text": text}, ""
+    return {"text": "intradermal or subcutaneous"}, (
+        f"route as text only: {plan.technique.value} deposits in no one skin layer. "
+        f"{spec.layer_note}"
+    ).strip()
+
+
+def _medication(product: Product, ident: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"resourceType": "Medication", "id": ident}
+    out["code"] = {"text": product.name}
+    c = product.concentration_mg_ml
+    if c is not None:
+        out["ingredient"] = [
+            {
+                "item": {"concept": {"text": product.name}},
+                "isActive": True,
+                "strengthRatio": {
+                    "numerator": _quantity(c, "mg"),
+                    "denominator": _quantity(1.0, "mL"),
+                },
+            }
+        ]
+    batch: dict[str, str] = {}
+    if product.lot is not None:
+        batch["lotNumber"] = product.lot
+    if product.expires is not None:
+        batch["expirationDate"] = product.expires.isoformat()
+    if batch:
+        out["batch"] = batch
+    return out
+
+
+def _device(needle: Needle, ident: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Device",
+        "id": ident,
+        "displayName": f"{needle.gauge}G needle, {needle.length_mm:g} mm",
+        "type": [{"text": "needle"}],
+        "property": [
+            {"type": {"text": "gauge"}, "valueInteger": needle.gauge},
+            {"type": {"text": "length"}, "valueQuantity": _quantity(needle.length_mm, "mm")},
+        ],
+    }
+
+
+def _dosage(plan: Plan, site: dict[str, Any], route: dict[str, Any]) -> dict[str, Any]:
+    each = "threads" if plan.thread_length is not None else "injections"
+    return {
+        "text": f"{plan.points} {each} of {shown('volume_per_point', plan._volume_per_point)}, "
+        f"{shown('depth', plan._depth)} deep",
+        "site": site,
+        "route": route,
+        "method": {"text": f"mesotherapy, {plan.technique.value} technique"},
+        "dose": _quantity(plan.points * plan._volume_per_point, "mL"),
+    }
+
+
+def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[str, Any]:
+    """The session as a FHIR R5 Bundle of type "collection" (see Session.to_fhir)."""
+    subject = _subject(patient)
+    if type(given) is not bool:
+        raise InputTypeError(
+            "given", given, "True (the session was given as planned) or False (planned)"
+        )
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog")
+    book = default_catalog() if catalog is None else catalog
+    if session.date is None:
+        raise InvalidValueError(
+            "date", None, "a session with a date: R5 requires a MedicationAdministration's time"
+        )
+    product = session.product
+    if product is None:
+        raise InvalidValueError(
+            "product",
+            None,
+            "a session with a product: R5 requires what a MedicationAdministration gives",
+        )
+    when = session.date.isoformat()
+    procedure_status, administrationstatus = _STATUS[given]
+    ids = _Ids(session, subject)
+    procedure_id, procedure_url = ids.url("Procedure")
+    medication_id, medication_url = ids.url("Medication")
+    entries: list[tuple[str, dict[str, Any]]] = [
+        (medication_url, _medication(product, medication_id))
+    ]
+    devices: dict[Needle, str] = {}
+    for p in session.plans:
+        if p.needle is not None and p.needle not in devices:
+            device_id, devices[p.needle] = ids.url(f"Device/{len(devices)}")
+            entries.append((devices[p.needle], _device(p.needle, device_id)))
+    sites: list[dict[str, Any]] = []
+    for i, p in enumerate(session.plans):
+        site, site_note = _site(book, p.zone, session.sides[i] if session.sides else None)
+        route, route_note = _route(book, p)
+        if site not in sites:
+            sites.append(site)
+        ident, url = ids.url(f"MedicationAdministration/{i}")
+        administration: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "id": ident,
+            "status": administrationstatus,
+            "partOf": [_ref(procedure_url)],
+            "medication": {"reference": _ref(medication_url)},
+            "subject": _ref(subject),
+            "occurenceDateTime": when,  # R5 spells it with one "r" here
+        }
+        if p.needle is not None:
+            administration["device"] = [{"reference": _ref(devices[p.needle])}]
+        administration["dosage"] = _dosage(p, site, route)
+        notes = [site_note, route_note, *(r.describe() for r in p.overrides)]
+        if any(notes):
+            administration["note"] = [{"text": n} for n in notes if n]
+        entries.append((url, administration))
+    procedure = {
+        "resourceType": "Procedure",
+        "id": procedure_id,
+        "status": procedure_status,
+        "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it (DOMAIN.md 5.1)
+        "subject": _ref(subject),
+        "occurrenceDateTime": when,
+        "bodySite": sites,
+        "used": [{"reference": _ref(u)} for u in (medication_url, *devices.values())],
+    }
+    return {
+        "resourceType": "Bundle",
+        "id": ids.url(f"Bundle/{procedure_status}")[0],
+        "type": "collection",
+        "entry": [
+            {"fullUrl": url, "resource": resource}
+            for url, resource in [(procedure_url, procedure), *entries]
+        ],
+    }
