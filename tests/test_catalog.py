@@ -179,11 +179,19 @@ def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
             "papules2",
         ),
         ('snomed = "89545001"', 'snomed = "89545001"\ncolour = "red"', "zones.face"),
+        ('snomed = "89545001"', 'snomed = "face"', "zones.face.snomed"),
+        ('snomed = "89545001"', "snomed = 89545001", "zones.face.snomed"),
     ],
 )
 def test_invalid_catalogs_name_the_fault(old: str, new: str, where: str) -> None:
     with pytest.raises(mesocalc.CatalogError, match=re.escape(where)):
         mesocalc.parse_catalog(_mutate(old, new))
+
+
+def test_zones_keep_their_snomed_codes() -> None:
+    codes = default_catalog().snomed
+    assert codes[mesocalc.Zone.FACE] == "89545001"
+    assert set(codes) == set(mesocalc.Zone)  # the shipped catalog codes every zone
 
 
 def test_unreadable_catalogs(tmp_path: Path) -> None:

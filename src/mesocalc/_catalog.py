@@ -252,7 +252,7 @@ class Catalog:
     only with an override and every parameter, on the technique's own ranges);
     ``contraindicated`` the pairs a source rules out, or whose technique cannot keep to
     the zone's hard limits. ``caps`` holds each zone's depth limit, which binds every
-    technique there.
+    technique there; ``snomed`` each zone's SNOMED CT body-structure code, where given.
     """
 
     name: str
@@ -262,6 +262,7 @@ class Catalog:
     unpublished: Mapping[tuple[Technique, Zone], Spec] = attrs.field(factory=dict)
     contraindicated: Mapping[tuple[Technique, Zone], Contraindication] = attrs.field(factory=dict)
     caps: Mapping[Zone, Range] = attrs.field(factory=dict)
+    snomed: Mapping[Zone, str] = attrs.field(factory=dict)
 
     def cap(self, zone: Zone) -> Range | None:
         """The zone's hard depth limit, binding every technique there, or None."""
@@ -450,10 +451,13 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
     contraindicated: dict[tuple[Technique, Zone], Contraindication] = {}
     caps: dict[Zone, Range] = {}
     skin: dict[Zone, SkinThickness] = {}
+    snomed: dict[Zone, str] = {}
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
         zdoc = read.table(zraw, f"zones.{zkey}")
         read.check_keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
+        if "snomed" in zdoc:
+            snomed[zone] = _snomed(read, zdoc["snomed"], f"zones.{zkey}.snomed")
         if "depth_cap" in zdoc:
             cap = read.range(zdoc["depth_cap"], "depth", f"zones.{zkey}.depth_cap", known)
             caps[zone] = attrs.evolve(cap, hard=True)
@@ -486,7 +490,15 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         unpublished=unpublished,
         contraindicated=contraindicated,
         caps=caps,
+        snomed=snomed,
     )
+
+
+def _snomed(read: _Reader, code: Any, where: str) -> str:
+    """A zone's SNOMED CT code, digits written as a string: an identifier, not a number."""
+    if not isinstance(code, str) or not code.isascii() or not code.isdigit():
+        raise read.fail(where, code, "a SNOMED CT code, digits as text")
+    return code
 
 
 def _classify(  # noqa: PLR0917 - private: the tables _parse builds
