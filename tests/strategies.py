@@ -34,6 +34,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "areas",
     "array_requests",
     "bare_numbers",
+    "command_lines",
     "contraindicated_pairs",
     "entries",
     "expressed",
@@ -415,3 +416,47 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
         )
     )
     return mesocalc.Session(plans=plans, sides=sides, date=date, product=product)
+
+
+# --- the command line (issue 11) -------------------------------------------------------------
+
+_CLI_COMMANDS = ("plan", "session", "spec", "zones", "techniques", "sources")
+_CLI_FLAGS = (
+    "--technique", "--zone", "--area", "--spacing", "--volume-per-point", "--total-volume",
+    "--points", "--dose-per-area", "--depth", "--angle", "--loss-fraction", "--lattice",
+    "--needle-gauge", "--needle-length", "--syringe", "--low-dead-space", "--override", "--by",
+    "--json", "--json", "--version", "-h", "--", "-", "--dep", "--d", "--area=",
+)  # fmt: skip
+_CLI_VALUES = (
+    "classic", "nappage", "retrograde", "infiltration", "Point_by Point", "clasic", "face",
+    "eyelid", "scalp", "submental", "periorbital", "40 cm^2", "100 cm^2", "2 mm", "2.2 mm",
+    "0.5", "50 %", "50", "nan", "-1", "30", "30G", "9G", "1 mL", "2 mL", "hex", "hexagonal",
+    "200", "0", "-5", "99999999999999999999", "thick skin", " ", "", ".", "/", "0.2 mL/cm^2",
+)  # fmt: skip
+
+
+def _cli_values() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(_CLI_VALUES),
+        garbage_strings().filter(lambda s: len(s) < 1000),
+        st.text(max_size=20),
+    )
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    """Argument lists for ``mesocalc``: often a plan to which wrong flags and values are added.
+
+    Known flags, the values clinicians type, garbage strings and arbitrary text, in any
+    order, so that both argparse and the planner see hostile input.
+    """
+    if draw(st.booleans()):
+        words = ["plan", "--technique", draw(_cli_values()), "--zone", draw(_cli_values())]
+        words += ["--area", draw(_cli_values())]
+    else:
+        words = [draw(st.one_of(st.sampled_from(_CLI_COMMANDS), st.text(max_size=12)))]
+    for _ in range(draw(st.integers(min_value=0, max_value=6))):
+        words.append(draw(st.one_of(st.sampled_from(_CLI_FLAGS), st.text(max_size=12))))
+        if draw(st.booleans()):
+            words.append(draw(_cli_values()))
+    return words

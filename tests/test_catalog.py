@@ -276,6 +276,14 @@ def test_invalid_catalogs_name_the_fault(old: str, new: str, where: str) -> None
         mesocalc.parse_catalog(_mutate(old, new))
 
 
+def test_zones_keep_their_snomed_codes() -> None:
+    book = default_catalog()
+    face = book.site(mesocalc.Zone.FACE)
+    assert face is not None
+    assert face.code == "89545001"
+    assert set(book.sites) == set(mesocalc.Zone)  # the shipped catalog codes every zone
+
+
 def test_unreadable_catalogs(tmp_path: Path) -> None:
     with pytest.raises(mesocalc.CatalogError, match="^path: "):
         mesocalc.load_catalog(tmp_path / "missing.toml")

@@ -383,11 +383,20 @@ def test_retrograde_threads_need_a_13_mm_needle() -> None:
         ({"gauge": True, "length": "4 mm"}, mesocalc.InputTypeError),
         ({"gauge": 40, "length": "4 mm"}, mesocalc.InvalidValueError),
         ({"gauge": 30, "length": "-4 mm"}, mesocalc.InvalidValueError),
+        ({"gauge": "30 mm", "length": "4 mm"}, mesocalc.InputTypeError),
+        ({"gauge": "30.5G", "length": "4 mm"}, mesocalc.InputTypeError),
+        ({"gauge": "G30", "length": "4 mm"}, mesocalc.InputTypeError),
+        ({"gauge": "40G", "length": "4 mm"}, mesocalc.InvalidValueError),
     ],
 )
 def test_bad_needles(kwargs: dict[str, Any], error: type[Exception]) -> None:
     with pytest.raises(error):
         mesocalc.Needle(**kwargs)
+
+
+@pytest.mark.parametrize("gauge", ["30G", "30 G", "30g", " 30G ", "30"])
+def test_a_gauge_may_be_written_as_on_the_box(gauge: str) -> None:
+    assert mesocalc.Needle(gauge=gauge, length="4 mm") == mesocalc.Needle(gauge=30, length="4 mm")
 
 
 def test_syringe_presets_and_errors() -> None:

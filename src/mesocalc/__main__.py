@@ -1,15 +1,6 @@
-"""``python -m mesocalc``: the command-line interface."""
+"""``python -m mesocalc``: the command line, run as the ``mesocalc`` command runs it."""
 
-import os
-import sys
+from mesocalc._cli import console
 
-from mesocalc._cli import main
-
-try:
-    status = main()
-    sys.stdout.flush()
-except BrokenPipeError:
-    # The reader went away (``| head``): that is not an error of the plan.
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    status = 0
-sys.exit(status)
+if __name__ == "__main__":
+    console()

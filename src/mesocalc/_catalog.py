@@ -253,7 +253,7 @@ class Catalog:
     only with an override and every parameter, on the technique's own ranges);
     ``contraindicated`` the pairs a source rules out, or whose technique cannot keep to
     the zone's hard limits. ``caps`` holds each zone's depth limit, which binds every
-    technique there.
+    technique there; ``sites`` each zone's SNOMED CT body-site code (see :meth:`site`).
     """
 
     name: str

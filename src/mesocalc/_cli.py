@@ -1,33 +1,107 @@
-"""The command line: ``mesocalc plan ...`` and ``mesocalc spec ...``.
+"""The command line: ``mesocalc plan``, ``session``, ``spec``, ``zones``, ``techniques``...
 
 Errors a clinician can fix (a bad unit, a depth beyond the zone's limit) are
-printed as one line on stderr with exit status 2, never as a traceback.
+printed as one line on stderr with exit status 2, never as a traceback; they name
+the flag the user typed (``--needle-length``), and a refusal an override passes
+says how to give one. Under ``--json`` they are a JSON object on stderr instead.
+:func:`console` is the ``mesocalc`` command and ``python -m mesocalc``.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import math
+import os
+import re
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from mesocalc._catalog import spec
+from mesocalc._catalog import Catalog, Layer, Range, Spec, default_catalog
 from mesocalc._equipment import Needle, Syringe
-from mesocalc._guardrails import Override
+from mesocalc._guardrails import UNPUBLISHED_NEEDS, Override
+from mesocalc._names import Technique, Zone
 from mesocalc._planner import plan
-from mesocalc.exceptions import InputTypeError, MesocalcError, MesocalcErrorGroup
+from mesocalc.exceptions import (
+    CatalogError,
+    DomainError,
+    HardLimitError,
+    InputTypeError,
+    InvalidValueError,
+    LimitError,
+    MesocalcError,
+    MesocalcErrorGroup,
+    ParseError,
+    SoftLimitError,
+    UnitError,
+    UnknownNameError,
+)
 
-__all__ = ["main"]
+__all__ = ["console", "main"]
+
+_OVERRIDE = "--override REASON (and --by NAME)"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+# argparse's refusal of a command: "invalid choice: 'plna' (choose from 'plan', ...)".
+_CHOICE = re.compile(r"invalid choice: '(.*)' \(choose from (.*)\)$", re.S)
+
+
+class _UsageError(Exception):
+    """A command line argparse cannot read; :func:`main` reports it as text or JSON."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, raising its errors so that ``--json`` can report them as JSON."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing and exiting."""
+        raise _UsageError(self, message)
+
+
+class _Version(argparse.Action):
+    """``--version``, read only when asked: importlib.metadata costs start-up time."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"mesocalc {_version()}")
+        parser.exit()
+
+
+def _version() -> str:
+    """The installed distribution's version, or the package's own when it is not installed."""
+    from importlib import metadata  # noqa: PLC0415 - only --version needs it
+
+    try:
+        return metadata.version("mesocalc")
+    except metadata.PackageNotFoundError:
+        from mesocalc import __version__  # noqa: PLC0415
+
+        return __version__
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
         prog="mesocalc", description="Plan mesotherapy injections within published limits."
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = commands.add_parser("plan", help="plan injections over an area")
     p.add_argument("--technique", required=True, help="e.g. classic, nappage, retrograde")
     p.add_argument("--zone", required=True, help="e.g. face, eyelid, scalp")
@@ -46,9 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--depth", help='e.g. "1.5 mm"')
     p.add_argument("--angle", help='e.g. "45 deg"')
-    p.add_argument("--loss-fraction", type=float, help="e.g. 0.5")
+    p.add_argument("--loss-fraction", help='a fraction or a percentage, e.g. 0.5 or "50 %%"')
     p.add_argument("--lattice", default="square", help="square (default) or hex")
-    p.add_argument("--needle-gauge", type=int, help="needle gauge, e.g. 30 (with --needle-length)")
+    p.add_argument("--needle-gauge", help="needle gauge, e.g. 30 or 30G (with --needle-length)")
     p.add_argument("--needle-length", help='needle length, e.g. "4 mm" (with --needle-gauge)')
     p.add_argument(
         "--syringe", help='a conventional syringe of this capacity, e.g. "1 mL" (1, 5 or 10 mL)'
@@ -57,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         "--low-dead-space", action="store_true", help="with --syringe: a low-dead-space syringe"
     )
     p.add_argument("--override", metavar="REASON", help="reason for departing from a range")
-    p.add_argument("--by", help="with --override: who departs from the range")
+    p.add_argument("--by", metavar="NAME", help="with --override: who departs from the range")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     n = commands.add_parser("session", help="plan a session of several areas from a TOML file")
     n.add_argument("file", help="areas, and optionally date, product, lot, expires, syringe")
@@ -66,15 +140,132 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--technique", required=True)
     s.add_argument("--zone", required=True)
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    z = commands.add_parser("zones", help="list the zones, their codes and skin thickness")
+    z.add_argument("--json", action="store_true", help="print JSON instead of text")
+    t = commands.add_parser("techniques", help="list the techniques and where each is published")
+    t.add_argument("--json", action="store_true", help="print JSON instead of text")
+    c = commands.add_parser("sources", help="list the source keys and their citations")
+    c.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+# The flags of plan()'s parameters, best first: a derived value (a spacing from --points)
+# is named by the flag the user typed, else by its own.
+_FLAGS: dict[str, tuple[str, ...]] = {
+    "technique": ("--technique",),
+    "zone": ("--zone",),
+    "area": ("--area",),
+    "spacing": ("--spacing", "--points"),
+    "volume_per_point": ("--volume-per-point", "--total-volume", "--dose-per-area"),
+    "points": ("--points",),
+    "total_volume": ("--total-volume",),
+    "dose_per_area": ("--dose-per-area",),
+    "depth": ("--depth",),
+    "angle": ("--angle",),
+    "loss_fraction": ("--loss-fraction",),
+    "lattice": ("--lattice",),
+    "gauge": ("--needle-gauge",),
+    "length": ("--needle-length",),
+    "needle.length": ("--needle-length",),
+    "needle.gauge": ("--needle-gauge",),
+    "needle": ("--needle-length",),
+    "capacity": ("--syringe",),
+    "reason": ("--override",),
+    "override": ("--override",),
+    "by": ("--by",),
+}
+# Whole-plan totals (a session cap on points or volume): named by their flag only when typed,
+# since otherwise the area and spacing made them.
+_TOTALS = frozenset({"points", "total_volume"})
+
+
+def _flag(parameter: str, typed: set[str]) -> str:
+    """The flag the user typed for ``parameter`` (or would type to give it)."""
+    flags = _FLAGS.get(parameter)
+    if flags is None:
+        return parameter
+    for flag in flags:
+        if flag in typed:
+            return flag
+    return parameter if parameter in _TOTALS else flags[0]
+
+
+def _typed(args: argparse.Namespace) -> set[str]:
+    """The flags given a value on the command line."""
+    return {
+        "--" + dest.replace("_", "-")
+        for dest, value in vars(args).items()
+        if value is not None and value is not False
+    }
+
+
+def _override_hint(detail: str, name: Callable[[str], str]) -> str:
+    """A soft refusal's detail, saying how the command line overrides it."""
+    if "override=Override(reason=...)" in detail:
+        return detail.replace("override=Override(reason=...)", _OVERRIDE).replace(
+            ", ".join(UNPUBLISHED_NEEDS), ", ".join(name(n) for n in UNPUBLISHED_NEEDS)
+        )
+    return f"{detail}; to depart from it, pass {_OVERRIDE}" if detail else f"pass {_OVERRIDE}"
+
+
+def _for_flags(error: MesocalcError, args: argparse.Namespace) -> MesocalcError:
+    """The error as the command line says it: its flag, and how to override a soft limit."""
+    typed = _typed(args)
+    fields = error._fields()
+    fields["parameter"] = _flag(error.parameter, typed)
+    typed_loss = getattr(args, "loss_fraction", None)
+    if error.parameter == "loss_fraction" and error.value == _number_or_text(typed_loss):
+        fields["value"] = typed_loss  # as typed: "50", not the 50.0 read from it
+    if isinstance(error, SoftLimitError):
+        fields["detail"] = _override_hint(error.detail, lambda n: _flag(n, typed))
+    return type(error)(**fields)
+
+
+def _for_session(error: MesocalcError) -> MesocalcError:
+    """A session file's error keeps its key path; a soft refusal says how to pass it."""
+    if not isinstance(error, SoftLimitError):
+        return error
+    how = "a session file takes no override: to depart from it, run `mesocalc plan ... "
+    how += "--override REASON` for this area"
+    python = "to plan it anyway, pass override=Override(reason=...) and give"
+    if python in error.detail:
+        detail = error.detail.replace(python, f"{how}, giving")
+    else:
+        detail = f"{error.detail}; {how}" if error.detail else how
+    return type(error)(**{**error._fields(), "detail": detail})
+
+
+def _number_or_text(text: str | None) -> Any:
+    """A bare number as a float (0.5), anything else ("50 %") as the text plan() reads."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _equipment(args: argparse.Namespace) -> dict[str, Any]:
     """The override, needle and syringe the flags describe, for plan()."""
     out: dict[str, Any] = {}
-    if args.override is not None or args.by is not None:
-        out["override"] = Override(reason=args.override or "", by=args.by)
-    if args.needle_gauge is not None or args.needle_length is not None:
+    if args.by is not None and args.override is None:
+        raise InvalidValueError(
+            "--by", args.by, "--override REASON with it: who departs from a range, and why"
+        )
+    if args.override is not None:
+        if not args.override.strip():
+            raise InvalidValueError(
+                "--override", args.override, "the reason for departing from the range, in words"
+            )
+        out["override"] = Override(reason=args.override, by=args.by)
+    if (args.needle_gauge is None) is not (args.needle_length is None):
+        given, missing = (
+            ("--needle-gauge", "--needle-length")
+            if args.needle_length is None
+            else ("--needle-length", "--needle-gauge")
+        )
+        raise InvalidValueError(missing, None, f"{missing} with {given}: a needle needs both")
+    if args.needle_gauge is not None:
         out["needle"] = Needle(gauge=args.needle_gauge, length=args.needle_length)
     if args.syringe is not None:
         kind = Syringe.low_dead_space if args.low_dead_space else Syringe.conventional
@@ -82,6 +273,24 @@ def _equipment(args: argparse.Namespace) -> dict[str, Any]:
     elif args.low_dead_space:
         out["syringe"] = Syringe.low_dead_space()
     return out
+
+
+def _plan(args: argparse.Namespace) -> Any:
+    return plan(
+        technique=args.technique,
+        zone=args.zone,
+        area=args.area,
+        spacing=args.spacing,
+        volume_per_point=args.volume_per_point,
+        depth=args.depth,
+        angle=args.angle,
+        loss_fraction=_number_or_text(args.loss_fraction),
+        lattice=args.lattice,
+        points=args.points,
+        total_volume=args.total_volume,
+        dose_per_area=args.dose_per_area,
+        **_equipment(args),
+    )
 
 
 _SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas"}
@@ -94,8 +303,10 @@ def _session(path: str) -> Any:
 
     try:
         doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError, a NUL in the path: ValueErrors
         raise InputTypeError("file", path, "a readable TOML file", str(exc)) from None
+    except RecursionError:
+        raise InputTypeError("file", path, "a readable TOML file", "nested too deeply") from None
     extra = sorted(set(doc) - _SESSION_KEYS)
     if extra:
         raise InputTypeError(
@@ -111,43 +322,330 @@ def _session(path: str) -> Any:
     return Session.from_requests(areas, date=doc.get("date"), syringe=syringe, product=chosen)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "plan":
-            result = plan(
-                technique=args.technique,
-                zone=args.zone,
-                area=args.area,
-                spacing=args.spacing,
-                volume_per_point=args.volume_per_point,
-                depth=args.depth,
-                angle=args.angle,
-                loss_fraction=args.loss_fraction,
-                lattice=args.lattice,
-                points=args.points,
-                total_volume=args.total_volume,
-                dose_per_area=args.dose_per_area,
-                **_equipment(args),
+def _kind(r: Range) -> str:
+    """How a range binds: hard (no override), soft (an override passes), about (warns)."""
+    return "hard" if r.hard else "about" if r.about else "soft"
+
+
+def _where(sources: Iterable[str], basis: str) -> str:
+    keys = ", ".join(sources) or "UNSOURCED"
+    return f"[{keys}]" if basis == "-" else f"[{keys}; {basis}]"
+
+
+def _limits(entry: Spec, book: Catalog) -> list[tuple[str, str, str, tuple[str, ...], str]]:
+    """Every limit of ``entry`` as (name, words, kind, sources, basis), ranges first."""
+    zone = entry.zone.value
+    rows = [
+        (name, r.describe(), _kind(r), r.sources, r.basis.value)
+        for name, r in entry.ranges().items()
+    ]
+    cap = book.cap(entry.zone)
+    if cap is not None:
+        rows.append(
+            (
+                "zone depth",
+                f"{cap.describe()}, every technique",
+                "hard",
+                cap.sources,
+                cap.basis.value,
             )
-            print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
-        elif args.command == "session":
-            session = _session(args.file)
-            print(json.dumps(session.to_dict(), indent=2) if args.json else session.table())
+        )
+    session = entry.session
+    if session is None:
+        rows.append(("session cap", "none published", "-", (), "-"))
+    else:
+        parts = []
+        if session.max_points is not None:
+            parts.append(f"{session.max_points} injections")
+        if session.max_volume_magnitude is not None:
+            parts.append(f"{session.max_volume_magnitude:g} mL")
+        kind = "hard" if session.hard else "soft"
+        words = f"at most {' and '.join(parts)} per session"
+        rows.append(("session cap", words, kind, session.sources, session.basis.value))
+    skin = book.thickness(entry.zone).skin
+    layer = entry.layer
+    if layer is Layer.ANY:
+        rows.append(("skin layer", "any: no layer bounds the depth", "-", (), "-"))
+    elif skin is None:
+        words = f"{layer.value}: not checked, no published skin thickness for the {zone}"
+        rows.append(("skin layer", words, "-", entry.layer_sources, "-"))
+    else:
+        if layer is Layer.SKIN:
+            bound = f"depth at most {skin.high_magnitude:g} mm"
         else:
-            entry = spec(args.technique, args.zone)
-            if args.json:
-                print(json.dumps(entry.to_dict(), indent=2))
-            else:
-                print(f"{entry.technique.value} on the {entry.zone.value} ({entry.description})")
-                for name, r in entry.ranges().items():
-                    print(f"  {name:<17} {r.describe():<32} [{r.source}; {r.basis.value}]")
-    except MesocalcErrorGroup as group:  # several areas of a session, each named
-        for error in group.exceptions:
+            bound = f"depth more than {skin.low_magnitude:g} mm"
+        words = f"{layer.value}: {bound} (the {zone}'s skin is {skin.describe()})"
+        sources = tuple(dict.fromkeys((*entry.layer_sources, *skin.sources)))
+        rows.append(("skin layer", words, "hard", sources, skin.basis.value))
+    return rows
+
+
+def _spec_text(entry: Spec, book: Catalog) -> list[str]:
+    """The catalog entry in words: each limit, how it binds, and the sources behind it."""
+    head = f"{entry.technique.value} on the {entry.zone.value} ({entry.description})"
+    lines = [head]
+    if not entry.published:
+        lines.append(
+            f"  no published use on the {entry.zone.value}: plan it only with {_OVERRIDE} "
+            f"and every one of {', '.join(_flag(n, set()) for n in UNPUBLISHED_NEEDS)}"
+        )
+    rows = _limits(entry, book)
+    used: dict[str, None] = dict.fromkeys(entry.sources)
+    for name, words, kind, sources, basis in rows:
+        where = _where(sources, basis) if sources or basis != "-" else ""
+        lines.append(f"  {name:<17} {kind:<5} {words}  {where}".rstrip())
+        used.update(dict.fromkeys(sources))
+    lines.append(
+        "hard: no override passes it; soft: pass --override REASON to depart from it; "
+        "about: a departure warns"
+    )
+    lines.append("sources:")
+    for key in used:
+        citation = book.sources.get(key, {}).get("citation")
+        if citation:
+            lines.append(f"  {key:<13} {citation}")
+    return lines
+
+
+def _site(book: Catalog, zone: Zone) -> dict[str, Any] | None:
+    """The zone's SNOMED CT code with its sources and whether a source confirms it."""
+    site = book.site(zone)
+    if site is None:
+        return None
+    return {"code": site.code, "source": list(site.sources), "verified": site.verified}
+
+
+def _site_text(book: Catalog, zone: Zone) -> str:
+    site = book.site(zone)
+    if site is None:
+        return "-"
+    return site.code if site.verified else f"{site.code}?"
+
+
+def _zones(book: Catalog) -> list[dict[str, Any]]:
+    out = []
+    for zone in Zone:
+        thickness = book.thickness(zone)
+        cap = book.cap(zone)
+        out.append(
+            {
+                "zone": zone.value,
+                "snomed": _site(book, zone),
+                "skin": None if thickness.skin is None else thickness.skin.to_dict(),
+                "depth_cap": None if cap is None else cap.to_dict(),
+                "techniques": book.published(zone),
+            }
+        )
+    return out
+
+
+def _zones_text(book: Catalog) -> list[str]:
+    lines = [f"{'zone':<11} {'SNOMED CT':<10} {'skin':<18} depth limit"]
+    for zone in Zone:
+        skin = book.thickness(zone).skin
+        cap = book.cap(zone)
+        lines.append(
+            f"{zone.value:<11} {_site_text(book, zone):<10} "
+            f"{'-' if skin is None else skin.describe():<18} "
+            f"{'-' if cap is None else cap.describe()}"
+        )
+    return lines
+
+
+def _techniques(book: Catalog) -> list[dict[str, Any]]:
+    where: dict[str, list[str]] = {t.value: [] for t in Technique}
+    for zone in Zone:
+        for name in book.published(zone):
+            where[name].append(zone.value)
+    return [{"technique": name, "zones": zones} for name, zones in where.items()]
+
+
+def _sources(book: Catalog) -> dict[str, dict[str, str]]:
+    return {key: dict(entry) for key, entry in book.sources.items()}
+
+
+def _show(args: argparse.Namespace) -> None:
+    """Print what ``spec``, ``zones``, ``techniques`` or ``sources`` asks of the catalog."""
+    book = default_catalog()
+    data: Any
+    if args.command == "spec":
+        entry = book.spec(args.technique, args.zone)
+        data, text = entry.to_dict(), _spec_text(entry, book)
+    elif args.command == "zones":
+        data, text = _zones(book), _zones_text(book)
+    elif args.command == "techniques":
+        data = _techniques(book)
+        text = [f"{t['technique']:<20} {', '.join(t['zones']) or '-'}" for t in data]
+    else:
+        data = _sources(book)
+        text = [f"{key:<13} {entry['citation']}" for key, entry in data.items()]
+    print(json.dumps(data, indent=2) if args.json else "\n".join(text))
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as JSON: numbers, text, lists and null as they are, anything else as text."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def _error_kind(error: MesocalcError) -> str:
+    kinds: tuple[tuple[type[MesocalcError], str], ...] = (
+        (DomainError, "domain"),
+        (HardLimitError, "hard limit"),
+        (SoftLimitError, "soft limit"),
+        (UnitError, "unit"),
+        (ParseError, "parse"),
+        (UnknownNameError, "unknown name"),
+        (CatalogError, "catalog"),
+    )
+    return next((name for cls, name in kinds if isinstance(error, cls)), "input")
+
+
+def _error_json(error: MesocalcError) -> dict[str, Any]:
+    """One error's parts, for software reading ``--json``'s stderr."""
+    out: dict[str, Any] = {
+        "kind": _error_kind(error),
+        "limit": None,
+        "parameter": error.parameter,
+        "value": _json_value(error.value),
+        "expected": error.expected,
+        "detail": error.detail,
+        "message": str(error),
+    }
+    if isinstance(error, LimitError):
+        out["limit"] = "hard" if isinstance(error, HardLimitError) else "soft"
+        out.update(allowed=error.allowed, source=error.source)
+    if isinstance(error, UnknownNameError):
+        out["suggestions"] = list(error.suggestions)
+    return out
+
+
+def _report(errors: list[MesocalcError], as_json: bool) -> int:
+    """Print ``errors`` on stderr, one line each (or one JSON object); the exit status."""
+    if as_json:
+        body: dict[str, Any] = (
+            {"error": _error_json(errors[0])}
+            if len(errors) == 1
+            else {"errors": [_error_json(e) for e in errors]}
+        )
+        print(json.dumps(body, ensure_ascii=True), file=sys.stderr)
+    else:
+        for error in errors:
             print(f"mesocalc: error: {error}", file=sys.stderr)
+    return 2
+
+
+def _usage(error: _UsageError, as_json: bool) -> int:
+    """The complaint of argparse, as argparse prints it or as JSON; the exit status."""
+    message = error.message
+    if message.startswith("unrecognized arguments: "):
+        message += _near_flags(error.parser, message.removeprefix("unrecognized arguments: "))
+    found = _CHOICE.search(message)
+    if found is not None:
+        choices = [c.strip().strip("'") for c in found.group(2).split(", ")]
+        near = difflib.get_close_matches(found.group(1), choices, n=1)
+        message += f"; did you mean {near[0]!r}?" if near else ""
+    if not as_json:
+        error.parser.print_usage(sys.stderr)
+        print(f"{error.parser.prog}: error: {message}", file=sys.stderr)
         return 2
+    parameter = None
+    if message.startswith("argument "):
+        parameter = message.removeprefix("argument ").partition(":")[0]
+    elif message.startswith("unrecognized arguments: "):
+        parameter = message.removeprefix("unrecognized arguments: ").split(" ", 1)[0]
+    body = {
+        "kind": "usage",
+        "limit": None,
+        "parameter": parameter,
+        "value": None,
+        "expected": None,
+        "detail": "",
+        "message": message,
+    }
+    print(json.dumps({"error": body}, ensure_ascii=True), file=sys.stderr)
+    return 2
+
+
+def _near_flags(parser: argparse.ArgumentParser, words: str) -> str:
+    """A "did you mean" for misspelt flags, from every command's flags."""
+    known = sorted(
+        {
+            flag
+            for sub in _commands(parser)
+            for action in sub._actions  # argparse lists a parser's flags only here
+            for flag in action.option_strings
+            if flag.startswith("--")
+        }
+    )
+    near = [
+        close[0]
+        for word in words.split()
+        if word.startswith("--")
+        for close in [difflib.get_close_matches(word.partition("=")[0], known, n=1)]
+        if close
+    ]
+    return f"; did you mean {' or '.join(repr(f) for f in near)}?" if near else ""
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """``parser`` and its commands' parsers."""
+    out = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            out.extend(action.choices.values())
+    return out
+
+
+def _run(args: argparse.Namespace) -> None:
+    if args.command == "plan":
+        result = _plan(args)
+        print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
+    elif args.command == "session":
+        session = _session(args.file)
+        print(json.dumps(session.to_dict(), indent=2) if args.json else session.table())
+    else:
+        _show(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (``--help`` and ``--version`` exit 0)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(words)
+    except _UsageError as error:
+        return _usage(error, "--json" in words)
+    try:
+        _run(args)
+    except MesocalcErrorGroup as group:  # several areas of a session, each named
+        errors = [_for_session(e) for e in group.exceptions if isinstance(e, MesocalcError)]
+        return _report(errors, args.json)
     except MesocalcError as exc:
-        print(f"mesocalc: error: {exc}", file=sys.stderr)
-        return 2
+        said = _for_session(exc) if args.command == "session" else _for_flags(exc, args)
+        return _report([said], args.json)
     return 0
+
+
+def console() -> NoReturn:
+    """The ``mesocalc`` command and ``python -m mesocalc``: :func:`main`, then exit.
+
+    A reader that goes away early (``mesocalc techniques | head -1``) is not an error:
+    the Python docs' "Note on SIGPIPE" points stdout at devnull, so that the flush at
+    exit cannot fail again, and the exit status is 0.
+    """
+    try:
+        try:
+            status: int | str | None = main()
+        except SystemExit as stop:  # --help and --version, printed to a reader that may go
+            status = stop.code
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = 0
+    sys.exit(status)

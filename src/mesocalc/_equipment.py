@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import tomllib
 from typing import TYPE_CHECKING, Any, Final
 
@@ -20,7 +21,7 @@ from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import in_domain, read
 from mesocalc._units import quantity
-from mesocalc.exceptions import CatalogError, InvalidValueError
+from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
@@ -94,6 +95,19 @@ def _equipment() -> _Equipment:
     return _parse_equipment(text)
 
 
+# "30G", "30 G", "30g" or "30": how gauges are written on boxes and in protocols.
+_GAUGE: Final = re.compile(r"\s*([0-9]{1,3})\s*[Gg]?\s*")
+
+
+def _gauge(value: Any) -> Any:
+    """Converter: a gauge as text ("30G") becomes its number; the validator sees the rest."""
+    if isinstance(value, str):
+        found = _GAUGE.fullmatch(value)
+        if found is not None:
+            return int(found.group(1))
+    return value
+
+
 def _length_mm(value: Any) -> float:
     return read(value, "length")
 
@@ -108,15 +122,17 @@ def _dead_space_ml(value: Any) -> float:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Needle:
-    """A needle: its gauge (a whole number, 30 for 30G) and its length.
+    """A needle: its gauge (a whole number, 30 or "30G" for 30G) and its length.
 
     Examples:
         >>> import mesocalc
         >>> mesocalc.Needle(gauge=30, length="4 mm")
         Needle(gauge=30, length='4 mm')
+        >>> mesocalc.Needle(gauge="32G", length="4 mm").gauge
+        32
     """
 
-    gauge: int = attrs.field(metadata=_codec.whole())
+    gauge: int = attrs.field(converter=_gauge, metadata=_codec.whole())
     _length: float = attrs.field(
         alias="length", converter=_length_mm, metadata=_codec.quantity_field("length", given=True)
     )
@@ -124,7 +140,11 @@ class Needle:
     @gauge.validator
     def _check_gauge(self, attribute: attrs.Attribute[int], value: int) -> None:
         low, high = _equipment().gauges
-        _validators.whole(low, high)(self, attribute, value)
+        expected = f"a whole number from {low} to {high}, such as 30 or '30G'"
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputTypeError("gauge", value, expected)
+        if not low <= value <= high:
+            raise InvalidValueError("gauge", value, expected)
 
     @property
     def length(self) -> Any:
