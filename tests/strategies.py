@@ -460,3 +460,41 @@ def command_lines(draw: st.DrawFn) -> list[str]:
         if draw(st.booleans()):
             words.append(draw(_cli_values()))
     return words
+
+
+# --- clinic protocols (issue 11) ------------------------------------------------------------
+
+
+@st.composite
+def protocol_files(draw: st.DrawFn) -> str:
+    """Protocol files: a header, then changes to real catalog tables with any values."""
+    header = ["format = 1", 'name = "Clinic"', 'version = "1"']
+    lines = [h for h in header if draw(st.integers(0, 9)) > 0]
+    tables = [
+        "[zones.face.techniques.classic]",
+        "[zones.eyelid.techniques.classic]",
+        "[zones.eyelid]",
+        "[zones.hands.techniques.nappage]",
+        "[zones.eyelid.techniques.nappage]",
+        "[techniques.classic]",
+        "[sources]",
+        "[zones.nowhere]",
+    ]
+    keys = ["source", "depth", "spacing", "session", "depth_cap", "layer", "CLINIC", "nominal"]
+    values = st.one_of(
+        toml_scalars(),
+        st.sampled_from(
+            [
+                '{ low = 1, high = 1.5, unit = "mm", source = ["SEED3"] }',
+                '{ high = 0.5, unit = "mm", source = ["SEED3"], hard = true }',
+                '{ nominal = 0.8, source = ["SEED3"] }',
+                '{ points = 10, source = ["SEED3"] }',
+                '["SEED3"]',
+                '{ citation = "x" }',
+            ]
+        ),
+    )
+    for table in draw(st.lists(st.sampled_from(tables), max_size=3, unique=True)):
+        lines.append(table)
+        lines += [f"{k} = {draw(values)}" for k in draw(st.sets(st.sampled_from(keys)))]
+    return "\n".join(lines) + "\n"

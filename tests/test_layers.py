@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the parameter table", {"_parameters"}),
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
     ("the catalog", {"_catalog"}),
-    ("warning records", {"_warning"}),
+    ("warning records, clinic protocols", {"_warning", "_protocol"}),
     (
         "rules, equipment, screening, outlines",
         {"_guardrails", "_equipment", "_screening", "_shapes", "_products"},

@@ -12,6 +12,7 @@ from mesocalc._catalog import (
     Basis,
     Catalog,
     Layer,
+    Protocol,
     Range,
     SessionCap,
     SkinThickness,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from mesocalc._placement import Placement
     from mesocalc._plan_array import PlanArray
     from mesocalc._products import Label, Product, product
+    from mesocalc._protocol import load_protocol, parse_protocol
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
@@ -84,6 +86,8 @@ _LAZY: dict[str, str] = {
     "product": "mesocalc._products",
     "Syringe": "mesocalc._equipment",
     "plan_frame": "mesocalc._frame",
+    "load_protocol": "mesocalc._protocol",
+    "parse_protocol": "mesocalc._protocol",
     "screen": "mesocalc._screening",
 }
 
@@ -132,6 +136,7 @@ __all__ = [
     "PlanArray",
     "Polygon",
     "Product",
+    "Protocol",
     "Range",
     "Rectangle",
     "Screening",
@@ -155,7 +160,9 @@ __all__ = [
     "Zone",
     "layout",
     "load_catalog",
+    "load_protocol",
     "parse_catalog",
+    "parse_protocol",
     "plan",
     "plan_frame",
     "product",

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from mesocalc import _codec
+from mesocalc import _codec, _validators
 from mesocalc._codes import SiteCode, is_concept_id
 from mesocalc._data import read_text
 from mesocalc._names import Technique, Zone, resolve
@@ -27,10 +27,12 @@ from mesocalc._units import UNITS, Dim, quantity
 from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
 
 __all__ = [
+    "RANGE_KEYS",
     "Basis",
     "Catalog",
     "Contraindication",
     "Layer",
+    "Protocol",
     "Range",
     "SessionCap",
     "SkinThickness",
@@ -39,6 +41,7 @@ __all__ = [
     "default_catalog",
     "load_catalog",
     "parse_catalog",
+    "parse_document",
     "spec",
 ]
 
@@ -54,6 +57,7 @@ class Basis(enum.StrEnum):
 
 # The parameters a catalog entry gives ranges for; thread_length only for threads.
 _RANGED: Final = (*RANGED, "thread_length")
+RANGE_KEYS: Final = _RANGED  # for the protocol reader, which changes them
 # Zone anatomy: published skin thickness per layer, read like ranges.
 _THICKNESS: Final = ("epidermis", "dermis", "skin")
 
@@ -187,6 +191,30 @@ class SkinThickness:
 _NO_FIGURES: Final = SkinThickness()
 
 
+@attrs.frozen(kw_only=True)
+class Protocol:
+    """Which catalog a plan followed: its name and version (a clinic's protocol, or mesocalc's).
+
+    Clinic software shows it beside every stored plan, so that a plan can be traced,
+    years later, to the protocol that produced it and the limits it was checked against.
+    """
+
+    name: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())
+    version: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.protocol_id``)."""
+        return _codec.dump(self, "mesocalc.protocol_id")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Protocol:
+        """Rebuild a protocol's name and version from :meth:`to_dict` output."""
+        return _codec.load(cls, data, "mesocalc.protocol_id")
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)  # plan() looks its warnings up by entry
 class Spec:
     """The catalog entry for one technique in one zone: its ranges and sources."""
@@ -213,6 +241,10 @@ class Spec:
     published: bool = attrs.field(default=True, metadata=_codec.flag())
     # The lengths of the needles the sources name for the technique (None: none named).
     needle: Range | None = attrs.field(default=None, metadata=_RANGE)
+    # The catalog or clinic protocol the entry comes from.
+    protocol: Protocol | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Protocol))
+    )
 
     def ranges(self) -> dict[str, Range]:
         """Every range of this entry by parameter name."""
@@ -259,11 +291,23 @@ class Catalog:
     name: str
     sources: Mapping[str, Mapping[str, str]]
     entries: Mapping[tuple[Technique, Zone], Spec]
+    version: str = "unversioned"
     skin: Mapping[Zone, SkinThickness] = attrs.field(factory=dict)
     unpublished: Mapping[tuple[Technique, Zone], Spec] = attrs.field(factory=dict)
     contraindicated: Mapping[tuple[Technique, Zone], Contraindication] = attrs.field(factory=dict)
     caps: Mapping[Zone, Range] = attrs.field(factory=dict)
     sites: Mapping[Zone, SiteCode] = attrs.field(factory=dict)
+    _protocol: Protocol = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: Protocol(name=self.name, version=self.version), takes_self=True
+        ),
+    )
+
+    @property
+    def protocol(self) -> Protocol:
+        """The catalog's name and version, which every plan made with it records."""
+        return self._protocol
 
     def site(self, zone: Zone) -> SiteCode | None:
         """The zone's SNOMED CT body-site code, verified or not, or None when it has none."""
@@ -433,14 +477,26 @@ class _Reader:
         return result
 
 
-def _parse(doc: dict[str, Any], origin: str) -> Catalog:
-    read = _Reader(origin)
-    read.check_keys(doc, {"format", "name", "sources", "techniques", "zones"}, "top level")
+def _header(read: _Reader, doc: dict[str, Any], origin: str) -> Protocol:
+    """The top level's format, and the catalog's name and version."""
+    read.check_keys(
+        doc, {"format", "name", "version", "sources", "techniques", "zones"}, "top level"
+    )
     if doc.get("format") != 1:
         raise read.fail("format", doc.get("format"), "format = 1")
     name = doc.get("name", origin)
-    if not isinstance(name, str):
-        raise read.fail("name", name, "a string")
+    if not isinstance(name, str) or not name.strip():
+        raise read.fail("name", name, "a non-blank string")
+    version = doc.get("version", "unversioned")
+    if not isinstance(version, str) or not version.strip():
+        raise read.fail("version", version, "a non-blank string")
+    return Protocol(name=name, version=version)
+
+
+def parse_document(doc: dict[str, Any], origin: str) -> Catalog:
+    """Validate a catalog read from TOML into a dict (a protocol's, laid over the shipped one)."""
+    read = _Reader(origin)
+    protocol = _header(read, doc, origin)
     sources = read.table(doc.get("sources", {}), "sources")
     for key, raw in sources.items():
         entry = read.table(raw, f"sources.{key}")
@@ -487,8 +543,11 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
         for tech, base in techniques.items()
     }
     _classify(own, entries, contraindicated, unpublished, caps, skin)
+    entries = {k: attrs.evolve(v, protocol=protocol) for k, v in entries.items()}
+    unpublished = {k: attrs.evolve(v, protocol=protocol) for k, v in unpublished.items()}
     return Catalog(
-        name=name,
+        name=protocol.name,
+        version=protocol.version,
         sources=sources,
         entries=entries,
         skin=skin,
@@ -499,7 +558,7 @@ def _parse(doc: dict[str, Any], origin: str) -> Catalog:
     )
 
 
-def _classify(  # noqa: PLR0917 - private: the tables _parse builds
+def _classify(  # noqa: PLR0917 - private: the tables parse_document builds
     own: dict[Technique, Spec],
     entries: dict[tuple[Technique, Zone], Spec],
     contraindicated: dict[tuple[Technique, Zone], Contraindication],
@@ -746,7 +805,7 @@ def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(origin, "...", "valid TOML", str(exc)) from None
-    return _parse(doc, origin)
+    return parse_document(doc, origin)
 
 
 @functools.cache

@@ -101,6 +101,11 @@ def _parser() -> _Parser:
         prog="mesocalc", description="Plan mesotherapy injections within published limits."
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
+    parser.add_argument(
+        "--catalog",
+        metavar="FILE",
+        help="a clinic's protocol (TOML) laid over the shipped catalog; plans record its name",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = commands.add_parser("plan", help="plan injections over an area")
     p.add_argument("--technique", required=True, help="e.g. classic, nappage, retrograde")
@@ -275,8 +280,18 @@ def _equipment(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def _book(args: argparse.Namespace) -> Catalog:
+    """The shipped catalog, or it with the clinic's protocol of ``--catalog`` laid over it."""
+    if args.catalog is None:
+        return default_catalog()
+    from mesocalc._protocol import load_protocol  # noqa: PLC0415 - loaded on first use
+
+    return load_protocol(args.catalog)
+
+
 def _plan(args: argparse.Namespace) -> Any:
     return plan(
+        catalog=_book(args),
         technique=args.technique,
         zone=args.zone,
         area=args.area,
@@ -296,7 +311,7 @@ def _plan(args: argparse.Namespace) -> Any:
 _SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas"}
 
 
-def _session(path: str) -> Any:
+def _session(path: str, catalog: Catalog | None = None) -> Any:
     """The session a TOML file describes (see ``python -m mesocalc session --help``)."""
     from mesocalc._products import product  # noqa: PLC0415 - loaded on first use (start-up)
     from mesocalc._session import Session  # noqa: PLC0415
@@ -319,7 +334,9 @@ def _session(path: str) -> Any:
     volume = doc.get("syringe")
     syringe = None if volume is None else Syringe.conventional(volume)
     areas: Any = doc.get("areas")
-    return Session.from_requests(areas, date=doc.get("date"), syringe=syringe, product=chosen)
+    return Session.from_requests(
+        areas, date=doc.get("date"), syringe=syringe, product=chosen, catalog=catalog
+    )
 
 
 def _kind(r: Range) -> str:
@@ -466,7 +483,7 @@ def _sources(book: Catalog) -> dict[str, dict[str, str]]:
 
 def _show(args: argparse.Namespace) -> None:
     """Print what ``spec``, ``zones``, ``techniques`` or ``sources`` asks of the catalog."""
-    book = default_catalog()
+    book = _book(args)
     data: Any
     if args.command == "spec":
         entry = book.spec(args.technique, args.zone)
@@ -607,7 +624,7 @@ def _run(args: argparse.Namespace) -> None:
         result = _plan(args)
         print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
     elif args.command == "session":
-        session = _session(args.file)
+        session = _session(args.file, _book(args))
         print(json.dumps(session.to_dict(), indent=2) if args.json else session.table())
     else:
         _show(args)

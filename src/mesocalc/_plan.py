@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from mesocalc import _codec, _core
+from mesocalc._catalog import Protocol
 from mesocalc._guardrails import OverrideRecord
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 SCHEMA: Final = "mesocalc.plan"
+SHIPPED_CATALOG: Final = "mesocalc default catalog"  # the shipped catalog's name
 
 # Results written beside the inputs in JSON, for readers; recomputed (and compared)
 # when a plan is read back.
@@ -124,6 +126,8 @@ class Plan:
     ``overrides`` holds each departure from a recommended range (see
     :class:`OverrideRecord`). The parts ``placement``, ``supply`` and ``needle`` are
     None unless plan() was given a shape, pattern or head, a syringe, or a needle.
+    ``protocol`` names the catalog or clinic protocol the plan was checked against
+    (None for a plan stored before plans recorded it).
     """
 
     technique: Technique = attrs.field(metadata=_codec.name(Technique))
@@ -157,6 +161,9 @@ class Plan:
     placement: Placement | None = attrs.field(default=None, metadata=_codec.part(_placement_class))
     supply: Supply | None = attrs.field(default=None, metadata=_codec.part(_supply_class))
     needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle_class))
+    protocol: Protocol | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Protocol))
+    )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -334,6 +341,8 @@ class Plan:
         for name in ("syringes", "needles", "shots"):
             if getattr(self, name) is not None:
                 rows.append((name, str(getattr(self, name))))
+        if self.protocol is not None and self.protocol.name != SHIPPED_CATALOG:
+            rows.append(("protocol", str(self.protocol)))  # a clinic's: say which
         return rows
 
     def table(self) -> str:

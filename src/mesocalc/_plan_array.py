@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from mesocalc import _codec
+from mesocalc._catalog import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import (
@@ -86,6 +87,9 @@ class PlanArray:
         metadata=_codec.parts(_codec.one_of(WarningRecord), key="warnings"),
     )
     sources: tuple[str, ...] = attrs.field(default=(), metadata=_codec.texts())
+    protocol: Protocol | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Protocol))
+    )
 
     def __attrs_post_init__(self) -> None:
         shape = np.shape(self.points)
@@ -226,6 +230,7 @@ class PlanArray:
             "loss_fraction": pick(self.loss_fraction),
             "warnings": self.warning_records,
             "sources": self.sources,
+            "protocol": self.protocol,
             "area_mm2": pick(self._area),
             "spacing_mm": pick(self._spacing),
             "volume_per_point_ml": pick(self._volume_per_point),

@@ -296,6 +296,7 @@ def plan(
         placement=placement,
         supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
+        protocol=book.protocol,
     )
 
 
@@ -564,5 +565,6 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
         depth_mm=_frozen(depth_mm, shape),
         angle_deg=_frozen(values["angle"], shape),
         thread_length_mm=None if thread is None else _frozen(thread, shape),
+        protocol=book.protocol,
     )
     return plans[()] if not shape else plans  # a 0-d array is one area: a Plan

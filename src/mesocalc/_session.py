@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mesocalc import _codec
-from mesocalc._catalog import cite
+from mesocalc._catalog import Catalog, Protocol, cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
-from mesocalc._plan import Plan, markdown_table, shown, text_table
+from mesocalc._plan import SHIPPED_CATALOG, Plan, markdown_table, shown, text_table
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._units import quantity
@@ -92,7 +92,7 @@ def _syringe(inst: Any, attr: Any, value: Any) -> None:
 
 
 _PARAMETERS = inspect.signature(plan).parameters
-_PLAN_KEYWORDS = frozenset(_PARAMETERS)
+_PLAN_KEYWORDS = frozenset(_PARAMETERS) - {"catalog"}  # the session's, for every area
 _REQUIRED = tuple(k for k, p in _PARAMETERS.items() if p.default is inspect.Parameter.empty)
 
 
@@ -233,10 +233,12 @@ class Session:
         date: Any = None,
         syringe: Syringe | None = None,
         product: Product | None = None,
+        catalog: Catalog | None = None,
     ) -> Session:
         """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
 
         An area may also give its ``side`` ("left" or "right") for a paired zone.
+        ``catalog`` (a clinic's protocol, :func:`mesocalc.load_protocol`) plans every area.
 
         Raises:
             MesocalcError: one area is wrong; its parameter names the area
@@ -261,7 +263,7 @@ class Session:
                 continue
             try:
                 sides.append(None if side is None else resolve(Side, side, "side"))
-                plans.append(plan(**_label_defaults(request, product)))
+                plans.append(plan(**_label_defaults(request, product), catalog=catalog))
             except MesocalcError as exc:
                 fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
                 errors.append(type(exc)(**fields))
@@ -276,6 +278,11 @@ class Session:
         p = self.plans[i]
         side = self.sides[i] if self.sides else None
         return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
+
+    @property
+    def protocols(self) -> tuple[Protocol, ...]:
+        """The catalog or clinic protocols its plans were checked against, each once."""
+        return tuple(dict.fromkeys(p.protocol for p in self.plans if p.protocol is not None))
 
     @property
     def points(self) -> int:
@@ -362,6 +369,9 @@ class Session:
         ]
         if self.active_dose is not None:
             rows.append(("active_dose", f"{self.active_dose.magnitude:.4g} mg"))
+        clinic = [str(p) for p in self.protocols if p.name != SHIPPED_CATALOG]
+        if clinic:
+            rows.append(("protocol", ", ".join(clinic)))
         if self.supply is not None:
             rows.append(("syringes", str(self.supply.syringes)))
             rows.append(
