@@ -161,3 +161,49 @@ def test_any_protocol_text_gives_a_catalog_or_a_catalog_error(text: str) -> None
         assert str(error).startswith("clinic.toml")
     else:
         assert book.protocol.name
+
+
+LIPS = """
+[sources]
+CLINIC-B = { citation = "Clinic B lip protocol, 2026" }
+[zones.lips]
+snomed = { code = "48477009", source = ["CLINIC-B"], verified = false, note = "Taken from the clinic's own coding; no source in the catalog confirms it." }
+skin = { low = 1, high = 2, unit = "mm", source = ["CLINIC-B"] }
+techniques.classic = { source = ["CLINIC-B"] }
+"""
+
+
+def test_a_protocol_adds_a_zone_with_its_thickness_and_code() -> None:
+    clinic = _protocol(LIPS)
+    lips = mesocalc.Zone("lips")
+    assert lips in clinic.zones
+    assert lips not in list(mesocalc.Zone)  # the shipped set is unchanged
+    assert clinic.thickness(lips).skin is not None
+    site = clinic.site(lips)
+    assert site is not None
+    assert (site.code, site.verified) == ("48477009", False)
+    p = mesocalc.plan(technique="classic", zone="lips", area="6 cm^2", catalog=clinic)
+    assert p.zone is lips
+    assert mesocalc.Plan.from_dict(p.to_dict()) == p
+    # Classic deposits in the skin: no deeper than the lips' 2 mm.
+    with pytest.raises(mesocalc.HardLimitError, match="^depth: "):
+        mesocalc.plan(
+            technique="classic", zone="lips", area="6 cm^2", depth="2.5 mm", catalog=clinic,
+            override=mesocalc.Override(reason="test"),
+        )  # fmt: skip
+    # The shipped catalog does not know the zone.
+    with pytest.raises(mesocalc.UnknownNameError, match="^zone: got 'lips'; expected one of"):
+        mesocalc.plan(technique="classic", zone="lips", area="6 cm^2")
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ('[zones.chin]\ntechniques.classic = { source = ["SEED3"] }\n', "zones.chin"),
+        ('[zones.Chin_2]\nsnomed = "1"\nskin = 1\ntechniques = {}\n', "zones.Chin_2"),
+    ],
+)
+def test_a_new_zone_needs_its_code_thickness_and_a_proper_name(body: str, where: str) -> None:
+    with pytest.raises(mesocalc.CatalogError) as info:
+        _protocol(body)
+    assert info.value.parameter == f"clinic-b.toml: {where}"

@@ -24,7 +24,7 @@ from mesocalc._data import read_text
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import UNITS, Dim, quantity
-from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError
+from mesocalc.exceptions import CatalogError, HardLimitError, MesocalcError, UnknownNameError
 
 __all__ = [
     "RANGE_KEYS",
@@ -285,7 +285,8 @@ class Catalog:
     only with an override and every parameter, on the technique's own ranges);
     ``contraindicated`` the pairs a source rules out, or whose technique cannot keep to
     the zone's hard limits. ``caps`` holds each zone's depth limit, which binds every
-    technique there; ``sites`` each zone's SNOMED CT body-site code (see :meth:`site`).
+    technique there; ``sites`` each zone's SNOMED CT body-site code (see :meth:`site`);
+    ``zones`` the shipped zones and any a clinic's protocol adds.
     """
 
     name: str
@@ -297,6 +298,7 @@ class Catalog:
     contraindicated: Mapping[tuple[Technique, Zone], Contraindication] = attrs.field(factory=dict)
     caps: Mapping[Zone, Range] = attrs.field(factory=dict)
     sites: Mapping[Zone, SiteCode] = attrs.field(factory=dict)
+    zones: tuple[Zone, ...] = tuple(Zone)
     _protocol: Protocol = attrs.field(
         init=False,
         default=attrs.Factory(
@@ -339,6 +341,13 @@ class Catalog:
         entry = self.entries.get(key) or self.unpublished.get(key)
         if entry is not None:
             return entry
+        if where not in self.zones:
+            raise UnknownNameError(
+                "zone",
+                where.value,
+                "one of " + ", ".join(repr(z.value) for z in self.zones),
+                f"a zone a clinic's protocol adds, not one of the {self.name}'s",
+            )
         used = self.published(where)
         expected = (
             f"a technique published on the {where.value} ({', '.join(used) or 'none'}), "
@@ -513,8 +522,10 @@ def parse_document(doc: dict[str, Any], origin: str) -> Catalog:
     caps: dict[Zone, Range] = {}
     skin: dict[Zone, SkinThickness] = {}
     sites: dict[Zone, SiteCode] = {}
+    described: list[Zone] = []
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
+        described.append(zone)
         zdoc = read.table(zraw, f"zones.{zkey}")
         read.check_keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
         if "snomed" in zdoc:
@@ -542,7 +553,8 @@ def parse_document(doc: dict[str, Any], origin: str) -> Catalog:
         tech: _spec(read, tech, Zone.FACE, base, None, known, f"techniques.{tech.value}")
         for tech, base in techniques.items()
     }
-    _classify(own, entries, contraindicated, unpublished, caps, skin)
+    zones = (*Zone, *(z for z in described if z not in Zone.__members__.values()))
+    _classify(own, entries, contraindicated, unpublished, caps, skin, zones)
     entries = {k: attrs.evolve(v, protocol=protocol) for k, v in entries.items()}
     unpublished = {k: attrs.evolve(v, protocol=protocol) for k, v in unpublished.items()}
     return Catalog(
@@ -555,6 +567,7 @@ def parse_document(doc: dict[str, Any], origin: str) -> Catalog:
         contraindicated=contraindicated,
         caps=caps,
         sites=sites,
+        zones=zones,
     )
 
 
@@ -565,12 +578,13 @@ def _classify(  # noqa: PLR0917 - private: the tables parse_document builds
     unpublished: dict[tuple[Technique, Zone], Spec],
     caps: dict[Zone, Range],
     skin: dict[Zone, SkinThickness],
+    zones: tuple[Zone, ...],
 ) -> None:
     """Every pair the zones do not list: unpublished, unless the zone's hard limits rule it out.
 
     ``own`` holds each technique's own ranges, read once and carried to each zone.
     """
-    for zone in Zone:
+    for zone in zones:
         for tech, template in own.items():
             key = (tech, zone)
             if key in entries or key in contraindicated:

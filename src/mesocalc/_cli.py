@@ -441,7 +441,7 @@ def _site_text(book: Catalog, zone: Zone) -> str:
 
 def _zones(book: Catalog) -> list[dict[str, Any]]:
     out = []
-    for zone in Zone:
+    for zone in book.zones:
         thickness = book.thickness(zone)
         cap = book.cap(zone)
         out.append(
@@ -458,7 +458,7 @@ def _zones(book: Catalog) -> list[dict[str, Any]]:
 
 def _zones_text(book: Catalog) -> list[str]:
     lines = [f"{'zone':<11} {'SNOMED CT':<10} {'skin':<18} depth limit"]
-    for zone in Zone:
+    for zone in book.zones:
         skin = book.thickness(zone).skin
         cap = book.cap(zone)
         lines.append(
@@ -471,7 +471,7 @@ def _zones_text(book: Catalog) -> list[str]:
 
 def _techniques(book: Catalog) -> list[dict[str, Any]]:
     where: dict[str, list[str]] = {t.value: [] for t in Technique}
-    for zone in Zone:
+    for zone in book.zones:
         for name in book.published(zone):
             where[name].append(zone.value)
     return [{"technique": name, "zones": zones} for name, zones in where.items()]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 import unicodedata
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
-from mesocalc.exceptions import InputTypeError, UnknownNameError
+from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "resolve"]
+__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "added_zone", "resolve"]
 
 
 class _Name(enum.StrEnum):
@@ -54,6 +55,40 @@ class Zone(_Name):
     BACK = "back"
     FOREARM = "forearm"
     KNEES = "knees"
+
+
+_ZONE_NAME: Final = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+_MAX_ADDED_ZONES: Final = 1_000  # a software bound: clinic protocols add a few zones each
+
+
+def added_zone(name: str) -> Zone:
+    """The Zone a clinic's protocol adds (``"lips"``): a member of Zone beyond the shipped set.
+
+    Protocols name zones the shipped catalog lacks; a Zone is only a name (the
+    catalog that adds it holds its thickness, code and techniques), so adding one is
+    additive and the same name always gives the same member. It is not listed by
+    ``iter(Zone)``, which stays the shipped set; ``Zone("lips")`` and name lookups find
+    it once a protocol has added it.
+
+    Raises:
+        InvalidValueError: not a lower-case name of letters, digits and hyphens, or too
+            many zones added.
+    """
+    found = Zone._value2member_map_.get(name)
+    if isinstance(found, Zone):
+        return found
+    if not isinstance(name, str) or len(name) > 40 or not _ZONE_NAME.fullmatch(name):
+        raise InvalidValueError(
+            "zone", name, "a zone name of lower-case letters, digits and hyphens, such as 'lips'"
+        )
+    if len(Zone._value2member_map_) - len(Zone.__members__) >= _MAX_ADDED_ZONES:
+        raise InvalidValueError("zone", name, f"at most {_MAX_ADDED_ZONES} added zones")
+    member = str.__new__(Zone, name)
+    member._name_ = name.upper().replace("-", "_")
+    member._value_ = name
+    Zone._value2member_map_[name] = member
+    _lookup.cache_clear()  # a name looked up before it was added now finds it
+    return member
 
 
 class Lattice(_Name):

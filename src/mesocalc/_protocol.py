@@ -28,8 +28,8 @@ from mesocalc._catalog import (
     parse_document,
 )
 from mesocalc._data import read_text
-from mesocalc._names import Technique, Zone
-from mesocalc.exceptions import CatalogError
+from mesocalc._names import Technique, Zone, added_zone
+from mesocalc.exceptions import CatalogError, MesocalcError
 
 __all__ = ["MAX_PROTOCOL_BYTES", "load_protocol", "parse_protocol"]
 
@@ -147,17 +147,35 @@ def _overlay(base: dict[str, Any], doc: dict[str, Any], origin: str) -> dict[str
     zones = base.setdefault("zones", {})
     for key, entry in _table(doc.get("zones", {}), origin, "zones").items():
         where = f"zones.{key}"
+        changes = _table(entry, origin, where)
         if key not in zones:
-            raise _fail(
-                origin,
-                where,
-                key,
-                "a zone of the shipped catalog (zones are a closed set: "
-                + ", ".join(z.value for z in Zone)
-                + ")",
-            )
-        _overlay_zone(zones[key], _table(entry, origin, where), techniques, origin, where)
+            zones[key] = _new_zone(key, changes, origin, where)
+            continue
+        _overlay_zone(zones[key], changes, techniques, origin, where)
     return base
+
+
+def _new_zone(key: str, changes: dict[str, Any], origin: str, where: str) -> dict[str, Any]:
+    """A zone the protocol adds: its SNOMED CT code, its published skin thickness, its uses.
+
+    The thickness bounds every depth there (a skin technique stays within it, a
+    subcutaneous one goes below it), so a zone without it is no zone to plan on.
+    """
+    missing = [k for k in ("snomed", "skin", "techniques") if k not in changes]
+    if missing:
+        raise _fail(
+            origin,
+            where,
+            key,
+            f"a new zone with its snomed code, skin thickness and techniques "
+            f"(missing: {', '.join(missing)}); the shipped zones are "
+            + ", ".join(z.value for z in Zone),
+        )
+    try:
+        added_zone(key)
+    except MesocalcError as exc:
+        raise _fail(origin, where, key, exc.expected) from None
+    return changes
 
 
 def _overlay_zone(
