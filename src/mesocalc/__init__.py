@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from mesocalc._placement import Placement
     from mesocalc._plan_array import PlanArray
     from mesocalc._products import Label, Product, product
+    from mesocalc._schemas import json_schema
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
@@ -84,6 +85,7 @@ _LAZY: dict[str, str] = {
     "product": "mesocalc._products",
     "Syringe": "mesocalc._equipment",
     "plan_frame": "mesocalc._frame",
+    "json_schema": "mesocalc._schemas",
     "screen": "mesocalc._screening",
 }
 
@@ -153,6 +155,7 @@ __all__ = [
     "WarningCode",
     "WarningRecord",
     "Zone",
+    "json_schema",
     "layout",
     "load_catalog",
     "parse_catalog",
