@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urldefrag, urljoin
 
 import attrs
 import numpy as np
 import pytest
 from hypothesis import given, reject
 from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 import mesocalc
 from mesocalc import _codec
@@ -278,55 +279,55 @@ def test_an_override_records_its_value_in_its_parameters_unit() -> None:
 # --- the schemas list every key the codec writes ----------------------------------------------
 
 
-class _Bundle:
-    """The schema resources of a bundled schema by ``$id``, and ``$ref`` lookups in them."""
+Node = dict[str, Any]
 
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.by_id = {schema["$id"]: schema}
-        for value in schema.get("$defs", {}).values():
-            if "$id" in value:
-                self.by_id[value["$id"]] = value
 
-    def resolve(self, base: str, ref: str) -> tuple[str, dict[str, Any]]:
-        uri, fragment = urldefrag(urljoin(base, ref))
-        node: Any = self.by_id[uri]
-        for part in filter(None, fragment.split("/")):
+class _Document:
+    """A schema as json_schema() gives it (one document), and what applies where in it."""
+
+    def __init__(self, schema: Node) -> None:
+        self.schema = schema
+
+    def at(self, ref: str) -> Node:
+        """The node a local ``$ref`` (``#/$defs/...``) points to."""
+        assert ref.startswith("#"), ref
+        node: Any = self.schema
+        for part in filter(None, ref[1:].split("/")):
             node = node[part.replace("~1", "/").replace("~0", "~")]
-        return uri, node
+        return dict(node)
 
-    def reach(self, base: str, node: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    def reach(self, node: Node) -> list[Node]:
         """``node`` and every schema that applies with it ($ref, allOf, anyOf, oneOf, then, else)."""
-        found = [(base, node)]
+        found = [node]
         if "$ref" in node:
-            found += self.reach(*self.resolve(base, node["$ref"]))
+            found += self.reach(self.at(node["$ref"]))
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in node.get(key, []):
-                found += self.reach(base, sub)
+                found += self.reach(sub)
         for key in ("then", "else"):
             if key in node:
-                found += self.reach(base, node[key])
+                found += self.reach(node[key])
         return found
 
-    def under(
-        self, nodes: list[tuple[str, dict[str, Any]]], key: str
-    ) -> list[tuple[str, dict[str, Any]]]:
+    def under(self, nodes: list[Node], key: str) -> list[Node]:
         """Everything that applies to the ``key`` (``items``, or a property name) of ``nodes``."""
         found = []
-        for base, node in nodes:
+        for node in nodes:
             sub = node.get("items") if key == "items" else node.get("properties", {}).get(key)
             if isinstance(sub, dict):
-                found += self.reach(base, sub)
+                found += self.reach(sub)
         return found
 
 
-def _values(nodes: list[tuple[str, dict[str, Any]]]) -> set[Any]:
+def _values(nodes: list[Node]) -> set[Any]:
     """The values ``nodes`` allow by ``const`` or ``enum``."""
-    found: set[Any] = {n["const"] for _, n in nodes if "const" in n}
-    return found | {v for _, n in nodes for v in n.get("enum", ())}
+    return {n["const"] for n in nodes if "const" in n} | {
+        v for n in nodes for v in n.get("enum", ())
+    }
 
 
-def _types(nodes: list[tuple[str, dict[str, Any]]]) -> set[str]:
-    return {n["type"] for _, n in nodes if isinstance(n.get("type"), str)}
+def _types(nodes: list[Node]) -> set[str]:
+    return {n["type"] for n in nodes if isinstance(n.get("type"), str)}
 
 
 # Keys the codec does not write from fields: a payload's name and version, a part's kind,
@@ -336,11 +337,9 @@ _PAYLOAD_KEYS: Final = {"schema", "schema_version"}
 _AHEAD: Final = {"protocol"}
 
 
-def _keys_problems(
-    cls: type, found: list[tuple[str, dict[str, Any]]], path: str, extra: set[str]
-) -> list[str]:
+def _keys_problems(cls: type, found: list[Node], path: str, extra: set[str]) -> list[str]:
     """Keys and required keys of the schema ``found`` for ``cls`` against the codec's."""
-    closed = [n for _, n in found if n.get("additionalProperties") is False]
+    closed = [n for n in found if n.get("additionalProperties") is False]
     if not closed:
         return [f"{path}: no schema of it has additionalProperties false"]
     listed = {k for n in closed for k in n.get("properties", {})}
@@ -365,15 +364,11 @@ def _keys_problems(
 
 
 def _quantity_problems(
-    bundle: _Bundle,
-    nodes: list[tuple[str, dict[str, Any]]],
-    parameter: str,
-    arrays: bool,
-    path: str,
+    doc: _Document, nodes: list[Node], parameter: str, arrays: bool, path: str
 ) -> list[str]:
     """A quantity's unit in the schema against the parameter table's, and number or arrays."""
-    units = _values(bundle.under(nodes, "unit"))
-    types = _types(bundle.under(nodes, "value"))
+    units = _values(doc.under(nodes, "unit"))
+    types = _types(doc.under(nodes, "value"))
     problems = []
     if units != {PARAMETERS[parameter].json}:
         problems.append(f"{path}: unit {sorted(units)}, the codec {PARAMETERS[parameter].json!r}")
@@ -382,9 +377,7 @@ def _quantity_problems(
     return problems
 
 
-def _problems(
-    bundle: _Bundle, cls: type, found: list[tuple[str, dict[str, Any]]], path: str, **how: bool
-) -> list[str]:
+def _problems(doc: _Document, cls: type, found: list[Node], path: str, **how: bool) -> list[str]:
     """Where the schema ``found`` for ``cls`` disagrees with what the codec writes."""
     extra = (_PAYLOAD_KEYS if how.get("top") else set()) | ({"kind"} if how.get("kind") else set())
     if getattr(cls, "__codec_unit_of__", None):
@@ -392,47 +385,46 @@ def _problems(
     results = RESULTS if cls in (mesocalc.Plan, mesocalc.PlanArray) else ()
     problems = _keys_problems(cls, found, path, extra | set(results))
     for name in results:
-        here = bundle.under(found, name)
         arrays = cls is mesocalc.PlanArray
-        problems += _quantity_problems(bundle, here, name, arrays, f"{path}.{name}")
+        problems += _quantity_problems(doc, doc.under(found, name), name, arrays, f"{path}.{name}")
     for _, kind, key in _codec._fields_of(cls):
-        problems += _field_problems(bundle, kind, bundle.under(found, key), f"{path}.{key}")
+        problems += _field_problems(doc, kind, doc.under(found, key), f"{path}.{key}")
     return problems
 
 
 def _field_problems(  # noqa: PLR0911 - one return per codec field kind
-    bundle: _Bundle, kind: Any, here: list[tuple[str, dict[str, Any]]], path: str
+    doc: _Document, kind: Any, here: list[Node], path: str
 ) -> list[str]:
     """One field's schema against its codec kind: names, units, parts."""
     if isinstance(kind, _codec._Names):
         names = {m.value for m in kind.kind} | {None}
-        if _values(bundle.under(here, "items")) != names:
+        if _values(doc.under(here, "items")) != names:
             return [f"{path}: not the names of {kind.kind.__name__}"]
     elif isinstance(kind, _codec._Name):
         if _values(here) != {m.value for m in kind.kind}:
             return [f"{path}: not the names of {kind.kind.__name__}"]
     elif isinstance(kind, _codec._Rings):
-        return _quantity_problems(bundle, bundle.under(here, "items"), kind.parameter, True, path)
+        return _quantity_problems(doc, doc.under(here, "items"), kind.parameter, True, path)
     elif isinstance(kind, _codec._Quantity) and kind.parameter is not None:
-        return _quantity_problems(bundle, here, kind.parameter, kind.arrays, path)
+        return _quantity_problems(doc, here, kind.parameter, kind.arrays, path)
     elif isinstance(kind, _codec._Payloads):
-        return _problems(bundle, kind.cls(), bundle.under(here, "items"), path, top=True)
+        return _problems(doc, kind.cls(), doc.under(here, "items"), path, top=True)
     elif isinstance(kind, _codec._Part):
-        nodes = bundle.under(here, "items") if kind.many else here
+        nodes = doc.under(here, "items") if kind.many else here
         classes = kind.classes()
         if len(classes) == 1:
-            return _problems(bundle, classes[0], nodes, path)
+            return _problems(doc, classes[0], nodes, path)
         problems = []
-        for part in classes:
+        for part in classes:  # the branch whose kind names the class
             name = part.__name__.lower()
             branch = [
                 found
-                for b, n in nodes
+                for n in nodes
                 if n.get("additionalProperties") is False
-                and name in _values(bundle.under([(b, n)], "kind"))
-                for found in bundle.reach(b, n)
+                and name in _values(doc.under([n], "kind"))
+                for found in doc.reach(n)
             ]
-            problems += _problems(bundle, part, branch, f"{path}[{name}]", kind=True)
+            problems += _problems(doc, part, branch, f"{path}[{name}]", kind=True)
         return problems
     return []
 
@@ -449,10 +441,8 @@ _ROOTS = [
 @pytest.mark.parametrize(("cls", "kind", "pointer"), _ROOTS)
 def test_the_schema_lists_every_key_the_codec_writes(cls: type, kind: str, pointer: str) -> None:
     """Keys, required keys, names and units, in every part, against the codec's metadata."""
-    schema = mesocalc.json_schema(kind)
-    bundle = _Bundle(schema)
-    found = bundle.reach(*bundle.resolve(schema["$id"], pointer))
-    assert _problems(bundle, cls, found, kind, top=True) == []
+    doc = _Document(mesocalc.json_schema(kind))
+    assert _problems(doc, cls, doc.reach(doc.at(pointer)), kind, top=True) == []
 
 
 def test_a_key_missing_from_the_schema_is_found() -> None:
@@ -462,9 +452,8 @@ def test_a_key_missing_from_the_schema_is_found() -> None:
     schema["$defs"]["mesocalc.common"]["$defs"]["quantity_mm"]["properties"]["value"]["type"] = (
         "array"
     )
-    bundle = _Bundle(schema)
-    found = bundle.reach(*bundle.resolve(schema["$id"], "#/$defs/plan"))
-    problems = _problems(bundle, mesocalc.Plan, found, "plan", top=True)
+    doc = _Document(schema)
+    problems = _problems(doc, mesocalc.Plan, doc.reach(doc.at("#/$defs/plan")), "plan", top=True)
     assert "plan.placement.shots: written, not in the schema" in problems
     assert "plan.needle: the schema requires ['gauge'], the codec ['gauge', 'length']" in problems
     assert any(p.startswith("plan.depth: value of type") for p in problems)
@@ -493,30 +482,25 @@ def test_the_package_ships_one_file_per_kind_and_the_shared_one() -> None:
         assert schema["description"]
 
 
-def _described(bundle: _Bundle, base: str, node: dict[str, Any]) -> bool:
-    if "description" in node:
-        return True
-    return "$ref" in node and _described(bundle, *bundle.resolve(base, node["$ref"]))
+def _described(doc: _Document, node: Node) -> bool:
+    return "description" in node or ("$ref" in node and _described(doc, doc.at(node["$ref"])))
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_key_is_described(kind: str) -> None:
     """Each key of an object says what it means and its unit, or refers to what does."""
-    schema = mesocalc.json_schema(kind)
-    bundle = _Bundle(schema)
-    bare = []
-    for uri, resource in bundle.by_id.items():
-        stack: list[Any] = [resource]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack += node
-            elif isinstance(node, dict) and (node is resource or "$id" not in node):
-                props = (
-                    node.get("properties", {}) if node.get("additionalProperties") is False else {}
-                )
-                bare += [f"{uri} {k}" for k, v in props.items() if not _described(bundle, uri, v)]
-                stack += node.values()
+    doc = _Document(mesocalc.json_schema(kind))
+    bare: list[str] = []
+    stack: list[Any] = [doc.schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack += node
+        elif isinstance(node, dict):
+            closed = node.get("additionalProperties") is False
+            props = node.get("properties", {}) if closed else {}
+            bare += [k for k, v in props.items() if not _described(doc, v)]
+            stack += node.values()
     assert bare == []
 
 
@@ -547,12 +531,37 @@ def test_a_kind_that_is_no_string_is_a_mesocalc_error() -> None:
     assert info.value.suggestions == ("plan",)
 
 
-def test_the_schemas_need_no_registry() -> None:
-    """A plain validator resolves the bundled files by their $id: nothing is fetched."""
+def test_json_schema_gives_one_document_with_no_reference_out_of_it() -> None:
     course = mesocalc.json_schema("course")
     assert sorted(k for k in course["$defs"] if k.startswith("mesocalc.")) == [
         "mesocalc.common",
         "mesocalc.plan",
         "mesocalc.session",
     ]
+    refs: list[str] = []
+    stack: list[Any] = [course]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            refs += [node["$ref"]] if "$ref" in node else []
+            stack += node.values()
+        elif isinstance(node, list):
+            stack += node
+    assert refs
+    assert all(ref.startswith("#/$defs/") for ref in refs)
     assert Draft202012Validator(course).is_valid(_PAYLOADS["course"])
+
+
+def test_the_files_validate_as_they_are_with_a_registry() -> None:
+    """What docs/json.md tells users of the files: load all five into one registry."""
+    resources = [
+        DRAFT202012.create_resource(json.loads(path.read_text(encoding="utf-8")))
+        for path in sorted(SCHEMAS.iterdir())
+    ]
+    registry: Registry[Any] = Registry().with_resources((r.id() or "", r) for r in resources)
+    for kind, payload in _PAYLOADS.items():
+        name = "plan" if kind == "array" else kind
+        schema = registry.contents(f"{BASE}{name}.schema.json")
+        validator = Draft202012Validator(schema, registry=registry)
+        assert validator.is_valid(payload), kind
+        assert not validator.is_valid({**payload, "surprise": 1}), kind
