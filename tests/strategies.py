@@ -36,6 +36,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "bare_numbers",
     "command_lines",
     "contraindicated_pairs",
+    "courses",
     "entries",
     "expressed",
     "garbage_strings",
@@ -47,12 +48,14 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "plan_requests",
     "required",
     "sessions",
+    "shaped_requests",
     "shapes",
     "spacings_mm",
     "star_polygons",
     "syringes",
     "translated",
     "unpublished_pairs",
+    "unpublished_requests",
 ]
 
 
@@ -64,6 +67,22 @@ def contraindicated_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesoc
 def unpublished_pairs() -> st.SearchStrategy[tuple[mesocalc.Technique, mesocalc.Zone]]:
     """Technique x zone pairs no source publishes and nothing rules out."""
     return st.sampled_from(sorted(default_catalog().unpublished))
+
+
+@st.composite
+def unpublished_requests(draw: st.DrawFn) -> dict[str, Any]:
+    """plan() keyword arguments for a use no source publishes: every parameter, an override.
+
+    Within the technique's own ranges; the zone's hard limits may still refuse one.
+    """
+    entry = default_catalog().unpublished[draw(unpublished_pairs())]
+    request = draw(plan_requests(entry=entry, units="canonical"))
+    for name in RANGED:
+        if name not in request:
+            request[name] = draw(
+                expressed(draw(in_range(entry.ranges()[name])), PARAMETERS[name].dim)
+            )
+    return {**request, "override": draw(overrides())}
 
 
 def required(entry: Spec) -> dict[str, Any]:
@@ -416,6 +435,69 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
         )
     )
     return mesocalc.Session(plans=plans, sides=sides, date=date, product=product)
+
+
+@st.composite
+def courses(draw: st.DrawFn, *, max_areas: int = 2) -> mesocalc.Course:
+    """Courses laid out from a drawn session: 1 to 4 sessions, 1 to 30 days apart.
+
+    The product keeps no expiry (a later session would be past it); a syringe or not.
+    """
+    first = draw(sessions(max_areas=max_areas))
+    assert first.product is not None
+    product = mesocalc.Product(
+        name=first.product.name, concentration=first.product.concentration, lot=first.product.lot
+    )
+    return mesocalc.Course.lay_out(
+        list(first.plans),
+        first=first.date,
+        count=draw(st.integers(min_value=1, max_value=4)),
+        every=draw(st.integers(min_value=1, max_value=30)),
+        product=product,
+        syringe=draw(st.none() | syringes()),
+        sides=list(first.sides) or None,
+    )
+
+
+# --- plans on shapes, with every part (issue 11) ------------------------------------------
+
+
+@st.composite
+def shaped_requests(draw: st.DrawFn, *, high: float = 60.0) -> dict[str, Any]:
+    """plan() keyword arguments on a shape, with the parts only such plans have.
+
+    A catalog entry's request, within its ranges, on a shape of 10 to ``high`` mm, with
+    a margin or not, threads in a pattern (retrograde) or a head (point techniques), a
+    needle long enough for the insertion, a syringe, and an override with a volume per
+    point beyond the range. The planner may still refuse one: a margin that leaves no
+    room for a point, a session cap.
+    """
+    entry = draw(entries())
+    request = draw(plan_requests(entry=entry, units="canonical"))
+    request["area"] = draw(shapes(low=10.0, high=high))
+    if draw(st.booleans()):
+        request["margin"] = f"{draw(st.floats(0.0, 5.0))!r} mm"
+    if entry.geometry == "thread":
+        request["pattern"] = draw(st.sampled_from(["parallel", "crosshatch", "fan"]))
+    elif draw(st.booleans()):
+        head = draw(injectors())
+        request["injector"] = head
+        request["lattice"] = "square"
+    if draw(st.booleans()):
+        request["override"] = draw(overrides())
+        high_vpp = entry.volume_per_point.high_magnitude
+        request["volume_per_point"] = f"{draw(st.floats(high_vpp, high_vpp * 2))!r} mL"
+    if draw(st.booleans()):
+        request["syringe"] = draw(syringes())
+    if draw(st.booleans()):
+        try:
+            reach = mesocalc.plan(**request).insertion_length.to("mm").magnitude
+        except mesocalc.MesocalcError:
+            reach = 20.0
+        length = reach + draw(st.floats(0.0, 10.0))
+        gauge = draw(st.integers(min_value=25, max_value=34))
+        request["needle"] = mesocalc.Needle(gauge=gauge, length=f"{length!r} mm")
+    return request
 
 
 # --- the command line (issue 11) -------------------------------------------------------------

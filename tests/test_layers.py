@@ -17,7 +17,10 @@ PACKAGE = Path(mesocalc.__file__).parent
 # Bottom first. A module may import modules of earlier layers only.
 LAYERS: list[tuple[str, set[str]]] = [
     ("errors and type aliases", {"exceptions", "typing", "_data"}),
-    ("names, units, codes and validators", {"_names", "_units", "_codes", "_validators"}),
+    (
+        "names, units, codes, validators and the JSON schemas",
+        {"_names", "_units", "_codes", "_validators", "_schemas"},
+    ),
     ("the parameter table", {"_parameters"}),
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
     ("the catalog", {"_catalog"}),

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from mesocalc._plan_array import PlanArray
     from mesocalc._products import Label, Product, product
     from mesocalc._protocol import load_protocol, parse_protocol
+    from mesocalc._schemas import json_schema
     from mesocalc._screening import Finding, Patient, Screening, Severity, screen
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
@@ -88,6 +89,7 @@ _LAZY: dict[str, str] = {
     "plan_frame": "mesocalc._frame",
     "load_protocol": "mesocalc._protocol",
     "parse_protocol": "mesocalc._protocol",
+    "json_schema": "mesocalc._schemas",
     "screen": "mesocalc._screening",
 }
 
@@ -158,6 +160,7 @@ __all__ = [
     "WarningCode",
     "WarningRecord",
     "Zone",
+    "json_schema",
     "layout",
     "load_catalog",
     "load_protocol",
