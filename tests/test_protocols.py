@@ -207,3 +207,16 @@ def test_a_new_zone_needs_its_code_thickness_and_a_proper_name(body: str, where:
     with pytest.raises(mesocalc.CatalogError) as info:
         _protocol(body)
     assert info.value.parameter == f"clinic-b.toml: {where}"
+
+
+def test_the_protocol_schema_checks_a_protocol_file_as_an_editor_would() -> None:
+    import tomllib  # noqa: PLC0415
+
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    checker = Draft202012Validator(mesocalc.json_schema("protocol"))
+    assert list(checker.iter_errors(tomllib.loads(CLINIC.read_text()))) == []
+    assert list(checker.iter_errors(tomllib.loads(HEADER + LIPS))) == []
+    wrong = tomllib.loads(HEADER + "[zones.face.techniques.classic]\ndepht = { high = 1 }\n")
+    assert [e.message for e in checker.iter_errors(wrong)]  # the typo is caught while writing
+    assert list(checker.iter_errors({"format": 1, "name": "x"}))  # no version

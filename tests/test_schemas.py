@@ -24,7 +24,7 @@ from mesocalc import _codec
 from mesocalc._catalog import default_catalog
 from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import RESULTS
-from mesocalc._schemas import KINDS
+from mesocalc._schemas import INPUTS, KINDS
 from mesocalc._units import quantity
 from tests.strategies import (
     any_requests,
@@ -472,7 +472,7 @@ def test_the_plan_schema_tells_a_plan_from_plans_over_arrays() -> None:
 
 def test_the_package_ships_one_file_per_kind_and_the_shared_one() -> None:
     names = sorted(p.name for p in SCHEMAS.iterdir())
-    assert names == sorted(f"{k}.schema.json" for k in (*KINDS, "common"))
+    assert names == sorted(f"{k}.schema.json" for k in (*KINDS, *INPUTS, "common"))
     for path in SCHEMAS.iterdir():
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -486,7 +486,7 @@ def _described(doc: _Document, node: Node) -> bool:
     return "description" in node or ("$ref" in node and _described(doc, doc.at(node["$ref"])))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [*KINDS, *INPUTS])
 def test_every_key_is_described(kind: str) -> None:
     """Each key of an object says what it means and its unit, or refers to what does."""
     doc = _Document(mesocalc.json_schema(kind))

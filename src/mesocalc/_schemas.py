@@ -21,12 +21,13 @@ from urllib.parse import urldefrag, urljoin
 
 from mesocalc.exceptions import InputTypeError, UnknownNameError
 
-__all__ = ["KINDS", "json_schema"]
+__all__ = ["INPUTS", "KINDS", "json_schema"]
 
 KINDS: Final = ("plan", "spec", "session", "course")
+INPUTS: Final = ("protocol",)  # files people write, not what to_dict() writes
 # Every file's $id is this base and its file name; relative $refs resolve against it.
 _BASE: Final = "https://mesocalc.invalid/schemas/2/"
-_FILES: Final = ("common", *KINDS)
+_FILES: Final = ("common", *KINDS, *INPUTS)
 
 
 @functools.cache
@@ -91,13 +92,15 @@ def _bundled(kind: str) -> dict[str, Any]:
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of what ``to_dict()`` writes for ``kind``.
 
-    ``kind`` is "plan" (Plan and PlanArray), "spec", "session" or "course". The
+    ``kind`` is "plan" (Plan and PlanArray), "spec", "session" or "course"; or
+    "protocol", the schema of a clinic's protocol file (TOML, read as JSON data by an
+    editor that checks it as it is written; see :func:`mesocalc.load_protocol`). The
     schema is a fresh copy, with the shared definitions it refers to bundled in, so
     ``jsonschema.Draft202012Validator(mesocalc.json_schema("plan"))`` validates a
     plan's JSON as it is. docs/json.md describes the contract.
 
     Raises:
-        UnknownNameError: ``kind`` is not one of the four.
+        UnknownNameError: ``kind`` is not one of the five.
         InputTypeError: ``kind`` is not a string.
 
     Examples:
@@ -106,13 +109,14 @@ def json_schema(kind: str) -> dict[str, Any]:
         >>> schema["$id"], schema["$defs"]["plan"]["properties"]["schema"]["const"]
         ('https://mesocalc.invalid/schemas/2/plan.schema.json', 'mesocalc.plan')
     """
-    expected = "one of " + ", ".join(repr(k) for k in KINDS)
+    known = (*KINDS, *INPUTS)
+    expected = "one of " + ", ".join(repr(k) for k in known)
     if not isinstance(kind, str):
         raise InputTypeError("kind", kind, expected, f"got a {type(kind).__name__}")
     key = kind.strip().casefold()
-    if key not in KINDS:
+    if key not in known:
         import difflib  # noqa: PLC0415 - only a near miss needs it
 
-        near = difflib.get_close_matches(key, KINDS, n=2, cutoff=0.6) if len(key) <= 64 else []
+        near = difflib.get_close_matches(key, known, n=2, cutoff=0.6) if len(key) <= 64 else []
         raise UnknownNameError("kind", kind, expected, suggestions=tuple(near))
     return copy.deepcopy(_bundled(key))
