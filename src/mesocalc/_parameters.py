@@ -201,6 +201,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         _length("width"),
         _length("height"),
         _length("radius"),
+        _length("perimeter"),
         # A zone's published skin thickness, per layer.
         _length("epidermis"),
         _length("dermis"),

@@ -451,7 +451,10 @@ class Plan:
         what = f"{self.technique.value} on the {self.zone.value}: "
         length = self.total_thread_length
         if length is not None:
-            what += f"{self.points} threads, {length.magnitude / 10:.4g} cm, {self._total:.3g} mL"
+            what += (
+                f"{self.points} threads, {shown('total_thread_length', length.magnitude)}, "
+                f"{self._total:.3g} mL"
+            )
         else:
             what += f"{self.points} points, {self._total:.3g} mL"
             if self.shots is not None:
