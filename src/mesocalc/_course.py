@@ -229,7 +229,7 @@ class Course:
             rows.append(
                 (
                     f"{i + 1}. {s.date.isoformat()}",
-                    f"{plural(len(s.plans), 'area')}, {s.points} points, "
+                    f"{plural(len(s.plans), 'area')}, {plural(s.points, 'point')}, "
                     f"{shown('total_volume', s.total_volume.magnitude)}",
                 )
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -117,6 +118,9 @@ def markdown_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> st
 
 
 _LEFT: Final = ' style="text-align: left"'  # notebooks right-align cells; words read left
+# Characters no HTML or XML document may hold (control characters, U+FFFE, U+FFFF): a
+# replacement character stands in for them, so that the output always parses.
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def html_table(
@@ -126,7 +130,10 @@ def html_table(
 
     ``after`` is markup placed below the table (a plan's injection map), trusted as is.
     """
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(_NOT_XML.sub("\ufffd", text))
+
     body = [f"<tr><th{_LEFT}>{esc(k)}</th><td{_LEFT}>{esc(v)}</td></tr>" for k, v in rows]
     body += [f"<tr><th{_LEFT}>warning</th><td{_LEFT}>{esc(w)}</td></tr>" for w in warnings]
     return (
@@ -396,7 +403,7 @@ class Plan:
         warned = f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
         return (
             f"<Plan {self.technique.value} on {self.zone.value}, {shown('area', self._area)}: "
-            f"{self.points} points at {shown('spacing', self._spacing)}, "
+            f"{plural(self.points, 'point')} at {shown('spacing', self._spacing)}, "
             f"{shown('volume_per_point', self._volume_per_point)} each, "
             f"total {shown('total_volume', mags['total_volume'])}, "
             f"expected loss {shown('expected_loss', mags['expected_loss'])}"

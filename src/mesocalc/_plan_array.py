@@ -303,7 +303,8 @@ class PlanArray:
         total = self._results()["total_volume"]
         return (
             f"{what}{self._shape_text()} areas of {self._span('area', self._area)}: "
-            f"{self._points()} points, total {self._span('total_volume', total)}{warned}>"
+            f"{self._points()} point{'' if self._points() == '1' else 's'}, "
+            f"total {self._span('total_volume', total)}{warned}>"
         )
 
     def _repr_markdown_(self) -> str:

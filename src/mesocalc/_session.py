@@ -365,7 +365,7 @@ class Session:
         rows = [
             (
                 f"{i + 1}. {self.where(i)}",
-                f"{shown('area', p._area)}, {p.points} points, "
+                f"{shown('area', p._area)}, {plural(p.points, 'point')}, "
                 f"{shown('total_volume', p.total_volume.magnitude)}",
             )
             for i, p in enumerate(self.plans)
@@ -404,7 +404,7 @@ class Session:
 
     def __repr__(self) -> str:
         return (
-            f"<{self._title()}: {self.points} points, "
+            f"<{self._title()}: {plural(self.points, 'point')}, "
             f"total {shown('total_volume', self.total_volume.magnitude)}>"
         )
 
