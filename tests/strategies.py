@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import numpy as np
+from hypothesis import assume, event
 from hypothesis import strategies as st
 
 import mesocalc
@@ -40,12 +41,15 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "entries",
     "expressed",
     "garbage_strings",
+    "geometries",
+    "hostile_geometries",
     "in_range",
     "injectors",
     "needles",
     "overrides",
     "patients",
     "plan_requests",
+    "plans_of_every_kind",
     "required",
     "sessions",
     "shaped_requests",
@@ -580,3 +584,186 @@ def protocol_files(draw: st.DrawFn) -> str:
         lines.append(table)
         lines += [f"{k} = {draw(values)}" for k in draw(st.sets(st.sampled_from(keys)))]
     return "\n".join(lines) + "\n"
+
+
+# --- notebooks and geometries (issue 12) ---------------------------------------------------
+
+# Array shapes a notebook may be shown: 0-d, empty, one element, 2-D, empty 2-D, 3-D.
+ARRAY_SHAPES: tuple[tuple[int, ...], ...] = ((), (0,), (1,), (2, 3), (3, 0), (1, 2, 2))
+PLAN_KINDS = ("scalar", "equipment", "any", "arrays", "nd", "shaped", "threads", "injector")
+
+
+def _planned(request: dict[str, Any]) -> mesocalc.Plan | mesocalc.PlanArray:
+    """plan(**request); a refusal (a request drawn out of range, a layout too small) is skipped."""
+    try:
+        planned: mesocalc.Plan | mesocalc.PlanArray = mesocalc.plan(**request)
+    except mesocalc.MesocalcError:
+        assume(False)
+        raise  # unreachable: assume(False) rejects the example
+    return planned
+
+
+@st.composite
+def plans_of_every_kind(
+    draw: st.DrawFn, *, kinds: tuple[str, ...] = PLAN_KINDS
+) -> mesocalc.Plan | mesocalc.PlanArray:
+    """Plans of each kind a notebook shows: of one area (with equipment, with overrides),
+    over arrays of any shape (0-d, empty, 2-D), on a shape, of threads, with a head.
+    """
+    kind = draw(st.sampled_from(kinds))
+    event(f"plan kind: {kind}")
+    if kind == "scalar":
+        return _planned(draw(plan_requests()))
+    if kind == "equipment":
+        request = draw(plan_requests(units="canonical"))
+        plain = _planned(request)
+        assert isinstance(plain, mesocalc.Plan)
+        length = plain.insertion_length.to("mm").magnitude + draw(st.floats(0.0, 10.0))
+        needle = mesocalc.Needle(gauge=draw(st.integers(25, 34)), length=f"{length!r} mm")
+        return _planned({**request, "needle": needle, "syringe": draw(syringes())})
+    if kind == "any":  # in range or not, with an override: the plans that record overrides
+        return _planned(draw(any_requests()))
+    if kind == "arrays":
+        return _planned(draw(array_requests())[0])
+    entry = draw(entries())
+    if kind == "nd":
+        dims = draw(st.sampled_from(ARRAY_SHAPES))
+        area = draw(areas(entry=entry)) / 100.0
+        request = {"technique": entry.technique, "zone": entry.zone, **required(entry)}
+        return _planned({**request, "area": quantity(np.full(dims, area), "centimeter ** 2")})
+    request = {"technique": "classic", "zone": "face", "area": draw(shapes(low=20.0, high=80.0))}
+    if draw(st.booleans()):
+        request["margin"] = f"{draw(st.floats(0.0, 5.0))!r} mm"
+    if kind == "threads":
+        pattern = draw(st.sampled_from(["parallel", "crosshatch", "fan"]))
+        request.update(technique="retrograde", volume_per_point="0.3 mL", pattern=pattern)
+    elif kind == "injector":
+        request.update(injector=draw(injectors()), lattice="square")
+    return _planned(request)
+
+
+def _rings(draw: st.DrawFn, *, low: float, high: float) -> list[list[tuple[float, float]]]:
+    """An outline (a star polygon's vertices) and maybe a hole, as plain numbers."""
+    import shapely  # noqa: PLC0415
+
+    outline = draw(star_polygons(low=low, high=high))
+    rings = [[(float(x), float(y)) for x, y in outline.vertices.magnitude]]
+    # A square hole about the centre, well inside the star's nearest edge.
+    r = shapely.Polygon(rings[0]).exterior.distance(shapely.Point(0.0, 0.0)) / 2.0
+    if r > 0.1 and draw(st.booleans()):
+        rings.append([(-r, -r), (r, -r), (r, r), (-r, r)])
+    return rings
+
+
+@st.composite
+def geometries(draw: st.DrawFn) -> tuple[Any, str, float]:
+    """Valid polygons as shapely objects, ``__geo_interface__`` objects or GeoJSON dicts,
+    with their unit and its size in mm: (geometry, unit, mm per unit).
+    """
+    import shapely  # noqa: PLC0415 - the test extra installs it; mesocalc imports it on use
+
+    unit, factor = draw(st.sampled_from([("mm", 1.0), ("cm", 10.0), ("m", 1000.0)]))
+    rings = _rings(draw, low=8.0, high=60.0)
+    rings = [[(x / factor, y / factor) for x, y in ring] for ring in rings]
+    closed = [[*ring, ring[0]] for ring in rings]
+    form = draw(st.sampled_from(["shapely", "multi", "interface", "dict", "arrays"]))
+    if form in ("shapely", "multi"):
+        polygon = shapely.Polygon(rings[0], rings[1:])
+        return (shapely.MultiPolygon([polygon]) if form == "multi" else polygon), unit, factor
+    if form == "arrays":
+        return {"type": "Polygon", "coordinates": [np.array(r) for r in rings]}, unit, factor
+    data = {"type": "Polygon", "coordinates": [[list(p) for p in r] for r in closed]}
+    return (_GeoObject(data) if form == "interface" else data), unit, factor
+
+
+class _GeoObject:
+    """Some other library's geometry: nothing but ``__geo_interface__``."""
+
+    def __init__(self, data: Any) -> None:
+        self.__geo_interface__ = data
+
+
+def _junk() -> st.SearchStrategy[Any]:
+    """What a GeoJSON dict's values may hold by mistake: nested lists, text, None, numbers."""
+    leaves = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**400), max_value=10**400),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=8),
+        st.just(np.float64("nan")),
+        st.just(np.int8(3)),
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=5),
+            st.tuples(inner, inner),
+            st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        ),
+        max_leaves=30,
+    )
+
+
+@st.composite
+def _shapely_junk(draw: st.DrawFn) -> Any:
+    """shapely geometries that are not one valid outline: crossed, flat, empty, 3-D, parts."""
+    import shapely  # noqa: PLC0415
+
+    coords = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+    points = draw(st.lists(st.tuples(coords, coords), min_size=3, max_size=8))
+    polygon = shapely.Polygon(points)  # may cross itself or enclose nothing
+    return draw(
+        st.sampled_from(
+            [
+                polygon,
+                shapely.Polygon(),
+                shapely.MultiPolygon(),
+                shapely.Point(points[0]),
+                shapely.LineString(points),
+                shapely.GeometryCollection([polygon]),
+                shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 6, 6)]),
+                shapely.Polygon([(x, y, 1.0) for x, y in points]),
+                shapely.box(0, 0, 1e-12, 1e-12),
+            ]
+        )
+    )
+
+
+@st.composite
+def hostile_geometries(draw: st.DrawFn) -> tuple[Any, Any]:
+    """(geometry, unit) pairs that are wrong in every way a caller can get them wrong."""
+    kind = st.one_of(
+        st.sampled_from(["Polygon", "MultiPolygon", "Point", "Feature", "LineString", ""]),
+        st.text(max_size=12),
+        _junk(),
+    )
+    ring = st.lists(
+        st.one_of(st.tuples(_junk(), _junk()), st.lists(st.floats(), max_size=4), _junk()),
+        max_size=6,
+    )
+    geometry = draw(
+        st.one_of(
+            _junk(),
+            st.fixed_dictionaries(
+                {"type": kind, "coordinates": st.one_of(_junk(), st.lists(ring))}
+            ),
+            st.fixed_dictionaries({"type": kind}),
+            st.lists(ring, max_size=3).map(
+                lambda c: _GeoObject({"type": "Polygon", "coordinates": c})
+            ),
+            _junk().map(_GeoObject),
+            _shapely_junk(),
+            geometries().map(lambda g: g[0]),
+        )
+    )
+    wrong_unit = st.one_of(
+        st.sampled_from(["", "kg", "cm^2", "mL", "parsec", "MM"]),
+        st.none(),
+        bare_numbers(),
+        st.text(max_size=6),
+    )
+    # Most units are right, so that the geometry itself is read (and found wrong).
+    right_unit = st.sampled_from(["mm", "cm", " m ", "µm"])
+    unit = draw(right_unit if draw(st.sampled_from([True, True, True, False])) else wrong_unit)
+    return geometry, unit

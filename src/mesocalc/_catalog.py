@@ -66,7 +66,7 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Range:
     """A recommended range of one parameter for one technique in one zone.
 
@@ -147,6 +147,19 @@ class Range:
         """A JSON-ready view: low, high and nominal in the parameter's unit, with its sources."""
         return _codec.unstructure(self)
 
+    def __repr__(self) -> str:
+        """The range in words with its unit: ``Range(depth: 1 to 2 mm, ..., source SEED3)``."""
+        words = self.describe()
+        parts = [f"{self.parameter}: {words}"]
+        if self.nominal_magnitude is not None and self.low_magnitude != self.high_magnitude:
+            parts.append(f"nominal {PARAMETERS[self.parameter].show(self.nominal_magnitude, 6)}")
+        about = self.about and not words.startswith("about")
+        parts += [word for word, on in (("hard", self.hard), ("about", about)) if on]
+        parts.append(self.basis.value)
+        if self.sources:
+            parts.append(f"source {', '.join(self.sources)}")
+        return f"Range({', '.join(parts)})"
+
 
 _RANGE: Final = _codec.part(_codec.one_of(Range))
 
@@ -159,7 +172,7 @@ class Layer(enum.StrEnum):
     ANY = "any"  # published depths straddle the dermis and the subcutis: no layer bound
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SessionCap:
     """A per-session cap for a technique in a zone: a hard limit (see docs/guardrails.md)."""
 
@@ -177,6 +190,8 @@ class SessionCap:
     def source(self) -> str:
         """The source keys as one string."""
         return ", ".join(self.sources)
+
+    __repr__ = _codec.unit_repr  # max_volume='10 mL', not max_volume_magnitude=10.0
 
 
 @attrs.frozen(kw_only=True)

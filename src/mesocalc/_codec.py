@@ -48,6 +48,7 @@ __all__ = [
     "structure",
     "text",
     "texts",
+    "unit_repr",
     "unstructure",
     "version_of",
     "whole",
@@ -471,6 +472,35 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
             raise
         error = type(exc)(**{**exc._fields(), "parameter": f"{path}.{exc.parameter}"})
         raise error from None
+
+
+def _shown(value: Any, kind: _Quantity, obj: Any) -> str:
+    """A stored magnitude with its unit, as a repr shows it: ``'2.2 mm'``, or ``0.1``."""
+    p = PARAMETERS[kind.parameter or obj.parameter]
+    if kind.shown and p.per_shown != 1.0:
+        value = value * p.per_shown  # the field holds shown-unit magnitudes already
+    if not p.shown:
+        return repr(value)  # a fraction: a plain number, as it is passed in
+    return repr(p.show(value, digits=6))
+
+
+def unit_repr(obj: Any) -> str:
+    """An attrs-style repr whose magnitudes carry units: ``value='2.2 mm'``, not ``_value=2.2``.
+
+    Fields are named as their JSON keys (the public names), quantities shown in the
+    parameter table's unit to 6 significant digits, the way ``Needle`` and
+    ``Syringe`` print themselves; equality and hashing are the class's own.
+    """
+    parts = []
+    for f, kind, key in _fields_of(type(obj)):
+        if not f.repr:
+            continue
+        value = getattr(obj, f.name)
+        if isinstance(kind, _Quantity) and value is not None and not kind.arrays:
+            parts.append(f"{key}={_shown(value, kind, obj)}")
+        else:
+            parts.append(f"{key}={value!r}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
 
 
 def dump(obj: Any, schema: str) -> dict[str, Any]:

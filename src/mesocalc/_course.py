@@ -19,6 +19,7 @@ import attrs
 from mesocalc import _codec
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
+from mesocalc._plan import html_table, markdown_table, plural, shown, text_table
 from mesocalc._session import Session
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
@@ -85,7 +86,7 @@ def _sessions(value: Any) -> tuple[Session, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Course:
     """Sessions of one course, in date order; a product label's course limits hold over them.
 
@@ -219,6 +220,53 @@ class Course:
             )
             for zone, (v, mg) in totals.items()
         }
+
+    def rows(self) -> list[tuple[str, str]]:
+        """One row per session, then the totals per zone and the next date due."""
+        rows = []
+        for i, s in enumerate(self.sessions):
+            assert s.date is not None
+            rows.append(
+                (
+                    f"{i + 1}. {s.date.isoformat()}",
+                    f"{plural(len(s.plans), 'area')}, {plural(s.points, 'point')}, "
+                    f"{shown('total_volume', s.total_volume.magnitude)}",
+                )
+            )
+        for zone, (volume, dose) in self.cumulative().items():
+            given = shown("total_volume", volume.magnitude)
+            if dose is not None:
+                given += f", {dose.magnitude:.4g} mg"
+            rows.append((f"{zone}, over the course", given))
+        rows.append(("next_due", self.next_due.isoformat()))
+        return rows
+
+    def _all_warnings(self) -> tuple[str, ...]:
+        """The course's warnings, then its sessions' (each once): what a table shows."""
+        return tuple(
+            dict.fromkeys([*self.warnings, *(w for s in self.sessions for w in s.warnings)])
+        )
+
+    def table(self) -> str:
+        """The course as a plain-text table: its sessions, totals per zone and warnings."""
+        return text_table(self.rows(), self._all_warnings())
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self.rows(), self._all_warnings())
+
+    def _repr_html_(self) -> str:
+        """One row per session, the totals per zone, the next date due and the warnings."""
+        return html_table(self.rows(), self._all_warnings(), caption=self._title())
+
+    def _title(self) -> str:
+        first, last = self.sessions[0].date, self.sessions[-1].date
+        assert first is not None
+        assert last is not None
+        span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        return f"Course of {plural(len(self.sessions), 'session')}, {span}"
+
+    def __repr__(self) -> str:
+        return f"<{self._title()}: next due {self.next_due.isoformat()}>"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.course``); each session whole."""

@@ -96,7 +96,7 @@ def _known_parameter(inst: Any, attr: Any, value: Any) -> None:
         raise InputTypeError(attr.name, value, "the name of a planning parameter")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class OverrideRecord:
     """One recorded departure from a recommended range.
 
@@ -129,6 +129,8 @@ class OverrideRecord:
             f"{self.parameter} {self._value:.6g}{' ' + unit if unit else ''} is outside the "
             f"recommended {self.allowed} ({cite(self.source)}): overridden{who}: {self.reason}"
         )
+
+    __repr__ = _codec.unit_repr  # value='2.2 mm', not _value=2.2
 
     def warning(self) -> WarningRecord:
         """The plan's warning that records this override."""

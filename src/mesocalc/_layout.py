@@ -28,7 +28,7 @@ import numpy as np
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, resolve
 from mesocalc._plot import plot_layout
-from mesocalc._shapes import Shape, polygon_of, shapely_module
+from mesocalc._shapes import FROM_GEOMETRY, Shape, is_geometry, polygon_of, shapely_module
 from mesocalc._units import quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -52,11 +52,11 @@ Array = np.ndarray[Any, Any]
 def read_shape(value: Any, parameter: str = "shape") -> Shape:
     """Check that ``value`` is a mesocalc shape."""
     if not isinstance(value, Shape):
+        detail = f"got a {type(value).__name__}"
+        if is_geometry(value):
+            detail += f", whose coordinates have no unit; make it a shape: {FROM_GEOMETRY}"
         raise InputTypeError(
-            parameter,
-            value,
-            "a mesocalc shape: Rectangle, Circle, Ellipse or Polygon",
-            f"got a {type(value).__name__}",
+            parameter, value, "a mesocalc shape: Rectangle, Circle, Ellipse or Polygon", detail
         )
     return value
 

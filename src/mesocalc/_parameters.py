@@ -66,9 +66,13 @@ class Parameter(NamedTuple):
         """Canonical magnitudes in the shown unit (the same object when the units agree)."""
         return m if self.per_shown == 1.0 else m / self.per_shown
 
-    def show(self, m: float) -> str:
-        """A magnitude as a person reads it: ``"1.44 mL"``, ``"40 cm²"``, ``"0.5"``."""
-        text = f"{self.to_shown(m):.4g}"
+    def show(self, m: float, digits: int = 4) -> str:
+        """A magnitude as a person reads it: ``"1.44 mL"``, ``"40 cm²"``, ``"0.5"``.
+
+        Tables round to 4 significant digits; reprs of value objects pass 6, so that a
+        value given as "2.2345 mm" reads back as given.
+        """
+        text = f"{self.to_shown(m):.{digits}g}"
         return f"{text} {self.shown}" if self.shown else text
 
 
@@ -197,6 +201,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         _length("width"),
         _length("height"),
         _length("radius"),
+        _length("perimeter"),
         # A zone's published skin thickness, per layer.
         _length("epidermis"),
         _length("dermis"),

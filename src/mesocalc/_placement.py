@@ -20,7 +20,16 @@ from mesocalc._injector import Injector, shots
 from mesocalc._inputs import in_domain, read
 from mesocalc._layout import MAX_CANDIDATES, Layout, lattice_points, read_margin
 from mesocalc._names import Lattice, Pattern, resolve
-from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape, polygon_of
+from mesocalc._shapes import (
+    FROM_GEOMETRY,
+    Circle,
+    Ellipse,
+    Polygon,
+    Rectangle,
+    Shape,
+    is_geometry,
+    polygon_of,
+)
 from mesocalc._threads import Threads, lay_threads
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
@@ -401,6 +410,13 @@ def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaReq
             margin_value=margin,
             pattern=kind,
             injector=injector,
+        )
+    if is_geometry(area):
+        raise InputTypeError(
+            "area",
+            area,
+            f"{_SHAPE_NAMES}, or an area such as '40 cm^2'",
+            f"a geometry's coordinates have no unit; make it a shape: {FROM_GEOMETRY}",
         )
     if margin is not None:
         raise InvalidValueError(

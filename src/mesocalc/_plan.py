@@ -11,6 +11,9 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
+import html
+import io
+import re
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -40,7 +43,9 @@ __all__ = [
     "check_stored",
     "dose_per_area",
     "from_v0",
+    "html_table",
     "markdown_table",
+    "plural",
     "results",
     "shown",
     "text_table",
@@ -49,6 +54,9 @@ __all__ = [
 
 SCHEMA: Final = "mesocalc.plan"
 SHIPPED_CATALOG: Final = "mesocalc default catalog"  # the shipped catalog's name
+# A notebook draws a plan's injection map inline up to this many points (or threads);
+# beyond it the SVG would weigh megabytes, and plan.plot() draws it on request.
+MAP_MAX: Final = 2_000
 
 # Results written beside the inputs in JSON, for readers; recomputed (and compared)
 # when a plan is read back.
@@ -91,12 +99,53 @@ def text_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> str:
     return "\n".join(lines + [f"warning: {w}" for w in warnings])
 
 
+def _cell(text: str) -> str:
+    """Text for one Markdown table cell: one line, no ``|`` to split it, no HTML to render.
+
+    Notebooks render HTML inside Markdown, and a clinic's protocol name or a warning
+    is text, not markup.
+    """
+    flat = " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+    return html.escape(flat, quote=False)
+
+
 def markdown_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> str:
     """Rows of (quantity, value) and the warnings as a Markdown table, for notebooks."""
     lines = ["| quantity | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in rows]
-    lines += [f"| warning | {w} |" for w in warnings]
+    lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in rows]
+    lines += [f"| warning | {_cell(w)} |" for w in warnings]
     return "\n".join(lines)
+
+
+_LEFT: Final = ' style="text-align: left"'  # notebooks right-align cells; words read left
+# Characters no HTML or XML document may hold (control characters, U+FFFE, U+FFFF): a
+# replacement character stands in for them, so that the output always parses.
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def html_table(
+    rows: list[tuple[str, str]], warnings: tuple[str, ...], *, caption: str, after: str = ""
+) -> str:
+    """Rows, then the warnings, as a small HTML table for notebooks; every text escaped.
+
+    ``after`` is markup placed below the table (a plan's injection map), trusted as is.
+    """
+
+    def esc(text: str) -> str:
+        return html.escape(_NOT_XML.sub("\ufffd", text))
+
+    body = [f"<tr><th{_LEFT}>{esc(k)}</th><td{_LEFT}>{esc(v)}</td></tr>" for k, v in rows]
+    body += [f"<tr><th{_LEFT}>warning</th><td{_LEFT}>{esc(w)}</td></tr>" for w in warnings]
+    return (
+        f'<div class="mesocalc"><table><caption{_LEFT}>{esc(caption)}</caption>'
+        f"<thead><tr><th{_LEFT}>quantity</th><th{_LEFT}>value</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{after}</div>"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    """``"1 warning"``, ``"3 warnings"``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[str, Any]:
@@ -351,17 +400,45 @@ class Plan:
 
     def __repr__(self) -> str:
         mags = self._magnitudes()
+        warned = f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
         return (
             f"<Plan {self.technique.value} on {self.zone.value}, {shown('area', self._area)}: "
-            f"{self.points} points at {shown('spacing', self._spacing)}, "
+            f"{plural(self.points, 'point')} at {shown('spacing', self._spacing)}, "
             f"{shown('volume_per_point', self._volume_per_point)} each, "
             f"total {shown('total_volume', mags['total_volume'])}, "
             f"expected loss {shown('expected_loss', mags['expected_loss'])}"
-            f"{f', {len(self.warnings)} warnings' if self.warnings else ''}>"
+            f"{warned}>"
         )
 
     def _repr_markdown_(self) -> str:
         return markdown_table(self._rows(), self.warnings)
+
+    def _repr_html_(self) -> str:
+        """The table, and below it the injection map when the plan was laid on a shape."""
+        caption = f"Plan: {self.technique.value} on the {self.zone.value}"
+        return html_table(self._rows(), self.warnings, caption=caption, after=self._map())
+
+    def _map(self) -> str:
+        """The injection map as inline SVG; "" without a shape, or without matplotlib."""
+        drawing = self.layout
+        if drawing is None:
+            return ""
+        if len(drawing) > MAP_MAX:
+            what = "threads" if self.total_thread_length is not None else "points"
+            return (
+                f"<p>The injection map of {len(drawing)} {what} is left out here "
+                "(too large to inline); plan.plot() draws it.</p>"
+            )
+        try:
+            from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
+        except ModuleNotFoundError:
+            return ""
+        figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept
+        self.plot(figure.subplots())
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+        svg = out.getvalue()
+        return svg[svg.index("<svg") :]  # inline: no XML declaration or DOCTYPE
 
     def __getitem__(self, index: Any) -> NoReturn:
         """A plan of one area has no elements (a :class:`PlanArray` has)."""
@@ -381,7 +458,10 @@ class Plan:
         what = f"{self.technique.value} on the {self.zone.value}: "
         length = self.total_thread_length
         if length is not None:
-            what += f"{self.points} threads, {length.magnitude / 10:.4g} cm, {self._total:.3g} mL"
+            what += (
+                f"{self.points} threads, {shown('total_thread_length', length.magnitude)}, "
+                f"{self._total:.3g} mL"
+            )
         else:
             what += f"{self.points} points, {self._total:.3g} mL"
             if self.shots is not None:

@@ -24,7 +24,9 @@ from mesocalc._plan import (
     Plan,
     check_stored,
     dose_per_area,
+    html_table,
     markdown_table,
+    plural,
     results,
     shown,
     text_table,
@@ -251,15 +253,24 @@ class PlanArray:
             return shown(name, low)
         return f"{shown(name, low).split()[0]} to {shown(name, high)}"
 
-    def _rows(self) -> list[tuple[str, str]]:
+    def _points(self) -> str:
+        """The point counts: "40", "4 to 40", or "-" for no areas."""
         points = np.asarray(self.points)
-        low, high = (int(points.min()), int(points.max())) if points.size else (0, 0)
+        if not points.size:
+            return "-"
+        low, high = int(points.min()), int(points.max())
+        return str(low) if low == high else f"{low} to {high}"
+
+    def _shape_text(self) -> str:
+        return "x".join(str(n) for n in self.shape) or "0-d"
+
+    def _rows(self) -> list[tuple[str, str]]:
         rows = [
             ("technique", self.technique.value),
             ("zone", self.zone.value),
             ("lattice", self.lattice.value),
-            ("shape", "x".join(str(n) for n in self.shape)),
-            ("points", f"{low} to {high}"),
+            ("shape", self._shape_text()),
+            ("points", self._points()),
         ]
         mags = {
             "area": self._area,
@@ -285,19 +296,27 @@ class PlanArray:
         return text_table(self._rows(), self.warnings)
 
     def __repr__(self) -> str:
-        points = np.asarray(self.points)
-        low, high = (int(points.min()), int(points.max())) if points.size else (0, 0)
-        shape = "x".join(str(n) for n in self.shape)
+        what = f"<PlanArray {self.technique.value} on {self.zone.value}, "
+        warned = f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
+        if not np.size(self.points):
+            return f"{what}no areas (shape {self._shape_text()}){warned}>"
         total = self._results()["total_volume"]
         return (
-            f"<PlanArray {self.technique.value} on {self.zone.value}, {shape} areas of "
-            f"{self._span('area', self._area)}: {low} to {high} points, "
-            f"total {self._span('total_volume', total)}"
-            f"{f', {len(self.warnings)} warnings' if self.warnings else ''}>"
+            f"{what}{self._shape_text()} areas of {self._span('area', self._area)}: "
+            f"{self._points()} point{'' if self._points() == '1' else 's'}, "
+            f"total {self._span('total_volume', total)}{warned}>"
         )
 
     def _repr_markdown_(self) -> str:
         return markdown_table(self._rows(), self.warnings)
+
+    def _repr_html_(self) -> str:
+        """The table of ranges over the elements (``plans[i]`` has each plan's own)."""
+        caption = (
+            f"Plans over {self._shape_text()} areas: "
+            f"{self.technique.value} on the {self.zone.value}"
+        )
+        return html_table(self._rows(), self.warnings, caption=caption)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mesocalc._parameters import PARAMETERS
 from mesocalc._shapes import polygon_of
 
 if TYPE_CHECKING:
@@ -99,6 +100,6 @@ def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) 
     ax.set_title(
         title
         or f"{len(threads)} {threads.pattern.value} threads, "
-        f"{threads.total_length.magnitude / 10:.4g} cm in all"
+        f"{PARAMETERS['total_thread_length'].show(threads.total_length_mm)} in all"
     )
     return ax

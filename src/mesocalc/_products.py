@@ -33,7 +33,7 @@ def _concentration(value: Any) -> float | None:
     return None if value is None else read(value, "concentration")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Label:
     """What a product's label states for its use, with the label's source keys."""
 
@@ -80,8 +80,10 @@ class Label:
         """The source keys as one string."""
         return ", ".join(self.sources)
 
+    __repr__ = _codec.unit_repr  # grid='10 mm', not _grid=10.0
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class Product:
     """A product: its name, concentration, lot and expiry, and its label's facts when known.
 
@@ -123,6 +125,8 @@ class Product:
     def concentration_mg_ml(self) -> float | None:
         """The concentration as a float in mg/mL, or None."""
         return self._concentration
+
+    __repr__ = _codec.unit_repr  # concentration='10 mg/mL', not _concentration=10.0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.product``)."""

@@ -17,7 +17,15 @@ from mesocalc import _codec
 from mesocalc._catalog import Catalog, Protocol, cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
-from mesocalc._plan import SHIPPED_CATALOG, Plan, markdown_table, shown, text_table
+from mesocalc._plan import (
+    SHIPPED_CATALOG,
+    Plan,
+    html_table,
+    markdown_table,
+    plural,
+    shown,
+    text_table,
+)
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._units import quantity
@@ -357,7 +365,7 @@ class Session:
         rows = [
             (
                 f"{i + 1}. {self.where(i)}",
-                f"{shown('area', p._area)}, {p.points} points, "
+                f"{shown('area', p._area)}, {plural(p.points, 'point')}, "
                 f"{shown('total_volume', p.total_volume.magnitude)}",
             )
             for i, p in enumerate(self.plans)
@@ -386,10 +394,17 @@ class Session:
     def _repr_markdown_(self) -> str:
         return markdown_table(self.rows(), self.warnings)
 
-    def __repr__(self) -> str:
+    def _repr_html_(self) -> str:
+        """One row per area, then the totals and every area's warnings."""
+        return html_table(self.rows(), self.warnings, caption=self._title())
+
+    def _title(self) -> str:
         when = f" on {self.date.isoformat()}" if self.date else ""
+        return f"Session of {plural(len(self.plans), 'area')}{when}"
+
+    def __repr__(self) -> str:
         return (
-            f"<Session of {len(self.plans)} areas{when}: {self.points} points, "
+            f"<{self._title()}: {plural(self.points, 'point')}, "
             f"total {shown('total_volume', self.total_volume.magnitude)}>"
         )
 

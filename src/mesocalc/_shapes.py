@@ -12,6 +12,9 @@ from __future__ import annotations
 import functools
 import math
 import re
+import reprlib
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -19,13 +22,24 @@ import numpy as np
 
 from mesocalc import _codec
 from mesocalc._inputs import read
-from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity
-from mesocalc.exceptions import InputTypeError, InvalidValueError
+from mesocalc._parameters import PARAMETERS
+from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity, unit_factor
+from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
-__all__ = ["Circle", "Ellipse", "Polygon", "Rectangle", "Shape", "polygon_of", "shapely_module"]
+__all__ = [
+    "FROM_GEOMETRY",
+    "Circle",
+    "Ellipse",
+    "Polygon",
+    "Rectangle",
+    "Shape",
+    "is_geometry",
+    "polygon_of",
+    "shapely_module",
+]
 
 Coords = tuple[tuple[float, float], ...]
 
@@ -65,6 +79,18 @@ def _mm(value: float) -> str:
     return f"{value:.6g} mm"
 
 
+# Shape results follow the parameter table, as plans do: areas in cm² (the unit of
+# plan.area), lengths in mm (the unit of spacing, margin, depth and thread lengths).
+def _area(mm2: Any) -> Quantity:
+    p = PARAMETERS["area"]
+    return quantity(p.to_shown(mm2), p.shown_unit)
+
+
+def _length(mm: Any, name: str = "length") -> Quantity:
+    p = PARAMETERS[name]
+    return quantity(p.to_shown(mm), p.shown_unit)
+
+
 class Shape:
     """A treatment area's outline. Subclasses: Rectangle, Circle, Ellipse, Polygon."""
 
@@ -82,18 +108,18 @@ class Shape:
 
     @property
     def area(self) -> Quantity:
-        """Area enclosed by the outline (holes excluded), in cm²."""
-        return quantity(self._area_mm2() / 100.0, "centimeter ** 2")
+        """Area enclosed by the outline (holes excluded), in cm², as ``plan.area``."""
+        return _area(self._area_mm2())
 
     @property
     def perimeter(self) -> Quantity:
-        """Length of the outline, holes' outlines included, in mm."""
-        return quantity(self._perimeter_mm(), "millimeter")
+        """Length of the outline, holes' outlines included, in mm, as every length."""
+        return _length(self._perimeter_mm(), "perimeter")
 
     @property
     def bounds(self) -> Quantity:
         """The bounding box ``[xmin, ymin, xmax, ymax]``, in mm."""
-        return quantity(np.array(polygon_of(self).bounds), "millimeter")
+        return _length(np.array(polygon_of(self).bounds))
 
 
 @functools.lru_cache(maxsize=128)
@@ -129,12 +155,12 @@ class _Boxed(Shape):
     @property
     def width(self) -> Quantity:
         """Extent along x (a rectangle's side, an ellipse's full axis), in mm."""
-        return quantity(self._width, "millimeter")
+        return _length(self._width, "width")
 
     @property
     def height(self) -> Quantity:
         """Extent along y (a rectangle's side, an ellipse's full axis), in mm."""
-        return quantity(self._height, "millimeter")
+        return _length(self._height, "height")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(width={_mm(self._width)!r}, height={_mm(self._height)!r})"
@@ -173,7 +199,7 @@ class Circle(Shape):
     @property
     def radius(self) -> Quantity:
         """Radius, in mm."""
-        return quantity(self._radius, "millimeter")
+        return _length(self._radius, "radius")
 
     def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
         return _curve(self._radius, self._radius), ()
@@ -320,18 +346,154 @@ class Polygon(Shape):
     @property
     def vertices(self) -> Quantity:
         """The outline's vertices as an (N, 2) array, in mm."""
-        return quantity(np.array(self._vertices), "millimeter")
+        return _length(np.array(self._vertices))
 
     @property
     def holes(self) -> tuple[Quantity, ...]:
         """Each hole's vertices as an (N, 2) array, in mm."""
-        return tuple(quantity(np.array(h), "millimeter") for h in self._holes)
+        return tuple(_length(np.array(h)) for h in self._holes)
+
+    @classmethod
+    def from_shapely(cls, geometry: Any, *, unit: str) -> Polygon:
+        """The polygon of a shapely geometry, or of any GeoJSON Polygon, in ``unit``.
+
+        ``geometry`` is a shapely Polygon, a MultiPolygon of one part, any object
+        with ``__geo_interface__`` (GeoJSON), or a GeoJSON mapping such as
+        ``{"type": "Polygon", "coordinates": [[(0, 0), (40, 0), (0, 30)]]}``. Holes
+        are kept. Geometries carry numbers, not lengths, so ``unit`` ("mm", "cm",
+        ...) is required: mesocalc never guesses one.
+
+        Raises:
+            MesocalcError: naming ``geometry`` (not a polygon, several parts, empty,
+                NaN coordinates, an outline that crosses itself, more than 100,000
+                vertices, ...) or ``unit``; never shapely's or numpy's errors.
+        """
+        factor = unit_factor(unit, "unit", Dim.LENGTH)
+        shell, *holes = _geo_rings(geometry)
+        try:
+            return cls(_length(shell * factor), holes=[_length(h * factor) for h in holes])
+        except MesocalcError as exc:
+            where = _RING_NAMES.get(exc.parameter) or re.sub(
+                r"holes\[(\d+)\]", r"interior ring \1", exc.parameter
+            )
+            detail = f"{where}: {exc.detail}" if exc.detail else where
+            raise type(exc)(
+                **{**exc._fields(), "parameter": "geometry", "detail": detail}
+            ) from None
 
     def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
         return np.array(self._vertices), tuple(np.array(h) for h in self._holes)
 
     def __repr__(self) -> str:
         holes = f", {len(self._holes)} holes" if self._holes else ""
-        return (
-            f"<Polygon of {len(self._vertices)} vertices{holes}, {self._area_mm2() / 100:.4g} cm²>"
+        area = PARAMETERS["area"].show(self._area_mm2())
+        return f"<Polygon of {len(self._vertices)} vertices{holes}, {area}>"
+
+
+# Reading a geometry (GeoJSON, through __geo_interface__): one path for shapely and the rest.
+
+FROM_GEOMETRY: Final = "mesocalc.Polygon.from_shapely(geometry, unit='mm')"
+_GEOMETRY: Final = (
+    "a shapely Polygon (or MultiPolygon of one part), an object with __geo_interface__, "
+    "or a GeoJSON mapping {'type': 'Polygon', 'coordinates': [...]}"
+)
+_MAX_VERTICES: Final = 100_000  # per geometry, holes included: as Polygon() allows per ring
+_RING_NAMES: Final = {"vertices": "exterior ring", "holes": "interior rings"}
+_REALS: Final = (int, float, np.integer, np.floating)
+
+
+def is_geometry(value: Any) -> bool:
+    """Whether ``value`` is a geometry (GeoJSON or ``__geo_interface__``), not a mesocalc shape."""
+    if isinstance(value, Mapping):
+        return "type" in value and "coordinates" in value
+    if isinstance(value, Shape):
+        return False
+    return hasattr(type(value), "__geo_interface__") or "__geo_interface__" in getattr(
+        value, "__dict__", {}
+    )
+
+
+def _bad(value: Any, expected: str, detail: str = "") -> InvalidValueError:
+    return InvalidValueError("geometry", value, expected, detail)
+
+
+def _geo_rings(geometry: Any) -> list[np.ndarray[Any, np.dtype[np.float64]]]:
+    """The rings of a GeoJSON Polygon, outline first, as (N, 2) float arrays (no unit yet)."""
+    shapely = sys.modules.get("shapely")  # a shapely geometry implies shapely is imported
+    if shapely is not None and isinstance(geometry, shapely.Geometry):
+        count = int(shapely.get_num_coordinates(geometry))  # before GeoJSON copies them all
+        if count > _MAX_VERTICES:
+            raise _bad(
+                f"a {geometry.geom_type} of {count:,} vertices",
+                f"at most {_MAX_VERTICES:,} vertices",
+                "too many to be an outline on skin",
+            )
+    data = (
+        geometry if isinstance(geometry, Mapping) else getattr(geometry, "__geo_interface__", None)
+    )
+    if not isinstance(data, Mapping):
+        raise InputTypeError("geometry", geometry, _GEOMETRY, f"got a {type(geometry).__name__}")
+    kind, parts = data.get("type"), data.get("coordinates")
+    if kind == "MultiPolygon":
+        if not isinstance(parts, (list, tuple)) or len(parts) != 1:
+            held = f"{len(parts):,}" if isinstance(parts, (list, tuple)) else "no"
+            raise _bad(
+                f"a MultiPolygon of {held} parts",
+                "a Polygon, or a MultiPolygon of one part",
+                "a plan covers one outline: plan each part separately",
+            )
+        kind, parts = "Polygon", parts[0]
+    if kind != "Polygon":
+        shown = kind if isinstance(kind, str) and len(kind) < 40 else type(kind).__name__
+        hint = ": pass its geometry" if kind == "Feature" else ""
+        raise _bad(f"a GeoJSON {shown}", _GEOMETRY, f"not a polygon{hint}")
+    if not isinstance(parts, (list, tuple)) or not parts:
+        raise _bad("an empty Polygon", "a polygon with an outline", "no coordinates")
+    if len(parts) > _MAX_VERTICES // 3:  # every ring has 3 vertices at least
+        raise _bad(
+            f"a Polygon of {len(parts):,} rings",
+            f"at most {_MAX_VERTICES:,} vertices",
+            "too many to be an outline on skin",
         )
+    total = 0
+    for ring in parts:
+        total += len(ring) if isinstance(ring, (list, tuple, np.ndarray)) else 0
+        if total > _MAX_VERTICES:
+            raise _bad(
+                f"a Polygon of more than {_MAX_VERTICES:,} vertices",
+                f"at most {_MAX_VERTICES:,} vertices",
+                "too many to be an outline on skin",
+            )
+    return [_positions(ring, i) for i, ring in enumerate(parts)]
+
+
+def _positions(ring: Any, i: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """One GeoJSON ring: a sequence of (x, y) positions of real numbers, finite."""
+    which = "exterior ring" if i == 0 else f"interior ring {i - 1}"
+    expected = "a ring of (x, y) positions of real numbers"
+    if isinstance(ring, np.ndarray):
+        if ring.dtype.kind not in "iuf" or ring.ndim != 2 or ring.shape[1] != 2:
+            raise _bad(f"an array of shape {ring.shape}", expected, which)
+        xy = ring.astype(np.float64)
+    elif isinstance(ring, (list, tuple)):
+        for j, position in enumerate(ring):
+            if (
+                not isinstance(position, (list, tuple))
+                or len(position) != 2
+                or not all(isinstance(c, _REALS) and not isinstance(c, bool) for c in position)
+            ):
+                why = "not two real numbers (x, y)"
+                if isinstance(position, (list, tuple)) and len(position) == 3:
+                    why += "; a z coordinate is not dropped for you: give 2-D positions"
+                raise _bad(reprlib.repr(position), expected, f"{which}, position {j}: {why}")
+        try:
+            xy = np.array(ring, dtype=np.float64).reshape(-1, 2)
+        except OverflowError:
+            raise _bad(
+                f"{which} of {len(ring)} positions", expected, "a coordinate beyond a float"
+            ) from None
+    else:
+        raise _bad(type(ring).__name__, expected, which)
+    if not np.isfinite(xy).all():
+        raise _bad(f"{which} of {len(xy)} positions", expected, "NaN or infinite coordinates")
+    return xy

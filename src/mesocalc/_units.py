@@ -54,6 +54,7 @@ __all__ = [
     "parse_string",
     "quantity",
     "registry",
+    "unit_factor",
 ]
 
 
@@ -183,6 +184,33 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
     if unit_dim is not dim:
         raise UnitError(parameter, text, dim.expected, f"{unit!r} is a {unit_dim.label}")
     return float(number) * factor
+
+
+def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
+    """How many canonical units one ``unit`` is: ``"cm"`` is 10 mm.
+
+    For numbers that come without a unit of their own (a geometry's coordinates): the
+    caller names the unit, from the spellings strings may use, and it must be of ``dim``.
+
+    Raises:
+        InputTypeError: ``unit`` is not a string.
+        UnitError: an unknown unit, or one of another dimension.
+    """
+    known = ", ".join(repr(k) for k, (d, _) in UNITS.items() if d is dim)
+    expected = f"{dim.article} {dim.label} unit: {known}"
+    if not isinstance(unit, str):
+        detail = "numbers without a unit are never assumed to be in one"
+        if unit is not None:
+            detail = f"got a {type(unit).__name__}; name the unit as a string"
+        raise (UnitError if unit is None else InputTypeError)(parameter, unit, expected, detail)
+    found = UNITS.get(unit.strip())
+    if found is None:
+        raise UnitError(parameter, unit, expected, "unknown unit")
+    if found[0] is not dim:
+        raise UnitError(
+            parameter, unit, expected, f"{unit.strip()!r} is {found[0].article} {found[0].label}"
+        )
+    return found[1]
 
 
 _lock = threading.Lock()

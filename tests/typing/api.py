@@ -63,8 +63,18 @@ def client_export() -> int:
     return len(bundle["entry"]) + int(site.verified)
 
 
+def client_geometry() -> int:
+    import shapely  # noqa: PLC0415 - the test extra installs it
+
+    outline: mesocalc.Polygon = mesocalc.Polygon.from_shapely(shapely.box(0, 0, 60, 40), unit="mm")
+    p = mesocalc.plan(technique="classic", zone="face", area=outline)
+    page: str = p._repr_html_() + p._repr_markdown_()
+    return p.points + int("<table>" in page)
+
+
 def test_client_code() -> None:
     assert client_code() > 0
     assert client_parts() > 0
     assert client_arrays() == 80 + 8 + 1
     assert client_export() == 3 + 1
+    assert client_geometry() == 24 + 1
