@@ -509,7 +509,7 @@ def plan_frame(requests: Any, *, errors: str = "raise", catalog: Catalog | None 
     if errors == "raise" and table.errors:
         row = min(table.errors)
         exc = table.errors[row]
-        where = f"row {requests.index[row]!r}"
+        where = f"row {_item(requests.index[row])!r}"
         detail = f"{where}: {exc.detail}" if exc.detail else where
         error = type(exc)(**{**exc._fields(), "detail": detail})
         error.index = (row,)
