@@ -14,6 +14,7 @@ again in halves. pandas and pint-pandas are imported on use, never at ``import m
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._names import Lattice, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
+from mesocalc._plan import Plan, dose_per_area
 from mesocalc._planner import plan
 from mesocalc._units import MAX_ELEMENTS, Dim, any_array, magnitude, magnitudes, quantity
 from mesocalc.exceptions import (
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from mesocalc._plan import Plan
     from mesocalc._plan_array import PlanArray
 
 __all__ = ["plan_frame"]
@@ -153,12 +154,21 @@ def _renamed(exc: MesocalcError, column: str) -> MesocalcError:
     return error
 
 
-def _built(cls: Any, fields: dict[str, Any], column: str) -> Any:
-    """``cls(**fields)``, its errors naming the column each field comes from."""
+def _built(make: Callable[[], Any], column: str) -> Any:
+    """``make()`` (an Override, Needle or Syringe), its errors naming their column."""
     try:
-        return cls(**fields)
+        return make()
     except MesocalcError as exc:
         raise _renamed(exc, _FIELDS.get(exc.parameter, column)) from None
+
+
+def _one(p: Plan) -> dict[str, float | None]:
+    """A plan's results in their shown units, as its properties give them."""
+    mags = p._magnitudes()  # canonical: the shown units but for the area's
+    out: dict[str, float | None] = {n: mags[n] for n in _QUANTITIES if n in mags}
+    out["area"] = p.area.magnitude
+    out["dose_per_area"] = dose_per_area(p.points * p.volume_per_point.magnitude, out["area"])
+    return out
 
 
 def _item(value: Any) -> Any:
@@ -180,6 +190,7 @@ class _Table:
         self.catalog = catalog
         self.book = default_catalog() if catalog is None else catalog
         self.given = [c for c in _COLUMNS if c in work.columns]
+        self.nowhere = np.ones(n, dtype=bool)  # the cells of a column the table lacks
         self.missing: dict[str, NDArray[np.bool_]] = {
             c: work[c].isna().to_numpy(dtype=bool) for c in self.given
         }
@@ -204,6 +215,7 @@ class _Table:
         self.counted = {c: np.zeros(n, dtype=bool) for c in _COUNTS}
         self.units: dict[str, Any] = {}
         self.errors: dict[int, MesocalcError] = {}
+        self.made: dict[tuple[Any, ...], Any] = {}  # overrides, needles, syringes
 
     def _read(self, series: Any, name: str) -> Any:
         """A column as plan() takes arrays: a Quantity array (floats for a fraction).
@@ -242,7 +254,7 @@ class _Table:
     def unset(self, name: str) -> NDArray[np.bool_]:
         """Rows that leave ``name`` unset (no column, or an empty cell)."""
         if name not in self.given:
-            return np.ones(self.n, dtype=bool)
+            return self.nowhere
         return self.missing[name]
 
     def one_by_one(self) -> NDArray[np.bool_]:
@@ -287,7 +299,10 @@ class _Table:
                 "override_by", by, "an override reason beside it: who departs, and why"
             )
         if reason is not None:
-            out["override"] = _built(Override, {"reason": reason, "by": by}, "override")
+            fields = {"reason": reason, "by": by}
+            out["override"] = self._made(
+                fields, lambda: Override(reason=reason, by=by), "override"
+            )
         gauge, length = self._cell("needle_gauge", row), self._cell("needle_length", row)
         if (gauge is None) is not (length is None):
             given, missing = (
@@ -299,17 +314,28 @@ class _Table:
                 missing, None, f"a {missing} beside the {given}: a needle needs both"
             )
         if gauge is not None:
-            out["needle"] = _built(Needle, {"gauge": _gauge(gauge), "length": length}, "needle")
+            fields = {"gauge": _gauge(gauge), "length": length}
+            out["needle"] = self._made(fields, lambda: Needle(**fields), "needle")
         capacity, low = self._cell("syringe", row), self._cell("low_dead_space", row)
         if low is not None and not isinstance(low, bool):
             raise InputTypeError("low_dead_space", low, "True or False (or an empty cell)")
         if capacity is not None or low:
             kind = Syringe.low_dead_space if low else Syringe.conventional
-            try:
-                out["syringe"] = kind("1 mL" if capacity is None else capacity)
-            except MesocalcError as exc:
-                raise _renamed(exc, "syringe") from None
+            size = "1 mL" if capacity is None else capacity
+            fields = {"capacity": size, "low_dead_space": low}
+            out["syringe"] = self._made(fields, lambda: kind(size), "syringe")
         return out
+
+    def _made(self, fields: dict[str, Any], make: Callable[[], Any], column: str) -> Any:
+        """:func:`_built`, once for each distinct set of cells: rows often name one needle."""
+        key = tuple((k, type(v), v) for k, v in fields.items())
+        try:
+            found = self.made.get(key)
+        except TypeError:  # an unhashable cell
+            return _built(make, column)
+        if found is None:
+            found = self.made[key] = _built(make, column)
+        return found
 
     def plan_one(self, row: int) -> None:
         """Plan one row with plan(): its plan, or its error."""
@@ -318,7 +344,7 @@ class _Table:
         except MesocalcError as exc:
             self.fail(row, exc)
             return
-        self.put(np.array([row]), p)
+        self.put(row, p)
 
     # Groups through the arrays.
 
@@ -382,8 +408,8 @@ class _Table:
             return value.magnitude
         return value.to(PARAMETERS[name].shown_unit).magnitude
 
-    def put(self, rows: NDArray[np.intp], p: Plan | PlanArray) -> None:
-        """The results of ``p`` (a Plan, or plans over ``rows``) into their rows."""
+    def put(self, rows: int | NDArray[np.intp], p: Plan | PlanArray) -> None:
+        """The results of ``p`` (the Plan of one row, or plans over ``rows``) into their rows."""
         texts = self.texts
         texts["technique"][rows] = p.technique.value
         texts["zone"][rows] = p.zone.value
@@ -394,10 +420,16 @@ class _Table:
         self.counts["points"][rows] = p.points
         self.counted["points"][rows] = True
         self.numbers["loss_fraction"][rows] = p.loss_fraction
-        for name in _QUANTITIES:
-            value = getattr(p, name, None)  # a PlanArray has no supply
-            if value is not None:
-                self.numbers[name][rows] = self._magnitudes(name, value)
+        if isinstance(rows, int):  # one plan: its magnitudes, without a Quantity each
+            assert isinstance(p, Plan)
+            for name, m in _one(p).items():
+                if m is not None:
+                    self.numbers[name][rows] = m
+        else:
+            for name in _QUANTITIES:
+                value = getattr(p, name, None)  # plans over arrays have no supply
+                if value is not None:
+                    self.numbers[name][rows] = self._magnitudes(name, value)
         syringes = getattr(p, "syringes", None)
         if syringes is not None:
             self.counts["syringes"][rows] = syringes
