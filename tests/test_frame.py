@@ -263,6 +263,24 @@ def test_an_empty_zone_or_area_is_the_row_error() -> None:
     assert plans["points"].tolist() == [pd.NA, pd.NA, 4]
 
 
+def test_nullable_and_arrow_columns() -> None:
+    """Columns as pandas reads a CSV or an Arrow file: pd.NA for empty cells."""
+    requests = pd.DataFrame(
+        {
+            "technique": pd.array(["classic", "nappage", None], dtype="string[pyarrow]"),
+            "zone": pd.array(["face", "scalp", "face"], dtype="string[pyarrow]"),
+            "area": pd.array(["4 cm^2", "40 cm^2", "4 cm^2"], dtype="string[pyarrow]"),
+            "loss_fraction": pd.array([0.1, None, 0.2], dtype="Float64"),
+            "depth": pd.Series([1.0, np.nan, 1.5], dtype="pint[mm]"),
+        }
+    )
+    plans = mesocalc.plan_frame(requests, errors="collect")
+    first = {"technique": "classic", "zone": "face", "area": "4 cm^2"}
+    _assert_row(plans, 0, _reference({**first, "loss_fraction": 0.1, "depth": "1 mm"}))
+    _assert_row(plans, 1, _reference({"technique": "nappage", "zone": "scalp", "area": "40 cm^2"}))
+    assert plans.loc[2, "error_parameter"] == "technique"
+
+
 def test_a_failing_group_is_planned_around_its_bad_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows beyond a session cap fail inside a group: the rest stays vectorised."""
     calls: list[bool] = []

@@ -238,7 +238,7 @@ class _Table:
                 self.canonical[name] = m
                 return quantity(m, p.unit)
         if p.dim is Dim.FRACTION and series.dtype.kind in "fiu":  # numbers: read as they are
-            m = series.to_numpy(dtype=np.float64)
+            m = series.to_numpy(dtype=np.float64, na_value=np.nan)
             self.canonical[name] = m
             return m
         m = np.full(self.n, np.nan)
