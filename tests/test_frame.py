@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -408,7 +408,8 @@ def test_an_unknown_column_is_named_with_a_suggestion() -> None:
     requests = pd.DataFrame(
         {"technique": ["classic"], "zone": ["face"], "area": ["4 cm^2"], "depht": ["1 mm"]}
     )
-    for errors in ("raise", "collect"):
+    modes: tuple[Literal["raise", "collect"], ...] = ("raise", "collect")
+    for errors in modes:
         with pytest.raises(mesocalc.UnknownNameError) as caught:
             mesocalc.plan_frame(requests, errors=errors)
         assert (caught.value.parameter, caught.value.value) == ("requests", "depht")
@@ -432,7 +433,7 @@ def test_a_missing_or_doubled_column_is_named() -> None:
 def test_bad_arguments() -> None:
     frame = pd.DataFrame(ROWS)
     with pytest.raises(mesocalc.InvalidValueError, match="'raise' or 'collect'"):
-        mesocalc.plan_frame(frame, errors="ignore")
+        mesocalc.plan_frame(frame, errors="ignore")  # type: ignore[arg-type]
     with pytest.raises(mesocalc.InputTypeError, match="catalog"):
         mesocalc.plan_frame(frame, catalog="clinic.toml")  # type: ignore[arg-type]
 

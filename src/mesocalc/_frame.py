@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
@@ -213,7 +213,7 @@ class _Table:
         self.numbers = {c: np.full(n, np.nan) for c in (*_QUANTITIES, "loss_fraction")}
         self.counts = {c: np.zeros(n, dtype=np.int64) for c in _COUNTS}
         self.counted = {c: np.zeros(n, dtype=bool) for c in _COUNTS}
-        self.units: dict[str, Any] = {}
+        self.units: dict[str, Any] = {}  # the shown unit of each result, as pint keeps it
         self.errors: dict[int, MesocalcError] = {}
         self.made: dict[tuple[Any, ...], Any] = {}  # overrides, needles, syringes
 
@@ -399,7 +399,7 @@ class _Table:
 
     # Results.
 
-    def _magnitudes(self, name: str, value: Any) -> Any:
+    def _shown(self, name: str, value: Any) -> Any:
         """A result's magnitudes in its shown unit (a property gives that unit already)."""
         unit = self.units.get(name)
         if unit is None:
@@ -429,7 +429,7 @@ class _Table:
             for name in _QUANTITIES:
                 value = getattr(p, name, None)  # plans over arrays have no supply
                 if value is not None:
-                    self.numbers[name][rows] = self._magnitudes(name, value)
+                    self.numbers[name][rows] = self._shown(name, value)
         syringes = getattr(p, "syringes", None)
         if syringes is not None:
             self.counts["syringes"][rows] = syringes
@@ -467,7 +467,9 @@ class _Table:
         return pd.DataFrame(columns, index=index, copy=False)
 
 
-def plan_frame(requests: Any, *, errors: str = "raise", catalog: Catalog | None = None) -> Any:
+def plan_frame(
+    requests: Any, *, errors: Literal["raise", "collect"] = "raise", catalog: Catalog | None = None
+) -> Any:
     """Plan every row of a DataFrame of requests; the result has one row per request.
 
     ``requests`` has the columns ``technique``, ``zone`` and ``area``, and may have
