@@ -40,7 +40,7 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``)."""
     # A regular install, as users have it: byte-compiled, so start-up is not a compile.
-    session.install(".[shapes]")
+    session.install(".[shapes,pandas]")
     session.run("python", "benchmarks/bench_layout.py")
     session.run("python", "benchmarks/bench_import.py")
     session.run("python", "benchmarks/bench.py", *session.posargs)

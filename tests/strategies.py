@@ -40,6 +40,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "courses",
     "entries",
     "expressed",
+    "frame_rows",
     "garbage_strings",
     "geometries",
     "hostile_geometries",
@@ -767,3 +768,82 @@ def hostile_geometries(draw: st.DrawFn) -> tuple[Any, Any]:
     right_unit = st.sampled_from(["mm", "cm", " m ", "µm"])
     unit = draw(right_unit if draw(st.sampled_from([True, True, True, False])) else wrong_unit)
     return geometry, unit
+
+
+# --- DataFrames of requests (issue 12) -------------------------------------------------------
+
+FRAME_OPTIONAL = (
+    *RANGED,
+    "lattice",
+    "override",
+    "override_by",
+    "needle_gauge",
+    "needle_length",
+    "syringe",
+    "low_dead_space",
+)
+
+
+def _cell(draw: st.DrawFn, magnitude: float, dim: Dim) -> Any:
+    """A canonical magnitude as a clinic's table holds it: text in a random unit."""
+    if dim is Dim.FRACTION:
+        return magnitude
+    text, _, factor = draw(st.sampled_from(UNIT_CHOICES[dim]))
+    return f"{magnitude / factor!r} {text}"
+
+
+def _frame_names(draw: st.DrawFn, entry: Spec) -> tuple[Any, Any]:
+    """The technique and zone cells of a row: mostly the entry's, sometimes wrong or empty."""
+    kind = draw(st.integers(min_value=0, max_value=19))  # Hypothesis favours 0: a good row
+    if kind == 19:
+        technique, zone = draw(st.one_of(unpublished_pairs(), contraindicated_pairs()))
+        return technique.value, zone.value
+    if kind == 18:
+        return draw(st.sampled_from(["clasic", None, math.nan])), entry.zone.value
+    if kind == 17:
+        return entry.technique.value, draw(st.sampled_from(["nowhere", None]))
+    return entry.technique.value, entry.zone.value
+
+
+@st.composite
+def frame_rows(draw: st.DrawFn, *, max_rows: int = 5) -> list[dict[str, Any]]:
+    """Rows of a clinic's table for plan_frame(), good and bad mixed; None is an empty cell.
+
+    Every row has the same keys (the table's columns), values as a table holds them:
+    text with units, numbers for the loss fraction, a gauge, True or False. Bad rows have
+    an unknown, unpublished or empty name, an area that does not read or is empty, values
+    beyond a catalog range or a domain, or more points than a session allows. Override,
+    needle and syringe cells are always valid ones (the example tests cover bad ones).
+    """
+    columns = draw(st.sets(st.sampled_from(FRAME_OPTIONAL)))
+    pool = draw(st.lists(entries(), min_size=1, max_size=2))  # rows of a few kinds: groups
+    rows = []
+    for _ in range(draw(st.integers(min_value=1, max_value=max_rows))):
+        entry = draw(st.sampled_from(pool))
+        row: dict[str, Any] = dict.fromkeys(("technique", "zone", "area", *sorted(columns)))
+        row["technique"], row["zone"] = _frame_names(draw, entry)
+        if draw(st.integers(min_value=0, max_value=9)) < 9:
+            row["area"] = _cell(draw, draw(areas(max_mm2=2e4)), Dim.AREA)
+        else:
+            row["area"] = draw(st.sampled_from(["40 cm", None, "-1 cm^2", "0 mm^2", "x", 40.0]))
+        for name in RANGED:
+            if name in columns and draw(st.booleans()):
+                r = entry.ranges()[name]
+                wide = st.one_of(in_range(r), in_range(r), _wide(r, name))
+                row[name] = _cell(draw, draw(wide), PARAMETERS[name].dim)
+        if "lattice" in columns:
+            row["lattice"] = draw(st.sampled_from([None, "square", "hex", "Hex", "hexx"]))
+        if "override" in columns and draw(st.booleans()):
+            row["override"] = draw(_visible(20))
+            if "override_by" in columns and draw(st.booleans()):
+                row["override_by"] = draw(_visible(20))
+        if {"needle_gauge", "needle_length"} <= columns and draw(st.booleans()):
+            row["needle_gauge"] = draw(st.sampled_from([27, 30, 32, "30G", "32 G"]))
+            row["needle_length"] = _cell(draw, draw(st.floats(1.0, 20.0)), Dim.LENGTH)
+        if "low_dead_space" in columns:
+            row["low_dead_space"] = draw(st.sampled_from([None, False, True]))
+        if "syringe" in columns:
+            sizes = ["1 mL"] if row.get("low_dead_space") else ["1 mL", "5 mL", "10 mL", "10 cc"]
+            row["syringe"] = draw(st.sampled_from([None, *sizes]))
+        rows.append(row)
+    return rows
