@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck`` and ``bench``.
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs`` and ``bench``.
 
 Sessions run on the interpreter nox itself runs on: no version list is pinned,
 so CI (where nox turns a missing interpreter into an error) never asks for one
@@ -8,7 +8,7 @@ the machine lacks.
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 
 RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
@@ -34,6 +34,14 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package and the tests."""
     session.install("-e", ".[test]", MYPY)
     session.run("mypy", "--strict", "src", "tests")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html, from scratch; any warning fails the build."""
+    session.install("-e", ".[docs]")
+    html = ("-b", "html", "docs", "docs/_build/html")
+    session.run("sphinx-build", "-E", "-W", "--keep-going", *html, *session.posargs)
 
 
 @nox.session

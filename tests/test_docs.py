@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+GENERATED = {"_build", "_generated"}  # the site's output, not its sources
+DOCS = [
+    ROOT / "README.md",
+    *sorted(p for p in (ROOT / "docs").rglob("*.md") if not GENERATED & set(p.parts)),
+]
 
 
 def _console_examples() -> list[tuple[str, str, str]]:

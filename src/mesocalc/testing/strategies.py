@@ -28,8 +28,8 @@ from mesocalc._units import Dim, quantity
 
 __all__ = ["UNIT_CHOICES", "areas", "entries", "expressed", "in_range", "plan_requests"]
 
-# Spellings of each dimension with their size in canonical units (mm, mm², mL, degrees),
-# as a string unit for text input and as a pint unit name for Quantity input.
+#: Spellings of each dimension with their size in canonical units (mm, mm², mL, degrees),
+#: as a string unit for text input and as a pint unit name for Quantity input.
 UNIT_CHOICES: dict[Dim, list[tuple[str, str, float]]] = {
     Dim.LENGTH: [
         ("mm", "millimeter", 1.0),
