@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -287,6 +288,11 @@ def test_every_course_reads_back_from_strict_json(course: mesocalc.Course) -> No
 
 
 _INPUTS = ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction", "points")
+_NAMES = {
+    "technique": [t.value for t in mesocalc.Technique],
+    "zone": [z.value for z in mesocalc.Zone],
+    "lattice": ["square", "hex"],
+}
 _UNITS = {"area": "cm2", "spacing": "mm", "volume_per_point": "mL", "depth": "mm", "angle": "deg"}
 
 
@@ -311,17 +317,23 @@ def _replanned(p: mesocalc.Plan) -> mesocalc.Plan:
     st.sampled_from(["scalar", "equipment", "any"]).flatmap(
         lambda k: plans_of_every_kind(kinds=(k,))
     ),
-    st.sampled_from(_INPUTS),
-    st.floats() | st.integers(min_value=-10, max_value=10**6),
+    st.sampled_from([*_INPUTS, *_NAMES]).flatmap(
+        lambda name: st.tuples(
+            st.just(name),
+            st.sampled_from(_NAMES[name])
+            if name in _NAMES
+            else st.floats() | st.integers(min_value=-10, max_value=10**6),
+        )
+    ),
 )
 def test_a_corrupted_value_is_refused_or_gives_a_plan_plan_would_make(
-    p: mesocalc.Plan | mesocalc.PlanArray, name: str, value: float
+    p: mesocalc.Plan | mesocalc.PlanArray, change: tuple[str, Any]
 ) -> None:
     assert isinstance(p, mesocalc.Plan)
+    name, value = change
     data = {k: v for k, v in _json(p.to_dict()).items() if k not in RESULTS}
-    data[name] = (
-        value if name in {"points", "loss_fraction"} else {"value": value, "unit": _UNITS[name]}
-    )
+    plain = name in {"points", "loss_fraction", *_NAMES}
+    data[name] = value if plain else {"value": value, "unit": _UNITS[name]}
     try:
         back = mesocalc.Plan.from_dict(data)
     except mesocalc.MesocalcError as exc:
@@ -333,3 +345,37 @@ def test_a_corrupted_value_is_refused_or_gives_a_plan_plan_would_make(
     assert [(r.parameter, r.value) for r in again.overrides] == [
         (r.parameter, r.value) for r in back.overrides
     ]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    plans_of_every_kind(kinds=("arrays", "nd")),
+    st.sampled_from(_INPUTS),
+    st.floats() | st.integers(min_value=-10, max_value=10**6),
+    st.integers(min_value=0),
+)
+def test_a_corrupted_element_is_refused_or_gives_plans_plan_would_make(
+    plans: mesocalc.Plan | mesocalc.PlanArray, name: str, value: float, at: int
+) -> None:
+    assume(isinstance(plans, mesocalc.PlanArray) and plans.points.size)
+    assert isinstance(plans, mesocalc.PlanArray)
+    data = {k: v for k, v in _json(plans.to_dict()).items() if k not in RESULTS}
+    flat = np.array(data[name] if name in {"points", "loss_fraction"} else data[name]["value"])
+    flat = np.broadcast_to(flat, plans.shape).astype(object).ravel()
+    flat[at % flat.size] = value
+    stored = flat.reshape(plans.shape).tolist()
+    data[name] = (
+        stored if name in {"points", "loss_fraction"} else {"value": stored, "unit": _UNITS[name]}
+    )
+    try:
+        back = mesocalc.PlanArray.from_dict(data)
+    except mesocalc.MesocalcError as exc:
+        assert exc.parameter
+        return
+    json.dumps(back.to_dict(), allow_nan=False)
+    again = mesocalc.plan(
+        technique=back.technique, zone=back.zone, area=back.area, spacing=back.spacing,
+        volume_per_point=back.volume_per_point, depth=back.depth, angle=back.angle,
+        loss_fraction=np.asarray(back.loss_fraction), lattice=back.lattice,
+    )  # fmt: skip
+    assert np.array_equal(np.broadcast_to(again.points, back.shape), back.points)

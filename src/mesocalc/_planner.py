@@ -474,14 +474,12 @@ def _finite(points: Any, vpp: Any, depth: Any, angle: Any, area_mm2: Any) -> Non
         return
     try:
         _core.insertion_length(float(np.max(depth)), float(np.min(angle)))
-    except DomainError:
+    except DomainError:  # the bound overflows: the elements decide, and name the first
         _core.insertion_length(np.broadcast_to(depth, np.shape(points)), angle)
-        raise  # unreachable unless broadcasting hides the element: the bound's error
     try:
         _dose(float(np.max(points)) * float(np.max(vpp)), float(np.min(area_mm2)) / 100.0)
     except DomainError:
         _dose(points * vpp, np.broadcast_to(area_mm2, np.shape(points)) / 100.0)
-        raise
 
 
 def _frozen(value: Any, shape: tuple[int, ...]) -> Any:

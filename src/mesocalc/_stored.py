@@ -83,7 +83,8 @@ def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
                 "from_dict(data, catalog=mesocalc.load_protocol(path))",
             )
         return shipped
-    if protocol is not None and protocol != catalog.protocol:
+    of_shipped = protocol is not None and protocol.name == catalog.name == shipped.name
+    if protocol is not None and protocol != catalog.protocol and not of_shipped:
         raise InvalidValueError(
             "protocol",
             str(protocol),
