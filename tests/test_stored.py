@@ -18,6 +18,7 @@ from mesocalc._warning import WarningCode
 from tests.strategies import (
     courses,
     derived_requests,
+    plan_requests,
     plans_of_every_kind,
     sessions,
     unpublished_requests,
@@ -269,6 +270,15 @@ def _stored_plans(draw: st.DrawFn) -> mesocalc.Plan | mesocalc.PlanArray:
 def test_every_plan_reads_back_from_strict_json(p: mesocalc.Plan | mesocalc.PlanArray) -> None:
     data = _json(p.to_dict())
     assert type(p).from_dict(data) == p
+
+
+_CLINIC = mesocalc.load_protocol(CLINIC)
+
+
+@given(plan_requests(catalog=_CLINIC))
+def test_every_plan_of_a_clinic_protocol_reads_back_with_it(request: dict[str, Any]) -> None:
+    p = mesocalc.plan(**request, catalog=_CLINIC)
+    assert type(p).from_dict(_json(p.to_dict()), catalog=_CLINIC) == p
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
