@@ -78,6 +78,10 @@ def test_infiltration_on_the_eyelid_is_refused() -> None:
 
 def test_a_depth_past_the_eyelids_hard_cap_is_refused() -> None:
     _refused(_tampered(EYELID, depth=_mm(1.5)), "depth", mesocalc.HardLimitError)
+    # With the stored results, which it contradicts too: the input is named, not a result.
+    data = _json(EYELID.to_dict())
+    data["depth"] = _mm(1.5)
+    _refused(data, "depth", mesocalc.HardLimitError)
 
 
 def test_one_point_over_40_cm2_is_refused() -> None:
@@ -226,8 +230,12 @@ def test_a_subnormal_angle_is_refused_where_the_insertion_length_is_computed() -
             technique="classic", zone="face", area="40 cm^2", angle="1e-320 deg", override=OVERRIDE
         )
     assert info.value.parameter == "angle"
+    # A stored plan with that angle and its override record, as an older mesocalc wrote it.
+    data = _tampered(DEEP, angle={"value": 1e-320, "unit": "deg"})
+    record = {**data["overrides"][0], "parameter": "angle", "allowed": "45 to 60 deg"}
+    data["overrides"].append({**record, "value": {"value": 1e-320, "unit": "deg"}})
     with pytest.raises(mesocalc.DomainError) as info:
-        mesocalc.Plan.from_dict(_tampered(DEEP, angle={"value": 1e-320, "unit": "deg"}))
+        mesocalc.Plan.from_dict(data)
     assert info.value.parameter == "angle"
 
 

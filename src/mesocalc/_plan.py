@@ -530,7 +530,7 @@ class Plan:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
-        check_stored(data, plan)
+        check_stored(data, plan, catalog=catalog)
         if plan.supply is not None:
             supply = type(plan.supply).of(plan._total, plan.supply.syringe)
             if supply != plan.supply:
@@ -547,15 +547,20 @@ class Plan:
                     "the stored shape",
                 )
             plan = attrs.evolve(plan, placement=placement)
-        _stored.recheck(plan, data, catalog)
         return plan
 
 
-def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
-    """Check a plan read from ``data``: every value in its domain, stored results as recomputed.
+def check_stored(
+    data: dict[str, Any], plan: Plan | PlanArray, *, catalog: Catalog | None = None
+) -> None:
+    """Check a plan read from ``data`` as plan() checks a new one, then its stored results.
+
+    Every value in its domain, then every rule plan() applies (against ``catalog``, see
+    :mod:`mesocalc._stored`), then the results as recomputed: a tampered input is named,
+    not the result it changes.
 
     Raises:
-        InvalidValueError: naming the stored value at fault (and its index in an array).
+        MesocalcError: naming the stored value at fault (and its index in an array).
     """
     values = {
         "points": plan.points,
@@ -579,6 +584,10 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
             bad = float(np.asarray(m)[index or ()])
             error = domain_error(bad, name, bad)
             raise error if index is None else error.at(index)
+    if isinstance(plan, Plan):
+        _stored.recheck(plan, data, catalog)
+    else:
+        _stored.recheck_array(plan, data, catalog)
     computed = results(
         values["points"],
         values["volume_per_point"],

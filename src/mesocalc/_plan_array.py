@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import attrs
 import numpy as np
 
-from mesocalc import _codec, _stored
+from mesocalc import _codec
 from mesocalc._catalog import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
@@ -347,8 +347,7 @@ class PlanArray:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plans = _codec.structure(cls, body)
-        check_stored(data, plans)
-        _stored.recheck_array(plans, data, catalog)
+        check_stored(data, plans, catalog=catalog)
         return plans
 
 

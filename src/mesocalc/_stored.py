@@ -95,9 +95,14 @@ def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
 
 
 def _stored(name: str, m: Any) -> Any:
-    """A stored magnitude as plan() is given one: a Quantity in its canonical unit."""
+    """A stored magnitude as plan() is given one, in its canonical unit ('1.5 mm').
+
+    A scalar is text, so that an error shows it as the caller would have typed it.
+    """
     p = PARAMETERS[name]
-    return m if p.dim.label == "fraction" else quantity(m, p.unit)
+    if p.dim.label == "fraction":
+        return m
+    return quantity(m, p.unit) if np.ndim(m) else f"{float(m)!r} {p.json}"
 
 
 def recheck(plan: Plan, data: dict[str, Any], catalog: Any = None) -> None:
