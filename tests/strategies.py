@@ -38,6 +38,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "command_lines",
     "contraindicated_pairs",
     "courses",
+    "derived_requests",
     "entries",
     "expressed",
     "frame_rows",
@@ -847,3 +848,29 @@ def frame_rows(draw: st.DrawFn, *, max_rows: int = 5) -> list[dict[str, Any]]:
             row["syringe"] = draw(st.sampled_from([None, *sizes]))
         rows.append(row)
     return rows
+
+
+# --- stored plans, checked again (issue 13) -------------------------------------------------
+
+
+@st.composite
+def derived_requests(draw: st.DrawFn) -> dict[str, Any]:
+    """plan() keyword arguments that fix the spacing by ``points`` and the volume per point
+    by ``total_volume`` or ``dose_per_area``, in range or not, on a shape or not.
+    """
+    request = draw(any_requests())
+    if draw(st.booleans()):
+        request.pop("spacing", None)
+        request["points"] = draw(st.integers(min_value=1, max_value=2_000))
+    which = draw(st.sampled_from(["volume_per_point", "total_volume", "dose_per_area"]))
+    if which == "total_volume":
+        request.pop("volume_per_point", None)
+        request["total_volume"] = f"{draw(st.floats(0.01, 20.0))!r} mL"
+    elif which == "dose_per_area":
+        request.pop("volume_per_point", None)
+        request["dose_per_area"] = f"{draw(st.floats(0.001, 0.5))!r} mL/cm^2"
+    on_shape = "points" in request and request["technique"] is mesocalc.Technique.CLASSIC
+    if on_shape and draw(st.booleans()):
+        request["area"] = draw(shapes(low=20.0, high=80.0))
+        request["points"] = min(request["points"], 200)
+    return request

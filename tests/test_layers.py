@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("layouts and heads", {"_layout", "_injector"}),
     ("threads", {"_threads"}),
     ("placement on a shape", {"_placement"}),
+    ("stored plans, checked again", {"_stored"}),
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
     ("the planner", {"_planner"}),

@@ -44,12 +44,12 @@ def test_the_protocol_is_in_the_json_of_plans_specs_and_sessions() -> None:
     p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", catalog=clinic)
     data = json.loads(json.dumps(p.to_dict()))
     assert data["protocol"] == {"name": "Clinic A face protocol", "version": "2026-11"}
-    assert mesocalc.Plan.from_dict(data) == p
+    assert mesocalc.Plan.from_dict(data, catalog=clinic) == p
     assert clinic.spec("classic", "face").to_dict()["protocol"]["version"] == "2026-11"
     s = mesocalc.Session(plans=[p, p], sides=["left", "right"])
     assert s.protocols == (p.protocol,)
     assert "Clinic A face protocol 2026-11" in s.table()
-    assert mesocalc.Session.from_dict(s.to_dict()).protocols == (p.protocol,)
+    assert mesocalc.Session.from_dict(s.to_dict(), catalog=clinic).protocols == (p.protocol,)
 
 
 def test_a_session_cap_and_a_new_use_with_the_clinics_source() -> None:
@@ -184,7 +184,7 @@ def test_a_protocol_adds_a_zone_with_its_thickness_and_code() -> None:
     assert (site.code, site.verified) == ("48477009", False)
     p = mesocalc.plan(technique="classic", zone="lips", area="6 cm^2", catalog=clinic)
     assert p.zone is lips
-    assert mesocalc.Plan.from_dict(p.to_dict()) == p
+    assert mesocalc.Plan.from_dict(p.to_dict(), catalog=clinic) == p
     # Classic deposits in the skin: no deeper than the lips' 2 mm.
     with pytest.raises(mesocalc.HardLimitError, match="^depth: "):
         mesocalc.plan(

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 import numpy as np
 
 from mesocalc._names import Lattice
+from mesocalc._parameters import PARAMETERS
+from mesocalc.exceptions import DomainError, InvalidValueError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -24,6 +26,8 @@ __all__ = [
     "Magnitudes",
     "cell_area",
     "count_cells",
+    "count_points",
+    "finite_error",
     "insertion_length",
     "volumes",
 ]
@@ -86,6 +90,36 @@ def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]:
     return out
 
 
+def count_points(area: Any, cell: Any, spacing: Any) -> Any:
+    """Points for areas and cells (floats or arrays), refusing counts beyond float precision.
+
+    The largest area any input may have, over the smallest cell, bounds every ratio
+    without a pass over the areas; only a spacing far below any published one (a clinic
+    catalog's, or an override's) fails that bound, and then the exact ratios decide.
+
+    Raises:
+        InvalidValueError: a spacing giving more than 2^53 points, which is no plan.
+    """
+    if type(area) is float and type(cell) is float:  # a plan of one area: no numpy
+        fits = cell > 0 and area / cell <= MAX_POINTS
+    elif np.size(area) and np.size(cell):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            smallest = np.min(cell)
+            fits = bool(smallest > 0 and _LARGEST_AREA / smallest <= MAX_POINTS) or bool(
+                np.all(np.asarray(cell) > 0) and np.max(area / cell) <= MAX_POINTS
+            )
+    else:
+        fits = True
+    if not fits:
+        raise InvalidValueError(
+            "spacing", spacing, f"a spacing giving at most {MAX_POINTS:.0f} points"
+        )
+    return count_cells(area, cell)
+
+
+_LARGEST_AREA = PARAMETERS["area"].domain.high
+
+
 def volumes(points: Any, volume_per_point: Any, loss_fraction: Any) -> tuple[Any, Any]:
     """Total injected volume and the part of it expected to be lost, in mL (or arrays of them)."""
     total = points * volume_per_point
@@ -96,7 +130,40 @@ def insertion_length(depth: Any, angle: Any) -> Any:
     """Shaft length inserted to reach ``depth`` (mm) at ``angle`` (degrees): depth / sin(angle).
 
     MICHEELS16 states the geometry the other way round: depth = sin(angle) x inserted length.
+
+    Raises:
+        DomainError: an angle so small (a subnormal one) that the length is infinite,
+            which no plan can have and no JSON can hold.
     """
     if type(depth) is float and type(angle) is float:
-        return depth / math.sin(math.radians(angle))
-    return np.divide(depth, np.sin(np.radians(angle)))
+        sine = math.sin(math.radians(angle))
+        length = depth / sine if sine else math.inf
+        if not math.isfinite(length):
+            raise finite_error("angle", angle, "insertion_length")
+        return length
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = np.divide(depth, np.sin(np.radians(angle)))
+    finite = np.isfinite(out)
+    if not np.all(finite):
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        at = float(np.broadcast_to(angle, np.shape(out))[index])
+        error = finite_error("angle", at, "insertion_length")
+        raise error.at(index) if index else error
+    return out
+
+
+def finite_error(name: str, value: float, result: str) -> DomainError:
+    """The refusal of an input (``name``) whose ``result`` would be infinite.
+
+    JSON has no infinity, and no plan has an infinite length or dose: the input is
+    refused where the result is computed, with the parameter named.
+    """
+    unit = {"angle": " deg", "area": " cm²"}.get(name, "")
+    return DomainError(
+        name,
+        f"{value!r}{unit}",
+        f"{'an' if name[0] in 'aeiou' else 'a'} {name} giving a finite {result}",
+        f"the {result} overflows a float: no plan has it",
+        allowed=f"a finite {result}",
+        source="mesocalc",
+    )

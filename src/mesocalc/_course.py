@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mesocalc import _codec
+from mesocalc import _codec, _stored
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc._plan import html_table, markdown_table, plural, shown, text_table
@@ -26,6 +26,7 @@ from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
+    from mesocalc._catalog import Catalog
     from mesocalc._plan import Plan
     from mesocalc.typing import Quantity
 
@@ -273,6 +274,11 @@ class Course:
         return _codec.dump(self, "mesocalc.course")
 
     @classmethod
-    def from_dict(cls, data: Any) -> Course:
-        """Rebuild a course from :meth:`to_dict` output, each session checked as it is read."""
-        return _codec.load(cls, data, "mesocalc.course")
+    def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> Course:
+        """Rebuild a course from :meth:`to_dict` output, each session checked as it is read.
+
+        ``catalog`` is the clinic protocol the plans were made with (see
+        :meth:`Plan.from_dict`); the shipped catalog by default.
+        """
+        with _stored.reading_with(catalog):
+            return _codec.load(cls, data, "mesocalc.course")

@@ -25,6 +25,7 @@ import numpy as np
 from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
 from mesocalc._inputs import check, first_index, read, read_array
+from mesocalc._names import Lattice
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
@@ -57,6 +58,7 @@ __all__ = [
     "given_bits",
     "records",
     "spec_warnings",
+    "thread_length",
     "unpublished",
 ]
 
@@ -335,6 +337,17 @@ def _first(
 
 def _raise(error: MesocalcError, index: tuple[int, ...] | None) -> None:
     raise error if index is None else error.at(index)
+
+
+def thread_length(entry: Spec, grid: Lattice, lattice: Any) -> float | None:
+    """The length of one retrograde thread (None for point techniques), on a square grid only."""
+    if entry.thread_length is None:
+        return None
+    if grid is not Lattice.SQUARE:
+        raise InvalidValueError(
+            "lattice", lattice, "'square' for retrograde threads (parallel rows)"
+        )
+    return entry.thread_length.nominal_magnitude or entry.thread_length.high_magnitude
 
 
 def check_layer(

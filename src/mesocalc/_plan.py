@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 import numpy as np
 
-from mesocalc import _codec, _core
+from mesocalc import _codec, _core, _stored
 from mesocalc._catalog import Protocol
 from mesocalc._guardrails import OverrideRecord
 from mesocalc._inputs import domain_error, first_index
@@ -30,6 +31,7 @@ from mesocalc._warning import WarningRecord, texts_to_records
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
+    from mesocalc._catalog import Catalog
     from mesocalc._equipment import Needle, Supply, Syringe
     from mesocalc._layout import Layout
     from mesocalc._placement import Placement
@@ -160,8 +162,25 @@ def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[st
 
 
 def dose_per_area(total_ml: Any, area_cm2: Any) -> Any:
-    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give."""
-    return total_ml / area_cm2
+    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give.
+
+    Raises:
+        DomainError: an area so small (a subnormal one) that the dose is infinite.
+    """
+    if type(total_ml) is float and type(area_cm2) is float:
+        dose = total_ml / area_cm2
+        if not math.isfinite(dose):
+            raise _core.finite_error("area", area_cm2, "dose_per_area")
+        return dose
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        dose = np.divide(total_ml, area_cm2)
+    finite = np.isfinite(dose)
+    if not np.all(finite):
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        at = float(np.broadcast_to(area_cm2, np.shape(dose))[index])
+        error = _core.finite_error("area", at, "dose_per_area")
+        raise error.at(index) if index else error
+    return dose
 
 
 @attrs.frozen(kw_only=True)
@@ -484,13 +503,20 @@ class Plan:
         return out
 
     @classmethod
-    def from_dict(cls, data: Any) -> Plan:
-        """Rebuild a Plan from :meth:`to_dict` output, checked as it is read.
+    def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> Plan:
+        """Rebuild a Plan from :meth:`to_dict` output, checked as plan() checks a new one.
 
         Reads every schema version mesocalc has written, mesocalc 0.1.0's
         unversioned JSON included. The results (total volume, ...) are computed
         again and must match the stored ones; a plan on a shape gets its layout
-        drawn again (which needs shapely) and must hold the stored points.
+        drawn again (which needs shapely) and must hold the stored points. The
+        inputs go through plan()'s limits once more (see docs/adr/0007): a record
+        that contradicts itself or its catalog is refused.
+
+        Args:
+            data: a dict from :meth:`to_dict`.
+            catalog: the clinic protocol the plan was made with
+                (:func:`mesocalc.load_protocol`); the shipped catalog by default.
 
         Raises:
             MesocalcError: naming the value at fault.
@@ -504,7 +530,7 @@ class Plan:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
-        check_stored(data, plan)
+        check_stored(data, plan, catalog=catalog)
         if plan.supply is not None:
             supply = type(plan.supply).of(plan._total, plan.supply.syringe)
             if supply != plan.supply:
@@ -524,11 +550,17 @@ class Plan:
         return plan
 
 
-def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
-    """Check a plan read from ``data``: every value in its domain, stored results as recomputed.
+def check_stored(
+    data: dict[str, Any], plan: Plan | PlanArray, *, catalog: Catalog | None = None
+) -> None:
+    """Check a plan read from ``data`` as plan() checks a new one, then its stored results.
+
+    Every value in its domain, then every rule plan() applies (against ``catalog``, see
+    :mod:`mesocalc._stored`), then the results as recomputed: a tampered input is named,
+    not the result it changes.
 
     Raises:
-        InvalidValueError: naming the stored value at fault (and its index in an array).
+        MesocalcError: naming the stored value at fault (and its index in an array).
     """
     values = {
         "points": plan.points,
@@ -552,6 +584,10 @@ def check_stored(data: dict[str, Any], plan: Plan | PlanArray) -> None:
             bad = float(np.asarray(m)[index or ()])
             error = domain_error(bad, name, bad)
             raise error if index is None else error.at(index)
+    if isinstance(plan, Plan):
+        _stored.recheck(plan, data, catalog)
+    else:
+        _stored.recheck_array(plan, data, catalog)
     computed = results(
         values["points"],
         values["volume_per_point"],

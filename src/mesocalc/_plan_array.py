@@ -39,6 +39,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from mesocalc._catalog import Catalog
     from mesocalc.typing import Quantity
 
 __all__ = ["PlanArray"]
@@ -328,8 +329,11 @@ class PlanArray:
         return out
 
     @classmethod
-    def from_dict(cls, data: Any) -> PlanArray:
+    def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> PlanArray:
         """Rebuild plans over arrays from :meth:`to_dict` output (mesocalc 0.1.0's included).
+
+        Every element is checked as plan() checks it, against ``catalog`` (the clinic
+        protocol the plans were made with; the shipped catalog by default).
 
         Raises:
             MesocalcError: naming the value at fault, and its index in an array.
@@ -343,7 +347,7 @@ class PlanArray:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plans = _codec.structure(cls, body)
-        check_stored(data, plans)
+        check_stored(data, plans, catalog=catalog)
         return plans
 
 

@@ -19,11 +19,11 @@ from mesocalc import _core, _guardrails
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
-from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import Plan
+from mesocalc._plan import dose_per_area as _dose
 from mesocalc._units import any_array, is_quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
-from mesocalc.exceptions import InputTypeError, InvalidValueError
+from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,17 +42,6 @@ if TYPE_CHECKING:
     _Many = Sequence[str] | Sequence[Quantity] | Sequence[float] | NDArray[Any]
 
 __all__ = ["plan"]
-
-
-def _thread_length(entry: Spec, grid: Lattice, lattice: Any) -> float | None:
-    """The length of one retrograde thread (None for point techniques), on a square grid only."""
-    if entry.thread_length is None:
-        return None
-    if grid is not Lattice.SQUARE:
-        raise InvalidValueError(
-            "lattice", lattice, "'square' for retrograde threads (parallel rows)"
-        )
-    return entry.thread_length.nominal_magnitude or entry.thread_length.high_magnitude
 
 
 @overload
@@ -252,7 +241,7 @@ def plan(
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
             _one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
-    thread = _thread_length(entry, grid, lattice)
+    thread = _guardrails.thread_length(entry, grid, lattice)
     if per_point is not None:
         given["volume_per_point"] = per_point[1]  # derived below, once the count is known
     values, departures, count = _chosen(
@@ -276,6 +265,7 @@ def plan(
         departures += _derived_volume(entry, area_mm2, count, values, per_point)
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     points = count
+    _finite(points, vpp, d, a, area_mm2)
     equipment = _equipment(needle, syringe)
     more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
     return Plan(
@@ -364,7 +354,7 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
         if departure is not None:
             departures.append(departure)
     cell = _core.cell_area(values["spacing"], grid, thread)
-    count = _count(area_mm2, cell, points if points is not None else given["spacing"])
+    count = _core.count_points(area_mm2, cell, points if points is not None else given["spacing"])
     return values, departures, count
 
 
@@ -469,34 +459,27 @@ def _equipment(needle: Any, syringe: Any) -> Any:
     return _equipment
 
 
-def _count(area: Any, cell: Any, spacing: Any) -> Any:
-    """Points for areas and cells (floats or arrays), refusing counts beyond float precision.
+def _finite(points: Any, vpp: Any, depth: Any, angle: Any, area_mm2: Any) -> None:
+    """Refuse inputs whose insertion length or dose per area would be infinite.
 
-    The largest area any input may have, over the smallest cell, bounds every ratio
-    without a pass over the areas; only a spacing far below any published one (a clinic
-    catalog's, or an override's) fails that bound, and then the exact ratios decide.
+    Both grow as the angle or the area shrinks, so for arrays the extremes bound every
+    element; only when they overflow are the elements computed, to name the first.
 
     Raises:
-        InvalidValueError: a spacing giving more than 2^53 points, which is no plan.
+        DomainError: naming the angle or the area (subnormal ones overflow).
     """
-    if type(area) is float and type(cell) is float:  # a plan of one area: no numpy
-        fits = cell > 0 and area / cell <= _core.MAX_POINTS
-    elif np.size(area) and np.size(cell):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            smallest = np.min(cell)
-            fits = bool(smallest > 0 and _LARGEST_AREA / smallest <= _core.MAX_POINTS) or bool(
-                np.all(np.asarray(cell) > 0) and np.max(area / cell) <= _core.MAX_POINTS
-            )
-    else:
-        fits = True
-    if not fits:
-        raise InvalidValueError(
-            "spacing", spacing, f"a spacing giving at most {_core.MAX_POINTS:.0f} points"
-        )
-    return _core.count_cells(area, cell)
-
-
-_LARGEST_AREA = PARAMETERS["area"].domain.high
+    if type(area_mm2) is float:
+        _core.insertion_length(depth, angle)
+        _dose(points * vpp, area_mm2 / 100.0)
+        return
+    try:
+        _core.insertion_length(float(np.max(depth)), float(np.min(angle)))
+    except DomainError:  # the bound overflows: the elements decide, and name the first
+        _core.insertion_length(np.broadcast_to(depth, np.shape(points)), angle)
+    try:
+        _dose(float(np.max(points)) * float(np.max(vpp)), float(np.min(area_mm2)) / 100.0)
+    except DomainError:
+        _dose(points * vpp, np.broadcast_to(area_mm2, np.shape(points)) / 100.0)
 
 
 def _frozen(value: Any, shape: tuple[int, ...]) -> Any:
@@ -541,13 +524,16 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
                 f"a shape that broadcasts with {shape}",
             ) from None
     s = values["spacing"]
-    thread = _thread_length(entry, grid, lattice)
+    thread = _guardrails.thread_length(entry, grid, lattice)
     area_mm2 = np.asarray(values["area"], dtype=np.float64)
-    points = _frozen(_count(area_mm2, _core.cell_area(s, grid, thread), spacing), shape)
+    points = _frozen(
+        _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing), shape
+    )
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     depth_mm, vpp = values["depth"], values["volume_per_point"]
     more = []
     if points.size:  # plans over empty arrays have no depth to check
+        _finite(points, vpp, depth_mm, values["angle"], area_mm2)
         _guardrails.check_cap(entry, book.cap(entry.zone), depth_mm, shape)
         more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
         more += _guardrails.check_session(entry, points, vpp)

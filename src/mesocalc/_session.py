@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mesocalc import _codec
+from mesocalc import _codec, _stored
 from mesocalc._catalog import Catalog, Protocol, cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
@@ -438,6 +438,11 @@ class Session:
         return bundle(self, patient=patient, given=given, catalog=catalog)
 
     @classmethod
-    def from_dict(cls, data: Any) -> Session:
-        """Rebuild a session from :meth:`to_dict` output, each plan checked as it is read."""
-        return _codec.load(cls, data, SCHEMA)
+    def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> Session:
+        """Rebuild a session from :meth:`to_dict` output, each plan checked as it is read.
+
+        ``catalog`` is the clinic protocol the plans were made with (see
+        :meth:`Plan.from_dict`); the shipped catalog by default.
+        """
+        with _stored.reading_with(catalog):
+            return _codec.load(cls, data, SCHEMA)
