@@ -17,6 +17,7 @@ from hypothesis import assume, event
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc import _validators
 from mesocalc._catalog import Range, Spec, default_catalog
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import Dim, quantity
@@ -149,7 +150,7 @@ def _not_valid(text: str) -> bool:
 
 def overrides() -> st.SearchStrategy[mesocalc.Override]:
     """Overrides with a visible reason, with or without a name."""
-    visible = st.text(min_size=1, max_size=30).filter(lambda s: bool(s.strip()))
+    visible = st.text(min_size=1, max_size=30).filter(_validators.visible)
     return st.builds(mesocalc.Override, reason=visible, by=st.none() | visible)
 
 
@@ -404,7 +405,7 @@ def session_files(draw: st.DrawFn) -> str:
 
 
 def _visible(max_size: int) -> st.SearchStrategy[str]:
-    return st.text(min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
+    return st.text(min_size=1, max_size=max_size).filter(_validators.visible)
 
 
 @st.composite
