@@ -258,12 +258,12 @@ def frozen_on_load(cls: _C) -> _C:
     """
     restore = cls.__setstate__  # type: ignore[attr-defined]
 
-    def __setstate__(self: Any, state: Any) -> None:
+    def setstate(self: Any, state: Any) -> None:
         restore(self, state)
-        for field in attrs.fields(cls):  # type: ignore[arg-type]
+        for field in attrs.fields(cls):
             value = getattr(self, field.name)
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
 
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
     return cls
