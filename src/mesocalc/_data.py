@@ -14,9 +14,10 @@ import re
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from mesocalc.exceptions import MesocalcError
+if TYPE_CHECKING:  # the caller passes the error class: this module sits below the errors
+    from mesocalc.exceptions import MesocalcError
 
 __all__ = [
     "MAX_ENTRIES",
