@@ -17,6 +17,7 @@ from hypothesis import assume, event
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc import _validators
 from mesocalc._catalog import Range, Spec, default_catalog
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import Dim, quantity
@@ -30,6 +31,7 @@ from mesocalc.testing.strategies import (
 )
 
 __all__ = [  # the shared strategies, re-exported for the tests, and this module's own
+    "INVISIBLE",
     "UNIT_CHOICES",
     "any_requests",
     "areas",
@@ -44,10 +46,17 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "frame_rows",
     "garbage_strings",
     "geometries",
+    "hostile_files",
     "hostile_geometries",
+    "hostile_plan_keywords",
+    "hostile_quantities",
+    "hostile_text",
     "in_range",
     "injectors",
+    "invisible_text",
     "needles",
+    "nested_lists",
+    "not_catalogs",
     "overrides",
     "patients",
     "plan_requests",
@@ -150,7 +159,7 @@ def _not_valid(text: str) -> bool:
 
 def overrides() -> st.SearchStrategy[mesocalc.Override]:
     """Overrides with a visible reason, with or without a name."""
-    visible = st.text(min_size=1, max_size=30).filter(lambda s: bool(s.strip()))
+    visible = st.text(min_size=1, max_size=30).filter(_validators.visible)
     return st.builds(mesocalc.Override, reason=visible, by=st.none() | visible)
 
 
@@ -405,7 +414,7 @@ def session_files(draw: st.DrawFn) -> str:
 
 
 def _visible(max_size: int) -> st.SearchStrategy[str]:
-    return st.text(min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
+    return st.text(min_size=1, max_size=max_size).filter(_validators.visible)
 
 
 @st.composite
@@ -874,3 +883,162 @@ def derived_requests(draw: st.DrawFn) -> dict[str, Any]:
         request["area"] = draw(shapes(low=20.0, high=80.0))
         request["points"] = min(request["points"], 200)
     return request
+
+
+# --- hostile inputs (issue 13) ---------------------------------------------------------------
+
+# Characters that show nothing: zero-width spaces and joiners, bidi marks, the BOM,
+# control characters and spaces of every kind.
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\ufeff\x00\x07\t\n\r \u00a0\u2003\u3000\u2028"
+)
+
+
+def invisible_text() -> st.SearchStrategy[str]:
+    """Non-empty strings that a reader sees as blank."""
+    return st.text(alphabet=INVISIBLE, min_size=1, max_size=12)
+
+
+def hostile_text() -> st.SearchStrategy[str]:
+    """Any text: unicode of every category, controls, invisible runs, very long strings."""
+    return st.one_of(
+        st.text(max_size=40),
+        invisible_text(),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+        st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Mn"]), max_size=10),
+        st.just("x" * 100_000),
+    )
+
+
+def _nested(depth: int, leaf: Any) -> Any:
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+def nested_lists() -> st.SearchStrategy[Any]:
+    """A value inside lists nested too deep for numpy (33) or for recursion (100,000)."""
+    return st.builds(
+        _nested,
+        st.sampled_from([33, 40, 64, 1_000, 100_000]),
+        st.sampled_from(["1 cm^2", "2 mm", 1.0, None]),
+    )
+
+
+@st.composite
+def hostile_quantities(draw: st.DrawFn, dim: Dim) -> Any:
+    """Values of a dimension's shape that are no measurement: huge, tiny, NaN, nested."""
+    unit = {Dim.FRACTION: "dimensionless"}.get(dim, dim.canonical)
+    symbols = {Dim.FRACTION: "%", Dim.CONCENTRATION: "mg/mL", Dim.DOSE: "mL/cm^2"}
+    symbol = symbols.get(dim) or UNIT_CHOICES[dim][0][0]
+    huge = draw(st.integers(min_value=10**309, max_value=10**400))
+    tiny = draw(st.sampled_from([1e-320, 5e-324, 1e-310, 1e-15, 2.2e-308]))
+    try:
+        huge_ones = [quantity(huge, unit), quantity(-huge, unit), [quantity(huge, unit)]]
+    except OverflowError:  # pint converts some compound units' magnitudes to float
+        huge_ones = [f"{'9' * 20}e999 {symbol}"]
+    # Tiny values are below the floor of a positive quantity; a fraction may be 0, and
+    # a tiny one computes as 0 does, so it is valid.
+    tiny_ones = [
+        quantity(tiny, unit),
+        f"{tiny!r} {symbol}",
+        f"1e-400 {symbol}",
+        np.array([tiny, 1.0]) * quantity(1.0, unit),
+    ]
+    values = [
+        *huge_ones,
+        *(tiny_ones if dim is not Dim.FRACTION else []),
+        quantity(float("nan"), unit),
+        f"{'9' * 20}e999 {symbol}",
+        object(),
+        True,
+        b"1 mm",
+        {},
+    ]
+    # An index, not the values: hypothesis hashes what it samples, and a Quantity of
+    # 10**400 cannot be hashed.
+    pick = st.integers(min_value=0, max_value=len(values) - 1).map(values.__getitem__)
+    return draw(pick | nested_lists() | garbage_strings())
+
+
+def not_catalogs() -> st.SearchStrategy[Any]:
+    """Values that are not a Catalog, truthy and falsy alike."""
+    return st.one_of(
+        st.sampled_from([0, {}, [], "", (), False, True, 1, "catalog", b"", 0.0, object()]),
+        st.dictionaries(st.text(max_size=4), st.integers(), max_size=3),
+        st.text(max_size=10),
+        st.integers(),
+    )
+
+
+def _hostile_names() -> st.SearchStrategy[Any]:
+    return st.one_of(hostile_text(), st.integers(), st.none(), nested_lists(), st.just(object()))
+
+
+def _hostile_of(kind: Any) -> st.SearchStrategy[Any]:
+    """Values that are not instances of ``kind`` (an Override, a Needle, ...)."""
+    return st.one_of(
+        hostile_text(), st.integers(), st.just(object()), st.dictionaries(st.text(), st.text())
+    ).filter(lambda v: not isinstance(v, kind))
+
+
+@st.composite
+def hostile_plan_keywords(draw: st.DrawFn) -> tuple[str, Any]:
+    """One plan() keyword and a value of it that no plan has."""
+    quantities = {
+        "area": Dim.AREA,
+        "spacing": Dim.LENGTH,
+        "volume_per_point": Dim.VOLUME,
+        "depth": Dim.LENGTH,
+        "angle": Dim.ANGLE,
+        "loss_fraction": Dim.FRACTION,
+        "total_volume": Dim.VOLUME,
+        "dose_per_area": Dim.DOSE,
+    }
+    name = draw(
+        st.sampled_from(
+            [
+                *quantities,
+                *("technique", "zone", "lattice", "pattern", "catalog", "override"),
+                *("needle", "syringe", "injector", "points"),
+            ]
+        )
+    )
+    if name in quantities:
+        return name, draw(hostile_quantities(quantities[name]))
+    if name == "catalog":
+        return name, draw(not_catalogs())
+    if name in ("technique", "zone", "lattice", "pattern"):
+        return name, draw(_hostile_names().filter(lambda v: v is not None))
+    if name == "points":
+        return name, draw(
+            st.one_of(
+                st.integers(min_value=2**53 + 1),
+                st.integers(max_value=0),
+                st.floats(),
+                st.booleans(),
+                hostile_text(),
+                nested_lists(),
+            )
+        )
+    kinds = {
+        "override": mesocalc.Override,
+        "needle": mesocalc.Needle,
+        "syringe": mesocalc.Syringe,
+        "injector": mesocalc.Injector,
+    }
+    return name, draw(_hostile_of(kinds[name]))
+
+
+def hostile_files() -> st.SearchStrategy[bytes]:
+    """File contents a loader may be given: random bytes, text, TOML-ish text."""
+    return st.one_of(
+        st.binary(max_size=200),
+        hostile_text().map(lambda t: t.encode("utf-8", "surrogatepass")),
+        toml_scalars().map(lambda v: f"x = {v}\n".encode()),
+        st.just(b"x = " + b"[" * 5_000 + b"]" * 5_000),
+        st.just(b"x" + b".x" * 300_000 + b" = 1"),
+        st.just(b"x = [" + b"1," * 30_000 + b"]"),
+        st.just("".join(f"[zones.z{i}]\n" for i in range(30_000)).encode()),
+    )

@@ -18,6 +18,7 @@ import mesocalc
 from mesocalc import _plan
 from mesocalc._catalog import default_catalog
 from mesocalc._parameters import PARAMETERS
+from mesocalc._validators import visible
 
 from . import strategies as mst
 
@@ -177,7 +178,7 @@ def test_sessions_and_courses_render_as_markdown_and_html(session: mesocalc.Sess
 
 
 def _visible(text: str) -> bool:
-    return bool(text.strip())
+    return visible(text)  # zero-width and control characters alone are blank too
 
 
 @given(st.text(min_size=1, max_size=60).filter(_visible), st.text(max_size=20).filter(_visible))

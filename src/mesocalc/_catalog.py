@@ -11,7 +11,6 @@ import enum
 import functools
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -20,7 +19,7 @@ import attrs
 
 from mesocalc import _codec, _validators
 from mesocalc._codes import SiteCode, is_concept_id
-from mesocalc._data import read_text
+from mesocalc._data import parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import UNITS, Dim, quantity
@@ -479,7 +478,7 @@ class _Reader:
             raise self.fail(f"{where}.hard", hard, "true or false; a hard limit needs a source")
         if (basis is Basis.UNSOURCED) != (not sources):
             raise self.fail(f"{where}.source", sources, "sources unless basis is 'unsourced'")
-        if basis is not Basis.STATED and not note.strip():
+        if basis is not Basis.STATED and not _validators.visible(note):
             raise self.fail(f"{where}.note", note, f"a note explaining the {basis} basis")
         result = Range(
             parameter=parameter,
@@ -509,10 +508,10 @@ def _header(read: _Reader, doc: dict[str, Any], origin: str) -> Protocol:
     if doc.get("format") != 1:
         raise read.fail("format", doc.get("format"), "format = 1")
     name = doc.get("name", origin)
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not _validators.visible(name):
         raise read.fail("name", name, "a non-blank string")
     version = doc.get("version", "unversioned")
-    if not isinstance(version, str) or not version.strip():
+    if not isinstance(version, str) or not _validators.visible(version):
         raise read.fail("version", version, "a non-blank string")
     return Protocol(name=name, version=version)
 
@@ -618,7 +617,7 @@ def _contraindication(
     """A ``{ contraindicated = "why", source = [...] }`` entry of a zone."""
     read.check_keys(use, {"contraindicated", "source"}, where)
     reason = use["contraindicated"]
-    if not isinstance(reason, str) or not reason.strip():
+    if not isinstance(reason, str) or not _validators.visible(reason):
         raise read.fail(f"{where}.contraindicated", reason, "the reason, with its source")
     return Contraindication(reason=reason, sources=_sources(read, use, where, known))
 
@@ -743,7 +742,7 @@ def _layer(
     except ValueError:
         raise read.fail(f"{where}.name", doc.get("name"), "skin, subcutis or any") from None
     note = doc.get("note", "")
-    if not isinstance(note, str) or not note.strip():
+    if not isinstance(note, str) or not _validators.visible(note):
         raise read.fail(f"{where}.note", note, "a note saying why the technique has this layer")
     return layer, _sources(read, doc, where, known), note
 
@@ -763,7 +762,7 @@ def _site(read: _Reader, doc: Any, where: str, known: set[str]) -> SiteCode:
     verified, note = doc.get("verified", True), doc.get("note", "")
     if not isinstance(verified, bool) or not isinstance(note, str):
         raise read.fail(where, (verified, note), "verified = true or false, and a note string")
-    if not verified and not note.strip():
+    if not verified and not _validators.visible(note):
         raise read.fail(f"{where}.note", note, "a note saying why the code is unverified")
     sources = _sources(read, doc, where, known) if verified or "source" in doc else ()
     return SiteCode(code=code, sources=sources, verified=verified, note=note)
@@ -792,7 +791,7 @@ def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap
     note = doc.get("note", "")
     if basis is Basis.UNSOURCED or not isinstance(note, str):
         raise read.fail(f"{where}.basis", basis.value, "a sourced cap with a note string")
-    if basis is not Basis.STATED and not note.strip():
+    if basis is not Basis.STATED and not _validators.visible(note):
         raise read.fail(f"{where}.note", note, f"a note explaining the {basis} basis")
     hard = doc.get("hard", basis is Basis.STATED)
     if not isinstance(hard, bool) or (hard and basis is not Basis.STATED):
@@ -813,28 +812,19 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
     The format is that of the ``catalog.toml`` shipped in the package.
 
     Raises:
-        CatalogError: the file is missing, not TOML, or fails validation; the
-            message names the table and key at fault.
+        CatalogError: the file is missing, not a regular file, larger than 1 MB or
+            20,000 entries, not TOML, or fails validation; the message names the
+            table and key at fault.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise CatalogError("path", path, "a path to a TOML file")
-    where = Path(path)
-    try:
-        text = where.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError("path", str(where), "a readable TOML file", str(exc)) from None
-    return parse_catalog(text, origin=where.name)
+    text = read_bounded(path, CatalogError)
+    return parse_catalog(text, origin=Path(path).name)
 
 
 def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
     """Validate a catalog given as TOML text; see :func:`load_catalog`."""
     if not isinstance(text, str):
         raise CatalogError("text", text, "TOML text")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(origin, "...", "valid TOML", str(exc)) from None
-    return parse_document(doc, origin)
+    return parse_document(parse_bounded(text, origin, CatalogError), origin)
 
 
 @functools.cache

@@ -16,16 +16,16 @@ import math
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from mesocalc._catalog import Catalog, Layer, Range, Spec, default_catalog
+from mesocalc._data import parse_bounded, read_bounded
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import UNPUBLISHED_NEEDS, Override
 from mesocalc._names import Technique, Zone
 from mesocalc._planner import plan
+from mesocalc._validators import visible
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -258,7 +258,7 @@ def _equipment(args: argparse.Namespace) -> dict[str, Any]:
             "--by", args.by, "--override REASON with it: who departs from a range, and why"
         )
     if args.override is not None:
-        if not args.override.strip():
+        if not visible(args.override):
             raise InvalidValueError(
                 "--override", args.override, "the reason for departing from the range, in words"
             )
@@ -316,12 +316,8 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
     from mesocalc._products import product  # noqa: PLC0415 - loaded on first use (start-up)
     from mesocalc._session import Session  # noqa: PLC0415
 
-    try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # TOMLDecodeError, a NUL in the path: ValueErrors
-        raise InputTypeError("file", path, "a readable TOML file", str(exc)) from None
-    except RecursionError:
-        raise InputTypeError("file", path, "a readable TOML file", "nested too deeply") from None
+    text = read_bounded(path, InputTypeError, parameter="file")
+    doc = parse_bounded(text, "file", InputTypeError)
     extra = sorted(set(doc) - _SESSION_KEYS)
     if extra:
         raise InputTypeError(

@@ -40,12 +40,14 @@ def domain_error(value: Any, name: str, m: float, label: str | None = None) -> D
     """The error for ``value`` (magnitude ``m``), outside the domain of parameter ``name``."""
     domain = PARAMETERS[name].domain
     too_large = bool(m > domain.high) and bool(domain.too_large)
-    expected = domain.too_large if too_large else domain.words
+    too_small = domain.too_small_for(m) and bool(domain.too_small)
+    expected = domain.too_large if too_large else domain.too_small if too_small else domain.words
+    detail = "too large to be a plan" if too_large else ""
     return DomainError(
         label or name,
         value,
         expected,
-        "too large to be a plan" if too_large else "",
+        "too small to be a plan" if too_small else detail,
         allowed=expected,
         source=_DOMAIN_SOURCE,
     )

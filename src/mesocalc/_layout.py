@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
+from mesocalc import _validators
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, resolve
 from mesocalc._plot import plot_layout
@@ -112,10 +113,12 @@ def lattice_points(
     if candidates > MAX_CANDIDATES:
         _too_dense(parameter, spacing, poly.bounds, f"{candidates:.3g}")
     cols, rows = np.arange(c0, c1 + 1), np.arange(r0, r1 + 1)
-    if margin > (xmax - xmin) / 2.0 or margin > (ymax - ymin) / 2.0:
-        return np.empty((0, 2)), np.empty((0, 2), dtype=np.int64)
     extent = max(xmax - xmin, ymax - ymin, 1.0)
     tol = 1e-9 * extent
+    # With the same tolerance as the distances below: a margin one ulp beyond half the
+    # width still keeps the centre point, which lies half the width from the edge.
+    if margin - tol > (xmax - xmin) / 2.0 or margin - tol > (ymax - ymin) / 2.0:
+        return np.empty((0, 2)), np.empty((0, 2), dtype=np.int64)
     outer, sure = poly, None
     if margin > 0:
         # Eroding by a little less than the margin gives a region that holds every point
@@ -155,6 +158,7 @@ def _frozen(array: Array) -> Array:
     return array
 
 
+@_validators.frozen_on_load
 @attrs.frozen(kw_only=True, eq=False)
 class Layout:
     """The injection points of one shape: a lattice clipped to the shape less a margin.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final, NamedTuple
 
-from mesocalc._units import SANE_MAX, Dim
+from mesocalc._units import SANE_MAX, SANE_MIN, Dim
 
 __all__ = ["PARAMETERS", "RANGED", "Domain", "Parameter"]
 
@@ -32,11 +32,23 @@ class Domain(NamedTuple):
     high_open: bool = False
     words: str = ""  # what the domain admits, for error messages
     too_large: str = ""  # the words for a value above ``high``, when they differ
+    # The least magnitude of an open domain, a software bound (see _units.SANE_MIN). A
+    # domain that holds 0 needs none: its values are only added and multiplied, never
+    # divided by, so a tiny one computes as 0 does.
+    floor: float = 0.0
+    too_small: str = ""  # the words for a value between ``low`` and ``floor``
 
     def contains(self, m: Any) -> Any:
         """Whether magnitudes lie in the domain: a bool, or a bool array (NaN is never inside)."""
-        above = m > self.low if self.low_open else m >= self.low
+        if self.floor > self.low:
+            above = m >= self.floor
+        else:
+            above = m > self.low if self.low_open else m >= self.low
         return above & (m < self.high if self.high_open else m <= self.high)
+
+    def too_small_for(self, m: Any) -> bool:
+        """Whether ``m`` lies between ``low`` and the floor: a tiny magnitude, not a plan."""
+        return bool(self.low < m < self.floor)
 
 
 class Parameter(NamedTuple):
@@ -86,12 +98,19 @@ _SANE_WORDS: Final = {
 }
 
 
+def _least(dim: Dim) -> str:
+    """The floor in words: "at least 1e-09 mm"."""
+    return f"at least {SANE_MIN[dim]:g}{' ' + dim.symbol if dim.symbol else ''}"
+
+
 def _positive(dim: Dim) -> Domain:
     return Domain(
         low=0.0,
         high=SANE_MAX[dim],
         words=f"{dim.expected}, greater than zero",
         too_large=f"{dim.expected}, {_SANE_WORDS[dim]}",
+        floor=SANE_MIN[dim],
+        too_small=f"{dim.expected}, {_least(dim)}",
     )
 
 
@@ -146,7 +165,13 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         Parameter(
             "angle",
             Dim.ANGLE,
-            Domain(0.0, 90.0, words="an angle in (0, 90] degrees"),
+            Domain(
+                0.0,
+                90.0,
+                words="an angle in (0, 90] degrees",
+                floor=SANE_MIN[Dim.ANGLE],
+                too_small=f"an angle in (0, 90] degrees, {_least(Dim.ANGLE)}",
+            ),
             "deg",
             "degree",
             json="deg",
@@ -155,7 +180,11 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "loss_fraction",
             Dim.FRACTION,
             Domain(
-                0.0, 1.0, low_open=False, high_open=True, words="a fraction in [0, 1), such as 0.5"
+                0.0,
+                1.0,
+                low_open=False,
+                high_open=True,
+                words="a fraction in [0, 1), such as 0.5",
             ),
             "",
             "dimensionless",

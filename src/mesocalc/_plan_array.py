@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import attrs
 import numpy as np
 
-from mesocalc import _codec
+from mesocalc import _codec, _validators
 from mesocalc._catalog import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
@@ -60,6 +60,7 @@ def _array(parameter: str, key: str | None = None) -> dict[str, Any]:
     return _codec.quantity_field(parameter, arrays=True, key=key)
 
 
+@_validators.frozen_on_load
 @attrs.frozen(kw_only=True, eq=False)
 class PlanArray:
     """Plans of one technique on one zone over arrays of areas (and parameters). Immutable.

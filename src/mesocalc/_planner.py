@@ -370,7 +370,9 @@ def _derived_volume(
     Returns its departure from the catalog's range, if any, checked as a given value is.
     """
     name, value = per_point
-    asked = read(value, name)
+    # A total asked for is an input: it has an input volume's domain (above the floor,
+    # at most 10 L), not that of the computed total of the same name.
+    asked = read(value, "volume_per_point" if name == "total_volume" else name, label=name)
     if name == "total_volume":
         m, why = asked / count, f"{asked:.6g} mL over {count} points"
     else:

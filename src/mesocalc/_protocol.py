@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Final
 
+from mesocalc import _validators
 from mesocalc._catalog import (
     RANGE_KEYS,
     Catalog,
@@ -27,15 +28,15 @@ from mesocalc._catalog import (
     default_catalog,
     parse_document,
 )
-from mesocalc._data import read_text
+from mesocalc._data import MAX_FILE_BYTES, parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, added_zone
 from mesocalc.exceptions import CatalogError, MesocalcError
 
 __all__ = ["MAX_PROTOCOL_BYTES", "load_protocol", "parse_protocol"]
 
-# A software bound, not a clinical one: the shipped catalog is some 60 kB; a protocol
-# holding only changes is far smaller, and a larger file is no protocol (or an attack).
-MAX_PROTOCOL_BYTES: Final = 1_000_000
+# A software bound, not a clinical one, shared with every file mesocalc reads (see
+# _data.read_bounded): a protocol holding only changes is far smaller than the catalog.
+MAX_PROTOCOL_BYTES: Final = MAX_FILE_BYTES
 
 _TOP: Final = frozenset({"format", "name", "version", "sources", "techniques", "zones"})
 _ZONE_KEYS: Final = frozenset({"techniques", "depth_cap", "snomed"})
@@ -51,36 +52,18 @@ def load_protocol(path: str | os.PathLike[str]) -> Catalog:
     (``plan(..., catalog=protocol)``) and every plan records ``protocol.protocol``.
 
     Raises:
-        CatalogError: the file is missing, too large, not TOML, fails the catalog's
+        CatalogError: the file is missing, not a regular file, larger than 1 MB or
+            20,000 entries, not TOML, fails the catalog's
             validation, or widens a hard limit or removes a contraindication; the
             message names the entry at fault.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise CatalogError("path", path, "a path to a TOML protocol file")
-    where = Path(path)
-    try:
-        with where.open("rb") as handle:
-            raw = handle.read(MAX_PROTOCOL_BYTES + 1)
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError("path", str(where), "a readable UTF-8 TOML file", str(exc)) from None
-    if len(raw) > MAX_PROTOCOL_BYTES:
-        raise CatalogError(
-            "path", str(where), f"a protocol file of at most {MAX_PROTOCOL_BYTES:,} bytes"
-        )
-    return parse_protocol(text, origin=where.name)
+    text = read_bounded(path, CatalogError, what="a TOML protocol file")
+    return parse_protocol(text, origin=Path(path).name)
 
 
 def parse_protocol(text: str, *, origin: str = "protocol") -> Catalog:
     """Lay a protocol given as TOML text over the shipped catalog; see :func:`load_protocol`."""
-    if not isinstance(text, str) or len(text) > MAX_PROTOCOL_BYTES:
-        raise CatalogError(
-            origin, "...", f"TOML text of at most {MAX_PROTOCOL_BYTES:,} characters"
-        )
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(origin, "...", "valid TOML", str(exc)) from None
+    doc = parse_bounded(text, origin, CatalogError)
     _check_top(doc, origin)
     merged = _overlay(_shipped(), doc, origin)
     book = parse_document(merged, origin)
@@ -113,7 +96,7 @@ def _check_top(doc: dict[str, Any], origin: str) -> None:
         raise _fail(origin, "top level", extra[0], f"one of the keys {', '.join(sorted(_TOP))}")
     for key in ("name", "version"):
         value = doc.get(key)
-        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        if not isinstance(value, str) or not _validators.visible(value) or len(value) > 200:
             raise _fail(origin, key, value, f"the protocol's {key}, a non-blank string")
     if doc.get("format") != 1:
         raise _fail(origin, "format", doc.get("format"), "format = 1")

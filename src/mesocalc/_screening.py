@@ -197,7 +197,7 @@ def _rule(name: str, doc: Any, where: str) -> _Rule:
         unchecked = Severity(doc.get("unchecked_severity", "relative"))
     except ValueError:
         raise fail("severity", "'absolute' or 'relative'") from None
-    if not isinstance(doc.get("reason"), str) or not doc["reason"].strip():
+    if not isinstance(doc.get("reason"), str) or not _validators.visible(doc["reason"]):
         raise fail("reason", "a reason")
     days = doc.get("days")
     if days is not None and (
@@ -223,7 +223,7 @@ def _names(doc: dict[str, Any], key: str) -> list[str]:
     if (
         not isinstance(names, list)
         or not names
-        or not all(isinstance(n, str) and n.strip() for n in names)
+        or not all(isinstance(n, str) and _validators.visible(n) for n in names)
     ):
         raise CatalogError(f"screening.toml: product.{key}", names, "a non-empty list of names")
     return [_key(n) for n in names]
@@ -385,7 +385,7 @@ def _screen_product(
 def _validated_product(product: Any) -> tuple[str, ...]:
     expected = "None or a tuple of component names, such as ('hyaluronic acid',)"
     if not isinstance(product, (tuple, list)) or not all(
-        isinstance(c, str) and c.strip() for c in product
+        isinstance(c, str) and _validators.visible(c) for c in product
     ):
         raise InputTypeError("product", product, expected)
     return tuple(product)

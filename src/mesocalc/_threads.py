@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
+from mesocalc import _validators
 from mesocalc._inputs import read
 from mesocalc._layout import _shift, lattice_points, read_margin, read_shape
 from mesocalc._names import Lattice, Pattern, resolve
@@ -54,6 +55,7 @@ def _frozen(array: Array) -> Array:
     return array
 
 
+@_validators.frozen_on_load
 @attrs.frozen(kw_only=True, eq=False)
 class Threads:
     """Retrograde threads inside a shape: each a segment no longer than ``thread_length``.

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
 __all__ = [
+    "MAX_DIMS",
     "MAX_ELEMENTS",
     "Dim",
     "any_array",
@@ -102,6 +103,13 @@ SANE_MAX: Final = {
     Dim.DOSE: 100.0,  # 1 L per cm²: a typing error, not a plan
     Dim.CONCENTRATION: 10_000.0,  # 10 g per mL
 }
+
+# The floor under every positive input, in canonical units: one billionth of the unit
+# (1 pm of length, 1e-9 mm² of area, 1 pL of volume, 1e-9 degree). Also a software bound,
+# not a clinical one: a subnormal or tiny magnitude (1e-320 mm) is a typing error, and
+# above the floor no ratio or product of inputs can overflow, underflow to zero or
+# divide by zero (the largest ratio, ceiling over floor, is 1e17 at most).
+SANE_MIN: Final = dict.fromkeys(Dim, 1e-9)
 
 _MAX_STRING = 64
 
@@ -377,6 +385,16 @@ def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:
     return number
 
 
+def _float(number: Any, parameter: str, shown: Any, dim: Dim) -> float:
+    """``number`` as a float: an int beyond any float (10**400) is an error, not an overflow."""
+    try:
+        return float(number)
+    except OverflowError:
+        raise InvalidValueError(
+            parameter, shown, dim.expected, "too large: beyond any floating-point number"
+        ) from None
+
+
 def magnitude(value: Any, parameter: str, dim: Dim) -> float:
     """Turn a Quantity or a string into a float magnitude in ``dim``'s canonical unit.
 
@@ -405,12 +423,12 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             raise UnitError(
                 parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
             )
-        return _check_number(float(mag) * factor, parameter, value, dim)
+        return _check_number(_float(mag, parameter, value, dim) * factor, parameter, value, dim)
     if isinstance(value, bool):
         raise InputTypeError(parameter, value, dim.expected, "a bool is not a measurement")
     if isinstance(value, (int, float, np.integer, np.floating)):
         if dim is Dim.FRACTION:
-            return _check_number(float(value), parameter, value, dim)
+            return _check_number(_float(value, parameter, value, dim), parameter, value, dim)
         raise UnitError(
             parameter,
             value,
@@ -425,6 +443,10 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
 MAX_ELEMENTS: Final = 10**7
 
 _SEQUENCES: Final = (list, tuple, np.ndarray)
+
+# The deepest nesting an array input may have: numpy's own limit is 32 (64 in numpy 2),
+# and no plan needs more than a few.
+MAX_DIMS: Final = 32
 
 
 def any_array(*values: Any) -> bool:
@@ -470,9 +492,21 @@ def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
         raise _too_many(parameter, value, dim, len(value))
     if not any(isinstance(v, _SEQUENCES) for v in value):
         return np.fromiter(value, dtype=object, count=len(value))
+    depth, first = 1, value[0] if len(value) else None
+    while isinstance(first, (list, tuple)) and depth <= MAX_DIMS:
+        depth, first = depth + 1, first[0] if len(first) else None
+    if isinstance(first, np.ndarray):
+        depth += first.ndim
+    if depth > MAX_DIMS:  # numpy refuses it with a RuntimeError, or recurses
+        raise InputTypeError(
+            parameter,
+            value,
+            f"{dim.expected}, or an array of them nested at most {MAX_DIMS} deep",
+            "nested too deeply",
+        )
     try:
         out = np.array(value, dtype=object)
-    except ValueError:
+    except (ValueError, RuntimeError, RecursionError):
         out = None
     if out is None or any(isinstance(v, _SEQUENCES) for v in out.flat):
         raise InputTypeError(

@@ -10,10 +10,12 @@ expected, so a clinician reads the same message whichever object refused it.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
+import numpy as np
 
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -28,13 +30,25 @@ __all__ = [
     "days_by_name",
     "flag",
     "frozen_mapping",
+    "frozen_on_load",
     "iso_date",
     "non_blank",
     "optional_non_blank",
     "strings",
     "text",
+    "visible",
     "whole",
 ]
+
+# Characters that show nothing: format characters (zero-width spaces and joiners,
+# U+200B-U+200D and U+2060, bidi marks U+200E, U+200F, U+202A-U+202E and U+2066-U+2069,
+# the byte-order mark U+FEFF), control characters and every kind of space.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` has a character a reader sees: a reason of zero-width spaces is blank."""
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
 
 
 class FrozenMapping(Mapping[str, Any]):
@@ -166,7 +180,7 @@ class _NonBlank:
         expected = "a non-blank string" + (" or None" if self.optional else "")
         if not isinstance(value, str):
             raise InputTypeError(_name(attr), value, expected)
-        if not value.strip():
+        if not visible(value):
             raise InvalidValueError(_name(attr), value, expected, "blank")
 
     def __repr__(self) -> str:
@@ -191,7 +205,7 @@ class _Strings:
         if not isinstance(value, tuple):
             raise InputTypeError(_name(attr), value, expected)
         for item in value:
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or not visible(item):
                 raise InvalidValueError(_name(attr), value, expected, f"{item!r} is not a name")
 
     def __repr__(self) -> str:
@@ -215,7 +229,7 @@ class _DaysByName:
         if not isinstance(value, Mapping):
             raise InputTypeError(_name(attr), value, expected)
         for name, days in value.items():
-            if not isinstance(name, str) or not name.strip():
+            if not isinstance(name, str) or not visible(name):
                 raise InvalidValueError(_name(attr), name, expected, "a key is not a name")
             if isinstance(days, bool) or not isinstance(days, (int, float)):
                 raise InputTypeError(f"{_name(attr)}[{name!r}]", days, "a number of days")
@@ -231,3 +245,25 @@ class _DaysByName:
 def days_by_name() -> _DaysByName:
     """A mapping of non-blank names to finite, non-negative numbers of days."""
     return _DaysByName()
+
+
+_C = TypeVar("_C", bound=type)
+
+
+def frozen_on_load(cls: _C) -> _C:
+    """Class decorator: arrays held by an attrs class are read-only again after unpickling.
+
+    numpy pickles an array's values, not its flags, so an unpickled (or deep-copied) plan
+    would hold writeable arrays; this wraps the class's ``__setstate__`` to freeze them.
+    """
+    restore = cls.__setstate__  # type: ignore[attr-defined]
+
+    def setstate(self: Any, state: Any) -> None:
+        restore(self, state)
+        for field in attrs.fields(cls):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+    return cls

@@ -8,6 +8,7 @@ cross process pools unchanged.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any, Self
 
@@ -27,9 +28,19 @@ __all__ = [
 ]
 
 
+# reprlib stops at a fixed depth and length, so that a message always renders: a list
+# nested 100,000 deep, or holding a million items, is summarised without recursion.
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 6, 1000, 1000
+_BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxdict = _BRIEF.maxset = _BRIEF.maxfrozenset = 40
+
+
 def _show(value: Any) -> str:
     """Show a received value briefly: long user strings are cut, not echoed whole."""
-    text = repr(value)
+    try:
+        text = _BRIEF.repr(value)
+    except Exception:  # a hostile __repr__ must not hide the error itself
+        text = f"<a {type(value).__name__}>"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
