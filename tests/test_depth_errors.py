@@ -1,0 +1,146 @@
+"""What each refusal and warning carries, field by field: the survivors of mutation testing.
+
+Most mutants the suite let live changed only an error's ``value``, ``expected``, ``detail``,
+``allowed`` or ``source``, or a warning's text; these tests pin them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mesocalc
+from mesocalc import WarningCode
+
+SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
+SCALP = "nappage, nappage-deep, nappage-median, nappage-superficial, papular"
+GIVEN: dict[str, Any] = {
+    "spacing": "5 mm",
+    "volume_per_point": "0.01 mL",
+    "depth": "1 mm",
+    "angle": "45 deg",
+}
+
+
+def _fields(error: mesocalc.MesocalcError) -> tuple[Any, ...]:
+    return (
+        type(error),
+        error.parameter,
+        error.value,
+        error.expected,
+        error.detail,
+        getattr(error, "allowed", None),
+        getattr(error, "source", None),
+    )
+
+
+def test_a_hard_range_refusal_carries_the_value_range_and_sources() -> None:
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(technique="classic", zone="eyelid", area="1 cm^2", depth="0.7 mm")
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "depth",
+        "0.7 mm",
+        "at most 0.626 mm for classic on the eyelid",
+        f"source: SEED3, LEEHWANG02, PERRIN08 ({SEED3}); a hard limit, no override passes it",
+        "at most 0.626 mm",
+        "SEED3, LEEHWANG02, PERRIN08",
+    )
+
+
+def test_a_soft_range_refusal_carries_the_value_range_and_sources() -> None:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(technique="classic", zone="face", area="1 cm^2", angle="30 deg")
+    assert _fields(info.value) == (
+        mesocalc.SoftLimitError,
+        "angle",
+        "30 deg",
+        "45 to 60 deg for classic on the face",
+        f"source: SEED3 ({SEED3})",
+        "45 to 60 deg",
+        "SEED3",
+    )
+
+
+def test_an_unpublished_use_is_refused_with_the_published_ones() -> None:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(technique="classic", zone="scalp", area="1 cm^2")
+    assert _fields(info.value) == (
+        mesocalc.SoftLimitError,
+        "technique",
+        "classic",
+        f"a technique with a published use on the scalp: {SCALP}",
+        "no published use of classic on the scalp; to plan it anyway, pass "
+        "override=Override(reason=...) and give spacing, volume_per_point, depth, angle",
+        SCALP,
+        "no source",
+    )
+
+
+@pytest.mark.parametrize("missing", list(GIVEN))
+def test_an_unpublished_use_needs_each_parameter(missing: str) -> None:
+    given = {k: v for k, v in GIVEN.items() if k != missing}
+    override = mesocalc.Override(reason="trial")
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.plan(technique="classic", zone="scalp", area="1 cm^2", override=override, **given)
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        missing,
+        None,
+        f"a {missing} given by the caller: no source publishes classic on the scalp, "
+        "so there is no default",
+    )
+
+
+def test_an_unpublished_use_with_an_override_says_who_and_why() -> None:
+    override = mesocalc.Override(reason="trial", by="Dr A")
+    plan = mesocalc.plan(
+        technique="classic", zone="scalp", area="1 cm^2", override=override, **GIVEN
+    )
+    (last,) = [w for w in plan.warning_records if w.code is WarningCode.UNPUBLISHED_USE]
+    assert (last.text, last.parameter) == (
+        "no published use of classic on the scalp: planned on classic's own ranges, "
+        "overridden by Dr A: trial",
+        "technique",
+    )
+    anonymous = mesocalc.plan(
+        technique="classic",
+        zone="scalp",
+        area="1 cm^2",
+        override=mesocalc.Override(reason="trial"),
+        **GIVEN,
+    )
+    assert "overridden: trial" in anonymous.warnings[-1]
+
+
+def test_a_departure_from_an_about_value_warns_with_its_figures() -> None:
+    plan = mesocalc.plan(
+        technique="intra-epidermal",
+        zone="face",
+        area="1 cm^2",
+        volume_per_point="0.005 mL",
+        angle="20 deg",
+    )
+    (about,) = [w for w in plan.warning_records if w.code is WarningCode.ABOUT_VALUE_DEPARTED]
+    assert (about.parameter, about.sources, about.basis) == (
+        "angle",
+        ("BEAUTEP",),
+        mesocalc.Basis.STATED,
+    )
+    assert about.text == (
+        "angle 20 deg departs from about 15 deg (BEAUTEP), a value the source gives only as 'about'"
+    )
+
+
+def test_a_derived_volume_beyond_its_range_says_what_the_request_needs() -> None:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(technique="classic", zone="eyelid", area="1 cm^2", total_volume="5 mL")
+    assert _fields(info.value) == (
+        mesocalc.SoftLimitError,
+        "volume_per_point",
+        "5 mL (5 mL over 1 points)",
+        "0.01 to 0.03 mL for classic on the eyelid",
+        f"source: SEED3, AMIN ({SEED3})",
+        "0.01 to 0.03 mL",
+        "SEED3, AMIN",
+    )
