@@ -54,7 +54,9 @@ def test_a_numeric_array_of_too_many_elements_is_refused_before_it_is_read() -> 
     ],
     ids=["quantity", "pairs", "bool"],
 )
-def test_polygon_vertices_at_their_limits(vertices: Any, error: type, value: Any) -> None:
+def test_polygon_vertices_at_their_limits(
+    vertices: Any, error: type[mesocalc.MesocalcError], value: Any
+) -> None:
     with pytest.raises(error) as info:
         mesocalc.Polygon(vertices)
     assert info.value.value == value
