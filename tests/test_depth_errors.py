@@ -12,6 +12,7 @@ import pytest
 
 import mesocalc
 from mesocalc import WarningCode
+from tests.test_depth_catalog import MINIMAL
 
 SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
 SCALP = "nappage, nappage-deep, nappage-median, nappage-superficial, papular"
@@ -143,4 +144,39 @@ def test_a_derived_volume_beyond_its_range_says_what_the_request_needs() -> None
         f"source: SEED3, AMIN ({SEED3})",
         "0.01 to 0.03 mL",
         "SEED3, AMIN",
+    )
+
+
+def test_a_zone_without_published_uses_says_none() -> None:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(technique="classic", zone="forearm", area="1 cm^2")
+    assert info.value.expected == "a technique with a published use on the forearm: none"
+    assert info.value.allowed == ""
+
+
+def test_a_derived_volume_out_of_the_domain_shows_what_the_request_needs() -> None:
+    with pytest.raises(mesocalc.DomainError) as info:
+        mesocalc.plan(technique="classic", zone="face", area="1 cm^2", total_volume="100 L")
+    assert (info.value.parameter, info.value.value) == (
+        "volume_per_point",
+        "1e+05 mL (100000 mL over 1 points)",
+    )
+
+
+def test_a_derived_volume_beyond_a_hard_range_says_what_the_request_needs() -> None:
+    """No shipped range of a derived parameter is hard: a clinic's catalog makes one."""
+    hard = 'volume_per_point = { low = 0.01, high = 0.03, unit = "mL", source = ["S"]'
+    book = mesocalc.parse_catalog(MINIMAL.replace(hard, hard + ", hard = true"))
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(
+            technique="classic", zone="face", area="1 cm^2", total_volume="5 mL", catalog=book
+        )
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "volume_per_point",
+        "2.5 mL (5 mL over 2 points)",
+        "0.01 to 0.03 mL for classic on the face",
+        "source: S; a hard limit, no override passes it",
+        "0.01 to 0.03 mL",
+        "S",
     )
