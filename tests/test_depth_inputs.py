@@ -93,3 +93,27 @@ def test_a_patients_medications_are_a_read_only_mapping() -> None:
     patient = mesocalc.Patient(recent_medications={"aspirin": 2})
     meds = patient.recent_medications
     assert (len(meds), list(meds), repr(meds)) == (1, ["aspirin"], "{'aspirin': 2}")
+
+
+def test_too_many_elements_name_the_parameter_and_the_input() -> None:
+    area = np.zeros(MAX_ELEMENTS + 1)
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        _plan(area=area)
+    assert info.value.parameter == "area"
+    assert info.value.value is area
+
+
+@pytest.mark.parametrize(
+    ("area", "value"),
+    [
+        (["1 cm^2", "-1 cm^2"], "-1 cm^2"),
+        ([["1 cm^2"], ["-1 cm^2"]], "-1 cm^2"),
+        (quantity(np.array([1.0, -1.0]), "cm^2"), quantity(-1.0, "cm^2")),
+    ],
+    ids=["list", "nested", "quantity"],
+)
+def test_the_bad_element_is_the_value_of_the_error(area: Any, value: Any) -> None:
+    with pytest.raises(mesocalc.DomainError) as info:
+        _plan(area=area)
+    assert info.value.value == value
+    assert type(info.value.value) is type(value)
