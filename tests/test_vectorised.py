@@ -116,7 +116,9 @@ def test_first_bad_element_is_named(n: int, data: st.DataObject) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "parameter", "index"),
     [
-        ({"depth": ["1 mm", "1.5 mm", "3 mm"]}, mesocalc.SoftLimitError, "depth", (2,)),
+        ({"depth": ["1 mm", "1.5 mm", "2.5 mm"]}, mesocalc.SoftLimitError, "depth", (2,)),
+        # 3 mm is past the face's thickest skin too: the hard rule comes first, as for one value.
+        ({"depth": ["1 mm", "1.5 mm", "3 mm"]}, mesocalc.HardLimitError, "depth", (2,)),
         (
             {"angle": ["45 deg", "95 deg"]},
             mesocalc.DomainError,  # a HardLimitError, as for one value

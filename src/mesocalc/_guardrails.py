@@ -275,18 +275,39 @@ def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:
 
 
 def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitudes:
-    """:func:`choose` for a plan over arrays, which takes no override: a departure raises.
+    """:func:`choose` for a plan over arrays: the domain and a hard range are checked.
 
-    Each element gets the error a scalar input would get, with its ``index``.
+    Each element gets the error a scalar input would get, with its ``index``. A soft
+    range is left to :func:`refuse_departures`, which runs after the hard rules, in the
+    order a scalar plan checks them.
     """
     if value is None:
         return _nominal(parameter, r, entry)
-    each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
+    each = functools.partial(_choose_hard, parameter=parameter, r=r, entry=entry)
     if not any_array(value):
         return each(value)
-    if r.about:  # a departure from an "about" value passes: only the domain is checked
+    if not r.hard:  # a soft departure is refused later, after the hard rules
         return read_array(value, parameter, each=each)
     return read_array(value, parameter, each=each, within=r.contains)
+
+
+def _choose_hard(value: Any, parameter: str, r: Range, entry: Spec) -> float:
+    return choose(value, parameter, r, entry)[0]
+
+
+def refuse_departures(value: Any, parameter: str, r: Range, entry: Spec) -> None:
+    """Refuse the first element of ``value`` that leaves its soft range (arrays take no override).
+
+    Raises:
+        SoftLimitError: an element departs from the range, with its ``index``.
+    """
+    if value is None or r.about or r.hard:  # an "about" departure warns; a hard one raised
+        return
+    each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
+    if not any_array(value):
+        each(value)
+        return
+    read_array(value, parameter, each=each, within=r.contains)
 
 
 def records(

@@ -534,11 +534,19 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     depth_mm, vpp = values["depth"], values["volume_per_point"]
     more = []
-    if points.size:  # plans over empty arrays have no depth to check
+    if points.size:  # plans over empty arrays have no element to check
         _finite(points, vpp, depth_mm, values["angle"], area_mm2)
+        # The scalar plan's order (_whole_plan): hard rules, then soft departures, then a
+        # soft (analogue) session cap, so that each element fails as its scalar plan does.
         _guardrails.check_cap(entry, book.cap(entry.zone), depth_mm, shape)
         more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
-        more += _guardrails.check_session(entry, points, vpp)
+        soft_cap = entry.session is not None and not entry.session.hard
+        if not soft_cap:
+            more += _guardrails.check_session(entry, points, vpp)
+        for name, value in given.items():
+            _guardrails.refuse_departures(value, name, getattr(entry, name), entry)
+        if soft_cap:
+            more += _guardrails.check_session(entry, points, vpp)
     plans = PlanArray(
         technique=entry.technique,
         zone=entry.zone,

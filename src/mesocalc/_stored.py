@@ -260,5 +260,9 @@ def recheck_array(plans: PlanArray, data: dict[str, Any], catalog: Any = None) -
     thread = plans._thread_length
     _check_thread(None if thread is None else np.asarray(thread), entry, plans.lattice)
     _check_cap_and_layer(book, entry, np.asarray(plans._depth), shape)
+    for name in _RANGED:  # soft departures after the hard rules, as plan() orders them
+        m = getattr(plans, f"_{name}") if name != "loss_fraction" else plans.loss_fraction
+        m = np.asarray(m, dtype=np.float64)
+        _guardrails.refuse_departures(_stored(name, m), name, getattr(entry, name), entry)
     _guardrails.check_session(entry, np.asarray(plans.points), np.asarray(plans._volume_per_point))
     _check_points(plans, data)

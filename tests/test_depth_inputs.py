@@ -1,0 +1,119 @@
+"""Input readers at their limits, and the validators' reprs, which no other test reaches."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+
+import mesocalc
+from mesocalc._units import _MAX_PAIRS, MAX_ELEMENTS, quantity
+
+
+def _plan(**kwargs: Any) -> Any:
+    return mesocalc.plan(technique="classic", zone="face", **kwargs)
+
+
+def test_an_object_array_of_strings_is_planned_as_a_list_is() -> None:
+    plans = _plan(area=np.array(["1 cm^2", "2 cm^2"], dtype=object))
+    assert list(plans.points) == list(_plan(area=["1 cm^2", "2 cm^2"]).points)
+
+
+@pytest.mark.parametrize(
+    "area", [[["1 cm^2", "2 cm^2"], "3 cm^2"], [["1 cm^2"], [["2 cm^2"]]]], ids=["mixed", "deep"]
+)
+def test_ragged_nesting_is_refused(area: Any) -> None:
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        _plan(area=area)
+    assert (info.value.parameter, info.value.detail) == ("area", "ragged nesting")
+
+
+def test_a_numeric_array_of_too_many_elements_is_refused_before_it_is_read() -> None:
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        _plan(area=np.zeros(MAX_ELEMENTS + 1))
+    assert info.value.detail == f"{MAX_ELEMENTS + 1:,} elements"
+
+
+@pytest.mark.parametrize(
+    ("vertices", "error", "value"),
+    [
+        (
+            quantity(np.zeros((_MAX_PAIRS + 1, 2)), "cm"),
+            mesocalc.InvalidValueError,
+            f"{2 * (_MAX_PAIRS + 1)} numbers",
+        ),
+        (
+            [("0 cm", "0 cm")] * (_MAX_PAIRS + 1),
+            mesocalc.InvalidValueError,
+            f"{_MAX_PAIRS + 1} pairs",
+        ),
+        ([(True, "0 cm"), ("1 cm", "0 cm"), ("1 cm", "1 cm")], mesocalc.InputTypeError, True),
+    ],
+    ids=["quantity", "pairs", "bool"],
+)
+def test_polygon_vertices_at_their_limits(
+    vertices: Any, error: type[mesocalc.MesocalcError], value: Any
+) -> None:
+    with pytest.raises(error) as info:
+        mesocalc.Polygon(vertices)
+    assert info.value.value == value
+
+
+def test_complex_vertices_are_refused() -> None:
+    with pytest.raises(mesocalc.InputTypeError, match="real numbers"):
+        mesocalc.Polygon(quantity(np.array([[1j, 0], [1, 0], [1, 1]]), "cm"))
+
+
+def test_a_dose_per_area_quantity_is_read_as_a_volume_over_an_area() -> None:
+    dose = quantity(0.02, "milliliter / centimeter ** 2")
+    plan = _plan(area="4 cm^2", dose_per_area=dose)
+    assert plan.volume_per_point.to("mL").magnitude == pytest.approx(0.02)
+
+
+def _validators() -> list[Any]:
+    """Every validator of every attrs class mesocalc exports."""
+    found = []
+    for name in mesocalc.__all__:
+        cls = getattr(mesocalc, name)
+        if inspect.isclass(cls) and attrs.has(cls):
+            found += [f.validator for f in attrs.fields(cls) if f.validator is not None]
+    return found
+
+
+def test_every_validator_has_a_repr() -> None:
+    reprs = [repr(v) for v in _validators()]
+    assert reprs
+    assert all(r.startswith("<") for r in reprs)
+
+
+def test_a_patients_medications_are_a_read_only_mapping() -> None:
+    patient = mesocalc.Patient(recent_medications={"aspirin": 2})
+    meds = patient.recent_medications
+    assert (len(meds), list(meds), repr(meds)) == (1, ["aspirin"], "{'aspirin': 2}")
+
+
+def test_too_many_elements_name_the_parameter_and_the_input() -> None:
+    area = np.zeros(MAX_ELEMENTS + 1)
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        _plan(area=area)
+    assert info.value.parameter == "area"
+    assert info.value.value is area
+
+
+@pytest.mark.parametrize(
+    ("area", "value"),
+    [
+        (["1 cm^2", "-1 cm^2"], "-1 cm^2"),
+        ([["1 cm^2"], ["-1 cm^2"]], "-1 cm^2"),
+        (quantity(np.array([1.0, -1.0]), "cm^2"), quantity(-1.0, "cm^2")),
+    ],
+    ids=["list", "nested", "quantity"],
+)
+def test_the_bad_element_is_the_value_of_the_error(area: Any, value: Any) -> None:
+    with pytest.raises(mesocalc.DomainError) as info:
+        _plan(area=area)
+    assert info.value.value == value
+    assert type(info.value.value) is type(value)
