@@ -213,10 +213,37 @@ def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
     return found[1]
 
 
-_lock = threading.Lock()
+# Guards the first import of pint and the first build of its registry (see registry()).
+_lock = threading.RLock()
 _built: set[int] = set()
 _makers: dict[tuple[int, str], tuple[Any, Any, bool]] = {}
 _factor_cache: dict[tuple[Any, Dim], float | None] = {}
+
+# pint's Quantity class, set once pint is fully imported, and pint itself, set last: a
+# thread that finds ``_pint`` set finds a whole module. pint in ``sys.modules`` is not
+# enough, as another thread may still be running its ``__init__``.
+_quantity_class: type | None = None
+_pint: Any = None
+
+
+def pint_module() -> Any:
+    """pint, imported on first use: the global is set only once the import has completed."""
+    module = _pint
+    if module is None:
+        with _lock:
+            module = _pint
+            if module is None:
+                module = _import_pint()
+    return module
+
+
+def _import_pint() -> Any:
+    global _pint, _quantity_class  # noqa: PLW0603 - set once, under the lock, pint last
+    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
+
+    _quantity_class = pint.Quantity
+    _pint = pint
+    return pint
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -225,9 +252,7 @@ def registry() -> pint.UnitRegistry[Any]:
     pint builds that registry lazily, and two threads building it at once can
     corrupt it; the lock makes the first build happen once.
     """
-    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
-
-    reg: pint.UnitRegistry[Any] = pint.get_application_registry().get()  # type: ignore[no-untyped-call]
+    reg: pint.UnitRegistry[Any] = pint_module().get_application_registry().get()
     if id(reg) not in _built:
         with _lock:
             if id(reg) not in _built:
@@ -273,17 +298,20 @@ def quantity(value: Any, unit: str) -> Quantity:
     return q
 
 
-_quantity_class: list[type] = []
-
-
 def is_quantity(value: Any) -> bool:
-    """Whether ``value`` is a pint Quantity (of any registry), without importing pint."""
-    if not _quantity_class:
-        pint = sys.modules.get("pint")
-        if pint is None:
-            return False  # no Quantity can exist before pint is imported
-        _quantity_class.append(pint.Quantity)
-    return isinstance(value, _quantity_class[0])
+    """Whether ``value`` is a pint Quantity (of any registry), without importing pint.
+
+    No Quantity can exist before pint is in ``sys.modules``; once it is, pint is taken
+    through :func:`pint_module`, which waits for another thread's import to finish
+    rather than read a partly initialised module.
+    """
+    cls = _quantity_class
+    if cls is None:
+        if "pint" not in sys.modules:
+            return False
+        pint_module()
+        cls = _quantity_class
+    return isinstance(value, cls)  # type: ignore[arg-type]
 
 
 def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
