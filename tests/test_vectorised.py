@@ -283,3 +283,17 @@ def test_arrays_check_the_session_cap_element_by_element() -> None:
     assert str(caught.value) == str(scalar.value.at((2,)))
     plans = mesocalc.plan(area=["40 cm^2", "50 cm^2"], **request)
     assert plans.warnings == mesocalc.plan(area="50 cm^2", **request).warnings
+
+
+def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
+    """The in-place volume arithmetic of plans over arrays gives numpy's own numbers."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    rng = np.random.default_rng(3)
+    points = rng.integers(1, 10**6, (50, 40))
+    vpp, loss = rng.uniform(0.001, 0.5, (1, 40)), rng.uniform(0.0, 0.99, (50, 1))
+    total, lost = points * vpp, points * vpp * loss
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "total"), total)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "lost"), lost)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "delivered"), total - lost)
+    assert _core.volume_array(points[:0], vpp, loss[:0], "delivered").shape == (0, 40)

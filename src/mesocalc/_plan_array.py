@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import attrs
 import numpy as np
 
-from mesocalc import _codec
+from mesocalc import _codec, _core
 from mesocalc._catalog import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
@@ -181,22 +181,25 @@ class PlanArray:
         found["insertion_length"] = np.broadcast_to(found["insertion_length"], self.shape)
         return found
 
+    def _volume(self, part: str) -> NDArray[np.float64]:
+        return _core.volume_array(
+            self.points, _compact(self._volume_per_point), _compact(self.loss_fraction), part
+        )
+
     @property
     def total_volume(self) -> Quantity:
         """Product injected per element, in mL."""
-        return self._quantity(self.points * self._volume_per_point, "total_volume")
+        return self._quantity(self._volume("total"), "total_volume")
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost per element, in mL."""
-        total = self.points * self._volume_per_point
-        return self._quantity(total * self.loss_fraction, "expected_loss")
+        return self._quantity(self._volume("lost"), "expected_loss")
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin per element, in mL."""
-        total = self.points * self._volume_per_point
-        return self._quantity(total - total * self.loss_fraction, "delivered_volume")
+        return self._quantity(self._volume("delivered"), "delivered_volume")
 
     @property
     def dose_per_area(self) -> Quantity:
