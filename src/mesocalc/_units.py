@@ -310,6 +310,13 @@ def quantity(value: Any, unit: str) -> Quantity:
     return q
 
 
+def quantity_class() -> Any:
+    """The Quantity class of pint once pint is fully imported (by anyone), else None."""
+    if _quantity_class is None and "pint" in sys.modules:
+        pint_module()
+    return _quantity_class
+
+
 def is_quantity(value: Any) -> bool:
     """Whether ``value`` is a pint Quantity (of any registry), without importing pint.
 
