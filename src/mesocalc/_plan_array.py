@@ -9,6 +9,8 @@ the arrays.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
@@ -181,10 +183,30 @@ class PlanArray:
         found["insertion_length"] = np.broadcast_to(found["insertion_length"], self.shape)
         return found
 
+    def _total(self) -> NDArray[np.float64]:
+        """Points x volume per point, computed once per plans and kept read-only."""
+        points = self.points
+        found = _TOTALS.get(id(points))
+        if found is not None and found[0]() is points:
+            return found[1]
+        total = _core.volume_array(points, _compact(self._volume_per_point), 0.0, "total")
+        total.flags.writeable = False
+        try:
+            ref = weakref.ref(points, functools.partial(_forget, id(points)))
+        except TypeError:  # pragma: no cover - points are a numpy array, which takes weakrefs
+            return total
+        _TOTALS[id(points)] = (ref, total)
+        return total
+
     def _volume(self, part: str) -> NDArray[np.float64]:
-        return _core.volume_array(
-            self.points, _compact(self._volume_per_point), _compact(self.loss_fraction), part
-        )
+        """A volume result as a new array: the caller's to keep, or to change in place."""
+        total = self._total()
+        if part == "total":
+            return total.copy()
+        lost: NDArray[np.float64] = np.multiply(total, _compact(self.loss_fraction))
+        if part == "delivered":
+            np.subtract(total, lost, out=lost)
+        return lost
 
     @property
     def total_volume(self) -> Quantity:
@@ -352,6 +374,18 @@ class PlanArray:
 
 def _frozen(value: Any) -> Any:
     return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable
+
+
+# The total volume of each PlanArray whose volumes were read, by the id of its points
+# array, while that array lives: the three volume results share one product of points and
+# volume per point (a weak reference forgets it with the plans).
+_TOTALS: dict[int, tuple[weakref.ref[Any], NDArray[np.float64]]] = {}
+
+
+def _forget(key: int, ref: weakref.ref[Any]) -> None:
+    found = _TOTALS.get(key)
+    if found is not None and found[0] is ref:
+        _TOTALS.pop(key, None)
 
 
 def _compact(array: Any) -> Any:
