@@ -11,7 +11,7 @@ those pieces meet; none of them knows of the others.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import numpy as np
 
@@ -314,7 +314,7 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
 # no override and no parts are kept; the cache is cleared when full.
 _REQUESTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 _MAX_REQUESTS = 1024
-_KEYED = (str, float, int, type(None))
+_KEYED: Final = (float, int)
 
 
 def _input_key(value: Any) -> Any:
@@ -325,20 +325,22 @@ def _input_key(value: Any) -> Any:
     0.0 are equal keys but different values.
     """
     kind = type(value)
+    if kind is str:
+        return value
+    if value is None:
+        return (None,)
     if kind in _KEYED:
-        return None if value == 0 and kind is not str else (kind, value)
+        return None if value == 0 else (kind, value)
     cls = _units.quantity_class()
     if cls is None or not isinstance(value, cls):
         return None
     mag = value.magnitude
-    if type(mag) not in (float, int) or mag == 0:
+    if type(mag) not in _KEYED or mag == 0:
         return None
     return (kind, type(mag), mag, value._units)
 
 
-def _input_keys(*values: Any) -> tuple[Any, ...]:
-    """Each value's :func:`_input_key` (None among them if any cannot be keyed)."""
-    return tuple((None,) if v is None else _input_key(v) for v in values)
+_NAMES: Final = (str, Technique, Zone, Lattice)
 
 
 def _seen_before(
@@ -349,18 +351,23 @@ def _seen_before(
     No key when the request has parts (an override, a shape's margin, a needle...), which
     are planned in full every time, or an input that cannot be keyed.
     """
-    if any(p is not None for p in parts):
+    if parts.count(None) != len(parts):
         return None, None
-    if not all(type(n) is str or isinstance(n, (Technique, Zone, Lattice)) for n in names):
-        return None, None
-    area, *values = numbers
-    key = (id(book), *((type(n), n) for n in names), *_input_keys(*values))
-    if None in key:
-        return None, None
-    seen = _REQUESTS.get(key)
-    if seen is None or seen[0] is not book or not _scalar_area(area):
-        return key, None
-    return key, _plan_again(seen, area, values[0])
+    key: list[Any] = [id(book)]
+    for n in names:
+        if type(n) not in _NAMES:
+            return None, None
+        key.append(n)
+    for v in numbers[1:]:
+        k = _input_key(v)
+        if k is None:
+            return None, None
+        key.append(k)
+    found = tuple(key)
+    seen = _REQUESTS.get(found)
+    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):
+        return found, None
+    return found, _plan_again(seen, numbers[0], numbers[1])
 
 
 def _remember(  # noqa: PLR0917 - private: what plan() has chosen
