@@ -285,3 +285,31 @@ def test_arrays_check_the_session_cap_element_by_element() -> None:
     assert str(caught.value) == str(scalar.value.at((2,)))
     plans = mesocalc.plan(area=["40 cm^2", "50 cm^2"], **request)
     assert plans.warnings == mesocalc.plan(area="50 cm^2", **request).warnings
+
+
+def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
+    """The in-place volume arithmetic of plans over arrays gives numpy's own numbers."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    rng = np.random.default_rng(3)
+    points = rng.integers(1, 10**6, (50, 40))
+    vpp, loss = rng.uniform(0.001, 0.5, (1, 40)), rng.uniform(0.0, 0.99, (50, 1))
+    total, lost = points * vpp, points * vpp * loss
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "total"), total)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "lost"), lost)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "delivered"), total - lost)
+    assert _core.volume_array(points[:0], vpp, loss[:0], "delivered").shape == (0, 40)
+
+
+def test_volume_results_are_the_callers_own_arrays() -> None:
+    """The results share one total inside the plans, yet each read is a new array."""
+    plans = mesocalc.plan(
+        technique="classic", zone="face", area=["4 cm^2", "40 cm^2"], loss_fraction=0.1
+    )
+    total = plans.total_volume
+    total.magnitude[0] = 99.0
+    assert plans.total_volume.magnitude[0] == pytest.approx(0.04)
+    lost = plans.expected_loss
+    lost.magnitude[:] = 0.0
+    assert plans.delivered_volume.magnitude.tolist() == [0.04 - 0.004, 0.4 - 0.04000000000000001]
+    assert plans[1].expected_loss.magnitude == plans.expected_loss.magnitude[1]

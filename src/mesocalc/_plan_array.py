@@ -9,12 +9,14 @@ the arrays.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import numpy as np
 
-from mesocalc import _codec, _validators
+from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
@@ -183,22 +185,45 @@ class PlanArray:
         found["insertion_length"] = np.broadcast_to(found["insertion_length"], self.shape)
         return found
 
+    def _total(self) -> NDArray[np.float64]:
+        """Points x volume per point, computed once per plans and kept read-only."""
+        points = self.points
+        found = _TOTALS.get(id(points))
+        if found is not None and found[0]() is points:
+            return found[1]
+        total = _core.volume_array(points, _compact(self._volume_per_point), 0.0, "total")
+        total.flags.writeable = False
+        try:
+            ref = weakref.ref(points, functools.partial(_forget, id(points)))
+        except TypeError:  # pragma: no cover - points are a numpy array, which takes weakrefs
+            return total
+        _TOTALS[id(points)] = (ref, total)
+        return total
+
+    def _volume(self, part: str) -> NDArray[np.float64]:
+        """A volume result as a new array: the caller's to keep, or to change in place."""
+        total = self._total()
+        if part == "total":
+            return total.copy()
+        lost: NDArray[np.float64] = np.multiply(total, _compact(self.loss_fraction))
+        if part == "delivered":
+            np.subtract(total, lost, out=lost)
+        return lost
+
     @property
     def total_volume(self) -> Quantity:
         """Product injected per element, in mL."""
-        return self._quantity(self.points * self._volume_per_point, "total_volume")
+        return self._quantity(self._volume("total"), "total_volume")
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost per element, in mL."""
-        total = self.points * self._volume_per_point
-        return self._quantity(total * self.loss_fraction, "expected_loss")
+        return self._quantity(self._volume("lost"), "expected_loss")
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin per element, in mL."""
-        total = self.points * self._volume_per_point
-        return self._quantity(total - total * self.loss_fraction, "delivered_volume")
+        return self._quantity(self._volume("delivered"), "delivered_volume")
 
     @property
     def dose_per_area(self) -> Quantity:
@@ -354,6 +379,18 @@ class PlanArray:
 
 def _frozen(value: Any) -> Any:
     return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable
+
+
+# The total volume of each PlanArray whose volumes were read, by the id of its points
+# array, while that array lives: the three volume results share one product of points and
+# volume per point (a weak reference forgets it with the plans).
+_TOTALS: dict[int, tuple[weakref.ref[Any], NDArray[np.float64]]] = {}
+
+
+def _forget(key: int, ref: weakref.ref[Any]) -> None:
+    found = _TOTALS.get(key)
+    if found is not None and found[0] is ref:
+        _TOTALS.pop(key, None)
 
 
 def _compact(array: Any) -> Any:

@@ -11,11 +11,11 @@ those pieces meet; none of them knows of the others.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import numpy as np
 
-from mesocalc import _core, _guardrails
+from mesocalc import _core, _guardrails, _units
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
@@ -104,7 +104,7 @@ def plan(
     total_volume: QuantityLike | None = None,
     dose_per_area: QuantityLike | None = None,
 ) -> Plan | PlanArray: ...
-def plan(
+def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
     *,
     technique: Technique | str,
     zone: Zone | str,
@@ -206,7 +206,12 @@ def plan(
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
     book = default_catalog() if catalog is None else catalog
+    parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
+    names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
+    key, again = _seen_before(book, (*parts, dose_per_area), names, numbers)
+    if again is not None:
+        return again
     if any_array(*numbers):
         extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
         extras.update(margin=margin, injector=injector, pattern=pattern)
@@ -268,6 +273,8 @@ def plan(
     _finite(points, vpp, d, a, area_mm2)
     equipment = _equipment(needle, syringe)
     more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
+    if key is not None and not departures and shaped is None:
+        _remember(key, book, entry, grid, thread, values, (warnings, sources))
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
@@ -286,6 +293,131 @@ def plan(
         placement=placement,
         supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
+        protocol=book.protocol,
+    )
+
+
+# Requests planned before, but for their area: what the catalog's checks made of their
+# other inputs. Those checks depend on the inputs alone (and the area only through the
+# point count), so a request seen before is planned again by reading its area, counting,
+# and checking the session cap. Only requests that passed with no departure from a range,
+# no override and no parts are kept; the cache is cleared when full.
+_REQUESTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_MAX_REQUESTS = 1024
+_KEYED: Final = (float, int)
+
+
+def _input_key(value: Any) -> Any:
+    """A hashable key that tells apart any two inputs that could plan differently, or None.
+
+    Strings, numbers and None key as themselves, with their type (1 and True and 1.0 differ);
+    Quantities of a number by that number and their units. Zeros are not keyed: -0.0 and
+    0.0 are equal keys but different values.
+    """
+    kind = type(value)
+    if kind is str:
+        return value
+    if value is None:
+        return (None,)
+    if kind in _KEYED:
+        return None if value == 0 else (kind, value)
+    cls = _units.quantity_class()
+    if cls is None or not isinstance(value, cls):
+        return None
+    mag = value.magnitude
+    if type(mag) not in _KEYED or mag == 0:
+        return None
+    return (kind, type(mag), mag, value._units)
+
+
+_NAMES: Final = (str, Technique, Zone, Lattice)
+
+
+def _seen_before(
+    book: Catalog, parts: tuple[Any, ...], names: tuple[Any, ...], numbers: tuple[Any, ...]
+) -> tuple[tuple[Any, ...] | None, Plan | None]:
+    """The request's key in :data:`_REQUESTS` (or None), and its plan if it was seen before.
+
+    No key when the request has parts (an override, a shape's margin, a needle...), which
+    are planned in full every time, or an input that cannot be keyed.
+    """
+    if any(p is not None for p in parts):  # by identity: an array's == gives an array
+        return None, None
+    key: list[Any] = [id(book)]
+    for n in names:
+        if type(n) not in _NAMES:
+            return None, None
+        key.append(n)
+    for v in numbers[1:]:
+        k = _input_key(v)
+        if k is None:
+            return None, None
+        key.append(k)
+    found = tuple(key)
+    seen = _REQUESTS.get(found)
+    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):
+        return found, None
+    return found, _plan_again(seen, numbers[0], numbers[1])
+
+
+def _remember(  # noqa: PLR0917 - private: what plan() has chosen
+    key: tuple[Any, ...],
+    book: Catalog,
+    entry: Spec,
+    grid: Lattice,
+    thread: float | None,
+    values: dict[str, float],
+    spec_notes: tuple[Any, Any],
+) -> None:
+    """Keep what the checks made of a request that passed them all (see :data:`_REQUESTS`)."""
+    if not entry.published:
+        return
+    d = values["depth"]
+    layer = tuple(_guardrails.check_layer(entry, book.thickness(entry.zone), d))
+    chosen = (values["spacing"], values["volume_per_point"], d, values["angle"])
+    if len(_REQUESTS) >= _MAX_REQUESTS:
+        _REQUESTS.clear()
+    _REQUESTS[key] = (
+        book,
+        entry,
+        grid,
+        thread,
+        chosen,
+        values["loss_fraction"],
+        *spec_notes,
+        layer,
+    )
+
+
+def _scalar_area(area: Any) -> bool:
+    """Whether ``area`` is one value read as plan() reads a scalar area (a string or Quantity)."""
+    if type(area) is str:
+        return True
+    cls = _units.quantity_class()
+    return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
+
+
+def _plan_again(seen: tuple[Any, ...], area: Any, spacing: Any) -> Plan:
+    """plan() for a request seen before (see :data:`_REQUESTS`), over its own area."""
+    book, entry, grid, thread, (s, vpp, d, a), loss, warnings, sources, layer = seen
+    area_mm2 = read(area, "area")
+    count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
+    _dose(count * vpp, area_mm2 / 100.0)  # the insertion length does not depend on the area
+    more = [*layer, *_guardrails.check_session(entry, count, vpp)]
+    return Plan(
+        technique=entry.technique,
+        zone=entry.zone,
+        lattice=grid,
+        points=count,
+        loss_fraction=loss,
+        warnings=(*warnings, *more) if more else warnings,
+        sources=sources,
+        area_cm2=area_mm2 / 100.0,
+        spacing_mm=s,
+        volume_per_point_ml=vpp,
+        depth_mm=d,
+        angle_deg=a,
+        thread_length_mm=thread,
         protocol=book.protocol,
     )
 

@@ -419,7 +419,9 @@ def _bad(value: Any, expected: str, detail: str = "") -> InvalidValueError:
 
 def _geo_rings(geometry: Any) -> list[np.ndarray[Any, np.dtype[np.float64]]]:
     """The rings of a GeoJSON Polygon, outline first, as (N, 2) float arrays (no unit yet)."""
-    shapely = sys.modules.get("shapely")  # a shapely geometry implies shapely is imported
+    # A shapely geometry implies shapely is imported, perhaps still by another thread:
+    # the import statement waits for it to finish rather than read a partial module.
+    shapely = shapely_module() if "shapely" in sys.modules else None
     if shapely is not None and isinstance(geometry, shapely.Geometry):
         count = int(shapely.get_num_coordinates(geometry))  # before GeoJSON copies them all
         if count > _MAX_VERTICES:

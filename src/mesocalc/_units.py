@@ -221,10 +221,40 @@ def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
     return found[1]
 
 
-_lock = threading.Lock()
+# Guards the first import of pint and the first build of its registry (see registry()).
+_lock = threading.RLock()
 _built: set[int] = set()
-_makers: dict[tuple[int, str], tuple[Any, Any, bool]] = {}
+# By pint unit name: the registry Quantities were made for, and how to make them (_maker).
+_makers: dict[str, tuple[Any, Any, Any, bool]] = {}
 _factor_cache: dict[tuple[Any, Dim], float | None] = {}
+
+# pint's Quantity class, set once pint is fully imported, and pint itself, set last: a
+# thread that finds ``_pint`` set finds a whole module. pint in ``sys.modules`` is not
+# enough, as another thread may still be running its ``__init__``.
+_quantity_class: Any = None
+_app: Any = None  # pint's application registry (the wrapper whose .get() is the registry)
+_pint: Any = None
+
+
+def pint_module() -> Any:
+    """pint, imported on first use: the global is set only once the import has completed."""
+    module = _pint
+    if module is None:
+        with _lock:
+            module = _pint
+            if module is None:
+                module = _import_pint()
+    return module
+
+
+def _import_pint() -> Any:
+    global _pint, _quantity_class, _app  # noqa: PLW0603 - set once, under the lock, pint last
+    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
+
+    _quantity_class = pint.Quantity
+    _app = pint.get_application_registry()  # type: ignore[no-untyped-call]
+    _pint = pint
+    return pint
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -233,9 +263,7 @@ def registry() -> pint.UnitRegistry[Any]:
     pint builds that registry lazily, and two threads building it at once can
     corrupt it; the lock makes the first build happen once.
     """
-    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
-
-    reg: pint.UnitRegistry[Any] = pint.get_application_registry().get()  # type: ignore[no-untyped-call]
+    reg: pint.UnitRegistry[Any] = pint_module().get_application_registry().get()
     if id(reg) not in _built:
         with _lock:
             if id(reg) not in _built:
@@ -266,32 +294,51 @@ def _maker(reg: pint.UnitRegistry[Any], unit: str) -> tuple[Any, Any, bool]:
     return type(ref), units, fast
 
 
+_new = object.__new__
+
+
 def quantity(value: Any, unit: str) -> Quantity:
-    """A Quantity of the application registry; ``unit`` is a pint unit name."""
-    reg = registry()
-    key = (id(reg), unit)
-    made = _makers.get(key)
-    if made is None:
-        made = _makers[key] = _maker(reg, unit)
-    cls, units, fast = made
+    """A Quantity of the application registry; ``unit`` is a pint unit name.
+
+    Every result a plan returns passes here, so the common case is a dict look-up, a check
+    that the application registry is still the one the maker was built for, and two slots.
+    """
+    made = _makers.get(unit)
+    if made is None or made[0] is not _app.get():
+        reg = registry()
+        made = _makers[unit] = (reg, *_maker(reg, unit))
+    reg, cls, units, fast = made
     if not fast:
-        return reg.Quantity(value, units)
-    q: Quantity = object.__new__(cls)
-    q.__dict__.update(_magnitude=value, _units=units)
+        q: Quantity = reg.Quantity(value, units)
+        return q
+    q = _new(cls)
+    slots = q.__dict__
+    slots["_magnitude"] = value
+    slots["_units"] = units
     return q
 
 
-_quantity_class: list[type] = []
+def quantity_class() -> Any:
+    """The Quantity class of pint once pint is fully imported (by anyone), else None."""
+    if _quantity_class is None and "pint" in sys.modules:
+        pint_module()
+    return _quantity_class
 
 
 def is_quantity(value: Any) -> bool:
-    """Whether ``value`` is a pint Quantity (of any registry), without importing pint."""
-    if not _quantity_class:
-        pint = sys.modules.get("pint")
-        if pint is None:
-            return False  # no Quantity can exist before pint is imported
-        _quantity_class.append(pint.Quantity)
-    return isinstance(value, _quantity_class[0])
+    """Whether ``value`` is a pint Quantity (of any registry), without importing pint.
+
+    No Quantity can exist before pint is in ``sys.modules``; once it is, pint is taken
+    through :func:`pint_module`, which waits for another thread's import to finish
+    rather than read a partly initialised module.
+    """
+    cls = _quantity_class
+    if cls is None:
+        if "pint" not in sys.modules:
+            return False
+        pint_module()
+        cls = _quantity_class
+    return isinstance(value, cls)
 
 
 def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
@@ -408,6 +455,16 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
     """
     if isinstance(value, str):
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
+    cls = _quantity_class
+    if cls is not None:
+        # The common case, inlined: a Quantity of float magnitude whose units were seen.
+        mag = getattr(value, "_magnitude", None)
+        if type(mag) is float and isinstance(value, cls):
+            factor = _factor_cache.get((value._units, dim))
+            if factor is not None:
+                m = mag * factor
+                if m - m == 0.0:  # finite
+                    return m
     if is_quantity(value):
         mag = value.magnitude
         if type(mag) is not float and (
@@ -455,12 +512,16 @@ def any_array(*values: Any) -> bool:
     Arrays are numpy arrays, lists and tuples (of strings, Quantities or, for a
     fraction, numbers) and Quantities whose magnitude is a numpy array.
     """
+    cls = _quantity_class
     for value in values:
-        if value is None or type(value) is str:
+        kind = type(value)
+        if value is None or kind is str or kind is float:
             continue
         if isinstance(value, _SEQUENCES):
             return True
-        if is_quantity(value) and isinstance(value.magnitude, np.ndarray):
+        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and isinstance(
+            value.magnitude, np.ndarray
+        ):
             return True
     return False
 
