@@ -275,25 +275,17 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
     more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
     if key is not None and not departures and shaped is None:
         _remember(key, book, entry, grid, thread, values, (warnings, sources))
-    return Plan(
-        technique=entry.technique,
-        zone=entry.zone,
-        lattice=grid,
-        points=points,
-        loss_fraction=values["loss_fraction"],
-        warnings=(*warnings, *more) if more else warnings,
-        sources=sources,
-        area_cm2=area_mm2 / 100.0,
-        spacing_mm=s,
-        volume_per_point_ml=vpp,
-        depth_mm=d,
-        angle_deg=a,
-        thread_length_mm=thread,
+    return _made(
+        book,
+        entry,
+        grid,
+        (points, values["loss_fraction"], area_mm2, s, vpp, d, a, thread),
+        (*warnings, *more) if more else warnings,
+        sources,
         overrides=records,
         placement=placement,
         supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
         needle=needle,
-        protocol=book.protocol,
     )
 
 
@@ -404,13 +396,32 @@ def _plan_again(seen: tuple[Any, ...], area: Any, spacing: Any) -> Plan:
     count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
     _dose(count * vpp, area_mm2 / 100.0)  # the insertion length does not depend on the area
     more = [*layer, *_guardrails.check_session(entry, count, vpp)]
+    values = (count, loss, area_mm2, s, vpp, d, a, thread)
+    return _made(book, entry, grid, values, (*warnings, *more) if more else warnings, sources)
+
+
+def _made(  # noqa: PLR0917 - private: what plan() has chosen and checked
+    book: Catalog,
+    entry: Spec,
+    grid: Lattice,
+    values: tuple[Any, ...],
+    warnings: tuple[Any, ...],
+    sources: tuple[str, ...],
+    **parts: Any,
+) -> Plan:
+    """The Plan of checked ``values``, built in one place for both ways plan() reaches it.
+
+    ``values`` are the points, loss, area in mm², spacing, volume per point, depth,
+    angle and thread length; ``parts`` the overrides, placement, supply and needle.
+    """
+    points, loss, area_mm2, s, vpp, d, a, thread = values
     return Plan(
         technique=entry.technique,
         zone=entry.zone,
         lattice=grid,
-        points=count,
+        points=points,
         loss_fraction=loss,
-        warnings=(*warnings, *more) if more else warnings,
+        warnings=warnings,
         sources=sources,
         area_cm2=area_mm2 / 100.0,
         spacing_mm=s,
@@ -419,6 +430,7 @@ def _plan_again(seen: tuple[Any, ...], area: Any, spacing: Any) -> Plan:
         angle_deg=a,
         thread_length_mm=thread,
         protocol=book.protocol,
+        **parts,
     )
 
 
