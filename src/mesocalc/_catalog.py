@@ -12,12 +12,11 @@ import functools
 import math
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
-from mesocalc import _codec, _validators
+from mesocalc import _cache, _codec, _validators
 from mesocalc._codes import SiteCode, is_concept_id
 from mesocalc._data import parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, resolve
@@ -817,7 +816,7 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
             table and key at fault.
     """
     text = read_bounded(path, CatalogError)
-    return parse_catalog(text, origin=Path(path).name)
+    return parse_catalog(text, origin=os.path.basename(path))
 
 
 def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
@@ -831,7 +830,8 @@ def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
 def default_catalog() -> Catalog:
     """The catalog shipped with mesocalc, loaded and validated once."""
     text = read_text("catalog.toml")
-    return parse_catalog(text, origin="mesocalc catalog")
+    built = _cache.load("catalog.toml", text, Catalog)  # validated when the wheel was built
+    return built if built is not None else parse_catalog(text, origin="mesocalc catalog")
 
 
 def cite(source: str) -> str:

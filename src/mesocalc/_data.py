@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # the caller passes the error class: this module sits below the errors
@@ -46,7 +44,8 @@ _DEEP_KEY: Final = re.compile(
 
 def read_text(name: str) -> str:
     """The text of the data file ``name`` shipped in the package."""
-    return Path(__file__).with_name(name).read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), name), encoding="utf-8") as file:
+        return file.read()
 
 
 def read_bounded(
@@ -112,6 +111,8 @@ def parse_bounded(text: Any, origin: str, error: type[MesocalcError]) -> dict[st
         )
     if _DEEP_KEY.search(text):
         raise error(origin, "...", f"TOML keys of at most {MAX_KEY_PARTS} dotted parts")
+    import tomllib  # noqa: PLC0415 - the shipped catalog is usually read from its cache
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -11,7 +11,6 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
-import html
 import io
 import math
 import re
@@ -107,6 +106,8 @@ def _cell(text: str) -> str:
     Notebooks render HTML inside Markdown, and a clinic's protocol name or a warning
     is text, not markup.
     """
+    import html  # noqa: PLC0415 - only rendering needs it, and its import costs start-up
+
     flat = " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
     return html.escape(flat, quote=False)
 
@@ -132,6 +133,7 @@ def html_table(
 
     ``after`` is markup placed below the table (a plan's injection map), trusted as is.
     """
+    import html  # noqa: PLC0415 - as in _cell
 
     def esc(text: str) -> str:
         return html.escape(_NOT_XML.sub("\ufffd", text))
