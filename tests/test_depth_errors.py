@@ -227,13 +227,39 @@ def test_an_array_may_depart_from_an_about_value() -> None:
     assert plans.spacing.to("mm").magnitude.tolist() == [12.0, 9.0]
 
 
-@pytest.mark.xfail(
-    reason="an array plan drops the warning of a departure from an 'about' value (issue 13)",
-    strict=True,
-)
 def test_an_array_departing_from_an_about_value_warns_as_one_value_does() -> None:
     request: dict[str, Any] = {"technique": "papular", "zone": "face", "spacing": "12 mm"}
     plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], **request)
     one = mesocalc.plan(area="4 cm^2", **request)
     assert plans.warnings == one.warnings
+    assert plans.warning_records == one.warning_records
     assert any("about" in w for w in plans.warnings)
+
+
+def test_an_array_whose_elements_depart_alike_warns_as_one_value_does() -> None:
+    request: dict[str, Any] = {"technique": "papular", "zone": "face"}
+    plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=["12 mm", "12 mm"], **request)
+    one = mesocalc.plan(area="4 cm^2", spacing="12 mm", **request)
+    assert plans.warnings == one.warnings
+
+
+def test_an_array_whose_elements_depart_differently_warns_once_with_the_extremes() -> None:
+    spec = mesocalc.spec("papular", "face")
+    inside = spec.spacing.low.to("mm").magnitude  # "about" a value: its one point is inside
+    spacings = [f"{inside} mm", "12 mm", "9 mm", "12 mm"]
+    plans = mesocalc.plan(technique="papular", zone="face", area=["4 cm^2"] * 4, spacing=spacings)
+    about = [r for r in plans.warning_records if r.code is WarningCode.ABOUT_VALUE_DEPARTED]
+    assert len(about) == 1
+    assert about[0].parameter == "spacing"
+    assert about[0].text.startswith("spacing 9 mm to 12 mm (3 of 4 values) departs from ")
+    assert about[0].sources == spec.spacing.sources
+
+
+def test_an_array_within_an_about_value_does_not_warn() -> None:
+    spec = mesocalc.spec("papular", "face")
+    inside = spec.spacing.low.to("mm").magnitude
+    plans = mesocalc.plan(
+        technique="papular", zone="face", area=["4 cm^2", "5 cm^2"], spacing=f"{inside} mm"
+    )
+    codes = {r.code for r in plans.warning_records}
+    assert WarningCode.ABOUT_VALUE_DEPARTED not in codes

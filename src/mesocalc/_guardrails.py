@@ -47,6 +47,7 @@ __all__ = [
     "Departure",
     "Override",
     "OverrideRecord",
+    "about_departures",
     "check_cap",
     "check_layer",
     "check_needle",
@@ -167,10 +168,17 @@ class Departure(NamedTuple):
         """Whether the range is an "about" value: the departure warns, and passes."""
         return self.range.about
 
-    def warning(self) -> WarningRecord:
-        """The warning of an advisory departure."""
+    def warning(self, upto: float | None = None, of: tuple[int, int] = (1, 1)) -> WarningRecord:
+        """The warning of an advisory departure.
+
+        A plan over arrays whose departing elements differ gives the greatest as ``upto``
+        and ``of`` = (elements departing, elements): one warning, as a scalar plan gives.
+        """
         r = self.range
-        shown = PARAMETERS[self.parameter].show(self.magnitude)
+        show = PARAMETERS[self.parameter].show
+        shown = show(self.magnitude)
+        if upto is not None:
+            shown = f"{shown} to {show(upto)} ({of[0]:,} of {of[1]:,} values)"
         return record(
             WarningCode.ABOUT_VALUE_DEPARTED,
             f"{self.parameter} {shown} departs from {r.describe()} ({cite(r.source)}), "
@@ -293,6 +301,28 @@ def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitude
 
 def _choose_hard(value: Any, parameter: str, r: Range, entry: Spec) -> float:
     return choose(value, parameter, r, entry)[0]
+
+
+def about_departures(
+    value: Any, chosen: Magnitudes, parameter: str, r: Range
+) -> list[WarningRecord]:
+    """The warning of a plan over arrays whose elements depart from an "about" value.
+
+    One warning, as a scalar plan gives: the scalar's own when every departing element
+    has the same value (a scalar input among arrays), else one naming the least and the
+    greatest departing values and how many elements depart.
+    """
+    if value is None or not r.about:
+        return []
+    m = np.asarray(chosen, dtype=np.float64)
+    if m.size == 0 or bool(r.contains(m.min()) and r.contains(m.max())):  # a range: both ends
+        return []
+    out = m[~r.contains(m)]
+    low, high = float(out.min()), float(out.max())
+    departure = Departure(parameter=parameter, magnitude=low, range=r, value=value)
+    if low == high:
+        return [departure.warning()]
+    return [departure.warning(upto=high, of=(out.size, m.size))]
 
 
 def refuse_departures(value: Any, parameter: str, r: Range, entry: Spec) -> None:

@@ -691,6 +691,9 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
             _guardrails.refuse_departures(value, name, getattr(entry, name), entry)
         if soft_cap:
             more += _guardrails.check_session(entry, points, vpp)
+        for name, value in given.items():
+            range_ = getattr(entry, name)
+            more += _guardrails.about_departures(value, values[name], name, range_)
     plans = PlanArray(
         technique=entry.technique,
         zone=entry.zone,
