@@ -1,4 +1,4 @@
-"""The public API as a client types it: checked by mypy --strict, run by pytest."""
+"""The public API as a client types it: checked by mypy --strict, run by tests/test_client_api.py."""
 
 from __future__ import annotations
 
@@ -75,6 +75,6 @@ def client_geometry() -> int:
 def test_client_code() -> None:
     assert client_code() > 0
     assert client_parts() > 0
-    assert client_arrays() == 80 + 8 + 1
+    assert client_arrays() == (4 + 40) + 4 + 1  # classic on the face: 1 point per cm²
     assert client_export() == 3 + 1
     assert client_geometry() == 24 + 1

@@ -1,0 +1,9 @@
+"""The client code of tests/typing/api.py runs and gives its numbers, as well as type-checking."""
+
+from __future__ import annotations
+
+from tests.typing import api
+
+
+def test_the_typed_client_code_runs() -> None:
+    api.test_client_code()
