@@ -16,7 +16,7 @@ PACKAGE = Path(mesocalc.__file__).parent
 
 # Bottom first. A module may import modules of earlier layers only.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("errors and type aliases", {"exceptions", "typing", "_data", "_cache"}),
+    ("errors and type aliases", {"exceptions", "typing", "_data", "_cache", "_numpy"}),
     (
         "names, units, codes, validators and the JSON schemas",
         {"_names", "_units", "_codes", "_validators", "_schemas"},

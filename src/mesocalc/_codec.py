@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
-import numpy as np
 
+from mesocalc import _numpy
+from mesocalc._numpy import is_ndarray
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import MAX_ELEMENTS, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -84,7 +90,7 @@ def skip() -> dict[str, Any]:
 
 
 def _json_array(value: Any) -> Any:
-    return np.asarray(value).tolist() if isinstance(value, (np.ndarray, tuple)) else value
+    return np.asarray(value).tolist() if is_ndarray(value) or isinstance(value, tuple) else value
 
 
 def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
@@ -121,7 +127,8 @@ class _Quantity(_Kind):
     def encode(self, value: Any, obj: Any) -> Any:
         p = PARAMETERS[self.parameter or obj.parameter]
         if not self.shown and p.per_shown != 1.0:
-            value = np.asarray(value) / p.per_shown if self.arrays else value / p.per_shown
+            scalar = not self.arrays or type(value) in (float, int)
+            value = value / p.per_shown if scalar else np.asarray(value) / p.per_shown
         return {"value": _json_array(value), "unit": p.json}
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
@@ -136,7 +143,7 @@ class _Quantity(_Kind):
             return quantity(m, p.shown_unit)
         if not self.shown and p.per_shown != 1.0:
             m = m * p.per_shown
-            if isinstance(m, np.ndarray):
+            if is_ndarray(m):
                 m.setflags(write=False)  # value objects are immutable
         return m
 

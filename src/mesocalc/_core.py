@@ -8,17 +8,20 @@ round and measure the same way by construction.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 
-import numpy as np
-
+from mesocalc import _numpy
 from mesocalc._names import Lattice
 from mesocalc._parameters import PARAMETERS
 from mesocalc.exceptions import DomainError, InvalidValueError
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "MAX_POINTS",
@@ -76,6 +79,7 @@ def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]:
         return max(1, math.ceil(area / (cell / SNAP)))
     shape = np.broadcast_shapes(np.shape(area), np.shape(cell))
     out = np.empty(shape, dtype=np.int64)
+    ones = _ones()
     with np.nditer(
         [area, np.divide(cell, SNAP), out],
         flags=["external_loop", "buffered", "zerosize_ok", "grow_inner"],
@@ -88,7 +92,7 @@ def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]:
             ratio = np.divide(a, c)
             np.ceil(ratio, out=ratio)
             n = len(ratio)
-            np.maximum(ratio, _ONES[:n] if n <= _CHUNK else 1.0, out=o)
+            np.maximum(ratio, ones[:n] if n <= _CHUNK else 1.0, out=o)
     return out
 
 
@@ -122,10 +126,16 @@ def count_points(area: Any, cell: Any, spacing: Any) -> Any:
 _LARGEST_AREA = PARAMETERS["area"].domain.high
 
 
-# numpy's maximum against a scalar runs a loop about four times slower than against an
-# array; a chunk's worth of ones, read-only, serves every count.
-_ONES: Final = np.ones(_CHUNK)
-_ONES.flags.writeable = False
+@functools.cache
+def _ones() -> NDArray[np.float64]:
+    """A chunk's worth of ones, read-only, made once, for every count over arrays.
+
+    numpy's maximum against a scalar runs a loop about four times slower than against
+    an array.
+    """
+    ones = np.ones(_CHUNK)
+    ones.flags.writeable = False
+    return ones
 
 
 def volumes(points: Any, volume_per_point: Any, loss_fraction: Any) -> tuple[Any, Any]:

@@ -20,9 +20,8 @@ import functools
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
-import numpy as np
 
-from mesocalc import _codec, _core, _validators
+from mesocalc import _codec, _core, _numpy, _validators
 from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
 from mesocalc._inputs import check, first_index, read, read_array
 from mesocalc._names import Lattice
@@ -38,8 +37,12 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from mesocalc._core import Magnitudes
     from mesocalc.typing import Quantity
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "GIVEN_BITS",

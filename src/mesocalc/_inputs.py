@@ -12,16 +12,18 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from mesocalc import _numpy
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import any_array, element, magnitude, magnitudes
 from mesocalc.exceptions import DomainError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     from mesocalc._core import Magnitudes
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "check",

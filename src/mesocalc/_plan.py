@@ -17,9 +17,8 @@ import re
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
-import numpy as np
 
-from mesocalc import _codec, _core, _stored
+from mesocalc import _codec, _core, _numpy, _stored
 from mesocalc._catalog import Protocol
 from mesocalc._guardrails import OverrideRecord
 from mesocalc._inputs import domain_error, first_index
@@ -30,6 +29,8 @@ from mesocalc._warning import WarningRecord, texts_to_records
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from mesocalc._catalog import Catalog
     from mesocalc._equipment import Needle, Supply, Syringe
     from mesocalc._layout import Layout
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from mesocalc._plan_array import PlanArray
     from mesocalc._threads import Threads
     from mesocalc.typing import Quantity
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "RESULTS",

@@ -13,9 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Final, overload
 
-import numpy as np
-
-from mesocalc import _core, _guardrails, _units
+from mesocalc import _core, _guardrails, _numpy, _units
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
@@ -28,6 +26,7 @@ from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import numpy as np
     from numpy.typing import NDArray
 
     from mesocalc._equipment import Needle, Syringe
@@ -40,6 +39,8 @@ if TYPE_CHECKING:
     # Arrays of inputs. A str is a Sequence too: the first overload, which takes it,
     # wins (hence its type: ignore), as plan() itself reads a str as one value.
     _Many = Sequence[str] | Sequence[Quantity] | Sequence[float] | NDArray[Any]
+else:
+    np = _numpy.bind(globals())
 
 __all__ = ["plan"]
 

@@ -15,9 +15,7 @@ import contextvars
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from mesocalc import _core, _guardrails
+from mesocalc import _core, _guardrails, _numpy
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._guardrails import Override
 from mesocalc._names import Lattice
@@ -29,9 +27,13 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    import numpy as np
+
     from mesocalc._catalog import Protocol, Spec
     from mesocalc._plan import Plan
     from mesocalc._plan_array import PlanArray
+else:
+    np = _numpy.bind(globals())
 
 __all__ = ["catalog_for", "reading_with", "recheck", "recheck_array"]
 

@@ -26,8 +26,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-
+from mesocalc import _numpy
+from mesocalc._numpy import is_ndarray
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
@@ -37,10 +37,13 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pint
     from numpy.typing import NDArray
 
     from mesocalc.typing import Quantity
+else:
+    np = _numpy.bind(globals())
 
 __all__ = [
     "MAX_DIMS",
@@ -499,8 +502,6 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
 # mistake that would otherwise eat memory.
 MAX_ELEMENTS: Final = 10**7
 
-_SEQUENCES: Final = (list, tuple, np.ndarray)
-
 # The deepest nesting an array input may have: numpy's own limit is 32 (64 in numpy 2),
 # and no plan needs more than a few.
 MAX_DIMS: Final = 32
@@ -517,10 +518,10 @@ def any_array(*values: Any) -> bool:
         kind = type(value)
         if value is None or kind is str or kind is float:
             continue
-        if isinstance(value, _SEQUENCES):
+        if isinstance(value, (list, tuple)) or is_ndarray(value):
             return True
-        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and isinstance(
-            value.magnitude, np.ndarray
+        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and is_ndarray(
+            value.magnitude
         ):
             return True
     return False
@@ -528,7 +529,7 @@ def any_array(*values: Any) -> bool:
 
 def element(value: Any, index: tuple[int, ...]) -> Any:
     """The element of an array input at ``index``, as the caller gave it."""
-    if is_quantity(value) or isinstance(value, np.ndarray):
+    if is_quantity(value) or is_ndarray(value):
         item = value[index]
         return item.item() if isinstance(item, np.generic) else item
     for i in index:
@@ -551,7 +552,7 @@ def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
         return value
     if len(value) > MAX_ELEMENTS:
         raise _too_many(parameter, value, dim, len(value))
-    if not any(isinstance(v, _SEQUENCES) for v in value):
+    if not any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
         return np.fromiter(value, dtype=object, count=len(value))
     depth, first = 1, value[0] if len(value) else None
     while isinstance(first, (list, tuple)) and depth <= MAX_DIMS:
@@ -569,7 +570,7 @@ def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
         out = np.array(value, dtype=object)
     except (ValueError, RuntimeError, RecursionError):
         out = None
-    if out is None or any(isinstance(v, _SEQUENCES) for v in out.flat):
+    if out is None or any(isinstance(v, (list, tuple, np.ndarray)) for v in out.flat):
         raise InputTypeError(
             parameter, value, f"{dim.expected}, or a rectangular array of them", "ragged nesting"
         ) from None

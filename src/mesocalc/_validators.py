@@ -12,12 +12,17 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import numpy as np
 
+from mesocalc import _numpy
 from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = _numpy.bind(globals())
 
 
 def _name(attr: attrs.Attribute[Any]) -> str:
