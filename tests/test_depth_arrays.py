@@ -185,3 +185,15 @@ def test_arrays_of_areas_share_one_shape() -> None:
     assert plans.shape == (2, 2)
     assert len(plans) == 2
     assert plans != "not a plan array"
+
+
+def test_an_element_of_a_quantity_array_is_shown_as_the_same_quantity_alone_is() -> None:
+    angles = quantity(np.array([45.0, 0.0]), "degree")
+    with pytest.raises(mesocalc.DomainError) as made:
+        mesocalc.plan(technique="classic", zone="face", area="40 cm^2", angle=angles)
+    with pytest.raises(mesocalc.DomainError) as alone:
+        mesocalc.plan(
+            technique="classic", zone="face", area="40 cm^2", angle=quantity(0.0, "degree")
+        )
+    assert type(made.value.value.magnitude) is float
+    assert str(made.value) == str(alone.value.at((1,)))

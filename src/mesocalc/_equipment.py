@@ -180,8 +180,8 @@ class Syringe:
         >>> import mesocalc
         >>> mesocalc.Syringe.low_dead_space()
         Syringe(capacity='1 mL', dead_space='2 µL', source='LDSS-WIKI')
-        >>> mesocalc.Syringe(capacity="2 mL", dead_space="60 uL").dead_space
-        <Quantity(0.06, 'milliliter')>
+        >>> print(mesocalc.Syringe(capacity="2 mL", dead_space="60 uL").dead_space)
+        0.06 milliliter
     """
 
     _capacity: float = attrs.field(

@@ -516,8 +516,8 @@ def plan_frame(
         1   classic      40            0.0
         2   nappage     112            0.5
         >>> volumes = plans["total_volume"].pint.to("uL")
-        >>> volumes.pint.units, volumes.pint.magnitude.round(6).tolist()
-        (<Unit('microliter')>, [40.0, 400.0, 112.0])
+        >>> str(volumes.pint.units), volumes.pint.magnitude.round(6).tolist()
+        ('microliter', [40.0, 400.0, 112.0])
     """
     import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
     import pint_pandas  # noqa: PLC0415, F401 - registers the pint[...] dtype with pandas

@@ -68,8 +68,8 @@ class Injector:
         >>> import mesocalc
         >>> mesocalc.Injector(needles=9)
         Injector(needles=9, rows=3, columns=3, pitch=None)
-        >>> mesocalc.Injector(needles=5, pitch="4 mm").pitch
-        <Quantity(4.0, 'millimeter')>
+        >>> print(mesocalc.Injector(needles=5, pitch="4 mm").pitch)
+        4.0 millimeter
     """
 
     needles: int = attrs.field(converter=_needles, metadata=_codec.whole())

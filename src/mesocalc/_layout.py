@@ -243,8 +243,8 @@ def layout(
         >>> lay = mesocalc.layout(mesocalc.Rectangle("3 cm", "2 cm"), "1 cm")
         >>> len(lay)
         6
-        >>> lay.points[0]
-        <Quantity([-10.  -5.], 'millimeter')>
+        >>> print(lay.points[0])
+        [-10.0 -5.0] millimeter
         >>> len(mesocalc.layout(mesocalc.Circle("2 cm"), "5 mm", lattice="hex", margin="3 mm"))
         37
     """

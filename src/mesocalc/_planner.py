@@ -197,10 +197,10 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
     Examples:
         >>> import mesocalc
         >>> p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
-        >>> p.points, p.spacing, p.total_volume
-        (40, <Quantity(10.0, 'millimeter')>, <Quantity(0.4, 'milliliter')>)
-        >>> mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss
-        <Quantity(0.0..., 'milliliter')>
+        >>> print(p.points, p.spacing, p.total_volume, sep=", ")
+        40, 10.0 millimeter, 0.4 milliliter
+        >>> print(mesocalc.plan(technique="nappage", zone="face", area="1 cm^2").expected_loss)
+        0.006 milliliter
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
         array([ 4, 40])
     """

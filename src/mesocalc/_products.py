@@ -90,8 +90,8 @@ class Product:
     Examples:
         >>> import mesocalc
         >>> p = mesocalc.product("deoxycholic acid", lot="B123", expires="2027-03-31")
-        >>> p.concentration, p.label.max_injections, p.label.source
-        (<Quantity(10.0, 'milligram / milliliter')>, 50, 'KYB')
+        >>> print(p.concentration, p.label.max_injections, p.label.source, sep=", ")
+        10.0 milligram / milliliter, 50, KYB
     """
 
     name: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())

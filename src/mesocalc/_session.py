@@ -153,8 +153,8 @@ class Session:
         >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
         >>> neck = mesocalc.plan(technique="classic", zone="neck", area="100 cm^2")
         >>> s = mesocalc.Session(plans=[face, neck], syringe=mesocalc.Syringe.conventional())
-        >>> s.points, s.total_volume, s.syringes
-        (300, <Quantity(3.0, 'milliliter')>, 3)
+        >>> print(s.points, s.total_volume, s.syringes, sep=", ")
+        300, 3.0 milliliter, 3
         >>> hand = mesocalc.plan(technique="classic", zone="hands", area="80 cm^2")
         >>> both = mesocalc.Session(plans=[hand, hand], sides=["left", "right"])
         >>> both.where(1)

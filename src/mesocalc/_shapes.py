@@ -173,8 +173,8 @@ class Rectangle(_Boxed):
     Examples:
         >>> import mesocalc
         >>> r = mesocalc.Rectangle("6 cm", "4 cm")
-        >>> r.area, r.perimeter
-        (<Quantity(24.0, 'centimeter ** 2')>, <Quantity(200.0, 'millimeter')>)
+        >>> print(r.area, r.perimeter, sep=", ")
+        24.0 centimeter ** 2, 200.0 millimeter
     """
 
     def _outline(self) -> tuple[np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], ...]]:
@@ -324,8 +324,8 @@ class Polygon(Shape):
     Examples:
         >>> import mesocalc
         >>> tri = mesocalc.Polygon([("0 cm", "0 cm"), ("4 cm", "0 cm"), ("0 cm", "3 cm")])
-        >>> tri.area, tri.perimeter
-        (<Quantity(6.0, 'centimeter ** 2')>, <Quantity(120.0, 'millimeter')>)
+        >>> print(tri.area, tri.perimeter, sep=", ")
+        6.0 centimeter ** 2, 120.0 millimeter
     """
 
     _vertices: Coords = attrs.field(

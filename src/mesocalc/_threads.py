@@ -313,8 +313,8 @@ def threads(
     Examples:
         >>> import mesocalc
         >>> t = mesocalc.threads(mesocalc.Rectangle("3 cm", "2 cm"), "5 mm")
-        >>> len(t), t.total_length, t.lengths.max()
-        (12, <Quantity(120.0, 'millimeter')>, <Quantity(10.0, 'millimeter')>)
+        >>> print(len(t), t.total_length, t.lengths.max(), sep=", ")
+        12, 120.0 millimeter, 10.0 millimeter
     """
     where = read_shape(shape)
     s = read(spacing, "spacing")

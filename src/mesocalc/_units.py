@@ -528,10 +528,19 @@ def any_array(*values: Any) -> bool:
 
 
 def element(value: Any, index: tuple[int, ...]) -> Any:
-    """The element of an array input at ``index``, as the caller gave it."""
+    """The element of an array input at ``index``, as the caller gave it.
+
+    A numpy scalar becomes a Python one, inside a Quantity too, so that the element is shown
+    as the same value given alone is (numpy 2 shows ``np.float64(0.0)``, which pint 0.26's
+    repr of a Quantity passes on).
+    """
     if is_quantity(value) or is_ndarray(value):
         item = value[index]
-        return item.item() if isinstance(item, np.generic) else item
+        if isinstance(item, np.generic):
+            return item.item()
+        if is_quantity(item) and isinstance(item.magnitude, np.generic):
+            return type(item)(item.magnitude.item(), item.units)
+        return item
     for i in index:
         value = value[i]
     return value
