@@ -193,7 +193,9 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
         raise UnitError(parameter, text, dim.expected, f"unknown unit {unit!r}; known: {listed}")
     unit_dim, factor = UNITS[unit]
     if unit_dim is not dim:
-        raise UnitError(parameter, text, dim.expected, f"{unit!r} is a {unit_dim.label}")
+        raise UnitError(
+            parameter, text, dim.expected, f"{unit!r} is {unit_dim.article} {unit_dim.label}"
+        )
     return float(number) * factor
 
 
@@ -481,7 +483,10 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
         factor = _quantity_factor(str(value.units) if units is None else units, dim)
         if factor is None:
             raise UnitError(
-                parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
+                parameter,
+                value,
+                dim.expected,
+                f"{value.units:~P} is not {dim.article} {dim.label} unit",
             )
         return _check_number(_float(mag, parameter, value, dim) * factor, parameter, value, dim)
     if isinstance(value, bool):
@@ -615,7 +620,10 @@ def magnitudes(
         factor = _quantity_factor(str(value.units) if units is None else units, dim)
         if factor is None:
             raise UnitError(
-                parameter, value, dim.expected, f"{value.units:~P} is not a {dim.label} unit"
+                parameter,
+                value,
+                dim.expected,
+                f"{value.units:~P} is not {dim.article} {dim.label} unit",
             )
         with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
             return np.multiply(mag, factor, dtype=np.float64)
