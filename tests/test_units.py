@@ -178,9 +178,8 @@ def test_first_use_from_many_threads_at_once() -> None:
 
 
 def test_a_quantity_of_the_wrong_dimension_is_named_with_its_article() -> None:
-    ureg = pint.get_application_registry()
     with pytest.raises(mesocalc.UnitError) as info:
-        mesocalc.plan(technique="classic", zone="face", area=ureg.Quantity(4.0, "cm"))
+        mesocalc.plan(technique="classic", zone="face", area=UREG.Quantity(4.0, "cm"))
     assert "cm is not an area unit" in str(info.value)
     with pytest.raises(mesocalc.UnitError) as info:
         mesocalc.plan(technique="classic", zone="face", area="40 cm^2", angle="3 mm")
