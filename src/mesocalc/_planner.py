@@ -300,12 +300,12 @@ _MAX_REQUESTS = 1024
 _KEYED: Final = (float, int)
 
 
-def _input_key(value: Any) -> Any:
+def _input_key(value: Any, cls: Any) -> Any:
     """A hashable key that tells apart any two inputs that could plan differently, or None.
 
     Strings, numbers and None key as themselves, with their type (1 and True and 1.0 differ);
-    Quantities of a number by that number and their units. Zeros are not keyed: -0.0 and
-    0.0 are equal keys but different values.
+    Quantities (of ``cls``, pint's Quantity class or None) of a number by that number and
+    their units. Zeros are not keyed: -0.0 and 0.0 are equal keys but different values.
     """
     kind = type(value)
     if kind is str:
@@ -314,7 +314,6 @@ def _input_key(value: Any) -> Any:
         return (None,)
     if kind in _KEYED:
         return None if value == 0 else (kind, value)
-    cls = _units.quantity_class()
     if cls is None or not isinstance(value, cls):
         return None
     mag = value.magnitude
@@ -334,15 +333,17 @@ def _seen_before(
     No key when the request has parts (an override, a shape's margin, a needle...), which
     are planned in full every time, or an input that cannot be keyed.
     """
-    if any(p is not None for p in parts):  # by identity: an array's == gives an array
-        return None, None
+    for part in parts:  # by identity: an array's == gives an array
+        if part is not None:
+            return None, None
     key: list[Any] = [id(book)]
     for n in names:
         if type(n) not in _NAMES:
             return None, None
         key.append(n)
+    cls = _units.quantity_class()
     for v in numbers[1:]:
-        k = _input_key(v)
+        k = _input_key(v, cls)
         if k is None:
             return None, None
         key.append(k)
