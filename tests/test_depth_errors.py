@@ -6,6 +6,7 @@ Most mutants the suite let live changed only an error's ``value``, ``expected``,
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -13,6 +14,17 @@ import pytest
 
 import mesocalc
 from mesocalc import WarningCode
+from mesocalc._parameters import (
+    Domain,
+    Parameter,
+    _least,
+    _length,
+    _non_negative,
+    _positive,
+    _result,
+    _volume,
+)
+from mesocalc._units import Dim
 from tests.test_depth_catalog import MINIMAL
 
 SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
@@ -225,6 +237,69 @@ def test_an_array_may_depart_from_an_about_value() -> None:
         technique="papular", zone="face", area=["4 cm^2", "5 cm^2"], spacing=["12 mm", "9 mm"]
     )
     assert plans.spacing.to("mm").magnitude.tolist() == [12.0, 9.0]
+
+
+# The parameter table is built once, at import; these build its domains afresh, so that
+# mutation testing reaches the builders (a mutant is switched on only after the import).
+@pytest.mark.parametrize(
+    ("dim", "such_as", "most", "least"),
+    [
+        (Dim.LENGTH, "a length such as '7 mm'", "10 m", "1e-09 mm"),
+        (Dim.AREA, "an area such as '40 cm^2'", "100 m²", "1e-09 mm²"),
+        (Dim.VOLUME, "a volume such as '0.02 mL'", "10 L", "1e-09 mL"),
+        (Dim.DOSE, "a dose per area such as '0.2 mL/cm^2'", "100 mL/cm²", "1e-09 mL/cm²"),
+        (Dim.CONCENTRATION, "a concentration such as '10 mg/mL'", "10 g/mL", "1e-09 mg/mL"),
+    ],
+)
+def test_a_positive_domain_says_greater_than_zero_and_its_bounds(
+    dim: Dim, such_as: str, most: str, least: str
+) -> None:
+    high = {Dim.AREA: 100e6, Dim.DOSE: 100.0}.get(dim, 10_000.0)
+    assert _positive(dim) == Domain(
+        0.0,
+        high,
+        low_open=True,
+        high_open=False,
+        words=f"{such_as}, greater than zero",
+        too_large=f"{such_as}, at most {most}",
+        floor=1e-9,
+        too_small=f"{such_as}, at least {least}",
+    )
+
+
+def test_the_floor_of_a_fraction_has_no_unit() -> None:
+    assert _least(Dim.FRACTION) == "at least 1e-09"
+    assert _least(Dim.ANGLE) == "at least 1e-09 deg"
+
+
+def test_a_non_negative_domain_and_a_result_domain_hold_zero() -> None:
+    assert _non_negative(Dim.VOLUME, "'84 uL'") == Domain(
+        0.0,
+        10_000.0,
+        low_open=False,
+        high_open=False,
+        words="a volume of 0 or more, such as '84 uL'",
+        too_large="a volume such as '0.02 mL', at most 10 L",
+    )
+    assert _result(Dim.LENGTH, "'130 mm'") == Domain(
+        0.0,
+        math.inf,
+        low_open=False,
+        high_open=True,
+        words="a length of 0 or more, such as '130 mm'",
+    )
+
+
+def test_lengths_and_volumes_are_kept_shown_and_written_in_mm_and_ml() -> None:
+    assert _length("depth") == Parameter(
+        "depth", Dim.LENGTH, _positive(Dim.LENGTH), "mm", "millimeter", 1.0, "mm"
+    )
+    assert _volume("capacity") == Parameter(
+        "capacity", Dim.VOLUME, _positive(Dim.VOLUME), "mL", "milliliter", 1.0, "mL"
+    )
+    margin = _non_negative(Dim.LENGTH, "'5 mm'")
+    assert _length("margin", margin).domain is margin
+    assert _volume("dead_space", margin).domain is margin
 
 
 @pytest.mark.xfail(

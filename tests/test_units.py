@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import UNITS, Dim, magnitude, parse_string
+from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string
 
 from . import strategies as mst
 
@@ -77,6 +79,46 @@ def test_bad_strings_are_refused(text: str, error: type[mesocalc.MesocalcError])
     assert info.value.parameter == "volume_per_point"
     assert "volume_per_point" in str(info.value)
     assert len(str(info.value)) < 400
+
+
+# The spellings a string may use, written out: the table must hold these and no others.
+_LENGTH_NAMES = ("um", "µm", "μm", "mm", "cm", "m")
+_VOLUME_NAMES = ("uL", "ul", "µL", "µl", "μL", "μl", "mL", "ml", "cc", "L", "l")
+_AREA_NAMES = [n + s for n, s in itertools.product(_LENGTH_NAMES, ("^2", "**2", "2", "²"))]
+_SPELLINGS = {
+    Dim.LENGTH: set(_LENGTH_NAMES),
+    Dim.AREA: set(_AREA_NAMES),
+    Dim.VOLUME: {
+        *_VOLUME_NAMES,
+        *(n + s for n, s in itertools.product(("mm", "cm"), ("^3", "**3", "3", "³"))),
+    },
+    Dim.ANGLE: {"deg", "°", "degree", "degrees", "rad"},
+    Dim.FRACTION: {"%"},
+    Dim.DOSE: {
+        f"{v}/{a}" for v in _VOLUME_NAMES for a in _AREA_NAMES if a.startswith(("mm", "cm"))
+    },
+    Dim.CONCENTRATION: {f"{m}/{v}" for m in ("mg", "g", "ug", "µg", "μg") for v in _VOLUME_NAMES},
+}
+
+
+def _pint_spelling(unit: str) -> str:
+    """The same unit as pint spells it: "µL/cm²" is "uL/cm**2"."""
+    text = unit.replace("µ", "u").replace("μ", "u").replace("^", "**")
+    text = text.replace("²", "**2").replace("³", "**3")
+    text = re.sub(r"(?<=[a-zA-Z])([23])\b", r"**\1", text)
+    return {"%": "percent", "°": "degree"}.get(text, text)
+
+
+def test_the_unit_table_holds_every_spelling_and_no_other() -> None:
+    """Built afresh (``UNITS`` is built at import), so mutation testing reaches the builder."""
+    table = _unit_table()
+    assert {dim: {k for k, (d, _) in table.items() if d is dim} for dim in Dim} == _SPELLINGS
+
+
+def test_every_spelling_has_the_factor_pint_gives_it() -> None:
+    for unit, (dim, factor) in _unit_table().items():
+        expected = UREG.Quantity(1.0, _pint_spelling(unit)).to(dim.canonical).magnitude
+        assert factor == pytest.approx(expected, rel=1e-12), unit
 
 
 def test_the_unit_list_is_case_sensitive() -> None:
