@@ -5,13 +5,22 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 # "dev" is quick for the edit-test loop; "ci" (chosen when CI is set) digs deeper and
 # has no deadline, since a loaded CI machine must not turn slowness into failures.
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+# "mutate" is "dev" for mutation runs (nox -s mutate), which need only whether a test fails:
+# no shrinking of a failing example and no explanation of it, which can take minutes and
+# would turn a killed mutant into a timeout.
+settings.register_profile(
+    "mutate",
+    max_examples=60,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
 )
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
