@@ -10,11 +10,13 @@ import math
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 
 import mesocalc
 from mesocalc import WarningCode
 from mesocalc._parameters import (
+    PARAMETERS,
     Domain,
     Parameter,
     _least,
@@ -300,6 +302,22 @@ def test_lengths_and_volumes_are_kept_shown_and_written_in_mm_and_ml() -> None:
     margin = _non_negative(Dim.LENGTH, "'5 mm'")
     assert _length("margin", margin).domain is margin
     assert _volume("dead_space", margin).domain is margin
+
+
+def test_only_a_magnitude_between_zero_and_the_floor_is_too_small() -> None:
+    depth = PARAMETERS["depth"].domain
+    assert depth.too_small_for(5e-10)
+    assert not depth.too_small_for(0.0)  # outside the domain: not a tiny depth, no depth
+    assert not depth.too_small_for(1e-9)  # the floor itself is a depth
+    assert depth.contains(1e-9)
+
+
+def test_a_magnitude_is_shown_in_the_shown_unit_and_kept_when_the_units_agree() -> None:
+    depths = np.array([7.0, 8.0])
+    assert PARAMETERS["depth"].to_shown(depths) is depths  # no copy
+    assert PARAMETERS["area"].to_shown(4000.0) == 40.0
+    assert PARAMETERS["area"].show(4000.0) == "40 cm²"
+    assert PARAMETERS["loss_fraction"].show(0.5) == "0.5"  # no unit, no space
 
 
 @pytest.mark.xfail(

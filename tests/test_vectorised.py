@@ -301,6 +301,25 @@ def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
     assert _core.volume_array(points[:0], vpp, loss[:0], "delivered").shape == (0, 40)
 
 
+@pytest.mark.parametrize("wide", ["volume_per_point", "loss_fraction"])
+def test_volumes_take_their_shape_from_every_operand(wide: str) -> None:
+    """The counts may be the narrowest operand: the other two broadcast them."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    points = np.array([[3, 4, 5]])
+    vpp, loss = np.full((1, 3), 0.02), np.full((1, 1), 0.25)
+    if wide == "volume_per_point":
+        vpp = np.array([[0.01], [0.02]])
+    else:
+        loss = np.array([[0.0], [0.5]])
+    total = np.broadcast_to(points * vpp, (2, 3))  # every part has the shape of all three
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "total"), total)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "lost"), total * loss)
+    delivered = _core.volume_array(points, vpp, loss, "delivered")
+    assert np.array_equal(delivered, total - total * loss)
+    assert delivered.shape == (2, 3)
+
+
 def test_volume_results_are_the_callers_own_arrays() -> None:
     """The results share one total inside the plans, yet each read is a new array."""
     plans = mesocalc.plan(
