@@ -13,12 +13,13 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-# "mutate" is "dev" for mutation runs (nox -s mutate), which need only whether a test fails:
-# no shrinking of a failing example and no explanation of it, which can take minutes and
-# would turn a killed mutant into a timeout.
+# "mutate" is for mutation runs (nox -s mutate), which run the tests once for each of some
+# 1900 mutants and need only whether a test fails: fewer examples, and no shrinking of a
+# failing example nor explanation of it, which can take minutes and would turn a killed
+# mutant into a timeout.
 settings.register_profile(
     "mutate",
-    max_examples=60,
+    max_examples=25,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
 )

@@ -185,3 +185,11 @@ def test_arrays_of_areas_share_one_shape() -> None:
     assert plans.shape == (2, 2)
     assert len(plans) == 2
     assert plans != "not a plan array"
+
+
+def test_an_empty_element_takes_the_default_as_an_unset_argument_does() -> None:
+    """An empty cell of a table (docs/frames.md) is None in an array: that element's default."""
+    request: dict[str, Any] = {"technique": "classic", "zone": "face"}
+    default = mesocalc.plan(area="5 cm^2", **request).spacing
+    plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=["5 mm", None], **request)
+    assert plans.spacing.to("mm").magnitude.tolist() == [5.0, default.to("mm").magnitude]

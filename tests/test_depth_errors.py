@@ -65,6 +65,15 @@ def test_a_hard_range_refusal_carries_the_value_range_and_sources() -> None:
     )
 
 
+def test_an_array_beyond_a_hard_range_is_refused_at_its_first_such_element() -> None:
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(
+            technique="classic", zone="eyelid", area="1 cm^2", depth=["0.5 mm", "0.7 mm"]
+        )
+    assert (info.value.parameter, info.value.value, info.value.index) == ("depth", "0.7 mm", (1,))
+    assert info.value.allowed == "at most 0.626 mm"
+
+
 def test_a_soft_range_refusal_carries_the_value_range_and_sources() -> None:
     with pytest.raises(mesocalc.SoftLimitError) as info:
         mesocalc.plan(technique="classic", zone="face", area="1 cm^2", angle="30 deg")
@@ -233,6 +242,26 @@ def test_an_override_record_names_a_planning_parameter() -> None:
     )
 
 
+def test_an_override_record_round_trips_through_its_own_schema() -> None:
+    record = mesocalc.plan(
+        technique="classic",
+        zone="face",
+        area="4 cm^2",
+        angle="30 deg",
+        override=mesocalc.Override(reason="r", by="Dr A"),
+    ).overrides[0]
+    data = record.to_dict()
+    assert (data["schema"], data["parameter"], data["by"]) == (
+        "mesocalc.override_record",
+        "angle",
+        "Dr A",
+    )
+    assert mesocalc.OverrideRecord.from_dict(data) == record
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.OverrideRecord.from_dict(mesocalc.Override(reason="r").to_dict())
+    assert (info.value.parameter, info.value.value) == ("schema", "mesocalc.override")
+
+
 def test_an_array_may_depart_from_an_about_value() -> None:
     """A departure from an 'about' value passes, over arrays as for one value."""
     plans = mesocalc.plan(
@@ -318,6 +347,35 @@ def test_a_magnitude_is_shown_in_the_shown_unit_and_kept_when_the_units_agree() 
     assert PARAMETERS["area"].to_shown(4000.0) == 40.0
     assert PARAMETERS["area"].show(4000.0) == "40 cm²"
     assert PARAMETERS["loss_fraction"].show(0.5) == "0.5"  # no unit, no space
+
+
+def test_an_angle_giving_an_infinite_insertion_length_is_refused_by_the_arithmetic() -> None:
+    """The floor of every input keeps plan() from reaching it; the arithmetic refuses it too."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    detail = "the insertion_length overflows a float: no plan has it"
+    with pytest.raises(mesocalc.DomainError) as info:
+        _core.insertion_length(7.0, 1e-320)
+    assert _fields(info.value) == (
+        mesocalc.DomainError,
+        "angle",
+        "1e-320 deg",
+        "an angle giving a finite insertion_length",
+        detail,
+        "a finite insertion_length",
+        "mesocalc",
+    )
+    with pytest.raises(mesocalc.DomainError) as info:
+        _core.insertion_length(np.array([7.0, 7.0]), np.array([45.0, 1e-320]))
+    assert (info.value.value, info.value.index) == ("1e-320 deg", (1,))
+    with pytest.raises(mesocalc.DomainError) as info:
+        _core.insertion_length(np.array(7.0), np.array(1e-320))
+    assert (info.value.value, info.value.index) == ("1e-320 deg", None)
+    assert info.value.detail == detail
+    area = _core.finite_error("area", 1e-320, "dose_per_area")
+    assert (area.value, area.expected) == ("1e-320 cm²", "an area giving a finite dose_per_area")
+    depth = _core.finite_error("depth", 5.0, "x")
+    assert (depth.value, depth.expected) == ("5.0", "a depth giving a finite x")
 
 
 @pytest.mark.xfail(

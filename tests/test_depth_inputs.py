@@ -103,6 +103,13 @@ def test_too_many_elements_name_the_parameter_and_the_input() -> None:
     assert info.value.value is area
 
 
+def test_the_bad_element_of_a_numeric_array_is_a_python_number() -> None:
+    """A numpy scalar is shown as the number it is, as a scalar input would be."""
+    with pytest.raises(mesocalc.DomainError) as info:
+        _plan(area=["4 cm^2", "5 cm^2"], loss_fraction=np.array([0.1, 1.5]))
+    assert (info.value.value, type(info.value.value), info.value.index) == (1.5, float, (1,))
+
+
 @pytest.mark.parametrize(
     ("area", "value"),
     [

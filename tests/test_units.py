@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string
+from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, unit_factor
 
 from . import strategies as mst
 
@@ -119,6 +119,26 @@ def test_every_spelling_has_the_factor_pint_gives_it() -> None:
     for unit, (dim, factor) in _unit_table().items():
         expected = UREG.Quantity(1.0, _pint_spelling(unit)).to(dim.canonical).magnitude
         assert factor == pytest.approx(expected, rel=1e-12), unit
+
+
+@pytest.mark.parametrize(
+    ("unit", "error", "detail"),
+    [
+        (None, mesocalc.UnitError, "numbers without a unit are never assumed to be in one"),
+        (7, mesocalc.InputTypeError, "got a int; name the unit as a string"),
+        ("furlong", mesocalc.UnitError, "unknown unit"),
+        (" mL ", mesocalc.UnitError, "'mL' is a volume"),
+    ],
+)
+def test_a_unit_for_bare_coordinates_is_a_known_length(
+    unit: Any, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        unit_factor(unit, "unit", Dim.LENGTH)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.value, info.value.detail) == ("unit", unit, detail)
+    assert info.value.expected == "a length unit: 'um', 'µm', 'μm', 'mm', 'cm', 'm'"
+    assert unit_factor(" cm ", "unit", Dim.LENGTH) == 10.0
 
 
 def test_the_unit_list_is_case_sensitive() -> None:
