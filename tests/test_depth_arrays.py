@@ -191,5 +191,6 @@ def test_an_empty_element_takes_the_default_as_an_unset_argument_does() -> None:
     """An empty cell of a table (docs/frames.md) is None in an array: that element's default."""
     request: dict[str, Any] = {"technique": "classic", "zone": "face"}
     default = mesocalc.plan(area="5 cm^2", **request).spacing
-    plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=["5 mm", None], **request)
+    column = np.array(["5 mm", None], dtype=object)  # a table's column with an empty cell
+    plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=column, **request)
     assert plans.spacing.to("mm").magnitude.tolist() == [5.0, default.to("mm").magnitude]

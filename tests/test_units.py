@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc import _units
 from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, unit_factor
 
 from . import strategies as mst
@@ -139,6 +140,13 @@ def test_a_unit_for_bare_coordinates_is_a_known_length(
     assert (info.value.parameter, info.value.value, info.value.detail) == ("unit", unit, detail)
     assert info.value.expected == "a length unit: 'um', 'µm', 'μm', 'mm', 'cm', 'm'"
     assert unit_factor(" cm ", "unit", Dim.LENGTH) == 10.0
+
+
+def test_results_of_the_application_registry_are_made_by_filling_two_slots() -> None:
+    """The fast way of making result Quantities (``_units._maker``) holds for pint's own."""
+    volume = mesocalc.plan(technique="classic", zone="face", area="4 cm^2").total_volume
+    assert volume == UREG.Quantity(0.04, "mL")
+    assert _units._makers["milliliter"][3] is True
 
 
 def test_the_unit_list_is_case_sensitive() -> None:
