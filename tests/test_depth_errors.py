@@ -26,7 +26,7 @@ from mesocalc._parameters import (
     _result,
     _volume,
 )
-from mesocalc._units import Dim
+from mesocalc._units import Dim, quantity
 from tests.test_depth_catalog import MINIMAL
 
 SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
@@ -72,6 +72,36 @@ def test_an_array_beyond_a_hard_range_is_refused_at_its_first_such_element() -> 
         )
     assert (info.value.parameter, info.value.value, info.value.index) == ("depth", "0.7 mm", (1,))
     assert info.value.allowed == "at most 0.626 mm"
+    # A Quantity array is read in one multiplication: its elements meet the range only after.
+    depth = quantity(np.array([0.5, 0.7]), "millimeter")
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(technique="classic", zone="eyelid", area="1 cm^2", depth=depth)
+    assert (info.value.value, info.value.index) == (quantity(0.7, "millimeter"), (1,))
+
+
+def test_a_needle_shorter_than_the_insertion_is_refused_with_what_it_needs() -> None:
+    request: dict[str, Any] = {
+        "technique": "infiltration",
+        "zone": "submental",
+        "area": "4 cm^2",
+        "volume_per_point": "0.1 mL",
+        "depth": "8 mm",
+    }
+    needle = mesocalc.Needle(gauge=30, length="6 mm")
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, needle=needle)
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "needle",
+        needle,
+        "a needle at least 8 mm long",
+        "8 mm at 90 deg inserts 8 mm of shaft (depth / sin(angle), source: MICHEELS16)",
+        "at least 8 mm",
+        "MICHEELS16",
+    )
+    # Within one part in 10^9 of the insertion, a needle reaches (float error is not a gap).
+    reaching = mesocalc.Needle(gauge=30, length=f"{8.0 * (1 - 1e-9)!r} mm")
+    assert mesocalc.plan(**request, needle=reaching).needle == reaching
 
 
 def test_a_soft_range_refusal_carries_the_value_range_and_sources() -> None:

@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 import mesocalc
-from mesocalc._units import _MAX_PAIRS, MAX_DIMS, MAX_ELEMENTS, Dim, magnitudes, quantity
+from mesocalc._units import (
+    _MAX_PAIRS,
+    MAX_DIMS,
+    MAX_ELEMENTS,
+    Dim,
+    length_pairs,
+    magnitudes,
+    quantity,
+)
 
 
 def _plan(**kwargs: Any) -> Any:
@@ -212,3 +220,61 @@ def test_nesting_of_exactly_the_most_dimensions_is_read() -> None:
     cm = [[quantity(1.0, "centimeter")], [quantity(2.0, "centimeter")]]
     assert magnitudes(cm, "p", Dim.LENGTH).tolist() == [[10.0], [20.0]]
     assert magnitudes(["1 mm", "2 cm"], "p", Dim.LENGTH).tolist() == [1.0, 20.0]
+
+
+_PAIRS = "a length Quantity array of shape (N, 2), or (x, y) pairs such as ('1 cm', '2 cm')"
+_ONE = ("1 mm", "1 mm")
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "shown", "expected", "detail"),
+    [
+        (lambda: quantity(np.zeros((_MAX_PAIRS + 1, 2)), "millimeter"),
+         mesocalc.InvalidValueError, "200002 numbers", "at most 100000 pairs", ""),
+        (lambda: [_ONE] * (_MAX_PAIRS + 1),
+         mesocalc.InvalidValueError, "100001 pairs", "at most 100000 pairs", ""),
+        (lambda: quantity(np.array([[1j, 1]]), "millimeter"), mesocalc.InputTypeError, None,
+         _PAIRS, "the magnitudes must be real numbers"),
+        (lambda: quantity(np.array([[1.0, 1]]), "milliliter"), mesocalc.UnitError, None, _PAIRS,
+         "ml is not a length unit"),
+        (lambda: [_ONE, ("1 mm",)], mesocalc.InvalidValueError, ("1 mm",), _PAIRS,
+         "item 1 is not an (x, y) pair"),
+        (lambda: np.zeros((2, 2)), mesocalc.UnitError, "an array of bare numbers", _PAIRS,
+         "the numbers have no unit"),
+        (lambda: 7, mesocalc.InputTypeError, None, _PAIRS, "got a int"),
+        (lambda: quantity(np.zeros(3), "millimeter"), mesocalc.InvalidValueError, None, _PAIRS,
+         "shape (3,)"),
+        (lambda: quantity(np.array([[np.nan, 1.0]]), "millimeter"), mesocalc.InvalidValueError,
+         None, _PAIRS, "NaN or infinite coordinates"),
+    ],
+    ids=["many-numbers", "many-pairs", "complex", "volume", "not-a-pair", "bare", "int",
+         "shape", "nan"],
+)  # fmt: skip
+def test_coordinates_are_refused_field_by_field(
+    make: Callable[[], Any],
+    error: type[mesocalc.MesocalcError],
+    shown: Any,
+    expected: str,
+    detail: str,
+) -> None:
+    """``shown`` is the error's value, or None when that is the input itself."""
+    value = make()
+    with pytest.raises(error) as info:
+        length_pairs(value, "p")
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.expected, info.value.detail) == (
+        "p",
+        expected,
+        detail,
+    )
+    if shown is None:
+        assert info.value.value is value
+    else:
+        assert info.value.value == shown
+
+
+def test_exactly_the_most_coordinates_are_read() -> None:
+    most = length_pairs(quantity(np.zeros((_MAX_PAIRS, 2)), "millimeter"), "p")
+    assert most.shape == (_MAX_PAIRS, 2)
+    assert length_pairs([_ONE] * _MAX_PAIRS, "p").shape == (_MAX_PAIRS, 2)
+    assert length_pairs([], "p").shape == (0, 2)
