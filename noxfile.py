@@ -73,13 +73,22 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
-# Code that runs once per process: pint's import on first use, the first build of its
-# registry, and the first Quantity of each unit (its maker). mutmut forks every mutant's tests
-# from a process that has run all of it already, so its mutants there are never reached: the
-# fresh pass runs their survivors again, each in a new interpreter with the mutant on from the
-# start, over the tests of first use (two of which start fresh interpreters of their own).
+# Code that runs once per process, or once per unit: pint's import on first use, the first
+# build of its registry, the first Quantity of each unit (its maker) and each unit's factor
+# (cached). mutmut forks every mutant's tests from a process that has run all of it already,
+# so its mutants there are never reached: the fresh pass runs their survivors again, each in a
+# new interpreter with the mutant on from the start, over the tests of reading units and of
+# first use (two of which start fresh interpreters of their own).
 FRESH_FUNCTIONS = tuple(
-    f"mesocalc._units.x_{name}" for name in ("pint_module", "_import_pint", "registry", "_maker")
+    f"mesocalc._units.x_{name}"
+    for name in (
+        "pint_module",
+        "_import_pint",
+        "quantity_class",
+        "registry",
+        "_maker",
+        "_quantity_factor",
+    )
 )
 FRESH_TESTS = ("tests/test_units.py", "tests/test_threads_first_use.py")
 

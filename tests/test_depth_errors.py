@@ -79,6 +79,32 @@ def test_an_array_beyond_a_hard_range_is_refused_at_its_first_such_element() -> 
     assert (info.value.value, info.value.index) == (quantity(0.7, "millimeter"), (1,))
 
 
+def test_a_depth_beyond_the_zones_cap_is_refused_for_any_technique() -> None:
+    """Papular is not published on the neck: with an override it still meets the neck's cap."""
+    request: dict[str, Any] = {
+        "technique": "papular",
+        "zone": "neck",
+        "area": "4 cm^2",
+        "spacing": "5 mm",
+        "volume_per_point": "0.01 mL",
+        "angle": "45 deg",
+        "override": mesocalc.Override(reason="r"),
+    }
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, depth="1.2 mm")
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "depth",
+        "1.2 mm",
+        "at most 1 mm on the neck, for every technique there",
+        f"source: SEED3 ({SEED3}); a hard limit, no override passes it",
+        "at most 1 mm",
+        "SEED3",
+    )
+    at_the_cap = f"{1.0 * (1 + 1e-9)!r} mm"  # within one part in 10^9: the cap itself
+    assert mesocalc.plan(**request, depth=at_the_cap).depth.to("mm").magnitude == 1.000000001
+
+
 def test_a_needle_shorter_than_the_insertion_is_refused_with_what_it_needs() -> None:
     request: dict[str, Any] = {
         "technique": "infiltration",

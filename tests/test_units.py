@@ -149,6 +149,18 @@ def test_results_of_the_application_registry_are_made_by_filling_two_slots() -> 
     assert _units._makers["milliliter"][3] is True
 
 
+def test_an_int_beyond_any_float_is_refused_as_given() -> None:
+    huge = 10**400
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        magnitude(huge, "loss_fraction", Dim.FRACTION)
+    assert (info.value.parameter, info.value.value, info.value.expected, info.value.detail) == (
+        "loss_fraction",
+        huge,
+        "a fraction such as 0.5 or '50 %'",
+        "too large: beyond any floating-point number",
+    )
+
+
 def test_the_unit_list_is_case_sensitive() -> None:
     assert "mL" in UNITS
     assert "ML" not in UNITS
