@@ -27,7 +27,7 @@ from mesocalc._parameters import (
     _volume,
 )
 from mesocalc._units import Dim, quantity
-from tests.test_depth_catalog import MINIMAL
+from tests.test_depth_catalog import LAYER, MINIMAL, USE
 
 SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
 SCALP = "nappage, nappage-deep, nappage-median, nappage-superficial, papular"
@@ -103,6 +103,153 @@ def test_a_depth_beyond_the_zones_cap_is_refused_for_any_technique() -> None:
     )
     at_the_cap = f"{1.0 * (1 + 1e-9)!r} mm"  # within one part in 10^9: the cap itself
     assert mesocalc.plan(**request, depth=at_the_cap).depth.to("mm").magnitude == 1.000000001
+
+
+_SUBMENTAL: dict[str, Any] = {
+    "technique": "infiltration",
+    "zone": "submental",
+    "volume_per_point": "0.1 mL",
+    "depth": "8 mm",
+}
+
+
+def test_a_session_cap_refusal_says_what_is_over_and_how_to_come_under() -> None:
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(area="100 cm^2", **_SUBMENTAL)
+    assert _fields(info.value) == (
+        mesocalc.SoftLimitError,
+        "points",
+        100,
+        "at most 50 injections per session of infiltration on the submental",
+        "source: KYB; a smaller area or a wider spacing; an analogue: an override passes it",
+        "at most 50 injections",
+        "KYB",
+    )
+
+
+@pytest.mark.parametrize(("by", "who"), [("Dr A", " by Dr A"), (None, "")])
+def test_an_overridden_session_cap_warns_for_each_figure_over_it(by: str | None, who: str) -> None:
+    request = {**_SUBMENTAL, "volume_per_point": "0.2 mL", "area": "150 cm^2"}
+    p = mesocalc.plan(**request, override=mesocalc.Override(reason="r", by=by))
+    over = [w for w in p.warning_records if w.code is WarningCode.SESSION_CAP_OVERRIDDEN]
+    assert [(w.text, w.parameter, w.basis, w.sources) for w in over] == [
+        (
+            f"points 150 is beyond the session cap, at most 50 injections (KYB), an analogue: "
+            f"overridden{who}: r",
+            "points",
+            mesocalc.Basis.ANALOGUE,
+            ("KYB",),
+        ),
+        (
+            f"total_volume 30 mL is beyond the session cap, at most 10 mL (KYB), an analogue: "
+            f"overridden{who}: r",
+            "total_volume",
+            mesocalc.Basis.ANALOGUE,
+            ("KYB",),
+        ),
+    ]
+
+
+def test_a_hard_session_cap_of_a_clinic_is_refused_by_points_or_by_volume() -> None:
+    """No shipped session cap is hard: a clinic's catalog makes one."""
+    cap = 'session = { points = 50, volume = 1, unit = "mL", source = ["S"] }'
+    book = mesocalc.parse_catalog(
+        MINIMAL.replace(USE, f'techniques.classic = {{ source = ["S"], {cap} }}')
+    )
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "catalog": book}
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, area="40 cm^2", spacing="10 mm", volume_per_point="0.03 mL")
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "total_volume",
+        "1.2 mL",
+        "at most 1 mL per session of classic on the face",
+        "source: S; a hard limit",
+        "at most 1 mL",
+        "S",
+    )
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, area="40 cm^2", spacing="5 mm", volume_per_point="0.01 mL")
+    assert (info.value.value, info.value.detail) == (
+        160,
+        "source: S; a smaller area or a wider spacing; a hard limit",
+    )
+
+
+def test_an_override_that_is_not_an_override_is_refused() -> None:
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        mesocalc.plan(area="4 cm^2", **_SUBMENTAL, override="yes")
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        "override",
+        "yes",
+        "None or mesocalc.Override(reason=..., by=...)",
+    )
+
+
+def _layered(layer: str, low: float, high: float) -> mesocalc.Catalog:
+    """MINIMAL with the technique's layer and a skin thickness on the face (source T)."""
+    skin = f'skin = {{ low = {low}, high = {high}, unit = "mm", source = ["T"] }}\n'
+    text = MINIMAL.replace(LAYER, layer).replace("[zones.face]\n", "[zones.face]\n" + skin)
+    return mesocalc.parse_catalog(
+        text.replace("[sources]\n", '[sources]\nT = { citation = "t" }\n')
+    )
+
+
+def test_a_depth_leaving_the_skin_layer_is_refused_up_to_one_part_in_a_billion() -> None:
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "1 cm^2"}
+    request["catalog"] = _layered(LAYER, 1.2, 1.5)
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, depth="1.8 mm")
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "depth",
+        "1.8 mm",
+        "at most 1.5 mm for classic on the face, the thickest published skin there",
+        "source: S, T; deeper leaves the skin classic is defined in; a hard limit, "
+        "no override passes it",
+        "at most 1.5 mm",
+        "S, T",
+    )
+    edge = f"{1.5 * (1 + 1e-9)!r} mm"
+    assert mesocalc.plan(**request, depth=edge).depth.to("mm").magnitude == 1.5 * (1 + 1e-9)
+
+
+def test_a_depth_staying_in_the_skin_is_refused_for_a_subcutis_technique() -> None:
+    subcutis = 'layer = { name = "subcutis", source = ["S"], note = "n" }'
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "1 cm^2"}
+    request["catalog"] = _layered(subcutis, 1.2, 1.5)
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, depth="1.1 mm")
+    assert _fields(info.value) == (
+        mesocalc.HardLimitError,
+        "depth",
+        "1.1 mm",
+        "more than 1.2 mm for classic on the face, below the thinnest published skin there",
+        "source: S, T; shallower stays in the skin, not the subcutis classic is defined in; "
+        "a hard limit, no override passes it",
+        "more than 1.2 mm",
+        "S, T",
+    )
+    with pytest.raises(mesocalc.HardLimitError):  # within one part in 10^9: the skin itself
+        mesocalc.plan(**request, depth=f"{1.2 * (1 + 1e-9)!r} mm")
+    assert mesocalc.plan(**request, depth="1.3 mm").depth.to("mm").magnitude == 1.3
+
+
+def test_a_depth_no_layer_bounds_or_no_skin_checks_is_said_in_a_warning() -> None:
+    anywhere = 'layer = { name = "any", source = ["S"], note = "any depth" }'
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "1 cm^2"}
+    book = mesocalc.parse_catalog(MINIMAL.replace(LAYER, anywhere))
+    (unbounded,) = mesocalc.plan(**request, catalog=book).warning_records
+    assert (unbounded.code, unbounded.text, unbounded.parameter, unbounded.sources) == (
+        WarningCode.LAYER_UNBOUNDED,
+        "depth is not bounded by a skin layer for classic: any depth",
+        "depth",
+        ("S",),
+    )
+    (unchecked,) = mesocalc.plan(
+        **request, catalog=mesocalc.parse_catalog(MINIMAL)
+    ).warning_records
+    assert (unchecked.code, unchecked.parameter) == (WarningCode.LAYER_UNCHECKED, "depth")
 
 
 def test_a_needle_shorter_than_the_insertion_is_refused_with_what_it_needs() -> None:
