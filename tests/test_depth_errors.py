@@ -178,7 +178,7 @@ def test_a_hard_session_cap_of_a_clinic_is_refused_by_points_or_by_volume() -> N
 
 def test_an_override_that_is_not_an_override_is_refused() -> None:
     with pytest.raises(mesocalc.InputTypeError) as info:
-        mesocalc.plan(area="4 cm^2", **_SUBMENTAL, override="yes")
+        mesocalc.plan(area="4 cm^2", **{**_SUBMENTAL, "override": "yes"})
     assert (info.value.parameter, info.value.value, info.value.expected) == (
         "override",
         "yes",
