@@ -220,6 +220,9 @@ def test_nesting_of_exactly_the_most_dimensions_is_read() -> None:
     cm = [[quantity(1.0, "centimeter")], [quantity(2.0, "centimeter")]]
     assert magnitudes(cm, "p", Dim.LENGTH).tolist() == [[10.0], [20.0]]
     assert magnitudes(["1 mm", "2 cm"], "p", Dim.LENGTH).tolist() == [1.0, 20.0]
+    with pytest.raises(mesocalc.ParseError) as info:  # read by the default reader
+        magnitudes([["1 mm"], ["x"]], "p", Dim.LENGTH)
+    assert (info.value.parameter, info.value.value, info.value.index) == ("p", "x", (1, 0))
 
 
 _PAIRS = "a length Quantity array of shape (N, 2), or (x, y) pairs such as ('1 cm', '2 cm')"
