@@ -277,6 +277,19 @@ def test_a_needle_shorter_than_the_insertion_is_refused_with_what_it_needs() -> 
     assert mesocalc.plan(**request, needle=reaching).needle == reaching
 
 
+def test_a_value_no_source_gives_is_asked_for_with_its_range() -> None:
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.plan(technique="retrograde", zone="face", area="4 cm^2")
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        "volume_per_point",
+        None,
+        "a volume_per_point given by the caller, within at most 0.3 mL",
+    )
+    assert info.value.detail.startswith(
+        "no source gives a realistic default for retrograde on the face: Volume per thread"
+    )
+
+
 def test_a_soft_range_refusal_carries_the_value_range_and_sources() -> None:
     with pytest.raises(mesocalc.SoftLimitError) as info:
         mesocalc.plan(technique="classic", zone="face", area="1 cm^2", angle="30 deg")

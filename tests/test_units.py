@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc import _units
-from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, unit_factor
+from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, quantity, unit_factor
 
 from . import strategies as mst
 
@@ -159,6 +159,37 @@ def test_an_int_beyond_any_float_is_refused_as_given() -> None:
         "a fraction such as 0.5 or '50 %'",
         "too large: beyond any floating-point number",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "detail"),
+    [
+        (UREG.Quantity(math.nan, "mm"), mesocalc.InvalidValueError, "not a finite number"),
+        (
+            quantity(True, "millimeter"),
+            mesocalc.InputTypeError,
+            "the magnitude must be one real number",
+        ),
+        (
+            quantity("x", "millimeter"),
+            mesocalc.InputTypeError,
+            "the magnitude must be one real number",
+        ),
+    ],
+    ids=["nan", "bool", "text"],
+)
+def test_a_quantity_of_no_real_number_is_refused_as_given(
+    value: Any, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        magnitude(value, "depth", Dim.LENGTH)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.expected, info.value.detail) == (
+        "depth",
+        "a length such as '7 mm'",
+        detail,
+    )
+    assert info.value.value is value
 
 
 def test_the_unit_list_is_case_sensitive() -> None:
