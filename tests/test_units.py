@@ -192,6 +192,43 @@ def test_a_quantity_of_no_real_number_is_refused_as_given(
     assert info.value.value is value
 
 
+_HUGE = 10**400
+
+
+@pytest.mark.parametrize(
+    ("value", "dim", "error", "detail"),
+    [
+        (True, Dim.LENGTH, mesocalc.InputTypeError, "a bool is not a measurement"),
+        (40, Dim.LENGTH, mesocalc.UnitError,
+         "a bare number has no unit; mesocalc never assumes mm"),
+        (UREG.Quantity(2.0, "mL"), Dim.LENGTH, mesocalc.UnitError, "ml is not a length unit"),
+        ("1e999 mm", Dim.LENGTH, mesocalc.InvalidValueError, "not a finite number"),
+        (math.inf, Dim.FRACTION, mesocalc.InvalidValueError, "not a finite number"),
+        (_HUGE, Dim.FRACTION, mesocalc.InvalidValueError,
+         "too large: beyond any floating-point number"),
+        (UREG.Quantity(math.inf, "mm"), Dim.LENGTH, mesocalc.InvalidValueError,
+         "not a finite number"),
+        (UREG.Quantity(_HUGE, "mm"), Dim.LENGTH, mesocalc.InvalidValueError,
+         "too large: beyond any floating-point number"),
+        (b"7 mm", Dim.LENGTH, mesocalc.InputTypeError, "got a bytes"),
+    ],
+    ids=["bool", "bare", "volume", "text-inf", "fraction-inf", "fraction-huge", "inf",
+         "huge", "bytes"],
+)  # fmt: skip
+def test_one_input_is_refused_field_by_field(
+    value: Any, dim: Dim, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        magnitude(value, "p", dim)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.expected, info.value.detail) == (
+        "p",
+        dim.expected,
+        detail,
+    )
+    assert info.value.value is value
+
+
 def test_the_unit_list_is_case_sensitive() -> None:
     assert "mL" in UNITS
     assert "ML" not in UNITS
