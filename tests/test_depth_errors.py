@@ -252,6 +252,35 @@ def test_a_depth_no_layer_bounds_or_no_skin_checks_is_said_in_a_warning() -> Non
     assert (unchecked.code, unchecked.parameter) == (WarningCode.LAYER_UNCHECKED, "depth")
 
 
+@pytest.mark.parametrize("given", [("depth",), ("angle",), ("depth", "angle"), ()])
+def test_a_given_value_is_said_checked_and_a_default_is_said_analogue(
+    given: tuple[str, ...],
+) -> None:
+    """The warnings of a pair are cached by which values were given: each set has its own."""
+    values = {"depth": "8 mm", "angle": "90 deg"}
+    request: dict[str, Any] = {name: values[name] for name in given}
+    p = mesocalc.plan(technique="infiltration", zone="submental", area="4 cm^2", **request)
+    for name in ("depth", "angle"):
+        checked = any(w.startswith(f"{name} was checked against a range") for w in p.warnings)
+        assert checked is (name in given), name
+
+
+def test_retrograde_threads_need_a_square_lattice() -> None:
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.plan(
+            technique="retrograde",
+            zone="face",
+            area="4 cm^2",
+            lattice="hex",
+            volume_per_point="0.3 mL",
+        )
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        "lattice",
+        "hex",
+        "'square' for retrograde threads (parallel rows)",
+    )
+
+
 def test_a_needle_shorter_than_the_insertion_is_refused_with_what_it_needs() -> None:
     request: dict[str, Any] = {
         "technique": "infiltration",
