@@ -320,6 +320,49 @@ def test_volumes_take_their_shape_from_every_operand(wide: str) -> None:
     assert delivered.shape == (2, 3)
 
 
+def test_point_counts_are_refused_only_beyond_two_to_the_53() -> None:
+    """The bound on every ratio is a shortcut: the exact ratios decide when it fails."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    cell = 2.0**-30  # a spacing far below any published one: the bound fails
+    at_most = [9007199245733792]  # 2^23 / 2^-30 is 2^53 exactly, shrunk by SNAP
+    assert _core.count_points(np.array([2.0**23]), np.array([cell]), "s").tolist() == at_most
+    assert _core.count_points(2.0**23, cell, "s") == at_most[0]
+    assert _core.count_points(np.array([1.0]), np.array([1e-10]), "s").tolist() == [9999999990]
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        _core.count_points(np.array([2.0**24]), np.array([cell]), "s")
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        "spacing",
+        "s",
+        "a spacing giving at most 9007199254740992 points",
+    )
+
+
+def test_counts_of_more_areas_than_one_chunk_are_at_least_one() -> None:
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    counts = _core.count_cells(np.full(20_000, 1.0), 4.0)
+    assert np.asarray(counts).tolist() == [1] * 20_000
+
+
+def test_an_angle_of_zero_gives_no_insertion_length_and_no_warning() -> None:
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    assert _core.insertion_length(np.array([7.0]), 45.0).tolist() == [7.0 / np.sin(np.pi / 4)]
+    for depth, angle, index in (
+        (7.0, 0.0, None),
+        (np.array([7.0]), np.array([0.0]), (0,)),
+        (np.array([0.0]), np.array([0.0]), (0,)),  # 0 / 0: not a number, refused as well
+    ):
+        with pytest.raises(mesocalc.DomainError) as info:
+            _core.insertion_length(depth, angle)
+        assert (info.value.parameter, info.value.value, info.value.index) == (
+            "angle",
+            "0.0 deg",
+            index,
+        )
+
+
 def test_volume_results_are_the_callers_own_arrays() -> None:
     """The results share one total inside the plans, yet each read is a new array."""
     plans = mesocalc.plan(
