@@ -235,6 +235,23 @@ def test_a_depth_staying_in_the_skin_is_refused_for_a_subcutis_technique() -> No
     assert mesocalc.plan(**request, depth="1.3 mm").depth.to("mm").magnitude == 1.3
 
 
+def test_over_arrays_the_cap_and_the_layer_name_the_first_element_they_refuse() -> None:
+    """A shared depth fails at the first area; an array of depths at its own first offender."""
+    cap = 'depth_cap = { high = 1.5, unit = "mm", source = ["S"] }\n'
+    capped = mesocalc.parse_catalog(MINIMAL.replace("[zones.face]\n", "[zones.face]\n" + cap))
+    request: dict[str, Any] = {"technique": "classic", "zone": "face"}
+    request["area"] = ["1 cm^2", "2 cm^2"]
+    for depth, index in ((["1 mm", "1.8 mm"], (1,)), ("1.8 mm", (0,))):
+        with pytest.raises(mesocalc.HardLimitError) as info:
+            mesocalc.plan(**request, depth=depth, catalog=capped)
+        assert (info.value.value, info.value.index) == ("1.8 mm", index)
+        assert info.value.expected == "at most 1.5 mm on the face, for every technique there"
+    subcutis = 'layer = { name = "subcutis", source = ["S"], note = "n" }'
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**request, depth="1.1 mm", catalog=_layered(subcutis, 1.2, 1.5))
+    assert (info.value.value, info.value.index) == ("1.1 mm", (0,))
+
+
 def test_a_depth_no_layer_bounds_or_no_skin_checks_is_said_in_a_warning() -> None:
     anywhere = 'layer = { name = "any", source = ["S"], note = "any depth" }'
     request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "1 cm^2"}
