@@ -229,6 +229,17 @@ def test_one_input_is_refused_field_by_field(
     assert info.value.value is value
 
 
+def test_a_dose_quantity_names_a_volume_over_an_area() -> None:
+    """A length is dimensionally a volume over an area: only a named volume is a dose."""
+    dose = Dim.DOSE
+    assert magnitude(UREG.Quantity(0.2, "mL/cm**2"), "d", dose) == pytest.approx(0.2)
+    assert magnitude(UREG.Quantity(2.0, "uL/mm**2"), "d", dose) == pytest.approx(0.2)
+    for value, unit in ((UREG.Quantity(2.0, "mm"), "mm"), (UREG.Quantity(2.0, "mL"), "ml")):
+        with pytest.raises(mesocalc.UnitError) as info:
+            magnitude(value, "d", dose)
+        assert info.value.detail == f"{unit} is not a dose per area unit"
+
+
 def test_the_unit_list_is_case_sensitive() -> None:
     assert "mL" in UNITS
     assert "ML" not in UNITS
