@@ -150,6 +150,28 @@ def test_an_overridden_session_cap_warns_for_each_figure_over_it(by: str | None,
     ]
 
 
+def test_a_session_cap_from_another_label_says_so_before_any_override() -> None:
+    request = {**_SUBMENTAL, "volume_per_point": "0.2 mL", "area": "150 cm^2"}
+    p = mesocalc.plan(**request, override=mesocalc.Override(reason="r"))
+    codes = [w.code for w in p.warning_records if w.code.value.startswith("session-cap")]
+    assert codes == [
+        WarningCode.SESSION_CAP_NOT_STATED,
+        WarningCode.SESSION_CAP_OVERRIDDEN,
+        WarningCode.SESSION_CAP_OVERRIDDEN,
+    ]
+    (label,) = [w for w in p.warning_records if w.code is WarningCode.SESSION_CAP_NOT_STATED]
+    assert label.text.startswith("session cap (50 injections, 10 mL) is analogue: ")
+    assert (label.basis, label.sources) == (mesocalc.Basis.ANALOGUE, ("KYB",))
+    # A clinic's cap of injections alone says no volume.
+    cap = 'session = { points = 50, source = ["S"], basis = "analogue", note = "n" }'
+    book = mesocalc.parse_catalog(
+        MINIMAL.replace(USE, f'techniques.classic = {{ source = ["S"], {cap} }}')
+    )
+    plan = mesocalc.plan(technique="classic", zone="face", area="1 cm^2", catalog=book)
+    (only,) = [w for w in plan.warning_records if w.code is WarningCode.SESSION_CAP_NOT_STATED]
+    assert only.text == "session cap (50 injections) is analogue: n"
+
+
 def test_a_hard_session_cap_of_a_clinic_is_refused_by_points_or_by_volume() -> None:
     """No shipped session cap is hard: a clinic's catalog makes one."""
     cap = 'session = { points = 50, volume = 1, unit = "mL", source = ["S"] }'
