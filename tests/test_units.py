@@ -234,6 +234,7 @@ def test_a_dose_quantity_names_a_volume_over_an_area() -> None:
     dose = Dim.DOSE
     assert magnitude(UREG.Quantity(0.2, "mL/cm**2"), "d", dose) == pytest.approx(0.2)
     assert magnitude(UREG.Quantity(2.0, "uL/mm**2"), "d", dose) == pytest.approx(0.2)
+    assert magnitude(UREG.Quantity(0.2, "cc/cm**2"), "d", dose) == pytest.approx(0.2)  # cubic
     for value, unit in ((UREG.Quantity(2.0, "mm"), "mm"), (UREG.Quantity(2.0, "mL"), "ml")):
         with pytest.raises(mesocalc.UnitError) as info:
             magnitude(value, "d", dose)
