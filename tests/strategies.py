@@ -147,11 +147,14 @@ def garbage_strings() -> st.SearchStrategy[str]:
 
 
 def _not_valid(text: str) -> bool:
-    try:
-        mesocalc._units.parse_string(text, "x", Dim.LENGTH)
-    except mesocalc.MesocalcError:
-        return True
-    return False
+    """Whether ``text`` is not a value of any dimension ("2mm2" is an area, not a length)."""
+    for dim in Dim:
+        try:
+            mesocalc._units.parse_string(text, "x", dim)
+        except mesocalc.MesocalcError:
+            continue
+        return False
+    return True
 
 
 # --- guardrails (issue 4) ---------------------------------------------------------------------

@@ -197,3 +197,28 @@ def test_an_element_of_a_quantity_array_is_shown_as_the_same_quantity_alone_is()
         )
     assert type(made.value.value.magnitude) is float
     assert str(made.value) == str(alone.value.at((1,)))
+
+
+def test_an_empty_element_takes_the_default_as_an_unset_argument_does() -> None:
+    """An empty cell of a table (docs/frames.md) is None in an array: that element's default."""
+    request: dict[str, Any] = {"technique": "classic", "zone": "face"}
+    default = mesocalc.plan(area="5 cm^2", **request).spacing
+    column = np.array(["5 mm", None], dtype=object)  # a table's column with an empty cell
+    plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=column, **request)
+    assert plans.spacing.to("mm").magnitude.tolist() == [5.0, default.to("mm").magnitude]
+
+
+def test_an_array_of_one_element_fails_at_index_zero() -> None:
+    """Over the session cap (50 submental injections): an array of one such area too."""
+    request: dict[str, Any] = {
+        "technique": "infiltration",
+        "zone": "submental",
+        "volume_per_point": "0.1 mL",
+        "depth": "8 mm",
+    }
+    with pytest.raises(mesocalc.SoftLimitError) as one:
+        mesocalc.plan(area="100 cm^2", **request)
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.plan(area=["100 cm^2"], **request)
+    assert (info.value.parameter, info.value.index) == ("points", (0,))
+    assert str(info.value) == str(one.value.at((0,)))

@@ -168,7 +168,7 @@ def test_on_a_shape_a_total_is_spread_over_the_layouts_points(
     except mesocalc.MesocalcError:
         return  # no room for a point, or a thread pattern this shape does not take
     total = first.points * data.draw(mst.in_range(entry.volume_per_point))
-    p = mesocalc.plan(**request, total_volume=f"{total!r} mL")
+    p = mesocalc.plan(**request, total_volume=f"{total!r} mL", override=_OVERRIDE)
     assert p.points == first.points
     assert p.total_volume.to("mL").magnitude == pytest.approx(total, rel=1e-12)
     dose = data.draw(st.floats(min_value=1e-3, max_value=0.5))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import UNITS, Dim, magnitude, parse_string
+from mesocalc import _units
+from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, quantity, unit_factor
 
 from . import strategies as mst
 
@@ -77,6 +80,165 @@ def test_bad_strings_are_refused(text: str, error: type[mesocalc.MesocalcError])
     assert info.value.parameter == "volume_per_point"
     assert "volume_per_point" in str(info.value)
     assert len(str(info.value)) < 400
+
+
+# The spellings a string may use, written out: the table must hold these and no others.
+_LENGTH_NAMES = ("um", "µm", "μm", "mm", "cm", "m")
+_VOLUME_NAMES = ("uL", "ul", "µL", "µl", "μL", "μl", "mL", "ml", "cc", "L", "l")
+_AREA_NAMES = [n + s for n, s in itertools.product(_LENGTH_NAMES, ("^2", "**2", "2", "²"))]
+_SPELLINGS = {
+    Dim.LENGTH: set(_LENGTH_NAMES),
+    Dim.AREA: set(_AREA_NAMES),
+    Dim.VOLUME: {
+        *_VOLUME_NAMES,
+        *(n + s for n, s in itertools.product(("mm", "cm"), ("^3", "**3", "3", "³"))),
+    },
+    Dim.ANGLE: {"deg", "°", "degree", "degrees", "rad"},
+    Dim.FRACTION: {"%"},
+    Dim.DOSE: {
+        f"{v}/{a}" for v in _VOLUME_NAMES for a in _AREA_NAMES if a.startswith(("mm", "cm"))
+    },
+    Dim.CONCENTRATION: {f"{m}/{v}" for m in ("mg", "g", "ug", "µg", "μg") for v in _VOLUME_NAMES},
+}
+
+
+def _pint_spelling(unit: str) -> str:
+    """The same unit as pint spells it: "µL/cm²" is "uL/cm**2"."""
+    text = unit.replace("µ", "u").replace("μ", "u").replace("^", "**")
+    text = text.replace("²", "**2").replace("³", "**3")
+    text = re.sub(r"(?<=[a-zA-Z])([23])\b", r"**\1", text)
+    return {"%": "percent", "°": "degree"}.get(text, text)
+
+
+def test_the_unit_table_holds_every_spelling_and_no_other() -> None:
+    """Built afresh (``UNITS`` is built at import), so mutation testing reaches the builder."""
+    table = _unit_table()
+    assert {dim: {k for k, (d, _) in table.items() if d is dim} for dim in Dim} == _SPELLINGS
+
+
+def test_every_spelling_has_the_factor_pint_gives_it() -> None:
+    for unit, (dim, factor) in _unit_table().items():
+        expected = UREG.Quantity(1.0, _pint_spelling(unit)).to(dim.canonical).magnitude
+        assert factor == pytest.approx(expected, rel=1e-12), unit
+
+
+@pytest.mark.parametrize(
+    ("unit", "error", "detail"),
+    [
+        (None, mesocalc.UnitError, "numbers without a unit are never assumed to be in one"),
+        (7, mesocalc.InputTypeError, "got a int; name the unit as a string"),
+        ("furlong", mesocalc.UnitError, "unknown unit"),
+        (" mL ", mesocalc.UnitError, "'mL' is a volume"),
+    ],
+)
+def test_a_unit_for_bare_coordinates_is_a_known_length(
+    unit: Any, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        unit_factor(unit, "unit", Dim.LENGTH)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.value, info.value.detail) == ("unit", unit, detail)
+    assert info.value.expected == "a length unit: 'um', 'µm', 'μm', 'mm', 'cm', 'm'"
+    assert unit_factor(" cm ", "unit", Dim.LENGTH) == 10.0
+
+
+def test_results_of_the_application_registry_are_made_by_filling_two_slots() -> None:
+    """The fast way of making result Quantities (``_units._maker``) holds for pint's own."""
+    volume = mesocalc.plan(technique="classic", zone="face", area="4 cm^2").total_volume
+    assert volume == UREG.Quantity(0.04, "mL")
+    assert _units._makers["milliliter"][3] is True
+
+
+def test_an_int_beyond_any_float_is_refused_as_given() -> None:
+    huge = 10**400
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        magnitude(huge, "loss_fraction", Dim.FRACTION)
+    assert (info.value.parameter, info.value.value, info.value.expected, info.value.detail) == (
+        "loss_fraction",
+        huge,
+        "a fraction such as 0.5 or '50 %'",
+        "too large: beyond any floating-point number",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "detail"),
+    [
+        (UREG.Quantity(math.nan, "mm"), mesocalc.InvalidValueError, "not a finite number"),
+        (
+            quantity(True, "millimeter"),
+            mesocalc.InputTypeError,
+            "the magnitude must be one real number",
+        ),
+        (
+            quantity("x", "millimeter"),
+            mesocalc.InputTypeError,
+            "the magnitude must be one real number",
+        ),
+    ],
+    ids=["nan", "bool", "text"],
+)
+def test_a_quantity_of_no_real_number_is_refused_as_given(
+    value: Any, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        magnitude(value, "depth", Dim.LENGTH)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.expected, info.value.detail) == (
+        "depth",
+        "a length such as '7 mm'",
+        detail,
+    )
+    assert info.value.value is value
+
+
+_HUGE = 10**400
+
+
+@pytest.mark.parametrize(
+    ("value", "dim", "error", "detail"),
+    [
+        (True, Dim.LENGTH, mesocalc.InputTypeError, "a bool is not a measurement"),
+        (40, Dim.LENGTH, mesocalc.UnitError,
+         "a bare number has no unit; mesocalc never assumes mm"),
+        (UREG.Quantity(2.0, "mL"), Dim.LENGTH, mesocalc.UnitError, "ml is not a length unit"),
+        ("1e999 mm", Dim.LENGTH, mesocalc.InvalidValueError, "not a finite number"),
+        (math.inf, Dim.FRACTION, mesocalc.InvalidValueError, "not a finite number"),
+        (_HUGE, Dim.FRACTION, mesocalc.InvalidValueError,
+         "too large: beyond any floating-point number"),
+        (UREG.Quantity(math.inf, "mm"), Dim.LENGTH, mesocalc.InvalidValueError,
+         "not a finite number"),
+        (UREG.Quantity(_HUGE, "mm"), Dim.LENGTH, mesocalc.InvalidValueError,
+         "too large: beyond any floating-point number"),
+        (b"7 mm", Dim.LENGTH, mesocalc.InputTypeError, "got a bytes"),
+    ],
+    ids=["bool", "bare", "volume", "text-inf", "fraction-inf", "fraction-huge", "inf",
+         "huge", "bytes"],
+)  # fmt: skip
+def test_one_input_is_refused_field_by_field(
+    value: Any, dim: Dim, error: type[mesocalc.MesocalcError], detail: str
+) -> None:
+    with pytest.raises(error) as info:
+        magnitude(value, "p", dim)
+    assert type(info.value) is error
+    assert (info.value.parameter, info.value.expected, info.value.detail) == (
+        "p",
+        dim.expected,
+        detail,
+    )
+    assert info.value.value is value
+
+
+def test_a_dose_quantity_names_a_volume_over_an_area() -> None:
+    """A length is dimensionally a volume over an area: only a named volume is a dose."""
+    dose = Dim.DOSE
+    assert magnitude(UREG.Quantity(0.2, "mL/cm**2"), "d", dose) == pytest.approx(0.2)
+    assert magnitude(UREG.Quantity(2.0, "uL/mm**2"), "d", dose) == pytest.approx(0.2)
+    assert magnitude(UREG.Quantity(0.2, "cc/cm**2"), "d", dose) == pytest.approx(0.2)  # cubic
+    for value, unit in ((UREG.Quantity(2.0, "mm"), "mm"), (UREG.Quantity(2.0, "mL"), "ml")):
+        with pytest.raises(mesocalc.UnitError) as info:
+            magnitude(value, "d", dose)
+        assert info.value.detail == f"{unit} is not a dose per area unit"
 
 
 def test_the_unit_list_is_case_sensitive() -> None:

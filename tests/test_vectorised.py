@@ -301,6 +301,68 @@ def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
     assert _core.volume_array(points[:0], vpp, loss[:0], "delivered").shape == (0, 40)
 
 
+@pytest.mark.parametrize("wide", ["volume_per_point", "loss_fraction"])
+def test_volumes_take_their_shape_from_every_operand(wide: str) -> None:
+    """The counts may be the narrowest operand: the other two broadcast them."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    points = np.array([[3, 4, 5]])
+    vpp, loss = np.full((1, 3), 0.02), np.full((1, 1), 0.25)
+    if wide == "volume_per_point":
+        vpp = np.array([[0.01], [0.02]])
+    else:
+        loss = np.array([[0.0], [0.5]])
+    total = np.broadcast_to(points * vpp, (2, 3))  # every part has the shape of all three
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "total"), total)
+    assert np.array_equal(_core.volume_array(points, vpp, loss, "lost"), total * loss)
+    delivered = _core.volume_array(points, vpp, loss, "delivered")
+    assert np.array_equal(delivered, total - total * loss)
+    assert delivered.shape == (2, 3)
+
+
+def test_point_counts_are_refused_only_beyond_two_to_the_53() -> None:
+    """The bound on every ratio is a shortcut: the exact ratios decide when it fails."""
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    cell = 2.0**-30  # a spacing far below any published one: the bound fails
+    at_most = [9007199245733792]  # 2^23 / 2^-30 is 2^53 exactly, shrunk by SNAP
+    assert _core.count_points(np.array([2.0**23]), np.array([cell]), "s").tolist() == at_most
+    assert _core.count_points(2.0**23, cell, "s") == at_most[0]
+    assert _core.count_points(np.array([1.0]), np.array([1e-10]), "s").tolist() == [9999999990]
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        _core.count_points(np.array([2.0**24]), np.array([cell]), "s")
+    assert (info.value.parameter, info.value.value, info.value.expected) == (
+        "spacing",
+        "s",
+        "a spacing giving at most 9007199254740992 points",
+    )
+
+
+def test_counts_of_more_areas_than_one_chunk_are_at_least_one() -> None:
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    counts = _core.count_cells(np.full(20_000, 1.0), 4.0)
+    assert np.asarray(counts).tolist() == [1] * 20_000
+
+
+def test_an_angle_of_zero_gives_no_insertion_length_and_no_warning() -> None:
+    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+
+    assert _core.insertion_length(np.array([7.0]), 45.0).tolist() == [7.0 / np.sin(np.pi / 4)]
+    for depth, angle, index in (
+        (7.0, 0.0, None),
+        (np.array([7.0]), np.array([0.0]), (0,)),
+        (np.array([0.0]), np.array([0.0]), (0,)),  # 0 / 0: not a number, refused as well
+    ):
+        with pytest.raises(mesocalc.DomainError) as info:
+            _core.insertion_length(depth, angle)
+        assert (info.value.parameter, info.value.value, info.value.index) == (
+            "angle",
+            "0.0 deg",
+            index,
+        )
+
+
 def test_volume_results_are_the_callers_own_arrays() -> None:
     """The results share one total inside the plans, yet each read is a new array."""
     plans = mesocalc.plan(
