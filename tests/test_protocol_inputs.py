@@ -219,3 +219,28 @@ def test_hk19s_twenty_points_on_an_outline_of_the_cheek() -> None:
         match=r"^spacing: got .14.17 mm \(8 points on the shape, the nearest to 9\)",
     ):
         mesocalc.plan(technique="classic", zone="face", area=cheek, points=9)
+
+
+def test_a_count_that_holds_at_one_spacing_only_is_not_chosen() -> None:
+    """A 2 cm square given as a diamond holds 8 points at exactly 5 mm, 12 just below, 4 above.
+
+    Drawn again from a stored plan, 8 would not keep: the plan takes the nearest count a run
+    of spacings gives, and says so.
+    """
+    turn = math.pi / 2
+    diamond = mesocalc.Polygon(
+        [(f"{10 * math.cos(k * turn)!r} mm", f"{10 * math.sin(k * turn)!r} mm") for k in range(4)]
+    )
+    request: dict[str, Any] = {
+        "technique": "classic",
+        "zone": "face",
+        "area": diamond,
+        "override": _OVERRIDE,
+    }
+    assert mesocalc.plan(**request, spacing="5 mm").points == 8  # the lattice meets the corners
+    p = mesocalc.plan(**request, points=8)
+    assert p.points != 8
+    assert any(w.startswith("points: ") for w in p.warnings)
+    for nudge in (1 - 1e-9, 1 + 1e-9):
+        assert mesocalc.plan(**request, spacing=p.spacing * nudge).points == p.points
+    assert mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict()))).points == p.points

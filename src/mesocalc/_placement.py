@@ -230,22 +230,28 @@ class AreaRequest:
         centre = estimate if crossing is None else crossing[0]
         grid = [centre * _SAMPLE_RATIO**k for k in range(-_SAMPLES, _SAMPLES + 1)]
         sampled = [count(s) for s in grid]
-        best = min(sampled, key=lambda c: (abs(c - points), -c))
-        if best == 0 or best > MAX_CANDIDATES:
-            raise InvalidValueError(
-                "points",
-                points,
-                f"a number of points a layout of {shape!r} can hold",
-                f"no spacing near {centre:.3g} mm gives a layout of about {points}",
-            )
-        first, last = _widest_run(sampled, best)
-        low, high = grid[first], grid[last]
-        if first > 0:  # the run's edges, between the samples either side of it
-            low = _bisect(lambda s: count(s) != best, grid[first - 1], low, 1e-6)[1]
-        if last < len(grid) - 1:
-            high = _bisect(lambda s: count(s) == best, high, grid[last + 1], 1e-6)[0]
-        middle = (low + high) / 2.0
-        return (middle, best) if count(middle) == best else (grid[(first + last) // 2], best)
+        # Nearest first, the larger on a tie; a count that holds only at one spacing (the
+        # lattice meeting the outline exactly) is passed over: drawn again, it would not keep.
+        for best in sorted(set(sampled), key=lambda c: (abs(c - points), -c)):
+            if best == 0 or best > MAX_CANDIDATES:
+                break
+            first, last = _widest_run(sampled, best)
+            low, high = grid[first], grid[last]
+            if first > 0:  # the run's edges, between the samples either side of it
+                low = _bisect(lambda s, c=best: count(s) != c, grid[first - 1], low, 1e-6)[1]
+            if last < len(grid) - 1:
+                high = _bisect(lambda s, c=best: count(s) == c, high, grid[last + 1], 1e-6)[0]
+            middle = (low + high) / 2.0
+            if count(middle) != best:
+                middle = grid[(first + last) // 2]
+            if all(count(middle * n) == best for n in _NUDGES):
+                return middle, best
+        raise InvalidValueError(
+            "points",
+            points,
+            f"a number of points a layout of {shape!r} can hold",
+            f"no spacing near {centre:.3g} mm gives a layout of about {points}",
+        )
 
     def complete(
         self, lattice: Lattice, spacing: float, thread_length: float | None, estimate: int
@@ -377,6 +383,11 @@ def _bisect(holds: Any, low: float, high: float, tolerance: float) -> tuple[floa
         else:
             high = middle
     return low, high
+
+
+# A spacing is kept only if spacings this close either way give the same count: far wider
+# than the rounding of a stored plan read back, far narrower than any run of a real count.
+_NUDGES: Final = (1 - 1e-7, 1 + 1e-7)
 
 
 def _widest_run(sampled: list[int], value: int) -> tuple[int, int]:
