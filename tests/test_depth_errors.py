@@ -690,6 +690,17 @@ def test_an_array_whose_elements_depart_differently_warns_once_with_the_extremes
     assert about[0].sources == spec.spacing.sources
 
 
+def test_an_array_with_one_end_inside_an_about_value_still_warns() -> None:
+    spec = mesocalc.spec("papular", "face")
+    inside = spec.spacing.low.to("mm").magnitude
+    request: dict[str, Any] = {"technique": "papular", "zone": "face"}
+    for spacings in ([f"{inside} mm", "12 mm"], ["8 mm", f"{inside} mm"]):
+        plans = mesocalc.plan(area=["4 cm^2", "5 cm^2"], spacing=spacings, **request)
+        outside = next(s for s in spacings if s != f"{inside} mm")
+        one = mesocalc.plan(area="4 cm^2", spacing=outside, **request)
+        assert plans.warnings == one.warnings
+
+
 def test_an_array_within_an_about_value_does_not_warn() -> None:
     spec = mesocalc.spec("papular", "face")
     inside = spec.spacing.low.to("mm").magnitude
