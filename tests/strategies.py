@@ -43,6 +43,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "derived_requests",
     "entries",
     "expressed",
+    "fitting_needle",
     "frame_rows",
     "garbage_strings",
     "geometries",
@@ -207,6 +208,22 @@ def needles() -> st.SearchStrategy[mesocalc.Needle]:
         gauge=st.integers(min_value=10, max_value=34),
         length=st.floats(min_value=0.5, max_value=20.0).map(lambda m: f"{m!r} mm"),
     )
+
+
+def fitting_needle(draw: st.DrawFn, entry: Spec, reach: float) -> mesocalc.Needle:
+    """A needle the catalog names for the entry's technique, at least ``reach`` mm long.
+
+    Its length and gauge lie in the technique's needle ranges (any length and gauge where
+    the catalog names none); a reach beyond the longest named needle is not drawn.
+    """
+    lengths, gauges = entry.needle, entry.needle_gauge
+    low, high = (reach, reach + 10.0) if lengths is None else (reach, lengths.high_magnitude)
+    if lengths is not None:
+        low = max(low, lengths.low_magnitude)
+    assume(low <= high)
+    length = draw(st.floats(low, high))
+    gauge = draw(st.integers(25, 34) if gauges is None else st.integers(gauges.low, gauges.high))
+    return mesocalc.Needle(gauge=gauge, length=f"{length!r} mm")
 
 
 def syringes() -> st.SearchStrategy[mesocalc.Syringe]:
@@ -434,10 +451,8 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
     ):
         p = mesocalc.plan(**request)
         if draw(st.booleans()):
-            length = p.insertion_length.to("mm").magnitude + draw(st.floats(0.0, 10.0))
-            needle = mesocalc.Needle(
-                gauge=draw(st.integers(min_value=25, max_value=34)), length=f"{length!r} mm"
-            )
+            entry = mesocalc.spec(p.technique, p.zone)
+            needle = fitting_needle(draw, entry, p.insertion_length.to("mm").magnitude)
             p = mesocalc.plan(**request, needle=needle)
         plans.append(p)
     date = draw(st.dates(datetime.date(2020, 1, 1), datetime.date(2040, 12, 31)))
@@ -512,9 +527,7 @@ def shaped_requests(draw: st.DrawFn, *, high: float = 60.0) -> dict[str, Any]:
             reach = mesocalc.plan(**request).insertion_length.to("mm").magnitude
         except mesocalc.MesocalcError:
             reach = 20.0
-        length = reach + draw(st.floats(0.0, 10.0))
-        gauge = draw(st.integers(min_value=25, max_value=34))
-        request["needle"] = mesocalc.Needle(gauge=gauge, length=f"{length!r} mm")
+        request["needle"] = fitting_needle(draw, entry, reach)
     return request
 
 
@@ -632,8 +645,8 @@ def plans_of_every_kind(
         request = draw(plan_requests(units="canonical"))
         plain = _planned(request)
         assert isinstance(plain, mesocalc.Plan)
-        length = plain.insertion_length.to("mm").magnitude + draw(st.floats(0.0, 10.0))
-        needle = mesocalc.Needle(gauge=draw(st.integers(25, 34)), length=f"{length!r} mm")
+        entry = mesocalc.spec(plain.technique, plain.zone)
+        needle = fitting_needle(draw, entry, plain.insertion_length.to("mm").magnitude)
         return _planned({**request, "needle": needle, "syringe": draw(syringes())})
     if kind == "any":  # in range or not, with an override: the plans that record overrides
         return _planned(draw(any_requests()))

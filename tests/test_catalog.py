@@ -235,7 +235,7 @@ def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
         ),
         ("[zones.arms]", "[zones.elbow]", "zones.elbow"),
         (
-            'techniques.papular = { source = ["SEED1"] }',
+            'techniques.intra-epidermal = { source = ["SEED1"] }',
             'techniques.papules2 = { source = ["SEED1"] }',
             "papules2",
         ),

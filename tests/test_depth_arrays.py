@@ -167,14 +167,15 @@ def test_a_non_needle_is_refused_as_the_needle() -> None:
 
 
 def test_a_needle_exactly_as_long_as_the_insertion_passes() -> None:
-    base: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "4 cm^2"}
-    plan = mesocalc.plan(**base, depth="2 mm", angle="60 deg")
+    # Point-by-point 6 mm deep at 45 degrees inserts 8.49 mm, within PHP's 4-13 mm needles.
+    base: dict[str, Any] = {"technique": "point-by-point", "zone": "back", "area": "40 cm^2"}
+    plan = mesocalc.plan(**base, depth="6 mm", angle="45 deg")
     inserted = plan.insertion_length.to("mm").magnitude
     exact = mesocalc.Needle(gauge=30, length=f"{inserted!r} mm")
-    assert mesocalc.plan(**base, depth="2 mm", angle="60 deg", needle=exact).needle == exact
+    assert mesocalc.plan(**base, depth="6 mm", angle="45 deg", needle=exact).needle == exact
     short = mesocalc.Needle(gauge=30, length=f"{inserted * 0.99!r} mm")
-    with pytest.raises(mesocalc.LimitError) as info:
-        mesocalc.plan(**base, depth="2 mm", angle="60 deg", needle=short)
+    with pytest.raises(mesocalc.HardLimitError) as info:
+        mesocalc.plan(**base, depth="6 mm", angle="45 deg", needle=short)
     assert info.value.parameter == "needle"
 
 

@@ -428,6 +428,7 @@ def test_a_departure_from_an_about_value_warns_with_its_figures() -> None:
         zone="face",
         area="1 cm^2",
         volume_per_point="0.005 mL",
+        depth="0.05 mm",
         angle="20 deg",
     )
     (about,) = [w for w in plan.warning_records if w.code is WarningCode.ABOUT_VALUE_DEPARTED]

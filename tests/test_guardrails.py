@@ -16,6 +16,7 @@ from tests import strategies
 
 CATALOG = default_catalog()
 _PARAMS = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+_NEEDLE = ("needle_length", "needle_gauge")
 
 
 def _mag(q: Any) -> float:
@@ -53,6 +54,11 @@ def _hard_violations(p: mesocalc.Plan) -> list[str]:
         if r.hard and value is not None and not r.contains(value):
             broken.append(f"hard range {name}")
     skin = CATALOG.thickness(p.zone).skin
+    if skin is None and entry.layer is Layer.SKIN:  # no figure there: the thickest of any zone
+        skin = max(
+            (t.skin for t in CATALOG.skin.values() if t.skin is not None),
+            key=lambda r: r.high_magnitude,
+        )
     if skin is not None and entry.layer is Layer.SKIN and depth > skin.high_magnitude + 1e-9:
         broken.append("left the skin")
     if skin is not None and entry.layer is Layer.SUBCUTIS and depth <= skin.low_magnitude:
@@ -66,6 +72,9 @@ def _hard_violations(p: mesocalc.Plan) -> list[str]:
 
 
 def _plan_value(p: mesocalc.Plan, name: str) -> float | None:
+    if name in _NEEDLE:
+        assert p.needle is not None
+        return p.needle.length_mm if name == "needle_length" else float(p.needle.gauge)
     if name == "thread_length":
         return None if p.thread_length is None else _mag(p.thread_length)
     return _mag(getattr(p, name))
@@ -74,11 +83,28 @@ def _plan_value(p: mesocalc.Plan, name: str) -> float | None:
 def _departures(p: mesocalc.Plan, *, about: bool = False) -> list[str]:
     """The parameters outside their range: recorded ones, or ("about" values) warned ones."""
     entry = CATALOG.spec(p.technique, p.zone)
-    return [
+    out = [
         n
         for n in _PARAMS
         if getattr(entry, n).about is about and not getattr(entry, n).contains(_plan_value(p, n))
     ]
+    if p.needle is not None and not about and entry.needle is not None:
+        if not entry.needle.contains(p.needle.length_mm):
+            out.append("needle_length")
+        if entry.needle_gauge is not None and not entry.needle_gauge.contains(p.needle.gauge):
+            out.append("needle_gauge")
+    return out
+
+
+def _allowed(entry: Spec, name: str) -> str:
+    """The recommended range of ``name`` in the catalog's words, as a record names it."""
+    if name == "needle_length":
+        assert entry.needle is not None
+        return entry.needle.describe()
+    if name == "needle_gauge":
+        assert entry.needle_gauge is not None
+        return f"{entry.needle_gauge.low} to {entry.needle_gauge.high} G"
+    return str(getattr(entry, name).describe())
 
 
 def _check_refusal(exc: mesocalc.MesocalcError, kwargs: dict[str, Any]) -> None:
@@ -113,7 +139,7 @@ def test_no_returned_plan_breaks_a_hard_limit_and_every_departure_is_recorded(
     for name, record in recorded.items():
         assert record.reason.strip()
         assert _mag(record.value) == pytest.approx(_plan_value(p, name))
-        assert record.allowed == getattr(CATALOG.spec(p.technique, p.zone), name).describe()
+        assert record.allowed == _allowed(CATALOG.spec(p.technique, p.zone), name)
     if kwargs.get("override") is None:
         assert p.overrides == ()
 
@@ -162,9 +188,21 @@ def test_insertion_length_is_depth_over_sine_and_short_needles_are_refused(
     plain = mesocalc.plan(**kwargs)
     inserted = _mag(plain.depth) / math.sin(math.radians(_mag(plain.angle)))
     assert _mag(plain.insertion_length) == pytest.approx(inserted)
+    lengths, gauges = entry.needle, entry.needle_gauge
+    named = (lengths is None or bool(lengths.contains(needle.length_mm))) and (
+        gauges is None or gauges.contains(needle.gauge)
+    )
     if needle.length_mm < inserted * (1 - 1e-9):
         with pytest.raises(mesocalc.HardLimitError, match="MICHEELS16"):
             mesocalc.plan(**kwargs, needle=needle)
+    elif not named:  # a needle the sources do not name for the technique: a soft limit
+        with pytest.raises(mesocalc.SoftLimitError) as info:
+            mesocalc.plan(**kwargs, needle=needle)
+        assert info.value.parameter == "needle"
+        why = mesocalc.Override(reason="the needle in stock")
+        recorded = mesocalc.plan(**kwargs, needle=needle, override=why)
+        assert recorded.needle == needle
+        assert {r.parameter for r in recorded.overrides} & {"needle_length", "needle_gauge"}
     else:
         assert mesocalc.plan(**kwargs, needle=needle).needle == needle
 
@@ -520,8 +558,8 @@ def test_plans_over_arrays_of_an_unpublished_pair_are_refused() -> None:
 
 def test_the_new_zones() -> None:
     assert mesocalc.plan(technique="point-by-point", zone="back", area="100 cm^2").points == 16
-    # body spacing 2.5 cm (CLINICALGATE52): 10 cm² / 6.25 cm² = 1.6 -> 2 points
-    assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 2
+    # body spacing 1.5 cm (CLINICALGATE52's narrower bound): 10 cm² / 2.25 cm² = 4.4 -> 5 points
+    assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 5
     book = mesocalc._catalog.default_catalog()
     assert not [t for (t, z) in book.entries if z is mesocalc.Zone.FOREARM]
     assert book.thickness("forearm").skin is not None

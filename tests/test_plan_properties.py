@@ -53,14 +53,17 @@ def test_results_do_not_depend_on_input_units(entry: mesocalc.Spec, data: st.Dat
     area = data.draw(mst.areas(entry=entry))
     spacing = data.draw(mst.in_range(entry.spacing))
     volume = data.draw(mst.in_range(entry.volume_per_point))
+    given = {"depth": mst.required(entry)["depth"]} if entry.depth.nominal is None else {}
     canonical = mesocalc.plan(
         technique=entry.technique,
         zone=entry.zone,
         area=f"{area!r} mm^2",
         spacing=f"{spacing!r} mm",
         volume_per_point=f"{volume!r} mL",
+        **given,
     )
     other = mesocalc.plan(
+        **given,
         technique=entry.technique,
         zone=entry.zone,
         area=data.draw(mst.expressed(area, Dim.AREA)),

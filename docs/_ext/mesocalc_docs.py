@@ -142,13 +142,24 @@ def catalog_tables() -> str:
             if (t, z) not in book.entries:
                 continue
             area = AREAS[z.value]
+            published = book.entries[(t, z)].published_dose
+            shown = (
+                "" if published is None else f"{published.describe()} ({cite(published.sources)})"
+            )
             try:
                 p = mesocalc.plan(technique=t, zone=z, area=f"{area} cm^2")
             except mesocalc.MesocalcError as exc:
                 missing = book.entries[(t, z)].ranges()[exc.parameter]
                 numbers = ["", "", "", "", f"no default {exc.parameter.replace('_', ' ')}", ""]
-                plan_rows.append([z.value, str(area), t.value, *numbers, cite(missing.sources)])
+                plan_rows.append(
+                    [z.value, str(area), t.value, *numbers, shown, "", cite(missing.sources)]
+                )
                 continue
+            dose = p.total_volume.to("mL").magnitude / area
+            ratio = ""
+            if published is not None:  # to the nearest published figure: 1x within a range
+                near = min(max(dose, published.low_magnitude), published.high_magnitude)
+                ratio = f"{dose / near:.2g}x"
             numbers = [
                 str(p.points),
                 _shown(p.spacing, "mm"),
@@ -156,6 +167,8 @@ def catalog_tables() -> str:
                 _shown(p.depth, "mm"),
                 _shown(p.total_volume, "mL"),
                 _shown(p.expected_loss, "mL"),
+                shown,
+                ratio,
             ]
             plan_rows.append([z.value, str(area), t.value, *numbers, cite(p.sources)])
     plans = _table(
@@ -170,6 +183,8 @@ def catalog_tables() -> str:
             "depth",
             "total volume",
             "expected loss",
+            "published session",
+            "ratio",
             "sources",
         ],
         plan_rows,

@@ -12,7 +12,7 @@ import functools
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 
@@ -57,7 +57,7 @@ class Basis(enum.StrEnum):
 _RANGED: Final = (*RANGED, "thread_length")
 RANGE_KEYS: Final = _RANGED  # for the protocol reader, which changes them
 # Zone anatomy: published skin thickness per layer, read like ranges.
-_THICKNESS: Final = ("epidermis", "dermis", "skin")
+_THICKNESS: Final = ("epidermis", "dermis", "skin", "subcutis")
 
 
 def _fmt(x: float) -> str:
@@ -199,6 +199,10 @@ class SkinThickness:
     epidermis: Range | None = None
     dermis: Range | None = None
     skin: Range | None = None
+    subcutis: Range | None = None
+    # Set when ``skin`` is not the zone's own figure but the thickest any zone publishes
+    # (the zone named here), which bounds skin techniques where the zone has none.
+    borrowed_from: str | None = None
 
 
 _NO_FIGURES: Final = SkinThickness()
@@ -228,6 +232,25 @@ class Protocol:
         return _codec.load(cls, data, "mesocalc.protocol_id")
 
 
+@attrs.frozen(kw_only=True)
+class Gauges:
+    """The needle gauges the sources name for a technique, as G numbers (30 for 30G).
+
+    ``low`` is the thickest needle (the smallest G number), ``high`` the finest.
+    """
+
+    low: int = attrs.field(metadata=_codec.whole())
+    high: int = attrs.field(metadata=_codec.whole())
+
+    def contains(self, gauge: int) -> bool:
+        """Whether ``gauge`` is one the sources name."""
+        return self.low <= gauge <= self.high
+
+    def describe(self) -> str:
+        """``"30G to 32G"``, or ``"30G"`` for one gauge."""
+        return f"{self.low}G" if self.low == self.high else f"{self.low}G to {self.high}G"
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)  # plan() looks its warnings up by entry
 class Spec:
     """The catalog entry for one technique in one zone: its ranges and sources."""
@@ -254,6 +277,13 @@ class Spec:
     published: bool = attrs.field(default=True, metadata=_codec.flag())
     # The lengths of the needles the sources name for the technique (None: none named).
     needle: Range | None = attrs.field(default=None, metadata=_RANGE)
+    # The gauges of those needles (None: no source names one).
+    needle_gauge: Gauges | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Gauges))
+    )
+    # The session a source publishes for this use, as a dose per area (None: none with
+    # numbers): what a default plan is compared with (docs/catalog.md). Not a limit.
+    published_dose: Range | None = attrs.field(default=None, metadata=_RANGE)
     # The catalog or clinic protocol the entry comes from.
     protocol: Protocol | None = attrs.field(
         default=None, metadata=_codec.part(_codec.one_of(Protocol))
@@ -289,6 +319,20 @@ class Contraindication:
         return ", ".join(self.sources)
 
 
+def _layer_skin(book: Catalog) -> dict[Zone, SkinThickness]:
+    """For each zone with no published full skin, its figures with the thickest skin known."""
+    known = [(t.skin.high_magnitude, zone) for zone, t in book.skin.items() if t.skin is not None]
+    if not known:
+        return {}
+    _, thickest = max(known, key=lambda pair: pair[0])
+    skin = book.skin[thickest].skin
+    return {
+        zone: attrs.evolve(book.thickness(zone), skin=skin, borrowed_from=thickest.value)
+        for zone in book.zones
+        if book.thickness(zone).skin is None
+    }
+
+
 @attrs.frozen(kw_only=True)
 class Catalog:
     """A validated catalog: for each technique on each zone, one of three states.
@@ -318,6 +362,9 @@ class Catalog:
             lambda self: Protocol(name=self.name, version=self.version), takes_self=True
         ),
     )
+    _layer_skin: Mapping[Zone, SkinThickness] = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_layer_skin, takes_self=True)
+    )
 
     @property
     def protocol(self) -> Protocol:
@@ -336,6 +383,15 @@ class Catalog:
         """The published skin thickness of ``zone`` (fields None where the catalog has none)."""
         where = zone if type(zone) is Zone else resolve(Zone, zone, "zone")
         return self.skin.get(where, _NO_FIGURES)
+
+    def layer_thickness(self, zone: Zone) -> SkinThickness:
+        """The figures that bound a technique's skin layer on ``zone``.
+
+        The zone's own; for a zone with no published full skin, the thickest skin any zone
+        publishes stands in (``borrowed_from`` names that zone), so that a technique that
+        deposits in the skin is bounded everywhere: papules never reach 5 mm on the scalp.
+        """
+        return self._layer_skin.get(zone) or self.thickness(zone)
 
     def published(self, zone: Zone) -> list[str]:
         """The techniques with a published use on ``zone``, by name."""
@@ -546,13 +602,13 @@ def parse_document(doc: dict[str, Any], origin: str) -> Catalog:
         if "depth_cap" in zdoc:
             cap = read.range(zdoc["depth_cap"], "depth", f"zones.{zkey}.depth_cap", known)
             caps[zone] = attrs.evolve(cap, hard=True)
-        layers = {
+        layers: dict[str, Range] = {
             name: read.range(zdoc[name], name, f"zones.{zkey}.{name}", known)
             for name in _THICKNESS
             if name in zdoc
         }
         if layers:
-            skin[zone] = SkinThickness(**layers)
+            skin[zone] = SkinThickness(**layers)  # type: ignore[arg-type]
         for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
             where = f"zones.{zkey}.techniques.{tkey}"
             tech = _member(Technique, tkey, where, read)
@@ -669,7 +725,7 @@ def _spec(  # noqa: PLR0917 - private helper, called once
 ) -> Spec:
     published = use is not None
     use = read.table(use, where) if published else {}
-    read.check_keys(use, {"source", "session", *_RANGED}, where)
+    read.check_keys(use, {"source", "session", "published_dose", *_RANGED}, where)
     read.check_keys(
         base,
         {"description", "geometry", "layer", "needle", *_RANGED},
@@ -700,6 +756,7 @@ def _spec(  # noqa: PLR0917 - private helper, called once
     if geometry == "thread" and ranges["thread_length"] is None:
         raise read.fail(f"techniques.{tech.value}.thread_length", None, "a range for threads")
     layer, layer_sources, layer_note = _layer(read, base.get("layer"), tech, known)
+    needle, gauge = _needle(read, base.get("needle"), f"techniques.{tech.value}.needle", known)
     return Spec(
         technique=tech,
         zone=zone,
@@ -713,11 +770,39 @@ def _spec(  # noqa: PLR0917 - private helper, called once
         if "session" in use
         else None,
         published=published,
-        needle=read.range(base["needle"], "length", f"techniques.{tech.value}.needle", known)
-        if "needle" in base
+        needle=needle,
+        needle_gauge=gauge,
+        published_dose=read.range(
+            use["published_dose"], "dose_per_area", f"{where}.published_dose", known
+        )
+        if "published_dose" in use
         else None,
         **ranges,  # type: ignore[arg-type]
     )
+
+
+def _needle(
+    read: _Reader, doc: Any, where: str, known: set[str]
+) -> tuple[Range | None, Gauges | None]:
+    """A technique's ``needle = { low, high, unit, gauge = { low, high }, source, ... }``."""
+    if doc is None:
+        return None, None
+    doc = dict(read.table(doc, where))
+    raw = doc.pop("gauge", None)
+    lengths = read.range(doc, "length", where, known)
+    if raw is None:
+        return lengths, None
+    raw = read.table(raw, f"{where}.gauge")
+    read.check_keys(raw, {"low", "high"}, f"{where}.gauge")
+    low, high = raw.get("low"), raw.get("high")
+    if not (_gauge(low) and _gauge(high) and low <= high):
+        raise read.fail(f"{where}.gauge", raw, "whole G numbers from 10 to 34, low <= high")
+    return lengths, Gauges(low=low, high=high)
+
+
+def _gauge(value: Any) -> TypeGuard[int]:
+    """Whether ``value`` is a G number ISO 9626 defines (10G to 34G)."""
+    return type(value) is int and 10 <= value <= 34
 
 
 def _sources(read: _Reader, doc: dict[str, Any], where: str, known: set[str]) -> tuple[str, ...]:

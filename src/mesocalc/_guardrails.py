@@ -60,6 +60,7 @@ __all__ = [
     "choose_array",
     "choose_derived",
     "given_bits",
+    "needle_departures",
     "records",
     "spec_warnings",
     "thread_length",
@@ -165,6 +166,7 @@ class Departure(NamedTuple):
     magnitude: float
     range: Range
     value: Any  # as the caller gave it, for the message
+    named: str = ""  # the input the refusal names, when not ``parameter`` ("needle")
 
     @property
     def advisory(self) -> bool:
@@ -194,10 +196,11 @@ class Departure(NamedTuple):
     def error(self, entry: Spec) -> SoftLimitError:
         """The refusal when no override covers this departure."""
         r = self.range
+        what = f"{self.parameter.replace('_', ' ')} of " if self.named else ""
         return SoftLimitError(
-            self.parameter,
+            self.named or self.parameter,
             self.value,
-            f"{r.describe()} for {_where(entry)}",
+            f"{what}{r.describe()} for {_where(entry)}",
             f"source: {cite(r.source)}",
             allowed=r.describe(),
             source=r.source,
@@ -411,11 +414,19 @@ def check_layer(
 
     ``shape`` is that of a plan over arrays, to which ``depth`` broadcasts.
 
+    A zone with no published full skin comes with the thickest skin of any zone in its
+    place (``skin.borrowed_from``, see :meth:`Catalog.layer_thickness`): it bounds a skin
+    technique, and the plan says that the zone's own figure is unpublished; it says
+    nothing of where the subcutis begins, so a subcutis technique there is unchecked.
+
     Raises:
-        HardLimitError: deeper than the zone's thickest skin for a skin technique, or
-            not below its thinnest skin for a subcutis one.
+        HardLimitError: deeper than the zone's thickest skin for a skin technique (or than
+            any zone's, where the zone has no figure), or not below its thinnest skin for a
+            subcutis one.
     """
     layer, thickness = entry.layer, skin.skin
+    if layer is Layer.SUBCUTIS and skin.borrowed_from is not None:
+        thickness = None
     if layer is Layer.ANY:
         return [
             record(
@@ -440,7 +451,12 @@ def check_layer(
     if layer is Layer.SKIN:
         found = _first(depth > thickness.high_magnitude * (1 + 1e-9), depth, shape)
         allowed = f"at most {thickness.high_magnitude:g} mm"
-        expected = f"{allowed} for {_where(entry)}, the thickest published skin there"
+        there = (
+            "there"
+            if skin.borrowed_from is None
+            else f"on any zone (the {skin.borrowed_from}; the {entry.zone.value}'s is unpublished)"
+        )
+        expected = f"{allowed} for {_where(entry)}, the thickest published skin {there}"
         why = f"deeper leaves the skin {entry.technique.value} is defined in{tail}"
     else:
         found = _first(depth <= thickness.low_magnitude * (1 + 1e-9), depth, shape)
@@ -461,6 +477,18 @@ def check_layer(
             source=source,
         )
         _raise(error, index)
+    if skin.borrowed_from is not None and layer is Layer.SKIN:
+        return [
+            record(
+                WarningCode.LAYER_BORROWED,
+                f"depth is bounded by the thickest skin published for any zone, "
+                f"{thickness.describe()} on the {skin.borrowed_from} ({cite(thickness.source)}): "
+                f"no skin thickness is published for the {entry.zone.value}",
+                parameter="depth",
+                basis=Basis.ANALOGUE,
+                sources=thickness.sources,
+            )
+        ]
     return []
 
 
@@ -601,6 +629,31 @@ def check_session(
                 sources=cap.sources,
             ),
         )
+    return out
+
+
+def needle_departures(entry: Spec, needle: Any) -> list[Departure]:
+    """The needle's departures from the lengths and gauges the sources name for the technique.
+
+    Each is a soft limit: refused without an override, recorded (``needle_length``,
+    ``needle_gauge``) with one. A needle too short for the insertion is hard
+    (:func:`check_needle`).
+    """
+    out = []
+    lengths = entry.needle
+    if lengths is not None and not lengths.contains(needle.length_mm):
+        out.append(Departure("needle_length", needle.length_mm, lengths, needle, "needle"))
+    gauges = entry.needle_gauge
+    if lengths is not None and gauges is not None and not gauges.contains(needle.gauge):
+        named = Range(
+            parameter="needle_gauge",
+            low_magnitude=float(gauges.low),
+            high_magnitude=float(gauges.high),
+            sources=lengths.sources,
+            basis=lengths.basis,
+            note=lengths.note,
+        )
+        out.append(Departure("needle_gauge", float(needle.gauge), named, needle, "needle"))
     return out
 
 

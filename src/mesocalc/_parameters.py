@@ -235,6 +235,17 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         _length("epidermis"),
         _length("dermis"),
         _length("skin"),
+        _length("subcutis"),
+        # A needle as the catalog's ranges for a technique check it.
+        _length("needle_length"),
+        Parameter(
+            "needle_gauge",
+            Dim.FRACTION,
+            Domain(9.0, 34.0, words="a gauge from 10G to 34G"),
+            "G",
+            "dimensionless",
+            json="1",
+        ),
     )
 }
 

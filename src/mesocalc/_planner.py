@@ -367,7 +367,7 @@ def _remember(  # noqa: PLR0917 - private: what plan() has chosen
     if not entry.published:
         return
     d = values["depth"]
-    layer = tuple(_guardrails.check_layer(entry, book.thickness(entry.zone), d))
+    layer = tuple(_guardrails.check_layer(entry, book.layer_thickness(entry.zone), d))
     chosen = (values["spacing"], values["volume_per_point"], d, values["angle"])
     if len(_REQUESTS) >= _MAX_REQUESTS:
         _REQUESTS.clear()
@@ -452,9 +452,10 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
     cap = book.caps.get(entry.zone)
     if cap is not None:
         _guardrails.check_cap(entry, cap, d)
-    more = _guardrails.check_layer(entry, book.thickness(entry.zone), d)
+    more = _guardrails.check_layer(entry, book.layer_thickness(entry.zone), d)
     if needle is not None:
         _guardrails.check_needle(needle, needle.length_mm, d, a)
+        departures = [*departures, *_guardrails.needle_departures(entry, needle)]
     # A hard cap is reported before soft departures; a soft (analogue) cap after them.
     soft_cap = entry.session is not None and not entry.session.hard
     if not soft_cap:
@@ -685,7 +686,7 @@ def _plans(  # noqa: PLR0917 - private: plan()'s own arguments, passed on
         # The scalar plan's order (_whole_plan): hard rules, then soft departures, then a
         # soft (analogue) session cap, so that each element fails as its scalar plan does.
         _guardrails.check_cap(entry, book.cap(entry.zone), depth_mm, shape)
-        more = _guardrails.check_layer(entry, book.thickness(entry.zone), depth_mm, shape)
+        more = _guardrails.check_layer(entry, book.layer_thickness(entry.zone), depth_mm, shape)
         soft_cap = entry.session is not None and not entry.session.hard
         if not soft_cap:
             more += _guardrails.check_session(entry, points, vpp)

@@ -136,6 +136,7 @@ def recheck(plan: Plan, data: dict[str, Any], catalog: Any = None) -> None:
     _check_cap_and_layer(book, entry, values["depth"], None)
     if plan.needle is not None:
         _guardrails.check_needle(plan.needle, plan.needle.length_mm, plan._depth, plan._angle)
+        departures += _guardrails.needle_departures(entry, plan.needle)
     session = _guardrails.check_session(entry, plan.points, plan._volume_per_point, _RECORDED)
     for w in session:
         if w.code is WarningCode.SESSION_CAP_OVERRIDDEN and (w.code, w.parameter) not in codes:
@@ -170,7 +171,7 @@ def _check_cap_and_layer(
     book: Catalog, entry: Spec, depth: Any, shape: tuple[int, ...] | None
 ) -> None:
     _guardrails.check_cap(entry, book.cap(entry.zone), depth, shape)
-    _guardrails.check_layer(entry, book.thickness(entry.zone), depth, shape)
+    _guardrails.check_layer(entry, book.layer_thickness(entry.zone), depth, shape)
 
 
 def _check_records(plan: Plan, departures: list[Any], entry: Spec, *, same: bool) -> None:

@@ -31,6 +31,7 @@ class WarningCode(enum.StrEnum):
     UNPUBLISHED_USE = "unpublished-use"  # a technique no source publishes on the zone
     LAYER_UNBOUNDED = "layer-unbounded"  # the technique names no skin layer
     LAYER_UNCHECKED = "layer-unchecked"  # no published skin thickness for the zone
+    LAYER_BORROWED = "layer-borrowed"  # bounded by the thickest skin of another zone
     SESSION_CAP_NOT_STATED = "session-cap-not-stated"  # a cap from another use
     SESSION_CAP_OVERRIDDEN = "session-cap-overridden"  # beyond an analogue cap, overridden
     SHOTS_ESTIMATED = "shots-estimated"  # a head's shots without a layout
