@@ -269,6 +269,29 @@ def test_a_clinic_protocol_in_the_same_format(tmp_path: Path) -> None:
             'snomed = { code = 89545001, source = ["DICOM-L"] }',
             "zones.face.snomed.code",
         ),
+        # A needle's gauges: whole G numbers ISO 9626 defines, low <= high, nothing else.
+        ("gauge = { low = 30, high = 32 }", "gauge = { low = 32, high = 30 }", "needle.gauge"),
+        ("gauge = { low = 30, high = 32 }", 'gauge = { low = "30G", high = 32 }', "needle.gauge"),
+        ("gauge = { low = 30, high = 32 }", "gauge = { low = 30, high = 40 }", "needle.gauge"),
+        ("gauge = { low = 30, high = 32 }", "gauge = { low = true, high = 32 }", "needle.gauge"),
+        ("gauge = { low = 30, high = 32 }", "gauge = { low = 30, top = 32 }", "needle.gauge"),
+        ("gauge = { low = 30, high = 32 }", "gauge = [30, 32]", "needle.gauge"),
+        # A published session: a dose per area with its source.
+        (
+            'published_dose = { low = 0.2, high = 0.2, unit = "mL/cm^2"',
+            'published_dose = { low = 0.2, high = 0.2, unit = "mL"',
+            "published_dose.unit",
+        ),
+        (
+            'published_dose = { low = 0.2, high = 0.2, unit = "mL/cm^2", source = ["KYB"]',
+            'published_dose = { low = 0.2, high = 0.2, unit = "mL/cm^2", source = ["NOPE"]',
+            "published_dose.source",
+        ),
+        (
+            'subcutis = { low = 6, high = 6, unit = "mm"',
+            'subcutis = { low = 6, high = 6, unit = "mL"',
+            "zones.submental.subcutis.unit",
+        ),
     ],
 )
 def test_invalid_catalogs_name_the_fault(old: str, new: str, where: str) -> None:
