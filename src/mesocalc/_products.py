@@ -56,7 +56,8 @@ def _concentration(value: Any) -> _Strength | None:
     if value is None:
         return None
     if type(value) is _Strength:  # a strength made by reconstituted() or diluted()
-        return _Strength(check(value.per_ml, value, value.parameter, "concentration"), *value[1:])
+        shown = PARAMETERS[value.parameter].show(value.per_ml)  # "1e+15 U/mL", as computed
+        return _Strength(check(value.per_ml, shown, value.parameter, "concentration"), *value[1:])
     m, dim = magnitude_in(value, "concentration", _CONCENTRATIONS)
     parameter = "concentration" if dim is Dim.CONCENTRATION else "biological_concentration"
     return _Strength(check(m, value, parameter, "concentration"), parameter)
