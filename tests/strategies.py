@@ -967,7 +967,14 @@ def nested_lists() -> st.SearchStrategy[Any]:
 def hostile_quantities(draw: st.DrawFn, dim: Dim) -> Any:
     """Values of a dimension's shape that are no measurement: huge, tiny, NaN, nested."""
     unit = {Dim.FRACTION: "dimensionless"}.get(dim, dim.canonical)
-    symbols = {Dim.FRACTION: "%", Dim.CONCENTRATION: "mg/mL", Dim.DOSE: "mL/cm^2"}
+    symbols = {
+        Dim.FRACTION: "%",
+        Dim.CONCENTRATION: "mg/mL",
+        Dim.DOSE: "mL/cm^2",
+        Dim.BIOLOGICAL_CONCENTRATION: "U/mL",
+        Dim.BIOLOGICAL: "U",
+        Dim.MASS: "mg",
+    }
     symbol = symbols.get(dim) or UNIT_CHOICES[dim][0][0]
     huge = draw(st.integers(min_value=10**309, max_value=10**400))
     tiny = draw(st.sampled_from([1e-320, 5e-324, 1e-310, 1e-15, 2.2e-308]))
