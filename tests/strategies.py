@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from hypothesis import assume, event
@@ -437,6 +437,40 @@ def _visible(max_size: int) -> st.SearchStrategy[str]:
     return st.text(min_size=1, max_size=max_size).filter(_validators.visible)
 
 
+# --- strengths and dilutions (issue 18) --------------------------------------------------------
+
+_MG_PER_ML: Final = {"mg/mL": 1.0, "g/L": 1.0, "ug/uL": 1.0, "mg/cc": 1.0, "ug/mL": 1e-3}
+_U_PER_ML: Final = {"U/mL": 1.0, "U/ml": 1.0, "U/cc": 1.0, "U/uL": 1e3, "U/µL": 1e3, "U/L": 1e-3}
+
+
+def strengths(
+    *, low: float = 0.01, high: float = 100.0, biological: bool | None = None
+) -> st.SearchStrategy[str]:
+    """Product strengths as strings, in mg/mL or in biological units per mL, any spelling.
+
+    The magnitude per mL lies in [low, high]; ``biological`` picks one kind (None: both).
+    """
+    tables = {False: [_MG_PER_ML], True: [_U_PER_ML], None: [_MG_PER_ML, _U_PER_ML]}[biological]
+    return st.sampled_from(tables).flatmap(
+        lambda table: st.tuples(st.floats(low, high), st.sampled_from(sorted(table))).map(
+            lambda cu: f"{cu[0] / table[cu[1]]!r} {cu[1]}"
+        )
+    )
+
+
+def amounts() -> st.SearchStrategy[str]:
+    """A vial's active: a mass or biological units, as strings."""
+    mass = st.floats(0.1, 100.0).map(lambda m: f"{m!r} mg")
+    units = st.floats(1.0, 1000.0).map(lambda u: f"{u!r} U")
+    return mass | units
+
+
+def diluents() -> st.SearchStrategy[Any]:
+    """Diluent volumes: one volume string, or a list of 1 to 4 of them."""
+    one = st.floats(0.1, 20.0).map(lambda v: f"{v!r} mL")
+    return one | st.lists(one, min_size=1, max_size=4)
+
+
 @st.composite
 def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
     """Dated sessions of catalog areas, with sides, needles and a clinic's own product.
@@ -458,7 +492,7 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
     date = draw(st.dates(datetime.date(2020, 1, 1), datetime.date(2040, 12, 31)))
     product = mesocalc.Product(
         name=draw(_visible(40)),
-        concentration=draw(st.none() | st.floats(0.01, 100.0).map(lambda c: f"{c!r} mg/mL")),
+        concentration=draw(st.none() | strengths()),
         lot=draw(st.none() | _visible(20)),
         expires=draw(st.none() | st.dates(date, datetime.date(2045, 12, 31))),
     )
@@ -946,7 +980,14 @@ def nested_lists() -> st.SearchStrategy[Any]:
 def hostile_quantities(draw: st.DrawFn, dim: Dim) -> Any:
     """Values of a dimension's shape that are no measurement: huge, tiny, NaN, nested."""
     unit = {Dim.FRACTION: "dimensionless"}.get(dim, dim.canonical)
-    symbols = {Dim.FRACTION: "%", Dim.CONCENTRATION: "mg/mL", Dim.DOSE: "mL/cm^2"}
+    symbols = {
+        Dim.FRACTION: "%",
+        Dim.CONCENTRATION: "mg/mL",
+        Dim.DOSE: "mL/cm^2",
+        Dim.BIOLOGICAL_CONCENTRATION: "U/mL",
+        Dim.BIOLOGICAL: "U",
+        Dim.MASS: "mg",
+    }
     symbol = symbols.get(dim) or UNIT_CHOICES[dim][0][0]
     huge = draw(st.integers(min_value=10**309, max_value=10**400))
     tiny = draw(st.sampled_from([1e-320, 5e-324, 1e-310, 1e-15, 2.2e-308]))

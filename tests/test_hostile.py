@@ -186,6 +186,38 @@ def test_hostile_product_concentrations_are_refused(concentration: Any) -> None:
     _renders(info.value)
 
 
+@given(mst.hostile_quantities(mesocalc._units.Dim.BIOLOGICAL_CONCENTRATION))
+def test_hostile_strengths_in_biological_units_are_refused(concentration: Any) -> None:
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Product(name="botulinum toxin A", concentration=concentration)
+    assert info.value.parameter == "concentration"
+    _renders(info.value)
+
+
+@given(
+    st.sampled_from([mesocalc._units.Dim.BIOLOGICAL, mesocalc._units.Dim.MASS]).flatmap(
+        mst.hostile_quantities
+    )
+)
+def test_hostile_amounts_are_refused(amount: Any) -> None:
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Product.reconstituted(name="botulinum toxin A", amount=amount, diluent="5 mL")
+    assert info.value.parameter == "amount"
+    _renders(info.value)
+
+
+@given(mst.hostile_quantities(mesocalc._units.Dim.VOLUME))
+def test_hostile_diluents_and_volumes_are_refused(volume: Any) -> None:
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Product.reconstituted(name="t", amount="100 U", diluent=volume)
+    assert info.value.parameter.startswith("diluent")
+    _renders(info.value)
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.Product(name="t", concentration="20 U/mL").diluted(volume=volume, diluent="1 mL")
+    assert info.value.parameter == "volume"
+    _renders(info.value)
+
+
 # --- layouts ---------------------------------------------------------------------------------
 
 

@@ -405,6 +405,10 @@ def _field_problems(  # noqa: PLR0911 - one return per codec field kind
             return [f"{path}: not the names of {kind.kind.__name__}"]
     elif isinstance(kind, _codec._Rings):
         return _quantity_problems(doc, doc.under(here, "items"), kind.parameter, True, path)
+    elif isinstance(kind, _codec._OneOf):
+        units = _values(doc.under(here, "unit"))
+        if units != {PARAMETERS[p].json for p in kind.parameters}:
+            return [f"{path}: units {sorted(units)}, the codec's {kind.parameters}"]
     elif isinstance(kind, _codec._Quantity) and kind.parameter is not None:
         return _quantity_problems(doc, here, kind.parameter, kind.arrays, path)
     elif isinstance(kind, _codec._Payloads):

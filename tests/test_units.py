@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc import _units
-from mesocalc._units import UNITS, Dim, _unit_table, magnitude, parse_string, quantity, unit_factor
+from mesocalc._units import (
+    UNITS,
+    Dim,
+    _unit_table,
+    define_biological_unit,
+    magnitude,
+    parse_string,
+    quantity,
+    unit_factor,
+)
 
 from . import strategies as mst
 
@@ -99,6 +108,9 @@ _SPELLINGS = {
         f"{v}/{a}" for v in _VOLUME_NAMES for a in _AREA_NAMES if a.startswith(("mm", "cm"))
     },
     Dim.CONCENTRATION: {f"{m}/{v}" for m in ("mg", "g", "ug", "µg", "μg") for v in _VOLUME_NAMES},
+    Dim.BIOLOGICAL_CONCENTRATION: {f"U/{v}" for v in _VOLUME_NAMES},
+    Dim.MASS: {"mg", "g", "ug", "µg", "μg"},
+    Dim.BIOLOGICAL: {"U"},
 }
 
 
@@ -107,6 +119,8 @@ def _pint_spelling(unit: str) -> str:
     text = unit.replace("µ", "u").replace("μ", "u").replace("^", "**")
     text = text.replace("²", "**2").replace("³", "**3")
     text = re.sub(r"(?<=[a-zA-Z])([23])\b", r"**\1", text)
+    # "U" is a biological unit here, never pint's U (the enzyme unit, umol/min).
+    text = re.sub(r"^U\b", "biological_unit", text)
     return {"%": "percent", "°": "degree"}.get(text, text)
 
 
@@ -117,6 +131,7 @@ def test_the_unit_table_holds_every_spelling_and_no_other() -> None:
 
 
 def test_every_spelling_has_the_factor_pint_gives_it() -> None:
+    define_biological_unit(UREG.get())  # mesocalc defines it on first need
     for unit, (dim, factor) in _unit_table().items():
         expected = UREG.Quantity(1.0, _pint_spelling(unit)).to(dim.canonical).magnitude
         assert factor == pytest.approx(expected, rel=1e-12), unit

@@ -48,6 +48,7 @@ __all__ = [
     "parts",
     "payloads",
     "quantity_field",
+    "quantity_of",
     "read_quantity",
     "rings",
     "skip",
@@ -171,6 +172,40 @@ def quantity_field(
     converted on the way.
     """
     return _meta(_Quantity(parameter, arrays, given, shown), key)
+
+
+class _OneOf(_Kind):
+    """A quantity of one of several parameters: a ``(magnitude, parameter)`` pair.
+
+    Written as any quantity is, in the JSON unit of its parameter; read back by that unit
+    (a Product's concentration: ``mg/mL`` or ``[arb'U]/mL``), as a Quantity for the
+    class's converter to read.
+    """
+
+    def __init__(self, parameters: tuple[str, ...]) -> None:
+        self.parameters = parameters
+
+    def encode(self, value: Any, obj: Any) -> Any:
+        m, parameter = value
+        return {"value": PARAMETERS[parameter].to_shown(m), "unit": PARAMETERS[parameter].json}
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        by_unit = {PARAMETERS[name].json: PARAMETERS[name] for name in self.parameters}
+        unit = raw.get("unit") if isinstance(raw, dict) else None
+        p = by_unit.get(unit) if isinstance(unit, str) else None
+        if p is None or set(raw) != {"value", "unit"}:
+            units = " or ".join(repr(u) for u in by_unit)
+            raise InvalidValueError(path, raw, f"{{'value': ..., 'unit': {units}}}")
+        return quantity(_numbers(raw["value"], path, integer=False, arrays=False), p.shown_unit)
+
+    def shown(self, value: Any) -> str:
+        """The value as a repr shows it: ``'20 U/mL'``."""
+        return repr(PARAMETERS[value[1]].show(value[0], digits=6))
+
+
+def quantity_of(*parameters: str, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a ``(magnitude, parameter)`` pair, the parameter one of ``parameters``."""
+    return _meta(_OneOf(parameters), key)
 
 
 class _Rings(_Kind):
@@ -505,6 +540,8 @@ def unit_repr(obj: Any) -> str:
         value = getattr(obj, f.name)
         if isinstance(kind, _Quantity) and value is not None and not kind.arrays:
             parts.append(f"{key}={_shown(value, kind, obj)}")
+        elif isinstance(kind, _OneOf) and value is not None:
+            parts.append(f"{key}={kind.shown(value)}")
         else:
             parts.append(f"{key}={value!r}")
     return f"{type(obj).__name__}({', '.join(parts)})"

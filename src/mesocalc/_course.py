@@ -21,7 +21,7 @@ from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc._plan import html_table, markdown_table, plural, shown, text_table
 from mesocalc._session import Session
-from mesocalc._units import quantity
+from mesocalc._units import BIOLOGICAL_UNIT, quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, InvalidValueError
 
@@ -206,20 +206,25 @@ class Course:
 
     def cumulative(self) -> dict[str, tuple[Quantity, Quantity | None]]:
         """Per zone: the volume injected and the active dose given over the whole course."""
-        totals: dict[str, list[float | None]] = {}
+        totals: dict[str, list[Any]] = {}  # zone: [volume, active dose or None, its unit]
         for s in self.sessions:
-            c = None if s.product is None else s.product.concentration_mg_ml
+            active = None if s.product is None else s.product.active
             for p in s.plans:
                 volume = p.points * p._volume_per_point
-                entry = totals.setdefault(p.zone.value, [0.0, 0.0 if c is not None else None])
-                entry[0] = (entry[0] or 0.0) + volume
-                entry[1] = None if c is None or entry[1] is None else entry[1] + volume * c
+                entry = totals.setdefault(
+                    p.zone.value, [0.0, 0.0, None if active is None else active[1]]
+                )
+                entry[0] += volume
+                if active is None or entry[1] is None or active[1] != entry[2]:
+                    entry[1] = None  # unknown, or doses in mg and in U: no total
+                else:
+                    entry[1] += volume * active[0]
         return {
             zone: (
-                quantity(v or 0.0, "milliliter"),
-                None if mg is None else quantity(mg, "milligram"),
+                quantity(v, "milliliter"),
+                None if dose is None else quantity(dose, unit),
             )
-            for zone, (v, mg) in totals.items()
+            for zone, (v, dose, unit) in totals.items()
         }
 
     def rows(self) -> list[tuple[str, str]]:
@@ -237,7 +242,8 @@ class Course:
         for zone, (volume, dose) in self.cumulative().items():
             given = shown("total_volume", volume.magnitude)
             if dose is not None:
-                given += f", {dose.magnitude:.4g} mg"
+                symbol = "U" if str(dose.units) == BIOLOGICAL_UNIT else "mg"
+                given += f", {dose.magnitude:.4g} {symbol}"
             rows.append((f"{zone}, over the course", given))
         rows.append(("next_due", self.next_due.isoformat()))
         return rows

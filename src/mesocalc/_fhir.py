@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mesocalc._session import Session
 
 __all__ = [
+    "BIOLOGICAL_UNITS_TEXT",
     "MEDICATION_ADMINISTRATION_STATUSES",
     "PROCEDURE_STATUSES",
     "ROUTES",
@@ -45,6 +46,10 @@ ROUTES: Final[Mapping[Layer, tuple[str, str]]] = {
 }
 # The UCUM codes an export writes (DOMAIN.md 5.2, [UCUM]); case matters in UCUM.
 UCUM_CODES: Final = frozenset({"mL", "mg", "mm"})
+# A strength in biological units (a toxin's "U") is written as text, with no code: UCUM's
+# U is the enzyme unit (umol/min), which a biological unit is not, and its arbitrary unit,
+# [arb'U], is not among the verified codes above; see ADR 0010.
+BIOLOGICAL_UNITS_TEXT: Final = "U (biological units)"
 # R5's codes for each resource's status (event-status; medication-admin-status).
 PROCEDURE_STATUSES: Final = frozenset(
     {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed"}
@@ -143,14 +148,17 @@ def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
 def _medication(product: Product, ident: str) -> dict[str, Any]:
     out: dict[str, Any] = {"resourceType": "Medication", "id": ident}
     out["code"] = {"text": product.name}
-    c = product.concentration_mg_ml
-    if c is not None:
+    active = product.active
+    if active is not None:
+        c, unit, _ = active
         out["ingredient"] = [
             {
                 "item": {"concept": {"text": product.name}},
                 "isActive": True,
                 "strengthRatio": {
-                    "numerator": _quantity(c, "mg"),
+                    "numerator": _quantity(c, "mg")
+                    if unit == "milligram"
+                    else {"value": float(f"{c:.12g}"), "unit": BIOLOGICAL_UNITS_TEXT},
                     "denominator": _quantity(1.0, "mL"),
                 },
             }

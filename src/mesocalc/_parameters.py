@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final, NamedTuple
 
-from mesocalc._units import SANE_MAX, SANE_MIN, Dim
+from mesocalc._units import BIOLOGICAL_UNIT, SANE_MAX, SANE_MIN, Dim
 
 __all__ = ["PARAMETERS", "RANGED", "Domain", "Parameter"]
 
@@ -95,6 +95,9 @@ _SANE_WORDS: Final = {
     Dim.VOLUME: "at most 10 L",
     Dim.DOSE: "at most 100 mL/cm²",
     Dim.CONCENTRATION: "at most 10 g/mL",
+    Dim.BIOLOGICAL_CONCENTRATION: "at most 1e9 U/mL",
+    Dim.MASS: "at most 10 kg",
+    Dim.BIOLOGICAL: "at most 1e9 U",
 }
 
 
@@ -222,6 +225,27 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "milligram / milliliter",
             json="mg/mL",
         ),
+        # Biological units (a toxin's "U", ADR 0010): UCUM's arbitrary unit, [arb'U]; UCUM's
+        # U is the enzyme unit, which a biological unit is not.
+        Parameter(
+            "biological_concentration",
+            Dim.BIOLOGICAL_CONCENTRATION,
+            _positive(Dim.BIOLOGICAL_CONCENTRATION),
+            "U/mL",
+            f"{BIOLOGICAL_UNIT} / milliliter",
+            json="[arb'U]/mL",
+        ),
+        # A vial's amount of active, reconstituted (Product.reconstituted).
+        Parameter("amount", Dim.MASS, _positive(Dim.MASS), "mg", "milligram", json="mg"),
+        Parameter(
+            "biological_amount",
+            Dim.BIOLOGICAL,
+            _positive(Dim.BIOLOGICAL),
+            "U",
+            BIOLOGICAL_UNIT,
+            json="[arb'U]",
+        ),
+        _volume("diluent"),
         # Equipment and outlines.
         _length("length"),
         _length("pitch"),

@@ -4,6 +4,10 @@
 ``products.toml``, each with its source; a clinic may describe its own product with
 ``mesocalc.Product(name=..., concentration=...)``. A label's caps per treatment are
 hard limits on a session's totals.
+
+A strength is a mass per volume ("10 mg/mL") or biological units per volume
+("20 U/mL", a toxin's units; ADR 0010). A vial of powder is made up with
+:meth:`Product.reconstituted`, and a solution thinned with :meth:`Product.diluted`.
 """
 
 from __future__ import annotations
@@ -11,17 +15,18 @@ from __future__ import annotations
 import datetime
 import functools
 import tomllib
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
 from mesocalc import _codec, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
-from mesocalc._inputs import read
+from mesocalc._inputs import check, read
 from mesocalc._names import Technique, Zone, resolve
-from mesocalc._units import quantity
-from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
+from mesocalc._parameters import PARAMETERS
+from mesocalc._units import BIOLOGICAL_UNIT, Dim, magnitude_in, quantity
+from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
 
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
@@ -29,8 +34,46 @@ if TYPE_CHECKING:
 __all__ = ["Label", "Product", "product"]
 
 
-def _concentration(value: Any) -> float | None:
-    return None if value is None else read(value, "concentration")
+class _Strength(NamedTuple):
+    """A product's strength: its magnitude per mL and the parameter whose unit it is in."""
+
+    per_ml: float  # mg/mL or U/mL
+    parameter: str  # "concentration" (mg/mL) or "biological_concentration" (U/mL)
+
+
+# By the dimension of a strength: its parameter, the active's pint unit and symbol, and
+# the parameter and dimension of an amount of that active.
+_CONCENTRATIONS: Final = (Dim.CONCENTRATION, Dim.BIOLOGICAL_CONCENTRATION)
+_AMOUNTS: Final = (Dim.MASS, Dim.BIOLOGICAL)
+_ACTIVE: Final = {
+    "concentration": ("milligram", "mg"),
+    "biological_concentration": (BIOLOGICAL_UNIT, "U"),
+}
+_MAX_DILUENTS: Final = 100  # a software bound on the diluents of one preparation
+
+
+def _concentration(value: Any) -> _Strength | None:
+    if value is None:
+        return None
+    if type(value) is _Strength:  # a strength made by reconstituted() or diluted()
+        shown = PARAMETERS[value.parameter].show(value.per_ml)  # "1e+15 U/mL", as computed
+        return _Strength(check(value.per_ml, shown, value.parameter, "concentration"), *value[1:])
+    m, dim = magnitude_in(value, "concentration", _CONCENTRATIONS)
+    parameter = "concentration" if dim is Dim.CONCENTRATION else "biological_concentration"
+    return _Strength(check(m, value, parameter, "concentration"), parameter)
+
+
+def _volumes(value: Any, parameter: str) -> float:
+    """The total of one volume, or of a non-empty list of them, each positive."""
+    if isinstance(value, (list, tuple)):
+        if not value or len(value) > _MAX_DILUENTS:
+            raise InputTypeError(
+                parameter,
+                value,
+                f"a volume such as '5 mL', or a list of 1 to {_MAX_DILUENTS} of them",
+            )
+        return sum(read(v, "diluent", label=f"{parameter}[{i}]") for i, v in enumerate(value))
+    return read(value, "diluent", label=parameter)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -95,11 +138,11 @@ class Product:
     """
 
     name: str = attrs.field(validator=_validators.non_blank(), metadata=_codec.text())
-    _concentration: float | None = attrs.field(
+    _concentration: _Strength | None = attrs.field(
         default=None,
         alias="concentration",
         converter=_concentration,
-        metadata=_codec.quantity_field("concentration", given=True),
+        metadata=_codec.quantity_of("concentration", "biological_concentration"),
     )
     lot: str | None = attrs.field(
         default=None, validator=_validators.optional_non_blank(), metadata=_codec.text()
@@ -114,17 +157,116 @@ class Product:
 
     @property
     def concentration(self) -> Quantity | None:
-        """Active ingredient per volume, in mg/mL, or None when not given."""
-        return (
-            None
-            if self._concentration is None
-            else quantity(self._concentration, "milligram / milliliter")
-        )
+        """Active ingredient per volume, or None when not given.
+
+        In mg/mL for a mass per volume; in ``biological_unit / milliliter`` for biological
+        units ("20 U/mL"), a unit mesocalc defines in pint's application registry the
+        first time it is needed (ADR 0010).
+        """
+        c = self._concentration
+        return None if c is None else quantity(c.per_ml, PARAMETERS[c.parameter].shown_unit)
 
     @property
     def concentration_mg_ml(self) -> float | None:
-        """The concentration as a float in mg/mL, or None."""
-        return self._concentration
+        """The concentration as a float in mg/mL; None when not given or in biological units."""
+        c = self._concentration
+        return None if c is None or c.parameter != "concentration" else c.per_ml
+
+    @property
+    def active(self) -> tuple[float, str, str] | None:
+        """The active per mL, its pint unit and its symbol: ``(20.0, "biological_unit", "U")``.
+
+        None when the concentration is not given. A session's active dose is its volume
+        in mL times the first item, in the unit of the second.
+        """
+        c = self._concentration
+        return None if c is None else (c.per_ml, *_ACTIVE[c.parameter])
+
+    @classmethod
+    def reconstituted(
+        cls,
+        *,
+        name: str,
+        amount: Any,
+        diluent: Any,
+        lot: str | None = None,
+        expires: Any = None,
+    ) -> Product:
+        """A vial of powder, ``amount`` of active, made up with ``diluent``: a new Product.
+
+        The concentration is the amount over the total diluent volume: 100 U made up
+        with 5 mL of saline is 20 U/mL. The powder's own volume is neglected.
+
+        Args:
+            name: the product's name.
+            amount: the vial's active, a mass (``"20 mg"``) or biological units
+                (``"100 U"``).
+            diluent: the volume added (``"5 mL"``), or a list of volumes (saline, then
+                another solution), each greater than zero.
+            lot: the lot number, as :class:`Product`'s.
+            expires: the expiry date, as :class:`Product`'s.
+
+        What this is not: mesocalc computes concentrations only. It makes no claim that a
+        product may be reconstituted with a given diluent or volume, or how long the
+        solution keeps: that is for the product's label.
+
+        Examples:
+            >>> import mesocalc
+            >>> toxin = mesocalc.Product.reconstituted(
+            ...     name="botulinum toxin A", amount="100 U", diluent="5 mL"
+            ... )
+            >>> print(toxin.concentration)
+            20.0 biological_unit / milliliter
+
+        Raises:
+            MesocalcError: an amount or a diluent volume of the wrong unit, a bare number,
+                zero, negative or not a measurement; the parameter names which.
+        """
+        m, dim = magnitude_in(amount, "amount", _AMOUNTS)
+        check(m, amount, "amount" if dim is Dim.MASS else "biological_amount", "amount")
+        volume = _volumes(diluent, "diluent")
+        parameter = "concentration" if dim is Dim.MASS else "biological_concentration"
+        strength = _Strength(m / volume, parameter)
+        return cls(name=name, concentration=strength, lot=lot, expires=expires)
+
+    def diluted(self, *, volume: Any, diluent: Any, name: str | None = None) -> Product:
+        """``volume`` of this product mixed with ``diluent``: the same active, thinner.
+
+        The concentration becomes ``concentration * volume / (volume + diluent)``, so the
+        amount of active in the syringe is the same. The lot, expiry and label are kept (a
+        label's caps still bind the volumes injected).
+
+        A mixture of two products holds each product's active at its own diluted
+        concentration: 1 mL of A with 1 mL of B is ``A.diluted(volume="1 mL",
+        diluent="1 mL")`` for A's active and the same call on B for B's; a Product holds
+        one active, and a session is planned with the one whose dose is followed.
+
+        What mixing is not: mesocalc computes concentrations only. It makes no claim that
+        two products are compatible, that a mixture is stable or keeps, or that a label
+        allows its product to be diluted.
+
+        Args:
+            volume: the volume of this product taken (``"1 mL"``).
+            diluent: the volume added (``"1 mL"``), or a list of volumes.
+            name: the name of the preparation; this product's by default.
+
+        Raises:
+            MesocalcError: a product without a concentration; a volume or diluent of
+                the wrong unit, a bare number, zero, negative or not a measurement.
+        """
+        c = self._concentration
+        if c is None:
+            raise InvalidValueError(
+                "concentration",
+                None,
+                "a product with a concentration, such as Product(name=..., concentration="
+                "'10 mg/mL')",
+                f"{self.name} has no concentration to dilute",
+            )
+        taken = read(volume, "diluent", label="volume")
+        added = _volumes(diluent, "diluent")
+        strength = _Strength(c.per_ml * taken / (taken + added), c.parameter)
+        return attrs.evolve(self, name=self.name if name is None else name, concentration=strength)
 
     __repr__ = _codec.unit_repr  # concentration='10 mg/mL', not _concentration=10.0
 

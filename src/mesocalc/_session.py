@@ -220,18 +220,40 @@ class Session:
 
     @property
     def active_dose(self) -> Quantity | None:
-        """Active ingredient given over all areas, in mg, when the concentration is known."""
-        c = None if self.product is None else self.product.concentration_mg_ml
-        return None if c is None else quantity(self.total_volume.magnitude * c, "milligram")
+        """Active ingredient given over all areas, when the concentration is known.
+
+        In mg for a concentration in mg/mL; in biological units (``biological_unit``, "U")
+        for one in U/mL.
+        """
+        active = None if self.product is None else self.product.active
+        if active is None:
+            return None
+        per_ml, unit, _ = active
+        return quantity(self.total_volume.magnitude * per_ml, unit)
 
     @property
     def active_dose_per_area(self) -> Quantity | None:
-        """Active ingredient per area treated, in mg/cm², when the concentration is known."""
-        dose = self.active_dose
-        if dose is None:
+        """Active ingredient per area treated, in mg/cm² (or U/cm²), when it is known."""
+        active = None if self.product is None else self.product.active
+        if active is None:
             return None
+        per_ml, unit, _ = active
         area = sum(p._area_cm2 for p in self.plans)
-        return quantity(dose.magnitude / area, "milligram / centimeter ** 2")
+        dose = self.total_volume.magnitude * per_ml / area
+        return quantity(dose, f"{unit} / centimeter ** 2")
+
+    @property
+    def active_dose_per_point(self) -> tuple[Quantity, ...] | None:
+        """Active ingredient in one point (one thread for retrograde), per area, in mg or U.
+
+        One Quantity per plan, in the order of :attr:`plans`; None when the concentration
+        is not known.
+        """
+        active = None if self.product is None else self.product.active
+        if active is None:
+            return None
+        per_ml, unit, _ = active
+        return tuple(quantity(p._volume_per_point * per_ml, unit) for p in self.plans)
 
     @classmethod
     def from_requests(
@@ -375,8 +397,10 @@ class Session:
             ("total_volume", shown("total_volume", self.total_volume.magnitude)),
             ("expected_loss", shown("expected_loss", self.expected_loss.magnitude)),
         ]
-        if self.active_dose is not None:
-            rows.append(("active_dose", f"{self.active_dose.magnitude:.4g} mg"))
+        active = None if self.product is None else self.product.active
+        if active is not None:
+            dose = self.total_volume.magnitude * active[0]
+            rows.append(("active_dose", f"{dose:.4g} {active[2]}"))
         clinic = [str(p) for p in self.protocols if p.name != SHIPPED_CATALOG]
         if clinic:
             rows.append(("protocol", ", ".join(clinic)))

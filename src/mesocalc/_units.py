@@ -46,20 +46,29 @@ else:
     np = _numpy.bind(globals())
 
 __all__ = [
+    "BIOLOGICAL_UNIT",
     "MAX_DIMS",
     "MAX_ELEMENTS",
     "Dim",
     "any_array",
+    "define_biological_unit",
     "element",
     "is_quantity",
     "length_pairs",
     "magnitude",
+    "magnitude_in",
     "magnitudes",
     "parse_string",
     "quantity",
     "registry",
     "unit_factor",
 ]
+
+
+# The pint name of a biological unit (a toxin's "U"), and its base dimension: defined in
+# the application registry the first time a Quantity of it is made (ADR 0010).
+BIOLOGICAL_UNIT: Final = "biological_unit"
+BIOLOGICAL_DIMENSION: Final = "[biological_activity]"
 
 
 class Dim(enum.Enum):
@@ -72,6 +81,16 @@ class Dim(enum.Enum):
     FRACTION = ("fraction", "dimensionless", "", "0.5 or '50 %'")
     DOSE = ("dose per area", "milliliter / centimeter ** 2", "mL/cm²", "'0.2 mL/cm^2'")
     CONCENTRATION = ("concentration", "milligram / milliliter", "mg/mL", "'10 mg/mL'")
+    # Biological units (a toxin's "U"): a dimension of their own, converting to nothing
+    # else. Not pint's "U", the enzyme unit (µmol/min); see ADR 0010.
+    BIOLOGICAL_CONCENTRATION = (
+        "concentration in biological units",
+        f"{BIOLOGICAL_UNIT} / milliliter",
+        "U/mL",
+        "'20 U/mL'",
+    )
+    MASS = ("mass", "milligram", "mg", "'20 mg'")
+    BIOLOGICAL = ("amount in biological units", BIOLOGICAL_UNIT, "U", "'100 U'")
 
     # Members are singletons: identity hashing is exact, and C-fast in the dict and cache
     # look-ups every input goes through (Enum's own __hash__ is Python code).
@@ -105,6 +124,9 @@ SANE_MAX: Final = {
     Dim.FRACTION: 1.0,
     Dim.DOSE: 100.0,  # 1 L per cm²: a typing error, not a plan
     Dim.CONCENTRATION: 10_000.0,  # 10 g per mL
+    Dim.BIOLOGICAL_CONCENTRATION: 1e9,  # a billion units per mL
+    Dim.MASS: 1e7,  # 10 kg
+    Dim.BIOLOGICAL: 1e9,  # a billion units
 }
 
 # The floor under every positive input, in canonical units: one billionth of the unit
@@ -148,8 +170,14 @@ def _unit_table() -> dict[str, tuple[Dim, float]]:
     # A concentration: a mass over a volume, such as "10 mg/mL", in mg per mL.
     masses = {"mg": 1.0, "g": 1000.0, "ug": 1e-3, "µg": 1e-3, "μg": 1e-3}
     for m, mf in masses.items():
+        table[m] = (Dim.MASS, mf)
         for v, vf in volumes.items():
             table[f"{m}/{v}"] = (Dim.CONCENTRATION, mf / vf)
+    # Biological units, such as "20 U/mL": "U" is read as a biological unit, never as
+    # pint's enzyme unit.
+    table["U"] = (Dim.BIOLOGICAL, 1.0)
+    for v, vf in volumes.items():
+        table[f"U/{v}"] = (Dim.BIOLOGICAL_CONCENTRATION, 1.0 / vf)
     return table
 
 
@@ -189,6 +217,7 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
         listed = {
             Dim.DOSE: "a volume over an area, such as mL/cm^2 or uL/mm2",
             Dim.CONCENTRATION: "a mass over a volume, such as mg/mL",
+            Dim.BIOLOGICAL_CONCENTRATION: "U over a volume, such as U/mL",
         }.get(dim, ", ".join(known))
         raise UnitError(parameter, text, dim.expected, f"unknown unit {unit!r}; known: {listed}")
     unit_dim, factor = UNITS[unit]
@@ -299,6 +328,43 @@ def _maker(reg: pint.UnitRegistry[Any], unit: str) -> tuple[Any, Any, bool]:
     return type(ref), units, fast
 
 
+# Registries (by id) in which biological_unit is known to be defined as mesocalc needs it.
+_biological: set[int] = set()
+
+
+def define_biological_unit(reg: Any) -> None:
+    """Define ``biological_unit``, of its own base dimension, in ``reg``; once, idempotent.
+
+    Called on first need (the first Quantity in biological units), never at import: the
+    application registry is the user's, and it gains one unit under a name of its own,
+    which shadows nothing pint defines (pint's ``U`` stays the enzyme unit). See ADR 0010.
+
+    Raises:
+        UnitError: ``reg`` already holds a ``biological_unit`` of another dimension, or
+            refuses the definition.
+    """
+    if id(reg) in _biological:
+        return
+    with _lock:
+        expected = f"{BIOLOGICAL_UNIT} of its own dimension, {BIOLOGICAL_DIMENSION}"
+        if BIOLOGICAL_UNIT not in reg:
+            try:
+                reg.define(f"{BIOLOGICAL_UNIT} = {BIOLOGICAL_DIMENSION}")
+            except Exception as exc:  # pint's errors never leak
+                raise UnitError(
+                    "registry", BIOLOGICAL_UNIT, expected, f"pint refused it: {exc}"
+                ) from None
+        found = reg.get_dimensionality(BIOLOGICAL_UNIT)
+        if dict(found) != {BIOLOGICAL_DIMENSION: 1}:
+            raise UnitError(
+                "registry",
+                BIOLOGICAL_UNIT,
+                expected,
+                f"the application registry already defines it as {found}",
+            )
+        _biological.add(id(reg))
+
+
 _new = object.__new__
 
 
@@ -311,6 +377,8 @@ def quantity(value: Any, unit: str) -> Quantity:
     made = _makers.get(unit)
     if made is None or made[0] is not _app.get():
         reg = registry()
+        if BIOLOGICAL_UNIT in unit:
+            define_biological_unit(reg)
         made = _makers[unit] = (reg, *_maker(reg, unit))
     reg, cls, units, fast = made
     if not fast:
@@ -354,6 +422,8 @@ def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
     key = (units_text, dim)
     if key not in _factor_cache:
         reg = registry()
+        if dim in _BIOLOGICAL_DIMS:
+            define_biological_unit(reg)
         one = reg.Quantity(1.0, units_text)
         factor: float | None = None
         if dim is Dim.ANGLE:
@@ -429,6 +499,54 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
 
 
 _MAX_PAIRS: Final = 100_000
+
+
+# Each dimension that magnitude_in() chooses between, as pint writes its dimensionality.
+_DIMENSIONALITY: Final = {
+    Dim.CONCENTRATION: {"[mass]": 1, "[length]": -3},
+    Dim.BIOLOGICAL_CONCENTRATION: {BIOLOGICAL_DIMENSION: 1, "[length]": -3},
+    Dim.MASS: {"[mass]": 1},
+    Dim.BIOLOGICAL: {BIOLOGICAL_DIMENSION: 1},
+}
+_BIOLOGICAL_DIMS: Final = (Dim.BIOLOGICAL, Dim.BIOLOGICAL_CONCENTRATION)
+
+
+def _which(value: Any, dims: tuple[Dim, ...]) -> Dim | None:
+    """Which of ``dims`` the unit of ``value`` (a string or a Quantity) is in, if any."""
+    if isinstance(value, str):
+        match = _NUMBER.fullmatch(value) if len(value) <= _MAX_STRING else None
+        found = None if match is None else UNITS.get(match["unit"])
+        return found[0] if found is not None and found[0] in dims else None
+    if is_quantity(value):
+        dimensionality = dict(value.dimensionality)
+        return next((d for d in dims if _DIMENSIONALITY[d] == dimensionality), None)
+    return None
+
+
+def magnitude_in(value: Any, parameter: str, dims: tuple[Dim, ...]) -> tuple[float, Dim]:
+    """:func:`magnitude` for an input that may be in any of ``dims``: its magnitude and dim.
+
+    A concentration may be a mass per volume ("10 mg/mL") or biological units per volume
+    ("20 U/mL"); an amount, a mass ("20 mg") or biological units ("100 U"). A Quantity in
+    pint's enzyme unit (``U``, µmol/min) is refused: it is not a biological unit.
+
+    Raises:
+        UnitError, ParseError, InputTypeError: as :func:`magnitude`, expecting any of ``dims``.
+    """
+    expected = ", or ".join(d.expected for d in dims)
+    dim = _which(value, dims)
+    try:
+        if dim is None and is_quantity(value) and "[substance]" in value.dimensionality:
+            raise UnitError(
+                parameter,
+                value,
+                expected,
+                "pint's U is the enzyme unit (µmol/min), not a biological unit: "
+                "give biological units as a string, such as '20 U/mL'",
+            )
+        return magnitude(value, parameter, dim or dims[0]), dim or dims[0]
+    except MesocalcError as exc:
+        raise type(exc)(**{**exc._fields(), "expected": expected}) from None
 
 
 def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:
