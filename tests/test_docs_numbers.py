@@ -29,7 +29,7 @@ from mesocalc import Technique, Zone
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(mesocalc.__file__).parent
-SCANNED = ("docs/guardrails.md", "docs/catalog.md")
+SCANNED = ("docs/guardrails.md", "docs/catalog.md", "docs/tables.md")
 
 
 def _site() -> ModuleType:
@@ -174,6 +174,22 @@ CHECKED: list[Check] = [
         "docs/catalog.md",
         "Published full-face sessions inject about 2-2.5 mL (AMIN",
         lambda: [round(n * _cited("AMIN")[2], 6) for n in _cited("AMIN")[:2]],
+    ),
+    # docs/tables.md: the areas of the default plans, as docs/catalog.md gives them
+    Check(
+        "docs/tables.md",
+        "the face is 200 cm², the lower end of AMIN's full face (200-250 injections at 1 cm)",
+        lambda: [SITE.AREAS["face"], *_cited("AMIN")[:2], _cited("AMIN")[3]],
+    ),
+    Check(
+        "docs/tables.md",
+        "the scalp 24 cm², LEGIA23's 6 x 4 cm field",
+        lambda: [SITE.AREAS["scalp"], *_cited("LEGIA23")[1:3]],
+    ),
+    Check(
+        "docs/tables.md",
+        "the submental zone 50 cm², the most the deoxycholic acid label allows on its 1 cm grid",
+        _submental_area,
     ),
     # docs/protocols.md
     Check(
