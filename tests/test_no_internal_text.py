@@ -9,6 +9,8 @@ file does not name them itself.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -58,7 +60,24 @@ def test_the_generated_tables_and_the_cli_cite_no_internal_text() -> None:
         assert not re.search(r"\b\w+\.(txt|md)\b", text), text
 
 
-def test_the_guard_sees_what_it_looks_for(tmp_path: Path) -> None:
+def test_a_fhir_export_and_the_generated_pages_carry_no_internal_text() -> None:
+    """The submental note reaches patient records; the generated tables reach the site."""
+    chin = mesocalc.plan(technique="infiltration", zone="submental", area="10 cm^2")
+    session = mesocalc.Session(plans=[chin], date="2026-11-26", product=mesocalc.Product(name="x"))
+    texts = [json.dumps(session.to_fhir(patient="Patient/1")), json.dumps(session.to_dict())]
+    spec = importlib.util.spec_from_file_location("site", ROOT / "docs/_ext/mesocalc_docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site)
+    texts += [site.catalog_tables(), *site.guardrail_tables().values()]
+    for text in texts:
+        for needle in INTERNAL:
+            assert needle not in text
+    assert "DICOM PS3.16 Annex L" in texts[0]
+
+
+def test_the_guard_sees_what_it_looks_for() -> None:
     """The strings are those the issue names: a file holding one is flagged."""
     assert "DOMAIN" + ".md" in INTERNAL
     seeded = "see " + "seeds" + "/003_b9be5509b2ac0c6f.txt"
