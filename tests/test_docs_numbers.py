@@ -8,8 +8,9 @@ The docs state clinical numbers three ways, and each is checked:
 * numbers in prose: each is in a phrase of ``CHECKED`` below, whose numbers must equal the
   data's, or of ``EXEMPT``, with the reason it is no number about the data.
 
-A scan of docs/guardrails.md and docs/catalog.md fails on a number with a unit in prose that
-neither table holds, so a new hand-stated number must be checked, generated, or said exempt.
+A scan of the README, docs/guardrails.md, docs/catalog.md and docs/tables.md fails on a number
+with a unit (or a decimal) in prose that neither table holds, so a new hand-stated number must
+be checked, generated, or said exempt. Screening windows ("7 days") are checked by value.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from mesocalc import Technique, Zone
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(mesocalc.__file__).parent
-SCANNED = ("docs/guardrails.md", "docs/catalog.md", "docs/tables.md")
+SCANNED = ("README.md", "docs/guardrails.md", "docs/catalog.md", "docs/tables.md")
+# Where "N days" are screening windows: test_the_screening_windows_are_the_datas checks them.
+WINDOWS_IN = ("README.md", "docs/guardrails.md")
 
 
 def _site() -> ModuleType:
@@ -87,6 +90,10 @@ def _spec(technique: str, zone: str) -> mesocalc.Spec:
     return mesocalc.spec(technique, zone)
 
 
+def _course() -> dict[str, Any]:
+    return tomllib.loads((DATA / "course.toml").read_text(encoding="utf-8"))
+
+
 def _zone_caps() -> list[float]:
     """The depth cap of the eyelid, neck and decollete: one number when they agree."""
     book = mesocalc.Catalog.default()
@@ -112,6 +119,25 @@ class Check(NamedTuple):
 
 
 CHECKED: list[Check] = [
+    # README.md
+    Check(
+        "README.md",
+        "AMIN's full face, 250 injections and 2.5 mL over 200 cm²",
+        lambda: [
+            _cited("AMIN")[1],
+            round(_cited("AMIN")[1] * _cited("AMIN")[2], 6),
+            SITE.AREAS["face"],
+        ],
+    ),
+    Check(
+        "README.md",
+        "7-10 days between sessions",
+        lambda: [
+            float(_course()["interval"]["low"]),
+            float(_course()["interval"]["high"]),
+        ],
+    ),
+    Check("README.md", "1 mm on the eyelid", lambda: [_zone_caps()[0]]),
     # docs/catalog.md
     Check(
         "docs/catalog.md",
@@ -206,6 +232,9 @@ CHECKED: list[Check] = [
 
 # Numbers in prose that are no number about a zone, technique, product or screening rule.
 EXEMPT: dict[tuple[str, str], str] = {
+    ("README.md", "over 40 cm² of face"): "the example command's area",
+    ("README.md", "an area of -1 cm², a depth of 0 mm, an angle beyond 90°"): "the domain",
+    ("README.md", "the same forehead at 7.5 mm"): "the pictured plan's spacing (make_images.py)",
     ("docs/catalog.md", "a test keeps every default full-face plan under 5 mL"): (
         "the threshold of test_a_default_plan_of_a_full_face_injects_at_most_5_ml"
     ),
@@ -231,19 +260,21 @@ def test_every_number_in_the_prose_is_checked_or_exempt(doc: str) -> None:
     ]
     unchecked = []
     for m in [*WITH_UNIT.finditer(prose), *DECIMAL.finditer(prose)]:
-        if "day" in m.group(0) and doc == "docs/guardrails.md":
+        if "day" in m.group(0) and doc in WINDOWS_IN:
             continue  # the screening windows: test_the_screening_windows_are_the_datas
         if not any(start <= m.start() and m.end() <= end for start, end in spans):
             unchecked.append(f"{m.group(0)!r} in ...{prose[max(0, m.start() - 60) : m.end()]}")
     assert unchecked == [], "\n".join(unchecked)
 
 
-def test_the_screening_windows_are_the_datas() -> None:
-    """Every "N days" docs/guardrails.md states is a window of screening.toml or a source's."""
+@pytest.mark.parametrize("doc", WINDOWS_IN)
+def test_the_screening_windows_are_the_datas(doc: str) -> None:
+    """Every "N days" the doc states is a window of the data (screening, course) or a source's."""
     rules = tomllib.loads((DATA / "screening.toml").read_text(encoding="utf-8"))
     windows = {float(m["days"]) for m in rules.get("medications", {}).values() if "days" in m}
+    windows |= {float(_course()["interval"][k]) for k in ("low", "high")}
     stated_by_sources = set(_cited("THECLINIC"))
-    prose = _prose((ROOT / "docs/guardrails.md").read_text(encoding="utf-8"))
+    prose = _prose((ROOT / doc).read_text(encoding="utf-8"))
     for m in WITH_UNIT.finditer(prose):
         if "day" in m.group(0):
             for n in _numbers(m.group(0)):
