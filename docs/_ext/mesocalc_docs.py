@@ -101,61 +101,13 @@ class _Cited:
         )
 
 
-def _plans_table(book: Any, cite: _Cited) -> str:
-    """The default plan of each published pair over its zone's area (``AREAS``)."""
-    import mesocalc  # noqa: PLC0415
-
-    techniques = list(mesocalc.Technique)
-    zones = list(mesocalc.Zone)
-    plan_rows = []
-    for z in zones:
-        for t in techniques:
-            if (t, z) not in book.entries:
-                continue
-            area = AREAS[z.value]
-            try:
-                p = mesocalc.plan(technique=t, zone=z, area=f"{area} cm^2")
-            except mesocalc.MesocalcError as exc:
-                missing = book.entries[(t, z)].ranges()[exc.parameter]
-                numbers = ["", "", "", "", f"no default {exc.parameter.replace('_', ' ')}", ""]
-                plan_rows.append([z.value, str(area), t.value, *numbers, cite(missing.sources)])
-                continue
-            numbers = [
-                str(p.points),
-                _shown(p.spacing, "mm"),
-                _shown(p.volume_per_point, "mL"),
-                _shown(p.depth, "mm"),
-                _shown(p.total_volume, "mL"),
-                _shown(p.expected_loss, "mL"),
-            ]
-            plan_rows.append([z.value, str(area), t.value, *numbers, cite(p.sources)])
-    return _table(
-        "The default plan of each published pair",
-        [
-            "zone",
-            "area (cm²)",
-            "technique",
-            "points",
-            "spacing",
-            "volume per point",
-            "depth",
-            "total volume",
-            "expected loss",
-            "sources",
-        ],
-        plan_rows,
-    )
-
-
 def catalog_plans() -> str:
     """The default plans' table alone, for docs/catalog.md (sources cited on the tables page)."""
-    import mesocalc  # noqa: PLC0415
-
-    book = mesocalc.Catalog.default()
-    return (
-        ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.\n\n"
-        + _plans_table(book, _Cited(book.sources))
-    )
+    tables = catalog_tables()
+    start = tables.index(".. list-table:: The default plan of each published pair")
+    end = tables.index(".. rubric::", start)
+    head = ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.\n\n"
+    return head + tables[start:end].rstrip() + "\n"
 
 
 def catalog_tables() -> str:
@@ -196,7 +148,44 @@ def catalog_tables() -> str:
         "12 14 12 40 22",
     )
 
-    plans = _plans_table(book, cite)
+    plan_rows = []
+    for z in zones:
+        for t in techniques:
+            if (t, z) not in book.entries:
+                continue
+            area = AREAS[z.value]
+            try:
+                p = mesocalc.plan(technique=t, zone=z, area=f"{area} cm^2")
+            except mesocalc.MesocalcError as exc:
+                missing = book.entries[(t, z)].ranges()[exc.parameter]
+                numbers = ["", "", "", "", f"no default {exc.parameter.replace('_', ' ')}", ""]
+                plan_rows.append([z.value, str(area), t.value, *numbers, cite(missing.sources)])
+                continue
+            numbers = [
+                str(p.points),
+                _shown(p.spacing, "mm"),
+                _shown(p.volume_per_point, "mL"),
+                _shown(p.depth, "mm"),
+                _shown(p.total_volume, "mL"),
+                _shown(p.expected_loss, "mL"),
+            ]
+            plan_rows.append([z.value, str(area), t.value, *numbers, cite(p.sources)])
+    plans = _table(
+        "The default plan of each published pair",
+        [
+            "zone",
+            "area (cm²)",
+            "technique",
+            "points",
+            "spacing",
+            "volume per point",
+            "depth",
+            "total volume",
+            "expected loss",
+            "sources",
+        ],
+        plan_rows,
+    )
     return "\n".join(
         [
             ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.",
