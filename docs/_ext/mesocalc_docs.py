@@ -101,13 +101,23 @@ class _Cited:
         )
 
 
-def catalog_plans() -> str:
-    """The default plans' table alone, for docs/catalog.md (sources cited on the tables page)."""
+def _part(first: str, until: str) -> str:
+    """One table of ``catalog_tables()``, from its title to the next part."""
     tables = catalog_tables()
-    start = tables.index(".. list-table:: The default plan of each published pair")
-    end = tables.index(".. rubric::", start)
+    start = tables.index(f".. list-table:: {first}")
+    end = tables.index(until, start + 1)
     head = ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.\n\n"
     return head + tables[start:end].rstrip() + "\n"
+
+
+def catalog_matrix() -> str:
+    """The technique x zone matrix alone, for docs/catalog.md."""
+    return _part("Each technique on each zone", ".. list-table::")
+
+
+def catalog_plans() -> str:
+    """The default plans' table alone, for docs/catalog.md (sources cited on the tables page)."""
+    return _part("The default plan of each published pair", ".. rubric::")
 
 
 def catalog_tables() -> str:
@@ -435,6 +445,7 @@ def write(directory: Path = GENERATED) -> None:
     directory.mkdir(exist_ok=True)
     (directory / "catalog-tables.rst").write_text(catalog_tables(), encoding="utf-8")
     (directory / "catalog-plans.rst").write_text(catalog_plans(), encoding="utf-8")
+    (directory / "catalog-matrix.rst").write_text(catalog_matrix(), encoding="utf-8")
     for name, text in guardrail_tables().items():
         (directory / name).write_text(text, encoding="utf-8")
     (directory / "changelog-unreleased.md").write_text(unreleased_changes(), encoding="utf-8")
