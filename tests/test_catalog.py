@@ -107,12 +107,24 @@ def test_every_range_is_sourced_or_flagged(entry: mesocalc.Spec) -> None:
         assert r.nominal_magnitude is None or r.contains(r.nominal_magnitude)
 
 
-def test_every_source_key_resolves_to_a_domain_citation() -> None:
-    domain = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"
-    text = domain.read_text(encoding="utf-8") if domain.exists() else ""
-    for key in default_catalog().sources:
-        if text:
-            assert f"[{key}]" in text, key
+def test_every_source_cites_what_a_reader_can_find() -> None:
+    """A citation names a publication or a page, never a file of the project's own notes."""
+    for key, entry in default_catalog().sources.items():
+        citation = entry["citation"]
+        assert citation.strip(), key
+        assert not re.search(r"\.(txt|md)\b", citation), (key, citation)
+        assert "seeds" + "/" not in citation, (key, citation)
+    seeds = {
+        k: v["citation"] for k, v in default_catalog().sources.items() if k.startswith("SEED")
+    }
+    assert seeds == {
+        "SEED0": "Italian patient article 'Definition of mesotherapy' (no author or date given)",
+        "SEED1": "dermatology clinic blog post on mesotherapy (no clinic, author or date given; it "
+        "opens 'In the world of non-surgical cosmetic treatments, mesotherapy has emerged as a "
+        "powerful solution')",
+        "SEED3": "iLive, 'Mesotherapy: mechanism of action, methodology, indications and "
+        "contraindications', reviewed 08.07.2025",
+    }
 
 
 def test_every_zone_has_a_well_formed_snomed_code_and_only_submental_is_unverified() -> None:
@@ -125,26 +137,41 @@ def test_every_zone_has_a_well_formed_snomed_code_and_only_submental_is_unverifi
         assert site.sources == ("DICOM-L",)
     submental = book.site(Zone.SUBMENTAL)
     assert submental is not None
-    assert submental.code == "170887008"  # DOMAIN.md 5.1: **unverified**
+    assert submental.code == "170887008"  # DICOM PS3.16 Annex L, unverified
     assert "commented-out row" in submental.note
 
 
-def test_the_zone_codes_are_those_of_domain_md() -> None:
-    """Each code as DOMAIN.md section 5.1 gives it, on the row of its zone."""
-    domain = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"
-    if not domain.exists():
-        pytest.skip("DOMAIN.md is not beside the repository")
-    rows = [
-        line
-        for line in domain.read_text(encoding="utf-8").split("### 5.1", 1)[1].splitlines()
-        if line.startswith("| ")
-    ]
+# SNOMED CT body-site codes of DICOM PS3.16 Annex L (body part examined), as transcribed;
+# the submental one is found only in a commented-out row, so no source confirms it.
+ZONE_CODES = {
+    Zone.FACE: "89545001",
+    Zone.EYELID: "80243003",
+    Zone.NECK: "45048000",
+    Zone.DECOLLETE: "43799004",  # the chest: Annex L has no decollete
+    Zone.SCALP: "41695006",
+    Zone.SUBMENTAL: "170887008",  # unverified
+    Zone.HANDS: "85562004",
+    Zone.ABDOMEN: "818981001",
+    Zone.FLANKS: "58602004",
+    Zone.THIGHS: "68367000",
+    Zone.BUTTOCKS: "46862004",
+    Zone.ARMS: "40983000",  # the upper arm
+    Zone.BACK: "77568009",
+    Zone.FOREARM: "14975008",
+    Zone.KNEES: "72696002",
+}
+CHEEK = "60819002"  # DICOM PS3.16 Annex L's cheek: no zone of its own (the face holds it)
+
+
+def test_the_zone_codes_are_those_of_dicom_annex_l() -> None:
+    """Each zone's code as DICOM PS3.16 Annex L gives it; only the submental is unverified."""
     book = default_catalog()
-    for zone in Zone:
+    assert set(ZONE_CODES) == set(Zone)
+    for zone, code in ZONE_CODES.items():
         site = book.site(zone)
-        assert site is not None
-        (row,) = [r for r in rows if site.code in r.split("|")[2].replace("/", " ").split()]
-        assert ("**unverified**" in row) == (not site.verified), row
+        assert site is not None, zone
+        assert (site.code, site.verified) == (code, zone is not Zone.SUBMENTAL), zone
+    assert all(is_concept_id(code) for code in [*ZONE_CODES.values(), CHEEK])
 
 
 @pytest.mark.parametrize(

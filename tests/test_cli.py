@@ -164,7 +164,7 @@ def test_zones(capsys: pytest.CaptureFixture[str]) -> None:
     face = data[0]
     assert face["snomed"] == {"code": "89545001", "source": ["DICOM-L"], "verified": True}
     submental = next(z for z in data if z["zone"] == "submental")
-    assert submental["snomed"]["verified"] is False  # DOMAIN.md 5.1: unverified
+    assert submental["snomed"]["verified"] is False  # DICOM PS3.16 Annex L: unverified
     assert (face["skin"]["low"], face["skin"]["high"], face["skin"]["unit"]) == (1.0, 2.53, "mm")
     assert face["depth_cap"] is None
     assert data[1]["depth_cap"]["high"] == 1.0
@@ -212,7 +212,10 @@ def test_spec_shows_hard_limits_caps_the_skin_layer_and_citations(
         "  skin layer        hard  skin: depth at most 0.626 mm (the eyelid's skin is 0.521 to "
         "0.626 mm)  [SEED3, LEEHWANG02; stated]"
     ) in lines
-    assert lines[lines.index("sources:") + 1].startswith("  SEED3         seeds/003_")
+    assert lines[lines.index("sources:") + 1] == (
+        "  SEED3         iLive, 'Mesotherapy: mechanism of action, methodology, indications and "
+        "contraindications', reviewed 08.07.2025"
+    )
     assert "  LEEHWANG02    Lee Y, Hwang K. Surg Radiol Anat 2002;24:183-189" in out
     _, out, _ = _run(["spec", "--technique", "infiltration", "--zone", "submental"], capsys)
     assert (

@@ -4,6 +4,9 @@ From the shipped catalog it writes, into ``docs/_generated/`` (never committed):
 
 * ``catalog-tables.rst``: the technique x zone matrix, why each pair stands where it does,
   the default plan of every published pair, and the full citation of every source cited;
+* ``guardrails-*.rst``: the numbers docs/guardrails.md states, as tables: the layer of each
+  technique, each zone's published skin, the ranges a zone sets, the hard ranges, the
+  session caps and the syringe presets (from catalog.toml and equipment.toml);
 * ``changelog-unreleased.md``: what ``towncrier build --draft`` would add to CHANGELOG.md.
 
 It also checks that ``docs/api.md`` documents every public name of ``mesocalc``. The
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -97,12 +101,30 @@ class _Cited:
         )
 
 
+def _part(first: str, until: str) -> str:
+    """One table of ``catalog_tables()``, from its title to the next part."""
+    tables = catalog_tables()
+    start = tables.index(f".. list-table:: {first}")
+    end = tables.index(until, start + 1)
+    head = ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.\n\n"
+    return head + tables[start:end].rstrip() + "\n"
+
+
+def catalog_matrix() -> str:
+    """The technique x zone matrix alone, for docs/catalog.md."""
+    return _part("Each technique on each zone", ".. list-table::")
+
+
+def catalog_plans() -> str:
+    """The default plans' table alone, for docs/catalog.md (sources cited on the tables page)."""
+    return _part("The default plan of each published pair", ".. rubric::")
+
+
 def catalog_tables() -> str:
     """The catalog's tables in reStructuredText, every source key cited in full."""
     import mesocalc  # noqa: PLC0415 - imported when the page is written, not by Sphinx
-    from mesocalc._catalog import default_catalog  # noqa: PLC0415
 
-    book = default_catalog()
+    book = mesocalc.Catalog.default()
     cite = _Cited(book.sources)
     techniques = list(mesocalc.Technique)
     zones = list(mesocalc.Zone)
@@ -204,6 +226,202 @@ def catalog_tables() -> str:
     )
 
 
+def _data(name: str) -> dict[str, Any]:
+    """One of the package's data files, as TOML."""
+    import mesocalc  # noqa: PLC0415
+
+    return tomllib.loads((Path(mesocalc.__file__).parent / name).read_text(encoding="utf-8"))
+
+
+def _keys(sources: Iterable[str]) -> str:
+    """Source keys as the pages write them (cited in full on the tables page)."""
+    return ", ".join(f"``{key}``" for key in sources) or "none"
+
+
+def _bounds(doc: Mapping[str, Any]) -> str:
+    """A technique's range as catalog.toml writes it, in words."""
+    unit = doc.get("unit", "")
+    low, high = doc.get("low"), doc["high"]
+    if doc.get("about"):
+        return f"about {high:g} {unit}"
+    if low is None:
+        return f"at most {high:g} {unit}"
+    if doc.get("low_open"):
+        return f"more than {low:g} and at most {high:g} {unit}"
+    return f"{low:g} to {high:g} {unit}" if low != high else f"{low:g} {unit}"
+
+
+def _layers(raw: Mapping[str, Any]) -> str:
+    rows = []
+    for name, doc in raw["techniques"].items():
+        layer = doc["layer"]
+        rows.append(
+            [
+                name,
+                layer["name"],
+                _bounds(doc["depth"]),
+                _keys(layer["source"]),
+                _escape(layer.get("note", "")),
+            ]
+        )
+    return _table(
+        "The layer each technique deposits in, and its own published depth",
+        ["technique", "layer", "depth", "layer sources", "why"],
+        rows,
+        "14 8 16 18 44",
+    )
+
+
+def _skin(book: Any) -> str:
+    import mesocalc  # noqa: PLC0415
+
+    rows = []
+    bare = []
+    for zone in mesocalc.Zone:
+        thickness = book.skin.get(zone)
+        skin = None if thickness is None else thickness.skin
+        if skin is None:
+            bare.append(zone.value)
+            continue
+        note = _escape(skin.note)
+        rows.append([zone.value, skin.describe(), skin.basis.value, _keys(skin.sources), note])
+    rows.append([", ".join(bare), "none published: no layer limit, and plans warn", "", "", ""])
+    return _table(
+        "The full skin thickness (epidermis + dermis) each zone's layer limits use",
+        ["zone", "full skin", "basis", "sources", "note"],
+        rows,
+        "14 16 10 20 40",
+    )
+
+
+def _zone_depths(book: Any, raw: Mapping[str, Any]) -> str:
+    rows = []
+    for zone, doc in raw["zones"].items():
+        for technique, use in doc.get("techniques", {}).items():
+            if not isinstance(use, dict) or "depth" not in use:
+                continue
+            depth = book.spec(technique, zone).depth
+            rows.append(
+                [
+                    zone,
+                    technique,
+                    depth.describe(),
+                    _bounds(raw["techniques"][technique]["depth"]),
+                    "hard" if depth.hard else "soft",
+                    _keys(depth.sources),
+                    _escape(depth.note),
+                ]
+            )
+    return _table(
+        "The depths a zone sets for a technique, beside the technique's own",
+        ["zone", "technique", "depth there", "technique's own", "limit", "sources", "note"],
+        rows,
+        "10 12 12 14 6 16 30",
+    )
+
+
+def _hard(book: Any) -> str:
+    import mesocalc  # noqa: PLC0415
+
+    rows = []
+    for zone in mesocalc.Zone:
+        cap = book.caps.get(zone)
+        if cap is not None:
+            every = [zone.value, "every technique", "depth", cap.describe()]
+            rows.append([*every, _keys(cap.sources)])
+    for (technique, zone), entry in book.entries.items():
+        for name, r in entry.ranges().items():
+            if r.hard:
+                rows.append([zone.value, technique.value, name, r.describe(), _keys(r.sources)])
+    return _table(
+        "The ranges the catalog marks as hard limits",
+        ["zone", "technique", "parameter", "range", "sources"],
+        rows,
+        "12 16 14 20 20",
+    )
+
+
+def _caps(book: Any) -> str:
+    rows = []
+    for (technique, zone), entry in book.entries.items():
+        cap = entry.session
+        if cap is None:
+            continue
+        parts = []
+        if cap.max_points is not None:
+            parts.append(f"at most {cap.max_points} injections")
+        if cap.max_volume_magnitude is not None:
+            parts.append(f"at most {cap.max_volume_magnitude:g} mL")
+        rows.append(
+            [
+                zone.value,
+                technique.value,
+                ", ".join(parts),
+                "hard" if cap.hard else "soft",
+                cap.basis.value,
+                _keys(cap.sources),
+                _escape(cap.note),
+            ]
+        )
+    return _table(
+        "The per-session caps",
+        ["zone", "technique", "cap", "limit", "basis", "sources", "note"],
+        rows,
+        "10 10 14 6 8 10 42",
+    )
+
+
+def _syringes(equipment: Mapping[str, Any]) -> str:
+    rows = []
+    for kind, sizes in equipment["syringes"].items():
+        for size, doc in sizes.items():
+            if kind == "low-dead-space":
+                call = "Syringe.low_dead_space()"
+            elif size == "1 mL":
+                call = "Syringe.conventional()"
+            else:
+                call = f'Syringe.conventional("{size}")'
+            rows.append(
+                [
+                    f"``{call}``",
+                    doc["capacity"],
+                    doc["dead_space"],
+                    _keys(doc["source"]),
+                    _escape(doc.get("note", "")),
+                ]
+            )
+    return _table(
+        "The syringe presets",
+        ["preset", "capacity", "dead space", "sources", "note"],
+        rows,
+        "22 10 10 12 46",
+    )
+
+
+def guardrail_tables() -> dict[str, str]:
+    """The tables of docs/guardrails.md, by file name, in reStructuredText."""
+    import mesocalc  # noqa: PLC0415
+
+    book = mesocalc.Catalog.default()
+    raw = _data("catalog.toml")
+    equipment = _data("equipment.toml")
+    gauge = equipment["needle"]["gauge"]
+    out = {
+        "guardrails-layers.rst": _layers(raw),
+        "guardrails-skin.rst": _skin(book),
+        "guardrails-zone-depths.rst": _zone_depths(book, raw),
+        "guardrails-hard.rst": _hard(book),
+        "guardrails-caps.rst": _caps(book),
+        "guardrails-syringes.rst": _syringes(equipment),
+        "guardrails-gauges.rst": (
+            f"A needle's gauge is a whole number from {gauge['low']} to {gauge['high']} "
+            f"({_keys(gauge['source'])}: {_escape(gauge.get('note', ''))})\n"
+        ),
+    }
+    head = ".. This file is written by docs/_ext/mesocalc_docs.py at each build: do not edit.\n\n"
+    return {name: head + text for name, text in out.items()}
+
+
 def unreleased_changes() -> str:
     """The unreleased changelog fragments as towncrier renders them, one heading level down."""
     draft = subprocess.run(
@@ -241,6 +459,10 @@ def write(directory: Path = GENERATED) -> None:
     """Write the generated parts of the pages into ``directory``."""
     directory.mkdir(exist_ok=True)
     (directory / "catalog-tables.rst").write_text(catalog_tables(), encoding="utf-8")
+    (directory / "catalog-plans.rst").write_text(catalog_plans(), encoding="utf-8")
+    (directory / "catalog-matrix.rst").write_text(catalog_matrix(), encoding="utf-8")
+    for name, text in guardrail_tables().items():
+        (directory / name).write_text(text, encoding="utf-8")
     (directory / "changelog-unreleased.md").write_text(unreleased_changes(), encoding="utf-8")
 
 

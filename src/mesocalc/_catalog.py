@@ -172,7 +172,11 @@ class Layer(enum.StrEnum):
 
 @attrs.frozen(kw_only=True, repr=False)
 class SessionCap:
-    """A per-session cap for a technique in a zone: a hard limit (see docs/guardrails.md)."""
+    """A per-session cap for a technique in a zone (see docs/guardrails.md).
+
+    Hard when its source states it for this use; a cap borrowed from elsewhere (an
+    analogue, such as another product's label) is soft: an override passes it.
+    """
 
     max_points: int | None = attrs.field(default=None, metadata=_codec.whole())
     max_volume_magnitude: float | None = attrs.field(
@@ -365,6 +369,20 @@ class Catalog:
     _layer_skin: Mapping[Zone, SkinThickness] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(_layer_skin, takes_self=True)
     )
+
+    @staticmethod
+    def default() -> Catalog:
+        """The catalog shipped with mesocalc, loaded and validated once.
+
+        The one :func:`mesocalc.plan` and :func:`mesocalc.spec` use when given no other.
+
+        Examples:
+            >>> import mesocalc
+            >>> book = mesocalc.Catalog.default()
+            >>> (mesocalc.Technique.CLASSIC, mesocalc.Zone.NECK) in book.entries
+            True
+        """
+        return default_catalog()
 
     @property
     def protocol(self) -> Protocol:

@@ -1,6 +1,7 @@
 """Standard codes: SNOMED CT identifiers and the body-site codes the catalog holds.
 
-mesocalc writes codes only from data (the catalog, DOMAIN.md section 5); this module
+mesocalc writes codes only from data (the catalog's zone codes, from DICOM PS3.16 Annex L;
+the routes of FHIR's route-codes value set; units of UCUM); this module
 checks their form, so that a mistyped digit is refused when the catalog is read
 rather than exported into a clinical record.
 """

@@ -37,14 +37,14 @@ __all__ = [
     "bundle",
 ]
 
-# SNOMED CT route concepts by the layer a technique deposits in (DOMAIN.md 5.1,
-# [FHIR-ROUTE]). Layer "any" has none: its published depths straddle the dermis and
-# the subcutis, so no one route is true of it.
+# SNOMED CT route concepts by the layer a technique deposits in (FHIR's route-codes
+# value set, http://hl7.org/fhir/ValueSet/route-codes). Layer "any" has none: its
+# published depths straddle the dermis and the subcutis, so no one route is true of it.
 ROUTES: Final[Mapping[Layer, tuple[str, str]]] = {
     Layer.SKIN: ("372464004", "intradermal"),
     Layer.SUBCUTIS: ("34206005", "subcutaneous"),
 }
-# The UCUM codes an export writes (DOMAIN.md 5.2, [UCUM]); case matters in UCUM.
+# The UCUM codes an export writes (the UCUM essence file, ucum-essence.xml); case matters.
 UCUM_CODES: Final = frozenset({"mL", "mg", "mm"})
 # A strength in biological units (a toxin's "U") is written as text, with no code: UCUM's
 # U is the enzyme unit (umol/min), which a biological unit is not, and its arbitrary unit,
@@ -259,7 +259,7 @@ def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[
         "resourceType": "Procedure",
         "id": procedure_id,
         "status": procedure_status,
-        "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it (DOMAIN.md 5.1)
+        "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
         "subject": _ref(subject),
         "occurrenceDateTime": when,
         "bodySite": sites,

@@ -132,7 +132,8 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
     Every parameter left as None takes the catalog's nominal value for that zone and
     technique: the midpoint of a closed published range, the one bound of a range
     published as "at most", and for the loss fraction the upper bound where a
-    source gives one ("up to 50 %"), so that product is never under-provisioned.
+    source gives one ("up to 50 %"), so that the delivered volume is never overstated
+    (the loss changes neither the total volume nor the volume to draw up).
 
     Points are ceil(area / cell), with cell = spacing² on a square lattice and
     (√3/2)·spacing² on a hexagonal one; retrograde threads cover spacing x thread
