@@ -227,27 +227,69 @@ MEDICATIONS = ["aspirin", "ASPIRIN", "Vitamin E", "St John's Wort", "fish oils",
                "Advil", "alcohol", "metformin", "vitamin D"]  # fmt: skip
 
 
+# Every question of the general rules answered "no" or "none": a patient screened and clear.
+NOTHING_TO_REPORT: dict[str, Any] = {
+    "pregnant": False,
+    "breastfeeding": False,
+    "clotting_disorder": False,
+    "capillary_fragility": False,
+    "hypertension_stage": 0,
+    "skin_infection_at_site": False,
+    "allergies": (),
+    "recent_medications": {},
+}
+# The deoxycholic acid label's questions (KYB-ISI), answered "no".
+LABEL_NOTHING_TO_REPORT: dict[str, Any] = {
+    "dysphagia": False,
+    "thyromegaly": False,
+    "cervical_lymphadenopathy": False,
+}
+
+
+def answered(**answers: Any) -> mesocalc.Patient:
+    """A patient who answered every question: ``answers``, and "no" or "none" to the rest."""
+    return mesocalc.Patient(**{**NOTHING_TO_REPORT, **LABEL_NOTHING_TO_REPORT, **answers})
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """An answer, or None (not asked)."""
+    return st.none() | strategy
+
+
 def patients() -> st.SearchStrategy[mesocalc.Patient]:
-    """Patients with any combination of conditions, allergies and recent medications."""
-    # Anticoagulants and antiplatelets (with and without a published window, brand names).
+    """Patients with any combination of answers (None: not asked), allergies and medications."""
+    # Anticoagulants and antiplatelets (with and without a published window, brand names,
+    # doses and misspellings).
     bleeding = ["warfarin", "Coumadin", "apixaban", "Xarelto", "enoxaparin", "clopidogrel",
-                "Plavix", "prasugrel", "ticagrelor"]  # fmt: skip
+                "Plavix", "prasugrel", "ticagrelor", "Warfarin 5 mg", "warfarine", "LMWH",
+                "Aspirin 81 mg", "Nurofen", "naproxen"]  # fmt: skip
+    flag = _maybe(st.booleans())
     return st.builds(
         mesocalc.Patient,
-        pregnant=st.booleans(),
-        lactating=st.booleans(),
-        clotting_disorder=st.booleans(),
-        capillary_fragility=st.booleans(),
-        hypertension_stage=st.integers(min_value=0, max_value=3),
-        skin_infection_at_site=st.booleans(),
-        allergies=st.lists(st.sampled_from(["lidocaine", "procaine", "latex"]), max_size=2).map(
-            tuple
+        pregnant=flag,
+        breastfeeding=flag,
+        clotting_disorder=flag,
+        capillary_fragility=flag,
+        hypertension_stage=_maybe(st.integers(min_value=0, max_value=3)),
+        skin_infection_at_site=flag,
+        allergies=_maybe(
+            st.lists(
+                st.sampled_from(["lidocaine", "procaine", "latex", "HA", "hyaluronan"]),
+                max_size=2,
+            ).map(tuple)
         ),
-        recent_medications=st.dictionaries(
-            st.sampled_from([*MEDICATIONS, *bleeding]),
-            st.floats(min_value=0, max_value=30),
-            max_size=4,
+        recent_medications=_maybe(
+            st.dictionaries(
+                st.sampled_from([*MEDICATIONS, *bleeding]),
+                st.floats(min_value=0, max_value=30),
+                max_size=4,
+            )
         ),
+        dysphagia=flag,
+        thyromegaly=flag,
+        cervical_lymphadenopathy=flag,
+        keloid_history=flag,
+        age=_maybe(st.integers(min_value=0, max_value=150)),
     )
 
 
