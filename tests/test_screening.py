@@ -98,8 +98,10 @@ def test_seed_003_contraindications_are_absolute(field: str, value: Any) -> None
 
 def test_lactating_is_another_name_for_breastfeeding() -> None:
     patient = mesocalc.Patient(lactating=True)
-    assert patient == mesocalc.Patient(breastfeeding=True) == mesocalc.Patient(
-        lactating=True, breastfeeding=True
+    assert (
+        patient
+        == mesocalc.Patient(breastfeeding=True)
+        == mesocalc.Patient(lactating=True, breastfeeding=True)
     )
     assert patient.lactating is True
     (finding,) = mesocalc.screen(patient).findings
@@ -309,6 +311,7 @@ def test_patients_are_immutable_and_hashable() -> None:
     meds = {"aspirin": 3}
     patient = mesocalc.Patient(recent_medications=meds)
     meds["aspirin"] = 30
+    assert patient.recent_medications is not None
     assert patient.recent_medications["aspirin"] == 3
     hash(patient)
 
