@@ -464,7 +464,7 @@ def _visible(max_size: int) -> st.SearchStrategy[str]:
 
 @st.composite
 def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
-    """Dated sessions of catalog areas, with sides, needles and a clinic's own product.
+    """Dated sessions of catalog areas, with sides, needles, a clinic's own product, a patient.
 
     The product has no label (so no label caps), a lot and a concentration or not, and
     an expiry, if any, on or after the session's date. A needle, when an area has one,
@@ -494,7 +494,10 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
             st.sampled_from([None, "left", "right"]), min_size=len(plans), max_size=len(plans)
         )
     )
-    return mesocalc.Session(plans=plans, sides=sides, date=date, product=product)
+    patient = draw(st.none() | patients())
+    if patient is not None and mesocalc.screen(patient, product=(product.name,)).absolute:
+        patient = None  # an absolute finding refuses the session
+    return mesocalc.Session(plans=plans, sides=sides, date=date, product=product, patient=patient)
 
 
 @st.composite
@@ -516,6 +519,7 @@ def courses(draw: st.DrawFn, *, max_areas: int = 2) -> mesocalc.Course:
         product=product,
         syringe=draw(st.none() | syringes()),
         sides=list(first.sides) or None,
+        patient=first.patient,
     )
 
 
