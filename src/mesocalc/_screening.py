@@ -105,7 +105,9 @@ class _Answer:
 
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not isinstance(value, bool):
-            raise InputTypeError(attr.name, value, "True, False, or None when not asked")
+            raise InputTypeError(
+                attr.name, value, "true or false, or None (left out) when not asked"
+            )
 
     def __repr__(self) -> str:
         return "<answer validator>"
