@@ -125,3 +125,37 @@ def test_any_text_exits_0_1_or_2_without_a_traceback(
     status, _, err = _screen(tmp_path, text, capsys)
     assert status in (0, 1, 2)
     assert "Traceback" not in err
+
+
+AREA = '[[areas]]\ntechnique = "classic"\nzone = "face"\narea = "40 cm^2"\n'
+
+
+def _session(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str], *flags: str
+) -> tuple[int, str, str]:
+    path = tmp_path / "session.toml"
+    path.write_text(text, encoding="utf-8")
+    status = main(["session", str(path), *flags])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_session_file_screens_its_patient(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = AREA + ANSWERED.replace(
+        "recent_medications = {}", "recent_medications = { garlic = 1 }"
+    )
+    status, out, err = _session(tmp_path, 'product = "deoxycholic acid"\n' + text, capsys)
+    assert (status, err) == (0, "")
+    assert "screening" in out
+    assert "screening: relative: garlic:" in out
+    status, out, _ = _session(tmp_path, text, capsys, "--json")
+    assert (status, json.loads(out)["patient"]["recent_medications"]) == (0, {"garlic": 1})
+    refused = AREA + ANSWERED.replace("pregnant = false", "pregnant = true")
+    status, out, err = _session(tmp_path, refused, capsys)
+    assert (status, out) == (2, "")
+    assert err.startswith("mesocalc: error: patient: got 'pregnant'")
+    status, _, err = _session(tmp_path, AREA + "[patient]\nage = 1.5\n", capsys)
+    assert status == 2
+    assert err.startswith("mesocalc: error: patient.age: ")

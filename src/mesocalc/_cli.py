@@ -141,7 +141,9 @@ def _parser() -> _Parser:
     p.add_argument("--by", metavar="NAME", help="with --override: who departs from the range")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     n = commands.add_parser("session", help="plan a session of several areas from a TOML file")
-    n.add_argument("file", help="areas, and optionally date, product, lot, expires, syringe")
+    n.add_argument(
+        "file", help="areas, and optionally date, product, lot, expires, syringe, [patient]"
+    )
     n.add_argument("--json", action="store_true", help="print JSON instead of a table")
     r = commands.add_parser(
         "screen",
@@ -326,7 +328,7 @@ def _plan(args: argparse.Namespace) -> Any:
     )
 
 
-_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas"}
+_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas", "patient"}
 
 
 def _session(path: str, catalog: Catalog | None = None) -> Any:
@@ -348,8 +350,14 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
     volume = doc.get("syringe")
     syringe = None if volume is None else Syringe.conventional(volume)
     areas: Any = doc.get("areas")
+    patient = None if "patient" not in doc else _patient(doc["patient"])
     return Session.from_requests(
-        areas, date=doc.get("date"), syringe=syringe, product=chosen, catalog=catalog
+        areas,
+        date=doc.get("date"),
+        syringe=syringe,
+        product=chosen,
+        catalog=catalog,
+        patient=patient,
     )
 
 
@@ -363,16 +371,23 @@ def _unknown(parameter: str, key: str, known: Sequence[str]) -> UnknownNameError
 
 def _screening(path: str, product: list[str] | None) -> Any:
     """The screening of the patient a TOML file describes (``mesocalc screen --help``)."""
-    import attrs  # noqa: PLC0415 - loaded on first use (start-up)
-
-    from mesocalc._screening import Patient, screen  # noqa: PLC0415
+    from mesocalc._screening import screen  # noqa: PLC0415 - loaded on first use (start-up)
 
     text = read_bounded(path, InputTypeError, parameter="file")
     doc = parse_bounded(text, "file", InputTypeError)
     for key in doc:
         if key not in _SCREEN_KEYS:
             raise _unknown("file", key, _SCREEN_KEYS)
-    answers = doc.get("patient")
+    patient = _patient(doc.get("patient"))
+    return screen(patient, product=doc.get("product") if product is None else product)
+
+
+def _patient(answers: Any) -> Any:
+    """The Patient of a file's ``[patient]`` table; an error names ``patient.<field>``."""
+    import attrs  # noqa: PLC0415 - loaded on first use (start-up)
+
+    from mesocalc._screening import Patient  # noqa: PLC0415
+
     if not isinstance(answers, dict):
         raise InputTypeError(
             "patient", answers, "a [patient] table of Patient's fields, such as pregnant = false"
@@ -382,10 +397,9 @@ def _screening(path: str, product: list[str] | None) -> Any:
         if key not in fields and key != "lactating":
             raise _unknown(f"patient.{key}", key, fields)
     try:
-        patient = Patient(**answers)
+        return Patient(**answers)
     except MesocalcError as exc:
         raise type(exc)(**{**exc._fields(), "parameter": f"patient.{exc.parameter}"}) from None
-    return screen(patient, product=doc.get("product") if product is None else product)
 
 
 def _kind(r: Range) -> str:
