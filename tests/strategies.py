@@ -244,27 +244,69 @@ MEDICATIONS = ["aspirin", "ASPIRIN", "Vitamin E", "St John's Wort", "fish oils",
                "Advil", "alcohol", "metformin", "vitamin D"]  # fmt: skip
 
 
+# Every question of the general rules answered "no" or "none": a patient screened and clear.
+NOTHING_TO_REPORT: dict[str, Any] = {
+    "pregnant": False,
+    "breastfeeding": False,
+    "clotting_disorder": False,
+    "capillary_fragility": False,
+    "hypertension_stage": 0,
+    "skin_infection_at_site": False,
+    "allergies": (),
+    "recent_medications": {},
+}
+# The deoxycholic acid label's questions (KYB-ISI), answered "no".
+LABEL_NOTHING_TO_REPORT: dict[str, Any] = {
+    "dysphagia": False,
+    "thyromegaly": False,
+    "cervical_lymphadenopathy": False,
+}
+
+
+def answered(**answers: Any) -> mesocalc.Patient:
+    """A patient who answered every question: ``answers``, and "no" or "none" to the rest."""
+    return mesocalc.Patient(**{**NOTHING_TO_REPORT, **LABEL_NOTHING_TO_REPORT, **answers})
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """An answer, or None (not asked)."""
+    return st.none() | strategy
+
+
 def patients() -> st.SearchStrategy[mesocalc.Patient]:
-    """Patients with any combination of conditions, allergies and recent medications."""
-    # Anticoagulants and antiplatelets (with and without a published window, brand names).
+    """Patients with any combination of answers (None: not asked), allergies and medications."""
+    # Anticoagulants and antiplatelets (with and without a published window, brand names,
+    # doses and misspellings).
     bleeding = ["warfarin", "Coumadin", "apixaban", "Xarelto", "enoxaparin", "clopidogrel",
-                "Plavix", "prasugrel", "ticagrelor"]  # fmt: skip
+                "Plavix", "prasugrel", "ticagrelor", "Warfarin 5 mg", "warfarine", "LMWH",
+                "Aspirin 81 mg", "Nurofen", "naproxen"]  # fmt: skip
+    flag = _maybe(st.booleans())
     return st.builds(
         mesocalc.Patient,
-        pregnant=st.booleans(),
-        lactating=st.booleans(),
-        clotting_disorder=st.booleans(),
-        capillary_fragility=st.booleans(),
-        hypertension_stage=st.integers(min_value=0, max_value=3),
-        skin_infection_at_site=st.booleans(),
-        allergies=st.lists(st.sampled_from(["lidocaine", "procaine", "latex"]), max_size=2).map(
-            tuple
+        pregnant=flag,
+        breastfeeding=flag,
+        clotting_disorder=flag,
+        capillary_fragility=flag,
+        hypertension_stage=_maybe(st.integers(min_value=0, max_value=3)),
+        skin_infection_at_site=flag,
+        allergies=_maybe(
+            st.lists(
+                st.sampled_from(["lidocaine", "procaine", "latex", "HA", "hyaluronan"]),
+                max_size=2,
+            ).map(tuple)
         ),
-        recent_medications=st.dictionaries(
-            st.sampled_from([*MEDICATIONS, *bleeding]),
-            st.floats(min_value=0, max_value=30),
-            max_size=4,
+        recent_medications=_maybe(
+            st.dictionaries(
+                st.sampled_from([*MEDICATIONS, *bleeding]),
+                st.floats(min_value=0, max_value=30),
+                max_size=4,
+            )
         ),
+        dysphagia=flag,
+        thyromegaly=flag,
+        cervical_lymphadenopathy=flag,
+        keloid_history=flag,
+        age=_maybe(st.integers(min_value=0, max_value=150)),
     )
 
 
@@ -473,7 +515,7 @@ def diluents() -> st.SearchStrategy[Any]:
 
 @st.composite
 def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
-    """Dated sessions of catalog areas, with sides, needles and a clinic's own product.
+    """Dated sessions of catalog areas, with sides, needles, a clinic's own product, a patient.
 
     The product has no label (so no label caps), a lot and a concentration or not, and
     an expiry, if any, on or after the session's date. A needle, when an area has one,
@@ -501,7 +543,10 @@ def sessions(draw: st.DrawFn, *, max_areas: int = 4) -> mesocalc.Session:
             st.sampled_from([None, "left", "right"]), min_size=len(plans), max_size=len(plans)
         )
     )
-    return mesocalc.Session(plans=plans, sides=sides, date=date, product=product)
+    patient = draw(st.none() | patients())
+    if patient is not None and mesocalc.screen(patient, product=(product.name,)).absolute:
+        patient = None  # an absolute finding refuses the session
+    return mesocalc.Session(plans=plans, sides=sides, date=date, product=product, patient=patient)
 
 
 @st.composite
@@ -523,6 +568,7 @@ def courses(draw: st.DrawFn, *, max_areas: int = 2) -> mesocalc.Course:
         product=product,
         syringe=draw(st.none() | syringes()),
         sides=list(first.sides) or None,
+        patient=first.patient,
     )
 
 

@@ -101,6 +101,7 @@ def test_every_validator_has_a_repr() -> None:
 def test_a_patients_medications_are_a_read_only_mapping() -> None:
     patient = mesocalc.Patient(recent_medications={"aspirin": 2})
     meds = patient.recent_medications
+    assert meds is not None
     assert (len(meds), list(meds), repr(meds)) == (1, ["aspirin"], "{'aspirin': 2}")
 
 

@@ -368,3 +368,45 @@ def test_the_shipped_catalog_is_far_within_the_bounds() -> None:
     assert len(text.encode()) * 10 < MAX_FILE_BYTES
     assert sum(text.count(c) for c in "=[,.") * 5 < MAX_ENTRIES
     assert parse_bounded(text, "catalog.toml", mesocalc.CatalogError)
+
+
+# --- screening (issue 18) --------------------------------------------------------------------
+
+_ANY = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.lists(st.text(max_size=10) | st.integers(), max_size=3)
+    | st.dictionaries(st.text(max_size=10) | st.integers(), st.floats() | st.text(), max_size=3)
+    | st.just(np.array([1.0]))
+    | st.just(10**400)
+)
+_FIELDS = [
+    "pregnant", "breastfeeding", "lactating", "clotting_disorder", "capillary_fragility",
+    "hypertension_stage", "skin_infection_at_site", "allergies", "recent_medications",
+    "dysphagia", "thyromegaly", "cervical_lymphadenopathy", "keloid_history", "age",
+]  # fmt: skip
+
+
+@given(st.sampled_from(_FIELDS), _ANY)
+def test_any_patient_answer_is_a_patient_or_an_error_naming_its_field(
+    field: str, value: Any
+) -> None:
+    try:
+        patient = mesocalc.Patient(**{field: value})
+    except mesocalc.MesocalcError as error:
+        name = "breastfeeding" if field == "lactating" else field
+        assert error.parameter.startswith(name)
+        _renders(error)
+        return
+    mesocalc.screen(patient)  # a Patient that was made screens
+
+
+@given(_ANY.filter(lambda v: v is not None))
+def test_any_session_patient_is_a_patient_or_refused_by_name(value: Any) -> None:
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        mesocalc.Session(plans=[mesocalc.plan(**_PLAIN)], patient=value)
+    assert info.value.parameter == "patient"
+    _renders(info.value)

@@ -168,8 +168,19 @@ def test_sessions_and_courses_render_as_markdown_and_html(session: mesocalc.Sess
     root = check_html(session)
     cells = [th.text or "" for th in root.iterfind("./table/tbody/tr/th")]
     assert sum(bool(re.match(r"\d+\. ", c)) for c in cells) == len(session.plans)
+    product = session.product  # without its expiry: a later session would be past it
     course = mesocalc.Course.lay_out(
-        list(session.plans), first=session.date, count=3, every=14, sides=list(session.sides)
+        list(session.plans),
+        first=session.date,
+        count=3,
+        every=14,
+        sides=list(session.sides),
+        patient=session.patient,  # each session screens the patient as this one does
+        product=None
+        if product is None
+        else mesocalc.Product(
+            name=product.name, concentration=product.concentration, lot=product.lot
+        ),
     )
     check_markdown(course)
     check_html(course)

@@ -383,10 +383,14 @@ def _problems(doc: _Document, cls: type, found: list[Node], path: str, **how: bo
     if getattr(cls, "__codec_unit_of__", None):
         extra.add("unit")
     results = RESULTS if cls in (mesocalc.Plan, mesocalc.PlanArray) else ()
-    problems = _keys_problems(cls, found, path, extra | set(results))
+    # A session writes its patient's screening beside the patient, for readers (issue 18).
+    screened = {"screening"} if cls is mesocalc.Session else set()
+    problems = _keys_problems(cls, found, path, extra | set(results) | screened)
     for name in results:
         arrays = cls is mesocalc.PlanArray
         problems += _quantity_problems(doc, doc.under(found, name), name, arrays, f"{path}.{name}")
+    for name in screened:
+        problems += _problems(doc, mesocalc.Screening, doc.under(found, name), f"{path}.{name}")
     for _, kind, key in _codec._fields_of(cls):
         problems += _field_problems(doc, kind, doc.under(found, key), f"{path}.{key}")
     return problems

@@ -1,4 +1,4 @@
-"""Contraindication screening (issue 4)."""
+"""Contraindication screening (issue 4; issue 18: not asked is not clear, names normalised)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 import mesocalc
 from mesocalc._catalog import default_catalog
 from tests import strategies
+from tests.strategies import answered
 
-SOURCES = {"SEED0", "SEED1", "SEED3", "THECLINIC", "THECLINIC, SEED3", "KONDA"}
+SOURCES = {"SEED0", "SEED1", "SEED3", "THECLINIC", "THECLINIC, SEED3", "KONDA", "", "KYB-ISI", "KYB",
+           "KYB-ISI, SEED3", "THECLINIC, SEED3, KYB-ISI", "SEED1, KYB-ISI", "THECLINIC, KYB-ISI"}  # fmt: skip
 SEVEN_DAYS = ["aspirin", "vitamin e", "st john's wort", "fish oil", "ginkgo",
               "evening primrose oil", "garlic", "ginger", "feverfew", "ginseng"]  # fmt: skip
 
@@ -22,14 +24,19 @@ def test_clear_only_without_findings_and_every_finding_is_sourced(
     patient: mesocalc.Patient,
 ) -> None:
     result = mesocalc.screen(patient)
-    assert result.clear == (result.findings == () and result.unscreened == ())
+    assert result.clear == (result.findings == () and result.unscreened == () == result.not_asked)
     for finding in result.findings:
         assert finding.severity in ("absolute", "relative")
         assert finding.reason.strip()
         assert finding.source in SOURCES
+        assert (finding.source == "") == (finding.basis == "unsourced")
     conditions = {f.condition for f in result.findings}
-    assert ("pregnant" in conditions) == patient.pregnant
-    assert ("hypertension_stage" in conditions) == (patient.hypertension_stage >= 2)
+    assert ("pregnant" in conditions) == (patient.pregnant is True)
+    assert ("hypertension_stage" in conditions) == ((patient.hypertension_stage or 0) >= 2)
+    asked = {"pregnant", "breastfeeding", "clotting_disorder", "capillary_fragility",
+             "hypertension_stage", "skin_infection_at_site", "allergies", "recent_medications"}  # fmt: skip
+    assert set(result.not_asked) == {n for n in asked if getattr(patient, n) is None}
+    assert "age" not in conditions  # recorded, never a finding
 
 
 COMPONENTS = ["hyaluronic acid", "Sodium Hyaluronate", "water for injection", "lidocaine",
@@ -45,27 +52,43 @@ def test_clear_means_no_findings_and_nothing_unscreened(
     if result.clear:
         assert result.findings == ()
         assert result.unscreened == ()
-    unknown = [n for n in patient.recent_medications if n in ("metformin", "vitamin D")]
+    unknown = [n for n in patient.recent_medications or {} if n in ("metformin", "vitamin D")]
     assert set(unknown) <= set(result.unscreened)
     judged = {"hyaluronic acid", "Sodium Hyaluronate", "water for injection"}
     if unknown or (product and not judged >= set(product)):
         assert not result.clear
     for finding in result.findings:
         assert finding.source in SOURCES
-        for key in finding.source.split(", "):
+        for key in filter(None, finding.source.split(", ")):
             assert key in default_catalog().sources
 
 
-def test_an_empty_patient_is_clear() -> None:
+def test_an_empty_patient_is_not_screened() -> None:
+    # Issue 18: Patient() used to be "clear"; nothing was asked, so it is "not screened".
     result = mesocalc.screen(mesocalc.Patient())
-    assert result.clear
+    assert not result.clear
     assert result.findings == ()
     assert result.unscreened == ()
+    assert result.not_asked == ("pregnant", "breastfeeding", "clotting_disorder",
+        "capillary_fragility", "hypertension_stage", "skin_infection_at_site", "allergies",
+        "recent_medications")  # fmt: skip
+    assert result.status == "not screened: no question was answered"
+    assert result.lines() == [result.status]
+
+
+def test_a_patient_who_answered_everything_is_clear() -> None:
+    result = mesocalc.screen(mesocalc.Patient(**strategies.NOTHING_TO_REPORT))
+    assert result.clear
+    assert result.status == "clear"
+    one_left = {**strategies.NOTHING_TO_REPORT, "pregnant": None}
+    result = mesocalc.screen(mesocalc.Patient(**one_left))
+    assert (result.clear, result.not_asked) == (False, ("pregnant",))
+    assert result.status == "not clear: not asked: pregnant"
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("pregnant", True), ("lactating", True), ("clotting_disorder", True),
+    [("pregnant", True), ("breastfeeding", True), ("clotting_disorder", True),
      ("hypertension_stage", 2), ("hypertension_stage", 3), ("skin_infection_at_site", True)],
 )  # fmt: skip
 def test_seed_003_contraindications_are_absolute(field: str, value: Any) -> None:
@@ -73,8 +96,26 @@ def test_seed_003_contraindications_are_absolute(field: str, value: Any) -> None
     assert (finding.condition, finding.severity, finding.source) == (field, "absolute", "SEED3")
 
 
+def test_lactating_is_another_name_for_breastfeeding() -> None:
+    patient = mesocalc.Patient(lactating=True)
+    assert (
+        patient
+        == mesocalc.Patient(breastfeeding=True)
+        == mesocalc.Patient(lactating=True, breastfeeding=True)
+    )
+    assert patient.lactating is True
+    (finding,) = mesocalc.screen(patient).findings
+    assert finding.condition == "breastfeeding"
+    assert "lactation" in finding.reason
+    old = {"schema": "mesocalc.patient", "schema_version": 2, "lactating": True}
+    assert mesocalc.Patient.from_dict(old) == patient
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.Patient(lactating=True, breastfeeding=False)
+    assert info.value.parameter == "lactating"
+
+
 def test_hypertension_stage_one_is_not_a_finding() -> None:
-    assert mesocalc.screen(mesocalc.Patient(hypertension_stage=1)).clear
+    assert mesocalc.screen(answered(hypertension_stage=1)).clear
 
 
 @pytest.mark.parametrize(
@@ -114,8 +155,8 @@ def test_clopidogrel_three_day_window() -> None:
     assert "2-3 days" in finding.reason
     assert "the longer, 3 days" in finding.reason
     assert mesocalc.screen(mesocalc.Patient(recent_medications={"Plavix": 2.9})).findings
-    assert mesocalc.screen(mesocalc.Patient(recent_medications={"clopidogrel": 3})).clear
-    assert mesocalc.screen(mesocalc.Patient(recent_medications={"clopidogrel": 5})).clear
+    assert mesocalc.screen(answered(recent_medications={"clopidogrel": 3})).clear
+    assert mesocalc.screen(answered(recent_medications={"clopidogrel": 5})).clear
 
 
 @pytest.mark.parametrize("name", ["prasugrel", "Effient", "ticagrelor", "Brilinta"])
@@ -151,7 +192,7 @@ def test_capillary_fragility_is_relative() -> None:
      ("ethanol 96 %", "ethanol"), ("benzyl alcohol", "alcohol"), ("Oleum ricini", "oleum")],
 )  # fmt: skip
 def test_oil_or_alcohol_based_components_are_absolute(component: str, word: str) -> None:
-    result = mesocalc.screen(mesocalc.Patient(), product=("hyaluronic acid", component))
+    result = mesocalc.screen(answered(), product=("hyaluronic acid", component))
     (finding,) = result.findings
     assert finding.condition == f"product: {component}"
     assert (finding.severity, finding.source) == ("absolute", "KONDA")
@@ -174,8 +215,9 @@ def test_components_mesocalc_cannot_judge_are_unscreened() -> None:
     assert result.findings == ()
     assert result.unscreened == ("product: glycerol",)
     assert not result.clear
-    assert mesocalc.screen(mesocalc.Patient(), product=("water for injections",)).clear
-    assert mesocalc.screen(mesocalc.Patient(), product=()).clear
+    assert mesocalc.screen(answered(), product=("water for injections",)).clear
+    assert mesocalc.screen(answered(), product=()).clear
+    assert mesocalc.screen(answered(), product=("HA", "hyaluronan", "deoxycholic acid")).clear
 
 
 def test_hypertension_stage_is_the_clinicians() -> None:
@@ -186,15 +228,15 @@ def test_hypertension_stage_is_the_clinicians() -> None:
 
 @pytest.mark.parametrize("name", SEVEN_DAYS)
 def test_seed_001_seven_day_window(name: str) -> None:
-    assert not mesocalc.screen(mesocalc.Patient(recent_medications={name: 6.5})).clear
-    assert mesocalc.screen(mesocalc.Patient(recent_medications={name: 7})).clear
+    assert not mesocalc.screen(answered(recent_medications={name: 6.5})).clear
+    assert mesocalc.screen(answered(recent_medications={name: 7})).clear
 
 
 @pytest.mark.parametrize("name", ["ibuprofen", "Advil", "Motrin", "alcohol"])
 def test_seed_001_two_day_window(name: str) -> None:
     (finding,) = mesocalc.screen(mesocalc.Patient(recent_medications={name: 1})).findings
     assert (finding.severity, finding.source) == ("relative", "SEED1")
-    assert mesocalc.screen(mesocalc.Patient(recent_medications={name: 2})).clear
+    assert mesocalc.screen(answered(recent_medications={name: 2})).clear
 
 
 def test_names_are_matched_case_insensitively_and_unknown_ones_listed() -> None:
@@ -210,7 +252,7 @@ def test_names_are_matched_case_insensitively_and_unknown_ones_listed() -> None:
 
 
 def test_allergies_against_the_product() -> None:
-    patient = mesocalc.Patient(allergies=("Lidocaine",))
+    patient = answered(allergies=("Lidocaine",))
     (unchecked,) = mesocalc.screen(patient).findings
     assert (unchecked.severity, unchecked.source) == ("relative", "SEED0")
     (matched,) = mesocalc.screen(patient, product=("lidocaine", "hyaluronic acid")).findings
@@ -258,7 +300,7 @@ def test_bad_product_rules_are_catalog_errors() -> None:
         ('water_based = ["water"', 'water_based = ["olive oil", "water"'),
         ('forbidden = ["oil"', 'forbidden = [3, "oil"'),
         ('source = ["KONDA"]', 'source = ["NOWHERE"]'),
-        ("[medications.clopidogrel]\ndays = 3", "[medications.clopidogrel]\ndays = -3"),
+        ('class = "antiplatelet"\ndays = 3', 'class = "antiplatelet"\ndays = -3'),
     ]:
         assert old in text
         with pytest.raises(mesocalc.CatalogError):
@@ -269,6 +311,7 @@ def test_patients_are_immutable_and_hashable() -> None:
     meds = {"aspirin": 3}
     patient = mesocalc.Patient(recent_medications=meds)
     meds["aspirin"] = 30
+    assert patient.recent_medications is not None
     assert patient.recent_medications["aspirin"] == 3
     hash(patient)
 

@@ -1,9 +1,11 @@
-"""The command line: ``mesocalc plan``, ``session``, ``spec``, ``zones``, ``techniques``...
+"""The command line: ``mesocalc plan``, ``session``, ``screen``, ``spec``, ``zones``...
 
 Errors a clinician can fix (a bad unit, a depth beyond the zone's limit) are
 printed as one line on stderr with exit status 2, never as a traceback; they name
 the flag the user typed (``--needle-length``), and a refusal an override passes
 says how to give one. Under ``--json`` they are a JSON object on stderr instead.
+``mesocalc screen`` exits 0 when the patient's screening is clear, 1 when it is not
+(findings, questions not asked, names not screened) and 2 on bad input.
 :func:`console` is the ``mesocalc`` command and ``python -m mesocalc``.
 """
 
@@ -139,8 +141,26 @@ def _parser() -> _Parser:
     p.add_argument("--by", metavar="NAME", help="with --override: who departs from the range")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     n = commands.add_parser("session", help="plan a session of several areas from a TOML file")
-    n.add_argument("file", help="areas, and optionally date, product, lot, expires, syringe")
+    n.add_argument(
+        "file", help="areas, and optionally date, product, lot, expires, syringe, [patient]"
+    )
     n.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    r = commands.add_parser(
+        "screen",
+        help="screen a patient from a TOML file; exit 0 clear, 1 not clear, 2 bad input",
+        description="Screen a patient. The file holds a [patient] table of Patient's fields "
+        "by name (a field left out was not asked) and, optionally, a top-level product list "
+        "of component names. Exit status: 0 clear, 1 findings or anything not screened or "
+        "not asked, 2 bad input.",
+    )
+    r.add_argument("file", help="a TOML file: [patient] fields, and optionally product = [...]")
+    r.add_argument(
+        "--product",
+        action="append",
+        metavar="NAME",
+        help="a component of the product (repeat for each); replaces the file's product list",
+    )
+    r.add_argument("--json", action="store_true", help="print JSON instead of text")
     s = commands.add_parser("spec", help="show the catalog entry for a technique in a zone")
     s.add_argument("--technique", required=True)
     s.add_argument("--zone", required=True)
@@ -308,7 +328,7 @@ def _plan(args: argparse.Namespace) -> Any:
     )
 
 
-_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas"}
+_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas", "patient"}
 
 
 def _session(path: str, catalog: Catalog | None = None) -> Any:
@@ -330,9 +350,56 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
     volume = doc.get("syringe")
     syringe = None if volume is None else Syringe.conventional(volume)
     areas: Any = doc.get("areas")
+    patient = None if "patient" not in doc else _patient(doc["patient"])
     return Session.from_requests(
-        areas, date=doc.get("date"), syringe=syringe, product=chosen, catalog=catalog
+        areas,
+        date=doc.get("date"),
+        syringe=syringe,
+        product=chosen,
+        catalog=catalog,
+        patient=patient,
     )
+
+
+_SCREEN_KEYS = ("patient", "product")
+
+
+def _unknown(parameter: str, key: str, known: Sequence[str]) -> UnknownNameError:
+    near = tuple(difflib.get_close_matches(key, known, n=1))
+    return UnknownNameError(parameter, key, f"one of {', '.join(known)}", suggestions=near)
+
+
+def _screening(path: str, product: list[str] | None) -> Any:
+    """The screening of the patient a TOML file describes (``mesocalc screen --help``)."""
+    from mesocalc._screening import screen  # noqa: PLC0415 - loaded on first use (start-up)
+
+    text = read_bounded(path, InputTypeError, parameter="file")
+    doc = parse_bounded(text, "file", InputTypeError)
+    for key in doc:
+        if key not in _SCREEN_KEYS:
+            raise _unknown("file", key, _SCREEN_KEYS)
+    patient = _patient(doc.get("patient"))
+    return screen(patient, product=doc.get("product") if product is None else product)
+
+
+def _patient(answers: Any) -> Any:
+    """The Patient of a file's ``[patient]`` table; an error names ``patient.<field>``."""
+    import attrs  # noqa: PLC0415 - loaded on first use (start-up)
+
+    from mesocalc._screening import Patient  # noqa: PLC0415
+
+    if not isinstance(answers, dict):
+        raise InputTypeError(
+            "patient", answers, "a [patient] table of Patient's fields, such as pregnant = false"
+        )
+    fields = [f.name for f in attrs.fields(Patient)]
+    for key in answers:
+        if key not in fields and key != "lactating":
+            raise _unknown(f"patient.{key}", key, fields)
+    try:
+        return Patient(**answers)
+    except MesocalcError as exc:
+        raise type(exc)(**{**exc._fields(), "parameter": f"patient.{exc.parameter}"}) from None
 
 
 def _kind(r: Range) -> str:
@@ -615,7 +682,16 @@ def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     return out
 
 
-def _run(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; its exit status (``screen``: 1 when the screening is not clear)."""
+    if args.command == "screen":
+        result = _screening(args.file, args.product)
+        if args.json:
+            data = {"clear": result.clear, "status": result.status, **result.to_dict()}
+            print(json.dumps(data, indent=2))
+        else:
+            print("\n".join(result.lines()))
+        return 0 if result.clear else 1
     if args.command == "plan":
         result = _plan(args)
         print(json.dumps(result.to_dict(), indent=2) if args.json else result.table())
@@ -624,6 +700,7 @@ def _run(args: argparse.Namespace) -> None:
         print(json.dumps(session.to_dict(), indent=2) if args.json else session.table())
     else:
         _show(args)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -634,14 +711,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         return _usage(error, "--json" in words)
     try:
-        _run(args)
+        status = _run(args)
     except MesocalcErrorGroup as group:  # several areas of a session, each named
         errors = [_for_session(e) for e in group.exceptions if isinstance(e, MesocalcError)]
         return _report(errors, args.json)
     except MesocalcError as exc:
-        said = _for_session(exc) if args.command == "session" else _for_flags(exc, args)
+        said = exc if args.command == "screen" else None
+        said = said or (_for_session(exc) if args.command == "session" else _for_flags(exc, args))
         return _report([said], args.json)
-    return 0
+    return status
 
 
 def console() -> NoReturn:

@@ -3,6 +3,10 @@
 A course composes sessions. A product label's number of treatments and minimum interval
 (deoxycholic acid: at most 6, at least a month apart, KYB) are hard limits; seed 003's
 7-10 days between sessions is a recommendation, and an interval outside it warns.
+
+Screening is per session: each session carries the patient as answered on its date
+(medications and conditions change over weeks) and screens them itself; a course
+gathers their warnings, and :meth:`Course.lay_out` gives one patient to every session.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, In
 if TYPE_CHECKING:
     from mesocalc._catalog import Catalog
     from mesocalc._plan import Plan
+    from mesocalc._screening import Screening
     from mesocalc.typing import Quantity
 
 __all__ = ["Course", "add_months"]
@@ -141,11 +146,14 @@ class Course:
         product: Any = None,
         syringe: Any = None,
         sides: Any = None,
+        patient: Any = None,
     ) -> Course:
         """A course of ``count`` sessions of ``plans``, ``every`` days apart from ``first``.
 
-        ``product``, ``syringe`` and ``sides`` are those of every session (see
-        :class:`Session`).
+        ``product``, ``syringe``, ``sides`` and ``patient`` are those of every session
+        (see :class:`Session`): each session screens the patient, and an absolute finding
+        refuses the course. To screen a patient anew before a later session, build
+        that session with the new answers and the course from the sessions.
         """
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InvalidValueError("count", count, "a whole number of sessions, 1 or more")
@@ -161,6 +169,7 @@ class Course:
                     date=start + datetime.timedelta(days=i * every),
                     product=product,
                     syringe=syringe,
+                    patient=patient,
                 )
                 for i in range(count)
             ]
@@ -194,6 +203,11 @@ class Course:
                     )
                 )
         return tuple(out)
+
+    @property
+    def screenings(self) -> tuple[Screening | None, ...]:
+        """Each session's screening (None for a session without a patient), in date order."""
+        return tuple(s.screening for s in self.sessions)
 
     @property
     def next_due(self) -> datetime.date:

@@ -2,7 +2,10 @@
 
 A session composes plans; it adds what only the sitting as a whole has: the totals
 across its areas, the syringes to prepare for all of them (one dead space per syringe,
-not per area), and every plan's warnings and overrides in one place.
+not per area), every plan's warnings and overrides in one place, and, given the
+patient, the screening of that patient for the session's product: an absolute finding
+refuses the session (a HardLimitError), a relative one warns, and a screening that is
+not clear (questions not asked, names not screened) warns too.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from mesocalc._plan import (
 )
 from mesocalc._planner import plan
 from mesocalc._products import Product
+from mesocalc._screening import Patient, Screening, Severity, screen
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
@@ -91,6 +95,15 @@ def _product(inst: Any, attr: Any, value: Any) -> None:
             "product",
             value,
             "None or a mesocalc.Product, such as mesocalc.product('deoxycholic acid')",
+        )
+
+
+def _patient(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Patient):
+        raise InputTypeError(
+            "patient",
+            value,
+            "None or a mesocalc.Patient(...), such as mesocalc.Patient(pregnant=False, ...)",
         )
 
 
@@ -172,6 +185,9 @@ class Session:
     product: Product | None = attrs.field(
         default=None, validator=_product, metadata=_codec.part(_codec.one_of(Product))
     )
+    patient: Patient | None = attrs.field(
+        default=None, validator=_patient, metadata=_codec.part(_codec.one_of(Patient))
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.sides and len(self.sides) != len(self.plans):
@@ -180,6 +196,7 @@ class Session:
                 [None if v is None else v.value for v in self.sides],
                 f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
             )
+        self._check_screening()
         product = self.product
         if product is None:
             return
@@ -217,6 +234,63 @@ class Session:
                 allowed=allowed,
                 source=label.source,
             )
+
+    @property
+    def screening(self) -> Screening | None:
+        """The patient screened for the session's product (by its name); None without a patient.
+
+        Without a product, an allergy cannot be checked (a relative finding); a product
+        mesocalc holds no label or rule for is listed as unscreened.
+        """
+        if self.patient is None:
+            return None
+        return screen(self.patient, product=None if self.product is None else (self.product.name,))
+
+    def _check_screening(self) -> None:
+        """An absolute finding refuses the session: no override passes it."""
+        result = self.screening
+        if result is None or not result.absolute:
+            return
+        first = result.absolute[0]
+        more = len(result.absolute) - 1
+        detail = f"{first.reason} ({cite(first.source) if first.source else 'no source'})"
+        if more:
+            others = ", ".join(f.condition for f in result.absolute[1:])
+            detail += f"; also absolute: {others}"
+        raise HardLimitError(
+            "patient",
+            first.condition,
+            "a patient without an absolute contraindication for this product",
+            detail,
+            allowed="no absolute finding in the patient's screening",
+            source=first.source,
+        )
+
+    def _screening_warnings(self) -> list[WarningRecord]:
+        result = self.screening
+        if result is None:
+            return []
+        out = [
+            record(
+                WarningCode.SCREENING_FINDING,
+                f"screening: {f}",
+                parameter="patient",
+                basis=f.basis,
+                sources=f.source,
+            )
+            for f in result.findings
+            if f.severity is Severity.RELATIVE
+        ]
+        if result.unscreened or result.not_asked:
+            out.append(
+                record(
+                    WarningCode.SCREENING_INCOMPLETE,
+                    f"screening: {result.status}; the physician reviews what went unasked "
+                    "or unscreened",
+                    parameter="patient",
+                )
+            )
+        return out
 
     @property
     def active_dose(self) -> Quantity | None:
@@ -264,6 +338,7 @@ class Session:
         syringe: Syringe | None = None,
         product: Product | None = None,
         catalog: Catalog | None = None,
+        patient: Patient | None = None,
     ) -> Session:
         """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
 
@@ -301,7 +376,9 @@ class Session:
             raise errors[0]
         if errors:
             raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
-        return cls(plans=plans, sides=sides, date=date, syringe=syringe, product=product)
+        return cls(
+            plans=plans, sides=sides, date=date, syringe=syringe, product=product, patient=patient
+        )
 
     def where(self, i: int) -> str:
         """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
@@ -367,6 +444,8 @@ class Session:
                 f"the expiry of {product.name} ({expiry}) is not checked: the session has no date"
             )
             out[record(WarningCode.EXPIRY_UNCHECKED, text, parameter="date")] = None
+        for w in self._screening_warnings():
+            out[w] = None
         for i, p in enumerate(self.plans):
             for w in p.warning_records:
                 out[w.in_area(self.where(i))] = None
@@ -401,6 +480,8 @@ class Session:
         if active is not None:
             dose = self.total_volume.magnitude * active[0]
             rows.append(("active_dose", f"{dose:.4g} {active[2]}"))
+        if self.screening is not None:
+            rows.append(("screening", self.screening.status))
         clinic = [str(p) for p in self.protocols if p.name != SHIPPED_CATALOG]
         if clinic:
             rows.append(("protocol", ", ".join(clinic)))
@@ -433,8 +514,14 @@ class Session:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole."""
-        return _codec.dump(self, SCHEMA)
+        """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole.
+
+        With a patient, the screening is written beside it for readers (``screening``).
+        """
+        out = _codec.dump(self, SCHEMA)
+        if self.screening is not None:
+            out["screening"] = _codec.unstructure(self.screening)
+        return out
 
     def to_fhir(
         self, *, patient: str | None = None, given: bool = False, catalog: Catalog | None = None
@@ -468,5 +555,20 @@ class Session:
         ``catalog`` is the clinic protocol the plans were made with (see
         :meth:`Plan.from_dict`); the shipped catalog by default.
         """
+        stored = data.get("screening") if isinstance(data, dict) else None
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "screening"}
         with _stored.reading_with(catalog):
-            return _codec.load(cls, data, SCHEMA)
+            session = _codec.load(cls, data, SCHEMA)
+        if stored is not None:
+            screening = session.screening
+            again = None if screening is None else _codec.unstructure(screening)
+            if stored != again:
+                raise InvalidValueError(
+                    "screening",
+                    stored,
+                    "the screening of the stored patient and product, as mesocalc screens "
+                    "them now (without a patient, no screening)",
+                    "take the screening out of the JSON to screen the patient again",
+                )
+        return session

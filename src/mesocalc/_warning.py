@@ -40,6 +40,8 @@ class WarningCode(enum.StrEnum):
     POINTS_ROUNDED = "points-rounded"  # a layout holds the nearest count to the one asked
     EXPIRY_UNCHECKED = "expiry-unchecked"  # a session without a date
     INTERVAL_OUTSIDE = "interval-outside"  # a course interval outside the sourced one
+    SCREENING_FINDING = "screening-finding"  # a relative finding of the patient's screening
+    SCREENING_INCOMPLETE = "screening-incomplete"  # not asked or unscreened: not clear
     NOTE = "note"  # a warning stored as text only (JSON of schema version 1)
 
 
