@@ -285,7 +285,13 @@ def _skin(book: Any) -> str:
             continue
         note = _escape(skin.note)
         rows.append([zone.value, skin.describe(), skin.basis.value, _keys(skin.sources), note])
-    rows.append([", ".join(bare), "none published: no layer limit, and plans warn", "", "", ""])
+    if bare:
+        stand_in = book.layer_thickness(mesocalc.Zone(bare[0]))
+        bound = (
+            f"none published: a skin technique is bounded by the thickest skin of any zone "
+            f"({stand_in.skin.describe()}, the {stand_in.borrowed_from}), and plans warn"
+        )
+        rows.append([", ".join(bare), bound, "", "", ""])
     return _table(
         "The full skin thickness (epidermis + dermis) each zone's layer limits use",
         ["zone", "full skin", "basis", "sources", "note"],
@@ -371,6 +377,28 @@ def _caps(book: Any) -> str:
     )
 
 
+def _needles(book: Any) -> str:
+    """The needles the sources name for each technique: lengths and gauges, soft limits."""
+    import mesocalc  # noqa: PLC0415
+
+    rows = []
+    for technique in mesocalc.Technique:
+        entry = book.spec(technique, "face")
+        lengths, gauges = entry.needle, entry.needle_gauge
+        if lengths is None:
+            continue
+        named = "any" if gauges is None else gauges.describe()
+        note = _escape(lengths.note)
+        row = [technique.value, lengths.describe(), named, lengths.basis.value]
+        rows.append([*row, _keys(lengths.sources), note])
+    return _table(
+        "The needles the sources name for each technique (soft limits)",
+        ["technique", "length", "gauge", "basis", "sources", "note"],
+        rows,
+        "14 10 10 8 14 44",
+    )
+
+
 def _syringes(equipment: Mapping[str, Any]) -> str:
     rows = []
     for kind, sizes in equipment["syringes"].items():
@@ -413,6 +441,7 @@ def guardrail_tables() -> dict[str, str]:
         "guardrails-hard.rst": _hard(book),
         "guardrails-caps.rst": _caps(book),
         "guardrails-syringes.rst": _syringes(equipment),
+        "guardrails-needles.rst": _needles(book),
         "guardrails-gauges.rst": (
             f"A needle's gauge is a whole number from {gauge['low']} to {gauge['high']} "
             f"({_keys(gauge['source'])}: {_escape(gauge.get('note', ''))})\n"
