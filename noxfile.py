@@ -65,11 +65,16 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``)."""
+    """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``).
+
+    ``nox -s bench -- --arrays`` runs the figures over 10^6 areas alone: the ordinary one,
+    with glibc's default allocator, and the one with its thresholds tuned, labelled.
+    """
     # A regular install, as users have it: byte-compiled, so start-up is not a compile.
     session.install(".[shapes,pandas]")
-    session.run("python", "benchmarks/bench_layout.py")
-    session.run("python", "benchmarks/bench_import.py")
+    if "--arrays" not in session.posargs:
+        session.run("python", "benchmarks/bench_layout.py")
+        session.run("python", "benchmarks/bench_import.py")
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
