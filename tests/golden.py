@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from mesocalc import Plan, PlanArray
 
 # JSON: what the file holds.
 Json = Any
+
+DATA = Path(__file__).parent / "data"
 
 REL = 1e-12  # floats compare to 12 significant digits
 ABS = 1e-12  # in the number's own unit: a coordinate of 0 mm may come out as 1e-17 mm
@@ -69,11 +72,17 @@ def _product(spec: dict[str, Any]) -> mesocalc.Product:
     return mesocalc.Product(**spec)
 
 
+def _catalog(name: str) -> mesocalc.Catalog:
+    """A clinic's protocol of tests/data, by file name."""
+    return mesocalc.load_protocol(DATA / name)
+
+
 _ARGS: dict[str, Callable[[Any], Any]] = {
     "override": lambda v: mesocalc.Override(**v if isinstance(v, dict) else {"reason": v}),
     "needle": lambda v: mesocalc.Needle(**v),
     "syringe": _syringe,
     "injector": lambda v: mesocalc.Injector(**v),
+    "catalog": _catalog,
 }
 
 
@@ -82,7 +91,8 @@ def plan_args(args: dict[str, Any]) -> dict[str, Any]:
 
     ``override`` is a reason (or Override's fields), ``needle`` and ``injector`` their
     fields, ``syringe`` ``{"conventional": capacity}``, ``{"low_dead_space": capacity}`` or
-    Syringe's fields; ``area`` a string, ``{"rectangle": [w, h]}``, ``{"circle": [r]}``,
+    Syringe's fields; ``catalog`` the file name of a clinic's protocol in tests/data;
+    ``area`` a string, ``{"rectangle": [w, h]}``, ``{"circle": [r]}``,
     ``{"ellipse": [w, h]}``, ``{"polygon": [[x, y], ...]}`` or a list of strings. Any
     value ``{"quantity": [...], "unit": u}`` is a Quantity array; other values pass as
     they are (a list of strings is an array of them).
@@ -121,6 +131,64 @@ def _session_args(request: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _frame(request: dict[str, Any]) -> Any:
+    import pandas as pd  # noqa: PLC0415 - the pandas extra, for the frame requests alone
+
+    rows: list[dict[str, Any]] = request["frame"]  # cells as a clinic's table has them
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    table = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns})
+    catalog = request.get("catalog")
+    return mesocalc.plan_frame(
+        table,
+        errors=request.get("errors", "raise"),
+        catalog=None if catalog is None else _catalog(catalog),
+    )
+
+
+def _stored(request: dict[str, Any]) -> Any:
+    made = mesocalc.plan(**plan_args(request["stored"]))
+    data = json.loads(json.dumps(made.to_dict()))
+    return type(made).from_dict(data)
+
+
+def _legacy(request: dict[str, Any]) -> Any:
+    stored = json.loads((DATA / "plans-0.1.0.json").read_text("utf-8"))
+    data = stored[request["legacy"]]["json"]
+    kind = PlanArray if isinstance(data["points"], list) else Plan
+    return kind.from_dict(data)
+
+
+def _session(request: dict[str, Any]) -> Any:
+    return mesocalc.Session(plans=_plans(request["session"]), **_session_args(request))
+
+
+def _session_requests(request: dict[str, Any]) -> Any:
+    areas = [plan_args(a) for a in request["session_requests"]]
+    return mesocalc.Session.from_requests(areas, **_session_args(request))
+
+
+def _course(request: dict[str, Any]) -> Any:
+    return mesocalc.Course.lay_out(
+        _plans(request["course"]),
+        first=request["first"],
+        count=request["count"],
+        every=request["every"],
+        **_session_args(request),
+    )
+
+
+# Each kind of request, by the key that holds its plans.
+_KINDS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "plan": lambda request: mesocalc.plan(**plan_args(request["plan"])),
+    "stored": _stored,
+    "legacy": _legacy,
+    "frame": _frame,
+    "session": _session,
+    "session_requests": _session_requests,
+    "course": _course,
+}
+
+
 def build(request: dict[str, Any]) -> Any:
     """The result of one request, or the MesocalcError it raises.
 
@@ -130,31 +198,16 @@ def build(request: dict[str, Any]) -> Any:
     and ``syringe`` beside it; ``{"session_requests": [...]}`` Session.from_requests;
     ``{"course": [{...}, ...]}`` Course.lay_out with ``first``, ``count``, ``every`` and
     the session's keys; ``{"stored": {...}}`` the plan (or plans over arrays) of those
-    arguments written to JSON text and read back with ``from_dict``.
+    arguments written to JSON text and read back with ``from_dict``; ``{"legacy": name}``
+    the plan of that name in tests/data/plans-0.1.0.json, read with ``from_dict``;
+    ``{"frame": [{...}, ...]}`` plan_frame of a table of those rows, cells as plan_frame
+    reads them (``errors``, ``catalog`` beside it).
     """
+    (kind,) = (k for k in request if k in _KINDS)
     try:
-        if "plan" in request:
-            return mesocalc.plan(**plan_args(request["plan"]))
-        if "stored" in request:
-            made = mesocalc.plan(**plan_args(request["stored"]))
-            data = json.loads(json.dumps(made.to_dict()))
-            return type(made).from_dict(data)
-        if "session" in request:
-            return mesocalc.Session(plans=_plans(request["session"]), **_session_args(request))
-        if "session_requests" in request:
-            areas = [plan_args(a) for a in request["session_requests"]]
-            return mesocalc.Session.from_requests(areas, **_session_args(request))
-        if "course" in request:
-            return mesocalc.Course.lay_out(
-                _plans(request["course"]),
-                first=request["first"],
-                count=request["count"],
-                every=request["every"],
-                **_session_args(request),
-            )
+        return _KINDS[kind](request)
     except mesocalc.MesocalcError as error:
         return error
-    raise ValueError(f"no such request: {sorted(request)}")
 
 
 # --- numbers ----------------------------------------------------------------------------
@@ -166,7 +219,7 @@ def _q(value: Any) -> Json:
         return None
     magnitude = value.magnitude
     as_json = magnitude.tolist() if isinstance(magnitude, np.ndarray) else float(magnitude)
-    return [as_json, str(value.units)]
+    return [as_json, f"{value.units:D}"]  # pint's default format, whatever a user set
 
 
 def _name(value: Any) -> Json:
@@ -306,6 +359,35 @@ def course_numbers(c: mesocalc.Course) -> dict[str, Json]:
     }
 
 
+def frame_numbers(frame: Any) -> dict[str, Json]:
+    """plan_frame's table, column by column (missing values as None), but for its words."""
+    import pandas as pd  # noqa: PLC0415 - the pandas extra, for the frame requests alone
+
+    out: dict[str, Json] = {}
+    for name in frame.columns:
+        if name in ("warnings", "error"):
+            continue  # words
+        column = frame[name]
+        unit = None
+        if str(column.dtype).startswith("pint["):
+            unit = f"{column.pint.units:D}"
+            column = column.pint.magnitude
+        values: list[Json] = []
+        for v in column.tolist():
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                values.append(None)
+            elif isinstance(v, (bool, np.bool_)):
+                values.append(bool(v))
+            elif isinstance(v, (int, np.integer)):
+                values.append(int(v))
+            elif isinstance(v, (float, np.floating)):
+                values.append(float(v))
+            else:
+                values.append(str(v))
+        out[name] = {"unit": unit, "values": values} if unit else values
+    return out
+
+
 def error_numbers(error: BaseException) -> dict[str, Json]:
     """A refusal: its class, parameter and index (and each error of a group)."""
     out: dict[str, Json] = {
@@ -332,6 +414,8 @@ def numbers(result: Any) -> dict[str, Json]:
         return session_numbers(result)
     if isinstance(result, mesocalc.Course):
         return course_numbers(result)
+    if type(result).__name__ == "DataFrame":
+        return {"frame": frame_numbers(result)}
     raise TypeError(f"no numbers for a {type(result).__name__}")
 
 
@@ -876,6 +960,66 @@ STORED = (
     "retrograde_crosshatch_margin",
 )
 
+# The plans mesocalc 0.1.0 stored, read today (their numbers planned again from the JSON).
+LEGACY = (
+    "classic_face",
+    "nappage_scalp_hex",
+    "override_needle_syringe",
+    "loss_override",
+    "rectangle_injector",
+    "retrograde_crosshatch",
+    "injector_estimate",
+    "array",
+)
+
+CLINIC_FILE = "clinic-protocol.toml"
+
+# Plans checked against a clinic's protocol (catalog=).
+CLINIC: dict[str, dict[str, Any]] = {
+    "classic_face": {"plan": {**FACE, "catalog": CLINIC_FILE}},
+    "classic_face_depth_refused": {"plan": {**FACE, "depth": "1.8 mm", "catalog": CLINIC_FILE}},
+    "classic_face_session_cap": {
+        "plan": {**FACE, "area": "250 cm^2", "spacing": "8 mm", "catalog": CLINIC_FILE}
+    },
+    "nappage_hands": {
+        "plan": {
+            "technique": "nappage",
+            "zone": "hands",
+            "area": "60 cm^2",
+            "catalog": CLINIC_FILE,
+        }
+    },
+    "classic_face_arrays": {
+        "plan": {**FACE, "area": ["10 cm^2", "40 cm^2", "90 cm^2"], "catalog": CLINIC_FILE}
+    },
+}
+
+ROWS: list[dict[str, Any]] = [
+    {"technique": "classic", "zone": "face", "area": "40 cm^2", "depth": "1 mm"},
+    {"technique": "nappage", "zone": "scalp", "area": "24 cm^2"},
+    {"technique": "classic", "zone": "face", "area": "4 cm^2", "spacing": "5 mm"},
+    {"technique": "classic", "zone": "face", "area": "60 cm^2", "lattice": "hex"},
+    {"technique": "infiltration", "zone": "abdomen", "area": "80 cm^2", "loss_fraction": 0.1},
+    {"technique": "retrograde", "zone": "face", "area": "20 cm^2", "volume_per_point": "0.05 mL"},
+]
+ODD_ROWS: list[dict[str, Any]] = [
+    {**FACE, "syringe": "1 mL"},
+    {**FACE, "syringe": "1 mL", "low_dead_space": True},
+    {**FACE, "depth": "2.2 mm", "override": "deeper dermis", "override_by": "Dr A"},
+    {**FACE, "needle_gauge": "32G", "needle_length": "4 mm"},
+    {**FACE, "area": "-1 cm^2"},
+    {**FACE, "spacing": "7 mL"},
+    {"technique": "classic", "zone": "eyelid", "area": "4 cm^2", "depth": "2 mm"},
+]
+
+# Tables planned by plan_frame.
+FRAMES: dict[str, dict[str, Any]] = {
+    "clean": {"frame": ROWS},
+    "collected": {"frame": ROWS + ODD_ROWS, "errors": "collect"},
+    "raised": {"frame": ROWS + ODD_ROWS},
+    "clinic": {"frame": ROWS[:3], "errors": "collect", "catalog": CLINIC_FILE},
+}
+
 
 def requests() -> dict[str, dict[str, Any]]:
     """Every request of the golden file, by name."""
@@ -886,4 +1030,7 @@ def requests() -> dict[str, dict[str, Any]]:
     out |= {f"array/{name}": {"plan": args} for name, args in ARRAYS.items()}
     out |= {f"stored/{name}": {"stored": EXPLICIT[name]} for name in STORED}
     out["stored/array/broadcast_parameters"] = {"stored": ARRAYS["broadcast_parameters"]}
+    out |= {f"legacy/{name}": {"legacy": name} for name in LEGACY}
+    out |= {f"clinic/{name}": request for name, request in CLINIC.items()}
+    out |= {f"frame/{name}": request for name, request in FRAMES.items()}
     return out

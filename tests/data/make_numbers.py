@@ -7,7 +7,9 @@ Run from the repository's root, with mesocalc installed with its test extra::
 The file holds a fixed list of requests (``tests/golden.py``): the default plan of every
 technique on every zone the shipped catalog publishes (and the refusal of every pair it
 does not), explicit plans that use each keyword of ``plan()``, the published protocols of
-docs/protocols.md, sessions and courses, plans over arrays, and plans read back from JSON.
+docs/protocols.md, sessions and courses, plans over arrays, plans against a clinic's protocol
+(tests/data/clinic-protocol.toml), tables through ``plan_frame``, and plans read back from JSON
+(today's, and those mesocalc 0.1.0 stored in tests/data/plans-0.1.0.json).
 For each it holds every number the result reports (points, spacing, volumes, depth,
 angle, loss, dose per area, insertion length, syringes, shots, layouts and threads, ...),
 its warning codes in order and the parameters it overrode, or the class and parameter of
