@@ -736,22 +736,22 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
     "AMIN_VYC12L_default_full_face": {
         "plan": {"technique": "classic", "zone": "face", "area": "200 cm^2"}
     },
-    "VYC12L_micro_depots": {
+    # VYC12L: micro-depots 0.5-1.0 cm apart, 0.01-0.05 mL, about 2 mL per full face; neck.
+    "VYC12L_full_face": {
         "plan": {
             "technique": "classic",
             "zone": "face",
             "area": "200 cm^2",
-            "spacing": "0.5 cm",
+            "spacing": "1 cm",
             "total_volume": "2 mL",
-            "override": BECAUSE,
         }
     },
     "VYC12L_neck": {
         "plan": {
             "technique": "classic",
             "zone": "neck",
-            "area": "100 cm^2",
-            "spacing": "1 cm",
+            "area": "50 cm^2",
+            "spacing": "0.5 cm",
             "volume_per_point": "0.01 mL",
         }
     },
