@@ -8,18 +8,15 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from mesocalc._catalog import (
+from mesocalc._catalog import Catalog, load_catalog, parse_catalog, spec
+from mesocalc._catalog_entries import (
     Basis,
-    Catalog,
     Layer,
     Protocol,
     Range,
     SessionCap,
     SkinThickness,
     Spec,
-    load_catalog,
-    parse_catalog,
-    spec,
 )
 from mesocalc._codes import SiteCode
 from mesocalc._guardrails import Override, OverrideRecord

@@ -51,7 +51,8 @@ from typing import Any
 import attrs
 
 from mesocalc import _codec, _validators
-from mesocalc._catalog import Basis, cite, default_catalog
+from mesocalc._catalog import cite, default_catalog
+from mesocalc._catalog_entries import Basis
 from mesocalc._data import read_text
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mesocalc import _codec, _stored
-from mesocalc._catalog import Catalog, Protocol, cite
+from mesocalc._catalog import Catalog, cite
+from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
 from mesocalc._plan import (
