@@ -32,7 +32,8 @@ from mesocalc._plan import (
 )
 from mesocalc._planner import plan
 from mesocalc._products import Product
-from mesocalc._screening import Patient, Screening, Severity, screen
+from mesocalc._screening import Patient, Screening, screen
+from mesocalc._screening_rules import Severity
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
