@@ -1,9 +1,9 @@
 """The catalog's TOML reader: validates a parsed document and reports the first fault.
 
 The shipped ``catalog.toml`` and a clinic's protocol (laid over it) are read here, by
-hand, with the table and key of any fault in the message. Apart from the catalog
-(``_catalog``), which it hands its fields to, so that the reader can be read, and
-changed, on its own.
+hand, with the table and key of any fault in the message. Kept apart from the catalog
+(``_catalog``), to which it hands a Catalog's fields, so that the format and its checks
+can be read and changed on their own; the records it builds live in ``_catalog_entries``.
 """
 
 from __future__ import annotations
