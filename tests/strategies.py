@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc import _validators
-from mesocalc._catalog import Range, Spec, default_catalog
+from mesocalc._catalog import default_catalog
+from mesocalc._catalog_entries import Range, Spec
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._units import Dim, quantity
 from mesocalc.testing.strategies import (

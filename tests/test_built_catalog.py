@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import shutil
 import subprocess
@@ -103,3 +104,17 @@ def test_a_plan_needs_no_toml_parser_when_the_catalog_was_built(tmp_path: Path) 
         env={"PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert out.stdout.split() == ["True", "40", "False"]
+
+
+def test_the_key_covers_every_module_whose_classes_the_file_holds() -> None:
+    seen: set[str] = set()
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> object:
+            seen.add(module)
+            return super().find_class(module, name)
+
+    Recording(io.BytesIO(pickle.dumps(default_catalog()))).load()
+    ours = {m.removeprefix("mesocalc.") for m in seen if m.startswith("mesocalc.")}
+    assert {"_catalog", "_catalog_entries"} <= ours
+    assert ours <= set(_cache._CODE)

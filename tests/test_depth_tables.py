@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import mesocalc
-from mesocalc import _course, _screening
+from mesocalc import _course, _screening, _screening_rules
 
 RULE = """\
 format = 1
@@ -48,7 +48,7 @@ def test_a_malformed_screening_table_names_the_key(
 
 def test_a_screening_rule_must_be_a_table() -> None:
     with pytest.raises(mesocalc.CatalogError) as info:
-        _screening._rule("pregnant", 1, "conditions.pregnant")
+        _screening_rules._rule("pregnant", 1, "conditions.pregnant")
     assert info.value.value == 1
 
 

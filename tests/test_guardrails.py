@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import Layer, Spec, default_catalog, parse_catalog
+from mesocalc._catalog import default_catalog, parse_catalog
+from mesocalc._catalog_entries import Layer, Spec
 from tests import strategies
 
 CATALOG = default_catalog()

@@ -23,7 +23,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("the parameter table", {"_parameters"}),
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
+    ("the records of a catalog entry", {"_catalog_entries"}),
+    ("the catalog's TOML reader", {"_catalog_reader"}),
     ("the catalog", {"_catalog"}),
+    ("the screening rules", {"_screening_rules"}),
     ("warning records, clinic protocols", {"_warning", "_protocol"}),
     (
         "rules, equipment, screening, outlines",

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _screening
+from mesocalc import _screening, _screening_rules
 from mesocalc._data import read_text
 from tests.strategies import NOTHING_TO_REPORT, answered
 
@@ -112,7 +112,7 @@ def test_short_names_match_only_exactly(typed: str) -> None:
     rules = _screening._rules()
     matched = _screening._match(typed, rules)
     if matched is not None:
-        assert _screening._key(typed) in rules.medications
+        assert _screening_rules.fold(typed) in rules.medications
 
 
 def _osa(a: str, b: str) -> int:
@@ -293,9 +293,9 @@ def test_bad_screening_rules_are_catalog_errors(old: str, new: str) -> None:
 
 def test_rule_tables_that_are_not_tables_are_catalog_errors() -> None:
     with pytest.raises(mesocalc.CatalogError):
-        _screening._synonyms(3)
+        _screening_rules._synonyms(3)
     with pytest.raises(mesocalc.CatalogError):
-        _screening._labels(3, set(), set())
+        _screening_rules._labels(3, set(), set())
 
 
 def test_the_status_says_what_keeps_screening_from_being_clear() -> None:

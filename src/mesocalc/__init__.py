@@ -8,18 +8,15 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from mesocalc._catalog import (
+from mesocalc._catalog import Catalog, load_catalog, parse_catalog, spec
+from mesocalc._catalog_entries import (
     Basis,
-    Catalog,
     Layer,
     Protocol,
     Range,
     SessionCap,
     SkinThickness,
     Spec,
-    load_catalog,
-    parse_catalog,
-    spec,
 )
 from mesocalc._codes import SiteCode
 from mesocalc._guardrails import Override, OverrideRecord
@@ -53,7 +50,8 @@ if TYPE_CHECKING:
     from mesocalc._products import Label, Product, product
     from mesocalc._protocol import load_protocol, parse_protocol
     from mesocalc._schemas import json_schema
-    from mesocalc._screening import Finding, Patient, Screening, Severity, screen
+    from mesocalc._screening import Finding, Patient, Screening, screen
+    from mesocalc._screening_rules import Severity
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
     from mesocalc._threads import Threads, threads
@@ -79,7 +77,7 @@ _LAZY: dict[str, str] = {
     "Supply": "mesocalc._equipment",
     "Patient": "mesocalc._screening",
     "Screening": "mesocalc._screening",
-    "Severity": "mesocalc._screening",
+    "Severity": "mesocalc._screening_rules",
     "Session": "mesocalc._session",
     "Course": "mesocalc._course",
     "Label": "mesocalc._products",

@@ -29,6 +29,8 @@ _HERE: Final = os.path.dirname(__file__)
 _CODE: Final = (
     "_cache",
     "_catalog",
+    "_catalog_entries",
+    "_catalog_reader",
     "_codec",
     "_codes",
     "_data",

@@ -21,7 +21,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
-from mesocalc._catalog import Catalog, Layer, Range, Spec, default_catalog
+from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._catalog_entries import Layer, Range, Spec
 from mesocalc._data import parse_bounded, read_bounded
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import UNPUBLISHED_NEEDS, Override

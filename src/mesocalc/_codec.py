@@ -481,31 +481,15 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
     """
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise InputTypeError(path or "data", data, f"a dict from {cls.__name__}.to_dict()")
-    kwargs: dict[str, Any] = {}
-    known = set()
-    for f, kind, key in _fields_of(cls):
-        known.add(key)
-        if isinstance(kind, _Skip):
-            continue
-        where = f"{path}.{key}" if path else key
-        if key not in data or data[key] is None:
-            if f.default is attrs.NOTHING:
-                raise InvalidValueError(where, None, f"a value for {key}", "missing")
-            continue
-        kwargs[f.alias or f.name] = kind.decode(data[key], where, data)
+    kwargs, known = _decoded(cls, data, path)
     unit_of = getattr(cls, "__codec_unit_of__", None)
     if unit_of is not None:
         known.add("unit")
-        p = PARAMETERS.get(str(data.get(unit_of)))
-        if p is None or data.get("unit") != p.json:  # str() above: any stored value is hashable
-            where = f"{path}.unit" if path else "unit"
-            expected = "the unit of the parameter" if p is None else repr(p.json)
-            raise InvalidValueError(where, data.get("unit"), expected)
+        _check_unit(data, unit_of, path)
     extra = sorted(set(data) - known - {"schema", "schema_version"})
     if extra:
-        where = f"{path}.{extra[0]}" if path else extra[0]
         raise InvalidValueError(
-            where, data[extra[0]], f"one of the keys {', '.join(sorted(known))}"
+            _at(path, extra[0]), data[extra[0]], f"one of the keys {', '.join(sorted(known))}"
         )
     try:
         return cls(**kwargs)
@@ -514,6 +498,36 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
             raise
         error = type(exc)(**{**exc._fields(), "parameter": f"{path}.{exc.parameter}"})
         raise error from None
+
+
+def _at(path: str, key: str) -> str:
+    """The path of ``key`` in the value at ``path`` (``""``: the top level)."""
+    return f"{path}.{key}" if path else key
+
+
+def _decoded(cls: type, data: dict[str, Any], path: str) -> tuple[dict[str, Any], set[str]]:
+    """The arguments of ``cls`` that ``data`` gives, each decoded, and every key it may have."""
+    kwargs: dict[str, Any] = {}
+    known = set()
+    for f, kind, key in _fields_of(cls):
+        known.add(key)
+        if isinstance(kind, _Skip):
+            continue
+        where = _at(path, key)
+        if key not in data or data[key] is None:
+            if f.default is attrs.NOTHING:
+                raise InvalidValueError(where, None, f"a value for {key}", "missing")
+            continue
+        kwargs[f.alias or f.name] = kind.decode(data[key], where, data)
+    return kwargs, known
+
+
+def _check_unit(data: dict[str, Any], unit_of: str, path: str) -> None:
+    """The unit stored beside magnitudes must be that of the parameter field ``unit_of`` names."""
+    p = PARAMETERS.get(str(data.get(unit_of)))
+    if p is None or data.get("unit") != p.json:  # str() above: any stored value is hashable
+        expected = "the unit of the parameter" if p is None else repr(p.json)
+        raise InvalidValueError(_at(path, "unit"), data.get("unit"), expected)
 
 
 def _shown(value: Any, kind: _Quantity, obj: Any) -> str:

@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from mesocalc._catalog import Catalog, Layer, default_catalog
+from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._catalog_entries import Layer
 from mesocalc._codes import SNOMED, UCUM
 from mesocalc._plan import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError

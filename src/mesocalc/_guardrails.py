@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 import attrs
 
 from mesocalc import _codec, _core, _numpy, _validators
-from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
+from mesocalc._catalog import cite
+from mesocalc._catalog_entries import Basis, Layer, Range, SkinThickness, Spec
 from mesocalc._inputs import check, first_index, read, read_array
 from mesocalc._names import Lattice
 from mesocalc._parameters import PARAMETERS

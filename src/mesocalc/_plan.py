@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from mesocalc import _codec, _core, _numpy, _stored
-from mesocalc._catalog import Protocol
+from mesocalc._catalog_entries import Protocol
 from mesocalc._guardrails import OverrideRecord
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from mesocalc import _codec, _core, _validators
-from mesocalc._catalog import Protocol
+from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import (

@@ -14,7 +14,8 @@ import math
 from typing import TYPE_CHECKING, Any, Final, overload
 
 from mesocalc import _core, _guardrails, _numpy, _units
-from mesocalc._catalog import Catalog, Spec, default_catalog
+from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._catalog_entries import Spec
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._plan import Plan

@@ -19,15 +19,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from mesocalc import _validators
-from mesocalc._catalog import (
-    RANGE_KEYS,
-    Catalog,
-    Range,
-    SessionCap,
-    Spec,
-    default_catalog,
-    parse_document,
-)
+from mesocalc._catalog import Catalog, default_catalog, parse_document
+from mesocalc._catalog_entries import Range, SessionCap, Spec
+from mesocalc._catalog_reader import RANGE_KEYS
 from mesocalc._data import MAX_FILE_BYTES, parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, added_zone
 from mesocalc.exceptions import CatalogError, MesocalcError

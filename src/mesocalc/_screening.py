@@ -40,32 +40,24 @@ Rules that decide what "unscreened" and "not asked" mean:
 
 from __future__ import annotations
 
-import enum
 import functools
 import re
-import tomllib
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from mesocalc import _codec, _validators
-from mesocalc._catalog import Basis, cite, default_catalog
+from mesocalc._catalog import cite
+from mesocalc._catalog_entries import Basis
 from mesocalc._data import read_text
-from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
+from mesocalc._screening_rules import LabelRules, Rule, Rules, Severity, fold, parse_rules
+from mesocalc.exceptions import InputTypeError, InvalidValueError
 
-__all__ = ["Finding", "Patient", "Screening", "Severity", "screen"]
+__all__ = ["Finding", "Patient", "Screening", "screen"]
 
 # A software bound, not a clinical one: no source sets an age limit, and none is checked.
 _MAX_AGE = 150
-
-
-class Severity(enum.StrEnum):
-    """How strongly a finding speaks against treatment."""
-
-    ABSOLUTE = "absolute"  # do not treat
-    RELATIVE = "relative"  # postpone or check first
 
 
 @attrs.frozen(kw_only=True)
@@ -294,11 +286,6 @@ class Screening:
         return _codec.load(cls, data, "mesocalc.screening")
 
 
-def _key(name: str) -> str:
-    folded = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
-    return " ".join(folded.replace("-", " ").split())
-
-
 # A dose or strength in a medication's name: "5 mg", "81mg", "0.5 ml", "1000 IU", "2 x 5 mg".
 _DOSE = re.compile(
     r"(?<!\w)(?:\d+\s*x\s*)?\d+(?:[.,]\d+)?\s*"
@@ -346,222 +333,27 @@ def _near(typed: str, known: str) -> bool:
     )
 
 
-@attrs.frozen(kw_only=True)
-class _Rule:
-    name: str
-    severity: Severity
-    reason: str
-    source: str
-    basis: Basis = Basis.STATED
-    days: float | None = None  # a medication's window; None: no published window
-    min_stage: int = 1
-    unchecked: Severity = Severity.RELATIVE
-    kind: str = "other"  # a medication's class
-    required: bool = True  # a condition: unanswered keeps screening from being clear
-
-    def finding(self, condition: str, reason: str | None = None) -> Finding:
-        return Finding(
-            condition=condition,
-            severity=self.severity,
-            reason=self.reason if reason is None else reason,
-            source=self.source,
-            basis=self.basis,
-        )
-
-
-@attrs.frozen(kw_only=True)
-class _ProductRule:
-    rule: _Rule
-    forbidden: re.Pattern[str]  # whole forbidden words (or phrases) in a folded name
-    water_based: frozenset[str]  # folded names judged neither oil- nor alcohol-based
-
-
-@attrs.frozen(kw_only=True)
-class _Label:
-    conditions: dict[str, _Rule]  # by Patient field
-    medications: dict[str, _Rule]  # by medication class
-
-
-@attrs.frozen(kw_only=True)
-class _Rules:
-    conditions: dict[str, _Rule]
-    allergy: _Rule
-    product: _ProductRule
-    medications: dict[str, _Rule]  # by folded name and alias
-    synonyms: dict[str, str]  # folded name -> the substance's first name, folded
-    labels: dict[str, _Label]  # by the product's folded name
-
-    def canonical(self, name: str) -> str:
-        key = _key(name)
-        return self.synonyms.get(key, key)
-
-    def names_of(self, substance: str) -> set[str]:
-        """A folded substance's every name (itself included)."""
-        return {substance} | {k for k, v in self.synonyms.items() if v == substance}
-
-
-_CLASSES = frozenset({"anticoagulant", "antiplatelet", "nsaid", "other"})
-
-
-def _rule(name: str, doc: Any, where: str) -> _Rule:
-    def fail(key: str, expected: str) -> CatalogError:
-        value = doc.get(key) if isinstance(doc, dict) else doc
-        return CatalogError(f"screening.toml: {where}.{key}", value, expected)
-
-    if not isinstance(doc, dict):
-        raise fail("", "a table")
-    try:
-        basis = Basis(doc.get("basis", "stated"))
-    except ValueError:
-        raise fail("basis", "stated, derived, analogue or unsourced") from None
-    keys = doc.get("source")
-    if basis is Basis.UNSOURCED:
-        if keys != []:
-            raise fail("source", "source = [] for an unsourced rule")
-    elif (
-        not isinstance(keys, list)
-        or not keys
-        or any(k not in default_catalog().sources for k in keys)
-    ):
-        raise fail("source", "a non-empty list of keys from catalog [sources]")
-    try:
-        severity = Severity(str(doc.get("severity")))
-        unchecked = Severity(doc.get("unchecked_severity", "relative"))
-    except ValueError:
-        raise fail("severity", "'absolute' or 'relative'") from None
-    if basis is Basis.UNSOURCED and severity is Severity.ABSOLUTE:
-        raise fail("severity", "'relative': an unsourced rule never forbids treatment")
-    if not isinstance(doc.get("reason"), str) or not _validators.visible(doc["reason"]):
-        raise fail("reason", "a reason")
-    days = doc.get("days")
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0
-    ):
-        raise fail("days", "a number of days, 0 or more, or no days for no window")
-    stage = doc.get("min_stage", 1)
-    if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 3:
-        raise fail("min_stage", "a stage from 1 to 3")
-    kind = doc.get("class", "other")
-    if kind not in _CLASSES:
-        raise fail("class", ", ".join(sorted(_CLASSES)))
-    required = doc.get("required", True)
-    if not isinstance(required, bool):
-        raise fail("required", "true or false")
-    return _Rule(
-        name=name,
-        severity=severity,
-        reason=doc["reason"],
-        source=", ".join(keys),
-        basis=basis,
-        days=None if days is None else float(days),
-        min_stage=stage,
-        unchecked=unchecked,
-        kind=kind,
-        required=required,
-    )
-
-
-def _names(doc: dict[str, Any], key: str) -> list[str]:
-    names = doc.get(key)
-    if (
-        not isinstance(names, list)
-        or not names
-        or not all(isinstance(n, str) and _validators.visible(n) for n in names)
-    ):
-        raise CatalogError(f"screening.toml: product.{key}", names, "a non-empty list of names")
-    return [_key(n) for n in names]
-
-
-def _product_rule(doc: Any) -> _ProductRule:
-    rule = _rule("product", doc, "product")  # checks that doc is a table
-    words = _names(doc, "forbidden")
-    forbidden = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        + r")(?!\w)"
-    )
-    water_based = frozenset(_names(doc, "water_based"))
-    for name in sorted(water_based):
-        if forbidden.search(name):
-            raise CatalogError(
-                "screening.toml: product.water_based", name, "no name with a forbidden word"
-            )
-    return _ProductRule(rule=rule, forbidden=forbidden, water_based=water_based)
-
-
-def _synonyms(doc: Any) -> dict[str, str]:
-    if not isinstance(doc, dict):
-        raise CatalogError("screening.toml: synonyms", doc, "a table of names to lists of names")
-    out: dict[str, str] = {}
-    for name, others in doc.items():
-        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
-            raise CatalogError(f"screening.toml: synonyms.{name}", others, "a list of names")
-        for other in [name, *others]:
-            if out.setdefault(_key(other), _key(name)) != _key(name):
-                raise CatalogError(
-                    f"screening.toml: synonyms.{name}", other, "a name of one substance only"
-                )
-    return out
-
-
-def _labels(doc: Any, fields: set[str], classes: set[str]) -> dict[str, _Label]:
-    if not isinstance(doc, dict):
-        raise CatalogError("screening.toml: labels", doc, "a table of products")
-    out = {}
-    for product, entry in doc.items():
-        where = f"labels.{product}"
-        if not isinstance(entry, dict) or set(entry) - {"conditions", "medications"}:
-            raise CatalogError(f"screening.toml: {where}", entry, "conditions and medications")
-        conditions = {}
-        for name, rule in entry.get("conditions", {}).items():
-            if name not in fields:
-                raise CatalogError(f"screening.toml: {where}.conditions", name, "a Patient field")
-            conditions[name] = _rule(name, rule, f"{where}.conditions.{name}")
-        medications = {}
-        for kind, rule in entry.get("medications", {}).items():
-            if kind not in classes:
-                raise CatalogError(
-                    f"screening.toml: {where}.medications", kind, "a class of [medications]"
-                )
-            medications[kind] = _rule(kind, rule, f"{where}.medications.{kind}")
-        out[_key(product)] = _Label(conditions=conditions, medications=medications)
-    return out
-
-
-def _parse_rules(text: str) -> _Rules:
-    doc = tomllib.loads(text)
-    if doc.get("format") != 1:
-        raise CatalogError("screening.toml: format", doc.get("format"), "format = 1")
-    fields = {f.name for f in attrs.fields(Patient)}
-    conditions = {}
-    for name, entry in doc.get("conditions", {}).items():
-        if name not in fields:
-            raise CatalogError("screening.toml: conditions", name, "a Patient field")
-        conditions[name] = _rule(name, entry, f"conditions.{name}")
-    medications: dict[str, _Rule] = {}
-    for name, entry in doc.get("medications", {}).items():
-        rule = _rule(name, entry, f"medications.{name}")
-        for alias in [name, *entry.get("aliases", [])]:
-            if medications.setdefault(_key(alias), rule) is not rule:
-                raise CatalogError(
-                    f"screening.toml: medications.{name}.aliases", alias, "a name of one rule"
-                )
-    classes = {r.kind for r in medications.values()}
-    return _Rules(
-        conditions=conditions,
-        allergy=_rule("allergy", doc.get("allergy"), "allergy"),
-        product=_product_rule(doc.get("product")),
-        medications=medications,
-        synonyms=_synonyms(doc.get("synonyms", {})),
-        labels=_labels(doc.get("labels", {}), fields, classes),
-    )
+def _parse_rules(text: str) -> Rules:
+    """The screening rules ``text`` gives, their conditions checked against Patient's fields."""
+    return parse_rules(text, {f.name for f in attrs.fields(Patient)})
 
 
 @functools.cache
-def _rules() -> _Rules:
+def _rules() -> Rules:
     """The shipped screening rules, read and validated once."""
     text = read_text("screening.toml")
     return _parse_rules(text)
+
+
+def _finding(rule: Rule, condition: str, reason: str | None = None) -> Finding:
+    """What ``rule`` finds about ``condition`` (its own reason unless another is given)."""
+    return Finding(
+        condition=condition,
+        severity=rule.severity,
+        reason=rule.reason if reason is None else reason,
+        source=rule.source,
+        basis=rule.basis,
+    )
 
 
 def required() -> tuple[str, ...]:
@@ -571,9 +363,9 @@ def required() -> tuple[str, ...]:
     return (*asked, "allergies", "recent_medications")
 
 
-def _match(name: str, rules: _Rules) -> tuple[_Rule, str] | None:
+def _match(name: str, rules: Rules) -> tuple[Rule, str] | None:
     """The rule ``name`` is read as, and how it was read (``""``: as written); None: no rule."""
-    key = _key(name)
+    key = fold(name)
     found = rules.medications.get(key)
     if found is not None:
         return found, ""
@@ -588,7 +380,7 @@ def _match(name: str, rules: _Rules) -> tuple[_Rule, str] | None:
     return None  # no rule, or more than one within reach: not guessed
 
 
-def _label_of(components: tuple[str, ...] | None, rules: _Rules) -> _Label | None:
+def _label_of(components: tuple[str, ...] | None, rules: Rules) -> LabelRules | None:
     for c in components or ():
         label = rules.labels.get(rules.canonical(c))
         if label is not None:
@@ -596,11 +388,11 @@ def _label_of(components: tuple[str, ...] | None, rules: _Rules) -> _Label | Non
     return None
 
 
-def _allergic(allergy: str, component: str, rules: _Rules) -> bool:
+def _allergic(allergy: str, component: str, rules: Rules) -> bool:
     """Whether the substance of ``allergy`` could be in ``component`` (by name or synonym)."""
     a, c = rules.canonical(allergy), rules.canonical(component)
     names_a = rules.names_of(a)
-    names_c = rules.names_of(c) | {_key(component)}
+    names_c = rules.names_of(c) | {fold(component)}
     return any(
         re.search(rf"(?<!\w){re.escape(x)}(?!\w)", y)
         or re.search(rf"(?<!\w){re.escape(y)}(?!\w)", x)
@@ -676,7 +468,7 @@ def screen(patient: Patient, *, product: tuple[str, ...] | list[str] | None = No
 
 
 def _conditions(
-    patient: Patient, components: tuple[str, ...] | None, label: _Label | None, rules: _Rules
+    patient: Patient, components: tuple[str, ...] | None, label: LabelRules | None, rules: Rules
 ) -> tuple[list[Finding], list[str]]:
     """The findings of the patient's conditions, and the questions that apply but went unasked."""
     findings, not_asked = [], []
@@ -698,12 +490,12 @@ def _conditions(
             if rule.required:
                 not_asked.append(name)
         elif value is True or (type(value) is int and value >= rule.min_stage):
-            findings.append(rule.finding(name))
+            findings.append(_finding(rule, name))
     return findings, not_asked
 
 
 def _medications(
-    patient: Patient, label: _Label | None, rules: _Rules
+    patient: Patient, label: LabelRules | None, rules: Rules
 ) -> tuple[list[Finding], list[str]]:
     """The findings of the recent medications, and the names no rule matched."""
     findings, unscreened = [], []
@@ -717,7 +509,7 @@ def _medications(
             continue
         read = f"{name!r} ({how}): " if how else ""
         reason = f"{read}last dose {days:g} day{'' if days == 1 else 's'} ago; {found.reason}"
-        finding = found.finding(found.name, reason)
+        finding = _finding(found, found.name, reason)
         override = None if label is None else label.medications.get(found.kind)
         if override is not None:
             keys = [*found.source.split(", "), *override.source.split(", ")]
@@ -732,37 +524,36 @@ def _medications(
 
 
 def _allergies(
-    patient: Patient, components: tuple[str, ...] | None, rules: _Rules
+    patient: Patient, components: tuple[str, ...] | None, rules: Rules
 ) -> list[Finding]:
     rule = rules.allergy
     out = []
     for allergy in patient.allergies or ():
         if components is None:
             reason = f"{rule.reason}; no product named to check against"
-            out.append(
-                attrs.evolve(rule.finding(f"allergy: {allergy}", reason), severity=rule.unchecked)
-            )
+            unchecked = _finding(rule, f"allergy: {allergy}", reason)
+            out.append(attrs.evolve(unchecked, severity=rule.unchecked))
             continue
         matched = [c for c in components if _allergic(allergy, c, rules)]
         if matched:
             reason = f"{rule.reason}; could be in: {', '.join(matched)}"
-            out.append(rule.finding(f"allergy: {allergy}", reason))
+            out.append(_finding(rule, f"allergy: {allergy}", reason))
     return out
 
 
-def _screen_product(product: tuple[str, ...], rules: _Rules) -> tuple[list[Finding], list[str]]:
+def _screen_product(product: tuple[str, ...], rules: Rules) -> tuple[list[Finding], list[str]]:
     """Findings for oil- or alcohol-based components, and the components not judged."""
     findings, unjudged, seen = [], [], set()
     judged = rules.product
     for component in product:
-        key = _key(component)
+        key = fold(component)
         if key in seen:
             continue
         seen.add(key)
         word = judged.forbidden.search(key)
         if word is not None:
             reason = f"{word.group()!r} in the name; {judged.rule.reason}"
-            findings.append(judged.rule.finding(f"product: {component}", reason))
+            findings.append(_finding(judged.rule, f"product: {component}", reason))
         elif not {key, rules.canonical(component)} & (judged.water_based | rules.labels.keys()):
             unjudged.append(f"product: {component}")
     return findings, unjudged

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mesocalc import _codec, _stored
-from mesocalc._catalog import Catalog, Protocol, cite
+from mesocalc._catalog import Catalog, cite
+from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
 from mesocalc._plan import (
@@ -31,7 +32,8 @@ from mesocalc._plan import (
 )
 from mesocalc._planner import plan
 from mesocalc._products import Product
-from mesocalc._screening import Patient, Screening, Severity, screen
+from mesocalc._screening import Patient, Screening, screen
+from mesocalc._screening_rules import Severity
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (

@@ -419,22 +419,34 @@ def _bad(value: Any, expected: str, detail: str = "") -> InvalidValueError:
 
 def _geo_rings(geometry: Any) -> list[np.ndarray[Any, np.dtype[np.float64]]]:
     """The rings of a GeoJSON Polygon, outline first, as (N, 2) float arrays (no unit yet)."""
+    _refuse_large_shapely(geometry)
+    data = (
+        geometry if isinstance(geometry, Mapping) else getattr(geometry, "__geo_interface__", None)
+    )
+    if not isinstance(data, Mapping):
+        raise InputTypeError("geometry", geometry, _GEOMETRY, f"got a {type(geometry).__name__}")
+    parts = _polygon_rings(data)
+    _refuse_many_vertices(parts)
+    return [_positions(ring, i) for i, ring in enumerate(parts)]
+
+
+def _refuse_large_shapely(geometry: Any) -> None:
+    """A shapely geometry's vertices counted before GeoJSON copies them all."""
     # A shapely geometry implies shapely is imported, perhaps still by another thread:
     # the import statement waits for it to finish rather than read a partial module.
     shapely = shapely_module() if "shapely" in sys.modules else None
     if shapely is not None and isinstance(geometry, shapely.Geometry):
-        count = int(shapely.get_num_coordinates(geometry))  # before GeoJSON copies them all
+        count = int(shapely.get_num_coordinates(geometry))
         if count > _MAX_VERTICES:
             raise _bad(
                 f"a {geometry.geom_type} of {count:,} vertices",
                 f"at most {_MAX_VERTICES:,} vertices",
                 "too many to be an outline on skin",
             )
-    data = (
-        geometry if isinstance(geometry, Mapping) else getattr(geometry, "__geo_interface__", None)
-    )
-    if not isinstance(data, Mapping):
-        raise InputTypeError("geometry", geometry, _GEOMETRY, f"got a {type(geometry).__name__}")
+
+
+def _polygon_rings(data: Mapping[str, Any]) -> list[Any] | tuple[Any, ...]:
+    """The non-empty coordinates of a GeoJSON Polygon, or of a MultiPolygon's one part."""
     kind, parts = data.get("type"), data.get("coordinates")
     if kind == "MultiPolygon":
         if not isinstance(parts, (list, tuple)) or len(parts) != 1:
@@ -451,6 +463,11 @@ def _geo_rings(geometry: Any) -> list[np.ndarray[Any, np.dtype[np.float64]]]:
         raise _bad(f"a GeoJSON {shown}", _GEOMETRY, f"not a polygon{hint}")
     if not isinstance(parts, (list, tuple)) or not parts:
         raise _bad("an empty Polygon", "a polygon with an outline", "no coordinates")
+    return parts
+
+
+def _refuse_many_vertices(parts: list[Any] | tuple[Any, ...]) -> None:
+    """At most _MAX_VERTICES in all the rings, counted before any is read."""
     if len(parts) > _MAX_VERTICES // 3:  # every ring has 3 vertices at least
         raise _bad(
             f"a Polygon of {len(parts):,} rings",
@@ -466,7 +483,6 @@ def _geo_rings(geometry: Any) -> list[np.ndarray[Any, np.dtype[np.float64]]]:
                 f"at most {_MAX_VERTICES:,} vertices",
                 "too many to be an outline on skin",
             )
-    return [_positions(ring, i) for i, ring in enumerate(parts)]
 
 
 def _positions(ring: Any, i: int) -> np.ndarray[Any, np.dtype[np.float64]]:

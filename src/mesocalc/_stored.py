@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from mesocalc._catalog import Protocol, Spec
+    from mesocalc._catalog_entries import Protocol, Spec
     from mesocalc._plan import Plan
     from mesocalc._plan_array import PlanArray
 else:

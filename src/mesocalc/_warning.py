@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from mesocalc import _codec, _validators
-from mesocalc._catalog import Basis
+from mesocalc._catalog_entries import Basis
 from mesocalc.exceptions import InvalidValueError
 
 __all__ = ["WarningCode", "WarningRecord", "record"]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._catalog_entries import Range
 from mesocalc._parameters import PARAMETERS
 from mesocalc._plan import Plan
 
@@ -48,6 +49,16 @@ def assert_plan_valid(plan: Plan | PlanArray, *, catalog: Catalog | None = None)
         AssertionError: naming the promise broken and the values.
     """
     entry = (catalog or default_catalog()).spec(plan.technique, plan.zone)
+    _assert_volumes_add_up(plan)
+    records = plan.overrides if isinstance(plan, Plan) else ()  # arrays take no override
+    overridden = {r.parameter for r in records if r.reason.strip()}
+    for name, r in entry.ranges().items():
+        if name != "thread_length":
+            _assert_within(r, name, plan, overridden)
+
+
+def _assert_volumes_add_up(plan: Plan | PlanArray) -> None:
+    """Whole points, at least one; total, loss and delivered volumes that add up."""
     points = np.asarray(plan.points)
     assert points.dtype.kind in "iu", f"points is not an integer count: {plan.points!r}"
     assert (points >= 1).all(), f"a plan without points: {plan.points!r}"
@@ -58,21 +69,20 @@ def assert_plan_valid(plan: Plan | PlanArray, *, catalog: Catalog | None = None)
     assert _close(total, points * each), f"total {total} != points x volume per point"
     assert _close(loss, total * np.asarray(plan.loss_fraction)), f"loss {loss} != total x fraction"
     assert _close(kept + loss, total), f"delivered {kept} + loss {loss} != total {total}"
-    records = plan.overrides if isinstance(plan, Plan) else ()  # arrays take no override
-    overridden = {r.parameter for r in records if r.reason.strip()}
-    for name, r in entry.ranges().items():
-        if name == "thread_length":
-            continue
-        value: Any = plan.loss_fraction if name == "loss_fraction" else getattr(plan, name)
-        if name != "loss_fraction":
-            value = value.to(PARAMETERS[name].unit).magnitude
-        magnitudes = np.atleast_1d(np.asarray(value))
-        inside = all(r.contains(float(m)) for m in magnitudes.flat if math.isfinite(float(m)))
-        if r.about:  # an "about" value: a departure warns and needs no record
-            continue
-        if r.hard:
-            assert inside, f"{name} {value} breaks the hard limit {r.describe()} ({r.source})"
-        elif not inside:
-            assert name in overridden, (
-                f"{name} {value} is outside {r.describe()} ({r.source}) with no override record"
-            )
+
+
+def _assert_within(r: Range, name: str, plan: Plan | PlanArray, overridden: set[str]) -> None:
+    """The plan's ``name`` within range ``r``; outside a soft range only with a record."""
+    value: Any = plan.loss_fraction if name == "loss_fraction" else getattr(plan, name)
+    if name != "loss_fraction":
+        value = value.to(PARAMETERS[name].unit).magnitude
+    magnitudes = np.atleast_1d(np.asarray(value))
+    inside = all(r.contains(float(m)) for m in magnitudes.flat if math.isfinite(float(m)))
+    if r.about:  # an "about" value: a departure warns and needs no record
+        return
+    if r.hard:
+        assert inside, f"{name} {value} breaks the hard limit {r.describe()} ({r.source})"
+    elif not inside:
+        assert name in overridden, (
+            f"{name} {value} is outside {r.describe()} ({r.source}) with no override record"
+        )

@@ -21,7 +21,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mesocalc._catalog import Catalog, Range, Spec, default_catalog
+from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._catalog_entries import Range, Spec
 from mesocalc._names import Lattice
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import Dim, quantity
