@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("stored plans, checked again", {"_stored"}),
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
+    ("the memo of requests seen before", {"_memo"}),
     ("the planner", {"_planner"}),
     ("FHIR export", {"_fhir"}),
     ("sessions", {"_session"}),

@@ -11,9 +11,9 @@ those pieces meet; none of them knows of the others.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Final, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from mesocalc import _core, _guardrails, _numpy, _units
+from mesocalc import _core, _guardrails, _memo, _numpy
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
@@ -105,7 +105,7 @@ def plan(
     total_volume: QuantityLike | None = None,
     dose_per_area: QuantityLike | None = None,
 ) -> Plan | PlanArray: ...
-def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
+def plan(
     *,
     technique: Technique | str,
     zone: Zone | str,
@@ -205,202 +205,151 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
         array([ 4, 40])
     """
-    if catalog is not None and not isinstance(catalog, Catalog):
-        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
-    book = default_catalog() if catalog is None else catalog
+    book = _catalog(catalog)
     parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
-    key, again = _seen_before(book, (*parts, dose_per_area), names, numbers)
+    key, again = _memo.seen_before(book, (*parts, dose_per_area), names, numbers)
     if again is not None:
-        return again
+        return _made(*again)
     if any_array(*numbers):
-        extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
-        extras.update(margin=margin, injector=injector, pattern=pattern)
-        extras.update(points=points, total_volume=total_volume, dose_per_area=dose_per_area)
-        for name, value in extras.items():
-            if value is not None:
-                raise InvalidValueError(
-                    name, value, f"no {name} with array inputs: plan each area on its own"
-                )
+        _no_parts_with_arrays(
+            override=override,
+            needle=needle,
+            syringe=syringe,
+            margin=margin,
+            injector=injector,
+            pattern=pattern,
+            points=points,
+            total_volume=total_volume,
+            dose_per_area=dose_per_area,
+        )
         entry = book.spec(technique, zone)
         return _plans(entry, book, resolve(Lattice, lattice, "lattice"), lattice, *numbers)
+    request = _read_request(book, names, numbers, (*parts, dose_per_area))
+    return _one_plan(key, book, request, points, needle, syringe)
+
+
+def _catalog(catalog: Any) -> Catalog:
+    """The catalog to plan with: the caller's own, or the shipped one."""
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
+    return default_catalog() if catalog is None else catalog
+
+
+def _no_parts_with_arrays(**extras: Any) -> None:
+    """Refuse the parts that only a plan of one area takes, with array inputs."""
+    for name, value in extras.items():
+        if value is not None:
+            raise InvalidValueError(
+                name, value, f"no {name} with array inputs: plan each area on its own"
+            )
+
+
+class _Request(NamedTuple):
+    """A request of one area, read: what its rules choose values from."""
+
+    entry: Spec
+    chosen: Override | None  # the override, checked
+    grid: Lattice
+    thread: float | None
+    given: dict[str, Any]  # the ranged parameters as given (None: the nominal value)
+    per_point: tuple[str, Any] | None  # what a derived volume per point follows from
+    area_mm2: float
+    shaped: Any  # the area's shape or injector head, read (an AreaRequest), or None
+
+
+def _read_request(
+    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+) -> _Request:
+    """Read a request of one area, in the order its errors are raised."""
+    technique, zone, lattice = names
+    area, *ranged = numbers
+    override, margin, injector, pattern, _, _, points, total_volume, dose_per_area = parts
     entry = book.spec(technique, zone)
     chosen = _guardrails.check_override(override)
     grid = resolve(Lattice, lattice, "lattice")
-    given = {
-        "spacing": spacing,
-        "volume_per_point": volume_per_point,
-        "depth": depth,
-        "angle": angle,
-        "loss_fraction": loss_fraction,
-    }
-    if not entry.published and (
-        chosen is not None or any(given[n] is None for n in _guardrails.UNPUBLISHED_NEEDS)
-    ):
-        # How to proceed, or which parameter is missing, before any default is used.
-        _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
-    per_point = None
-    if points is not None or total_volume is not None or dose_per_area is not None:
-        per_point = _protocol(spacing, volume_per_point, points, total_volume, dose_per_area)
+    given = dict(zip(_guardrails.GIVEN_BITS, ranged, strict=True))
+    if not entry.published:
+        _unpublished_first(book, entry, chosen, given)
+    per_point = _protocol(*ranged[:2], points, total_volume, dose_per_area)
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
-        given["spacing"] = shaped.spacing(spacing)
+        given["spacing"] = shaped.spacing(given["spacing"])
         if points is not None and given["spacing"] is not None:
             _one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
     thread = _guardrails.thread_length(entry, grid, lattice)
     if per_point is not None:
         given["volume_per_point"] = per_point[1]  # derived below, once the count is known
+    return _Request(entry, chosen, grid, thread, given, per_point, area_mm2, shaped)
+
+
+def _unpublished_first(book: Catalog, entry: Spec, chosen: Any, given: dict[str, Any]) -> None:
+    """How to proceed, or which parameter is missing, before any default is used."""
+    if chosen is not None or any(given[n] is None for n in _guardrails.UNPUBLISHED_NEEDS):
+        _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
+
+
+def _one_plan(  # noqa: PLR0917 - private: plan()'s request, read
+    key: tuple[Any, ...] | None,
+    book: Catalog,
+    request: _Request,
+    points: int | None,
+    needle: Any,
+    syringe: Any,
+) -> Plan:
+    """plan() for one area: values chosen, points counted and placed, whole-plan rules."""
+    entry, chosen, grid, thread, given, per_point, area_mm2, shaped = request
     values, departures, count = _chosen(
         entry, grid, thread, area_mm2, given, points, shaped, derived=per_point is not None
     )
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     placement = None
     if shaped is not None:
-        done = shaped.complete(grid, values["spacing"], thread, count)
-        count, placement, warnings = done.points, done.placement, warnings + done.warnings
-        if points is not None and count != points:
-            warnings += (
-                record(
-                    WarningCode.POINTS_ROUNDED,
-                    f"points: the layout holds {count}, the nearest count to the {points} "
-                    f"asked that a spacing gives on {shaped.shape!r}",
-                    parameter="points",
-                ),
-            )
+        count, placement, warnings = _completed(shaped, request, values, count, points, warnings)
     if per_point is not None:
         departures += _derived_volume(entry, area_mm2, count, values, per_point)
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
-    points = count
-    _finite(points, vpp, d, a, area_mm2)
+    _finite(count, vpp, d, a, area_mm2)
     equipment = _equipment(needle, syringe)
-    more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
+    more, records = _whole_plan(entry, book, count, vpp, d, a, needle, chosen, given, departures)
     if key is not None and not departures and shaped is None:
-        _remember(key, book, entry, grid, thread, values, (warnings, sources))
+        _memo.keep(key, book, entry, grid, thread, values, (warnings, sources))
     return _made(
         book,
         entry,
         grid,
-        (points, values["loss_fraction"], area_mm2, s, vpp, d, a, thread),
+        (count, values["loss_fraction"], area_mm2, s, vpp, d, a, thread),
         (*warnings, *more) if more else warnings,
         sources,
         overrides=records,
         placement=placement,
-        supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
+        supply=None if syringe is None else equipment.Supply.of(count * vpp, syringe),
         needle=needle,
     )
 
 
-# Requests planned before, but for their area: what the catalog's checks made of their
-# other inputs. Those checks depend on the inputs alone (and the area only through the
-# point count), so a request seen before is planned again by reading its area, counting,
-# and checking the session cap. Only requests that passed with no departure from a range,
-# no override and no parts are kept; the cache is cleared when full.
-_REQUESTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_MAX_REQUESTS = 1024
-_KEYED: Final = (float, int)
-
-
-def _input_key(value: Any, cls: Any) -> Any:
-    """A hashable key that tells apart any two inputs that could plan differently, or None.
-
-    Strings, numbers and None key as themselves, with their type (1 and True and 1.0 differ);
-    Quantities (of ``cls``, pint's Quantity class or None) of a number by that number and
-    their units. Zeros are not keyed: -0.0 and 0.0 are equal keys but different values.
-    """
-    kind = type(value)
-    if kind is str:
-        return value
-    if value is None:
-        return (None,)
-    if kind in _KEYED:
-        return None if value == 0 else (kind, value)
-    if cls is None or not isinstance(value, cls):
-        return None
-    mag = value.magnitude
-    if type(mag) not in _KEYED or mag == 0:
-        return None
-    return (kind, type(mag), mag, value._units)
-
-
-_NAMES: Final = (str, Technique, Zone, Lattice)
-
-
-def _seen_before(
-    book: Catalog, parts: tuple[Any, ...], names: tuple[Any, ...], numbers: tuple[Any, ...]
-) -> tuple[tuple[Any, ...] | None, Plan | None]:
-    """The request's key in :data:`_REQUESTS` (or None), and its plan if it was seen before.
-
-    No key when the request has parts (an override, a shape's margin, a needle...), which
-    are planned in full every time, or an input that cannot be keyed.
-    """
-    for part in parts:  # by identity: an array's == gives an array
-        if part is not None:
-            return None, None
-    key: list[Any] = [id(book)]
-    for n in names:
-        if type(n) not in _NAMES:
-            return None, None
-        key.append(n)
-    cls = _units.quantity_class()
-    for v in numbers[1:]:
-        k = _input_key(v, cls)
-        if k is None:
-            return None, None
-        key.append(k)
-    found = tuple(key)
-    seen = _REQUESTS.get(found)
-    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):
-        return found, None
-    return found, _plan_again(seen, numbers[0], numbers[1])
-
-
-def _remember(  # noqa: PLR0917 - private: what plan() has chosen
-    key: tuple[Any, ...],
-    book: Catalog,
-    entry: Spec,
-    grid: Lattice,
-    thread: float | None,
+def _completed(  # noqa: PLR0917 - private: plan()'s request, read and chosen
+    shaped: Any,
+    request: _Request,
     values: dict[str, float],
-    spec_notes: tuple[Any, Any],
-) -> None:
-    """Keep what the checks made of a request that passed them all (see :data:`_REQUESTS`)."""
-    if not entry.published:
-        return
-    d = values["depth"]
-    layer = tuple(_guardrails.check_layer(entry, book.layer_thickness(entry.zone), d))
-    chosen = (values["spacing"], values["volume_per_point"], d, values["angle"])
-    if len(_REQUESTS) >= _MAX_REQUESTS:
-        _REQUESTS.clear()
-    _REQUESTS[key] = (
-        book,
-        entry,
-        grid,
-        thread,
-        chosen,
-        values["loss_fraction"],
-        *spec_notes,
-        layer,
-    )
-
-
-def _scalar_area(area: Any) -> bool:
-    """Whether ``area`` is one value read as plan() reads a scalar area (a string or Quantity)."""
-    if type(area) is str:
-        return True
-    cls = _units.quantity_class()
-    return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
-
-
-def _plan_again(seen: tuple[Any, ...], area: Any, spacing: Any) -> Plan:
-    """plan() for a request seen before (see :data:`_REQUESTS`), over its own area."""
-    book, entry, grid, thread, (s, vpp, d, a), loss, warnings, sources, layer = seen
-    area_mm2 = read(area, "area")
-    count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
-    _dose(count * vpp, area_mm2 / 100.0)  # the insertion length does not depend on the area
-    more = [*layer, *_guardrails.check_session(entry, count, vpp)]
-    values = (count, loss, area_mm2, s, vpp, d, a, thread)
-    return _made(book, entry, grid, values, (*warnings, *more) if more else warnings, sources)
+    count: int,
+    points: int | None,
+    warnings: tuple[WarningRecord, ...],
+) -> tuple[int, Any, tuple[WarningRecord, ...]]:
+    """The points a shape's layout holds, its placement, and the warnings it adds."""
+    done = shaped.complete(request.grid, values["spacing"], request.thread, count)
+    count, placement, warnings = done.points, done.placement, warnings + done.warnings
+    if points is not None and count != points:
+        warnings += (
+            record(
+                WarningCode.POINTS_ROUNDED,
+                f"points: the layout holds {count}, the nearest count to the {points} "
+                f"asked that a spacing gives on {shaped.shape!r}",
+                parameter="points",
+            ),
+        )
+    return count, placement, warnings
 
 
 def _made(  # noqa: PLR0917 - private: what plan() has chosen and checked
