@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "rules, equipment, screening, outlines",
         {"_guardrails", "_equipment", "_screening", "_shapes", "_products"},
     ),
+    ("values derived from other inputs", {"_derived"}),
     ("drawing", {"_plot"}),
     ("layouts and heads", {"_layout", "_injector"}),
     ("threads", {"_threads"}),

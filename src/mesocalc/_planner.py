@@ -5,15 +5,16 @@ lets the guardrails choose and check every value, counts points with the
 arithmetic of :mod:`mesocalc._core`, and assembles a :class:`Plan` with the parts
 the request asks for (a placement on a shape, a supply of syringes, a needle),
 or a :class:`PlanArray` when an input is an array. It is the one place where
-those pieces meet; none of them knows of the others.
+those pieces meet; none of them knows of the others. Values that follow from other
+inputs (points, a total volume, a dose per area) are read in :mod:`mesocalc._derived`;
+a request seen before is planned again from :mod:`mesocalc._memo`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from mesocalc import _core, _guardrails, _memo, _numpy
+from mesocalc import _core, _derived, _guardrails, _memo, _numpy
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
@@ -272,12 +273,13 @@ def _read_request(
     given = dict(zip(_guardrails.GIVEN_BITS, ranged, strict=True))
     if not entry.published:
         _unpublished_first(book, entry, chosen, given)
-    per_point = _protocol(*ranged[:2], points, total_volume, dose_per_area)
+    spacing, volume_per_point = given["spacing"], given["volume_per_point"]
+    per_point = _derived.source(spacing, volume_per_point, points, total_volume, dose_per_area)
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
-        given["spacing"] = shaped.spacing(given["spacing"])
+        given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
-            _one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
+            _derived.one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
     thread = _guardrails.thread_length(entry, grid, lattice)
     if per_point is not None:
         given["volume_per_point"] = per_point[1]  # derived below, once the count is known
@@ -308,7 +310,7 @@ def _one_plan(  # noqa: PLR0917 - private: plan()'s request, read
     if shaped is not None:
         count, placement, warnings = _completed(shaped, request, values, count, points, warnings)
     if per_point is not None:
-        departures += _derived_volume(entry, area_mm2, count, values, per_point)
+        departures += _derived.volume_per_point(entry, area_mm2, count, values, per_point)
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
     _finite(count, vpp, d, a, area_mm2)
     equipment = _equipment(needle, syringe)
@@ -436,12 +438,14 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
 
     A spacing follows from ``points``: on a shape, the one whose layout holds them; then
     it is checked as a given spacing is. A ``derived`` volume per point (from a total or
-    a dose per area) is left to :func:`_derived_volume`, once the count is known.
+    a dose per area) is left to :func:`_derived.volume_per_point`, once the count is known.
     """
     departures = []
     values: dict[str, float] = {}
     if points is not None:
-        values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points, shaped)
+        values["spacing"], departure = _derived.spacing_for(
+            entry, grid, thread, area_mm2, points, shaped
+        )
         departures += [] if departure is None else [departure]
         given["spacing"] = points  # for the warnings: the caller chose it
     for name, value in given.items():
@@ -453,81 +457,6 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
     cell = _core.cell_area(values["spacing"], grid, thread)
     count = _core.count_points(area_mm2, cell, points if points is not None else given["spacing"])
     return values, departures, count
-
-
-def _derived_volume(
-    entry: Spec,
-    area_mm2: float,
-    count: int,
-    values: dict[str, float],
-    per_point: tuple[str, Any],
-) -> list[Any]:
-    """Set the volume per point a total or a dose per area gives ``count`` points.
-
-    Returns its departure from the catalog's range, if any, checked as a given value is.
-    """
-    name, value = per_point
-    # A total asked for is an input: it has an input volume's domain (above the floor,
-    # at most 10 L), not that of the computed total of the same name.
-    asked = read(value, "volume_per_point" if name == "total_volume" else name, label=name)
-    if name == "total_volume":
-        m, why = asked / count, f"{asked:.6g} mL over {count} points"
-    else:
-        # Each point serves area / count (the cell, but for the rounding of the count),
-        # so that the plan's dose per area is the one asked for.
-        m = asked * (area_mm2 / count) / 100.0  # mL/cm² over mm²
-        why = f"{asked:.6g} mL/cm² at {values['spacing']:.4g} mm spacing"
-    values["volume_per_point"], departure = _guardrails.choose_derived(
-        m, "volume_per_point", entry.volume_per_point, entry, why
-    )
-    return [] if departure is None else [departure]
-
-
-def _protocol(
-    spacing: Any, volume_per_point: Any, points: Any, total_volume: Any, dose_per_area: Any
-) -> tuple[str, Any] | None:
-    """The input a volume per point follows from, once no two inputs fix the same thing."""
-    _one_of(("spacing", spacing), ("points", points))
-    _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
-    _one_of(("volume_per_point", volume_per_point), ("dose_per_area", dose_per_area))
-    _one_of(("total_volume", total_volume), ("dose_per_area", dose_per_area))
-    if total_volume is not None:
-        return ("total_volume", total_volume)
-    if dose_per_area is not None:
-        return ("dose_per_area", dose_per_area)
-    return None
-
-
-def _one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
-    """Refuse two inputs that fix the same thing (a spacing and a number of points)."""
-    if first[1] is not None and second[1] is not None:
-        raise InvalidValueError(
-            second[0],
-            second[1],
-            f"either {first[0]} or {second[0]}, not both: they fix the same thing",
-        )
-
-
-def _spacing_for(  # noqa: PLR0917 - private: plan()'s request, read
-    entry: Spec, grid: Lattice, thread: float | None, area_mm2: float, points: Any, shaped: Any
-) -> tuple[float, Any]:
-    """The spacing at which ``area_mm2`` (or its shape's layout) holds ``points`` points.
-
-    Without a shape the count is exact; a layout on a shape holds the nearest count any
-    spacing gives (see :meth:`AreaRequest.spacing_for`).
-    """
-    if isinstance(points, bool) or not isinstance(points, int):
-        raise InputTypeError("points", points, "a whole number of points, such as 200")
-    if not 1 <= points <= _core.MAX_POINTS:
-        raise InvalidValueError("points", points, "a whole number of points from 1 to 2^53")
-    cell = area_mm2 / points
-    spacing = cell / thread if thread is not None else math.sqrt(cell / _core.cell_area(1.0, grid))
-    why = f"{points} points over {area_mm2 / 100:.6g} cm²"
-    if shaped is not None and shaped.shape is not None:
-        spacing, held = shaped.spacing_for(points, grid, thread, spacing)
-        nearest = "" if held == points else f", the nearest to {points}"
-        why = f"{held} points on the shape{nearest}"
-    return _guardrails.choose_derived(spacing, "spacing", entry.spacing, entry, why)
 
 
 def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:
