@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
     ("the catalog", {"_catalog"}),
     ("warning records, clinic protocols", {"_warning", "_protocol"}),
+    ("overrides and their records", {"_overrides"}),
     (
         "rules, equipment, screening, outlines",
         {"_guardrails", "_equipment", "_screening", "_shapes", "_products"},

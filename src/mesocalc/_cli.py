@@ -24,8 +24,9 @@ from typing import Any, NoReturn
 from mesocalc._catalog import Catalog, Layer, Range, Spec, default_catalog
 from mesocalc._data import parse_bounded, read_bounded
 from mesocalc._equipment import Needle, Syringe
-from mesocalc._guardrails import UNPUBLISHED_NEEDS, Override
+from mesocalc._guardrails import UNPUBLISHED_NEEDS
 from mesocalc._names import Technique, Zone
+from mesocalc._overrides import Override
 from mesocalc._planner import plan
 from mesocalc._validators import visible
 from mesocalc.exceptions import (

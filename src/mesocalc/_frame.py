@@ -290,7 +290,7 @@ class _Table:
     def _equipment(self, row: int) -> dict[str, Any]:
         """The Override, Needle and Syringe of a row's cells; errors name the column."""
         from mesocalc._equipment import Needle, Syringe  # noqa: PLC0415 - loaded on first use
-        from mesocalc._guardrails import Override  # noqa: PLC0415 - as plan() loads it
+        from mesocalc._overrides import Override  # noqa: PLC0415 - as plan() loads it
 
         out: dict[str, Any] = {}
         reason, by = self._cell("override", row), self._cell("override_by", row)

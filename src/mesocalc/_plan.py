@@ -20,9 +20,9 @@ import attrs
 
 from mesocalc import _codec, _core, _numpy, _stored
 from mesocalc._catalog import Protocol
-from mesocalc._guardrails import OverrideRecord
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
+from mesocalc._overrides import OverrideRecord
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord, texts_to_records

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from mesocalc import _core, _derived, _guardrails, _memo, _numpy
+from mesocalc import _core, _derived, _guardrails, _memo, _numpy, _overrides
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mesocalc._equipment import Needle, Syringe
-    from mesocalc._guardrails import Override
     from mesocalc._injector import Injector
+    from mesocalc._overrides import Override
     from mesocalc._plan_array import PlanArray
     from mesocalc._shapes import Shape
     from mesocalc.typing import Quantity, QuantityLike
@@ -268,7 +268,7 @@ def _read_request(
     area, *ranged = numbers
     override, margin, injector, pattern, _, _, points, total_volume, dose_per_area = parts
     entry = book.spec(technique, zone)
-    chosen = _guardrails.check_override(override)
+    chosen = _overrides.check_override(override)
     grid = resolve(Lattice, lattice, "lattice")
     given = dict(zip(_guardrails.GIVEN_BITS, ranged, strict=True))
     if not entry.published:
@@ -414,7 +414,7 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
         more += _guardrails.check_session(entry, points, vpp, chosen)
     if not entry.published:
         more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
-    records = _guardrails.records(departures, chosen, entry) if departures else ()
+    records = _overrides.records(departures, chosen, entry) if departures else ()
     if soft_cap:
         more += _guardrails.check_session(entry, points, vpp, chosen)
     if departures:

@@ -44,7 +44,7 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog import Catalog
-    from mesocalc._guardrails import OverrideRecord
+    from mesocalc._overrides import OverrideRecord
     from mesocalc.typing import Quantity
 
 __all__ = ["Session"]
