@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("FHIR export", {"_fhir"}),
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
+    ("the catalog in words, for the command line", {"_cli_catalog"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]
