@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"_names", "_units", "_codes", "_validators", "_schemas"},
     ),
     ("the parameter table", {"_parameters"}),
+    ("tables of rows, as text, Markdown and HTML", {"_tables"}),
     ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
     ("the catalog", {"_catalog"}),
     ("warning records, clinic protocols", {"_warning", "_protocol"}),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mesocalc._catalog import Catalog, Layer, default_catalog
 from mesocalc._codes import SNOMED, UCUM
-from mesocalc._plan import shown
+from mesocalc._tables import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:

@@ -20,18 +20,11 @@ from mesocalc import _codec, _stored
 from mesocalc._catalog import Catalog, Protocol, cite
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
-from mesocalc._plan import (
-    SHIPPED_CATALOG,
-    Plan,
-    html_table,
-    markdown_table,
-    plural,
-    shown,
-    text_table,
-)
+from mesocalc._plan import SHIPPED_CATALOG, Plan
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._screening import Patient, Screening, Severity, screen
+from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
