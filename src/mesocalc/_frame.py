@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 
 from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._plan import Plan, dose_per_area
 from mesocalc._planner import plan
-from mesocalc._units import MAX_ELEMENTS, Dim, any_array, magnitude, magnitudes, quantity
+from mesocalc._units import MAX_ELEMENTS, Dim, magnitude, quantity
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,

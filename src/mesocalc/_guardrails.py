@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Final
 from mesocalc import _core, _numpy
 from mesocalc._catalog import Basis, Layer, Range, SkinThickness, Spec, cite
 from mesocalc._inputs import check, first_index, read, read_array
+from mesocalc._magnitudes import any_array
 from mesocalc._names import Lattice
 from mesocalc._overrides import Departure, Override, where
 from mesocalc._parameters import PARAMETERS
-from mesocalc._units import any_array
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
     HardLimitError,

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 from mesocalc import _core, _derived, _guardrails, _memo, _numpy, _overrides
 from mesocalc._catalog import Catalog, Spec, default_catalog
 from mesocalc._inputs import read, read_any
+from mesocalc._magnitudes import any_array
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._plan import Plan
 from mesocalc._plan import dose_per_area as _dose
-from mesocalc._units import any_array, is_quantity
+from mesocalc._units import is_quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 
