@@ -20,9 +20,12 @@ from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._plan import dose_per_area
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
 
     from mesocalc._catalog import Catalog, Spec
+    from mesocalc._plan import Plan
     from mesocalc._warning import WarningRecord
 else:
     np = _numpy.bind(globals())
@@ -78,14 +81,18 @@ def _input_key(value: Any, cls: Any) -> Any:
 
 
 def seen_before(
-    book: Catalog, parts: tuple[Any, ...], names: tuple[Any, ...], numbers: tuple[Any, ...]
-) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
-    """The request's key in the memo (or None), and its plan's values if it was seen before.
+    book: Catalog,
+    parts: tuple[Any, ...],
+    names: tuple[Any, ...],
+    numbers: tuple[Any, ...],
+    made: Callable[..., Plan],
+) -> tuple[tuple[Any, ...] | None, Plan | None]:
+    """The request's key in the memo (or None), and its plan if it was seen before.
 
-    The values are those the planner builds a Plan of: the catalog, entry, lattice, the
-    counted and chosen values, the warnings and the sources. No key when the request has
-    parts (an override, a shape's margin, a needle...), which are planned in full every
-    time, or an input that cannot be keyed.
+    ``made`` is the planner's builder of a Plan from the catalog, entry, lattice, the
+    counted and chosen values, the warnings and the sources, as a fresh plan is built.
+    No key when the request has parts (an override, a shape's margin, a needle...), which
+    are planned in full every time, or an input that cannot be keyed.
     """
     for part in parts:  # by identity: an array's == gives an array
         if part is not None:
@@ -103,9 +110,9 @@ def seen_before(
         key.append(k)
     found = tuple(key)
     seen = _REQUESTS.get(found)
-    if seen is None or seen.book is not book or not _scalar_area(numbers[0]):
+    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):  # [0]: its book
         return found, None
-    return found, _plan_again(seen, numbers[0], numbers[1])
+    return found, _plan_again(seen, numbers[0], numbers[1], made)
 
 
 def keep(  # noqa: PLR0917 - private: what plan() has chosen
@@ -138,12 +145,12 @@ def _scalar_area(area: Any) -> bool:
     return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
 
 
-def _plan_again(seen: Kept, area: Any, spacing: Any) -> tuple[Any, ...]:
-    """The values of plan() for a request seen before, over its own area."""
+def _plan_again(seen: Kept, area: Any, spacing: Any, made: Callable[..., Plan]) -> Plan:
+    """plan() for a request seen before, over its own area."""
     book, entry, grid, thread, (s, vpp, d, a), loss, warnings, sources, layer = seen
     area_mm2 = read(area, "area")
     count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
     dose_per_area(count * vpp, area_mm2 / 100.0)  # the insertion length needs no area
     more = [*layer, *_guardrails.check_session(entry, count, vpp)]
     values = (count, loss, area_mm2, s, vpp, d, a, thread)
-    return book, entry, grid, values, (*warnings, *more) if more else warnings, sources
+    return made(book, entry, grid, values, (*warnings, *more) if more else warnings, sources)

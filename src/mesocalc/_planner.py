@@ -207,13 +207,13 @@ def plan(
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
         array([ 4, 40])
     """
-    book = _catalog(catalog)
+    book = default_catalog() if catalog is None else _catalog(catalog)
     parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
-    key, again = _memo.seen_before(book, (*parts, dose_per_area), names, numbers)
+    key, again = _memo.seen_before(book, (*parts, dose_per_area), names, numbers, _made)
     if again is not None:
-        return _made(*again)
+        return again
     if any_array(*numbers):
         _no_parts_with_arrays(
             override=override,
@@ -233,10 +233,10 @@ def plan(
 
 
 def _catalog(catalog: Any) -> Catalog:
-    """The catalog to plan with: the caller's own, or the shipped one."""
-    if catalog is not None and not isinstance(catalog, Catalog):
+    """The caller's own catalog, once it is one."""
+    if not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
-    return default_catalog() if catalog is None else catalog
+    return catalog
 
 
 def _no_parts_with_arrays(**extras: Any) -> None:
