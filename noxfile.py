@@ -92,7 +92,7 @@ FRESH_FUNCTIONS = tuple(
         "quantity_class",
         "registry",
         "_maker",
-        "_quantity_factor",
+        "quantity_factor",
     )
 )
 FRESH_TESTS = ("tests/test_units.py",)

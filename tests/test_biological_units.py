@@ -17,14 +17,8 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._fhir import BIOLOGICAL_UNITS_TEXT
-from mesocalc._units import (
-    BIOLOGICAL_UNIT,
-    Dim,
-    define_biological_unit,
-    magnitude_in,
-    parse_string,
-    quantity,
-)
+from mesocalc._magnitudes import magnitude_in
+from mesocalc._units import BIOLOGICAL_UNIT, Dim, define_biological_unit, parse_string, quantity
 
 from . import strategies as mst
 

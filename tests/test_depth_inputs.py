@@ -11,15 +11,8 @@ import numpy as np
 import pytest
 
 import mesocalc
-from mesocalc._units import (
-    _MAX_PAIRS,
-    MAX_DIMS,
-    MAX_ELEMENTS,
-    Dim,
-    length_pairs,
-    magnitudes,
-    quantity,
-)
+from mesocalc._magnitudes import MAX_DIMS, magnitudes
+from mesocalc._units import _MAX_PAIRS, MAX_ELEMENTS, Dim, length_pairs, quantity
 
 
 def _plan(**kwargs: Any) -> Any:

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import BIOLOGICAL_UNIT, Dim, magnitude_in
+from mesocalc._magnitudes import magnitude_in
+from mesocalc._units import BIOLOGICAL_UNIT, Dim
 
 from . import strategies as mst
 

@@ -9,14 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _planner
+from mesocalc import _memo
 from mesocalc._units import quantity
 
 AREAS = st.floats(0.01, 400.0).map(lambda cm2: f"{cm2!r} cm^2")
 
 
 def _fresh(**kwargs: Any) -> Any:
-    _planner._REQUESTS.clear()
+    _memo.clear()
     return mesocalc.plan(**kwargs)
 
 

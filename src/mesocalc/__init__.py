@@ -19,8 +19,8 @@ from mesocalc._catalog_entries import (
     Spec,
 )
 from mesocalc._codes import SiteCode
-from mesocalc._guardrails import Override, OverrideRecord
 from mesocalc._names import Lattice, Pattern, Side, Technique, Zone
+from mesocalc._overrides import Override, OverrideRecord
 from mesocalc._plan import Plan
 from mesocalc._planner import plan
 from mesocalc._warning import WarningCode, WarningRecord

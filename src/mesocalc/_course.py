@@ -23,8 +23,8 @@ import attrs
 from mesocalc import _codec, _stored
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
-from mesocalc._plan import html_table, markdown_table, plural, shown, text_table
 from mesocalc._session import Session
+from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import BIOLOGICAL_UNIT, quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, InvalidValueError

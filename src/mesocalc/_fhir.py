@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._catalog_entries import Layer
 from mesocalc._codes import SNOMED, UCUM
-from mesocalc._plan import shown
+from mesocalc._tables import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 
 from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._plan import Plan, dose_per_area
 from mesocalc._planner import plan
-from mesocalc._units import MAX_ELEMENTS, Dim, any_array, magnitude, magnitudes, quantity
+from mesocalc._units import MAX_ELEMENTS, Dim, magnitude, quantity
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
@@ -290,7 +291,7 @@ class _Table:
     def _equipment(self, row: int) -> dict[str, Any]:
         """The Override, Needle and Syringe of a row's cells; errors name the column."""
         from mesocalc._equipment import Needle, Syringe  # noqa: PLC0415 - loaded on first use
-        from mesocalc._guardrails import Override  # noqa: PLC0415 - as plan() loads it
+        from mesocalc._overrides import Override  # noqa: PLC0415 - as plan() loads it
 
         out: dict[str, Any] = {}
         reason, by = self._cell("override", row), self._cell("override_by", row)

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mesocalc import _numpy
+from mesocalc._magnitudes import any_array, element, magnitudes
 from mesocalc._parameters import PARAMETERS
-from mesocalc._units import any_array, element, magnitude, magnitudes
+from mesocalc._units import magnitude
 from mesocalc.exceptions import DomainError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:

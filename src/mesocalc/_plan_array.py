@@ -20,20 +20,8 @@ from mesocalc import _codec, _core, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import (
-    RESULTS,
-    SCHEMA,
-    Plan,
-    check_stored,
-    dose_per_area,
-    html_table,
-    markdown_table,
-    plural,
-    results,
-    shown,
-    text_table,
-    upgraded,
-)
+from mesocalc._plan import RESULTS, SCHEMA, Plan, check_stored, dose_per_area, results, upgraded
+from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord
 from mesocalc.exceptions import InputTypeError, InvalidValueError

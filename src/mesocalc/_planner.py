@@ -5,22 +5,24 @@ lets the guardrails choose and check every value, counts points with the
 arithmetic of :mod:`mesocalc._core`, and assembles a :class:`Plan` with the parts
 the request asks for (a placement on a shape, a supply of syringes, a needle),
 or a :class:`PlanArray` when an input is an array. It is the one place where
-those pieces meet; none of them knows of the others.
+those pieces meet; none of them knows of the others. Values that follow from other
+inputs (points, a total volume, a dose per area) are read in :mod:`mesocalc._derived`;
+a request seen before is planned again from :mod:`mesocalc._memo`.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any, Final, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from mesocalc import _core, _guardrails, _numpy, _units
+from mesocalc import _core, _derived, _guardrails, _memo, _numpy, _overrides
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._catalog_entries import Spec
 from mesocalc._inputs import read, read_any
+from mesocalc._magnitudes import any_array
 from mesocalc._names import Lattice, Pattern, Technique, Zone, resolve
 from mesocalc._plan import Plan
 from mesocalc._plan import dose_per_area as _dose
-from mesocalc._units import any_array, is_quantity
+from mesocalc._units import is_quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 
@@ -31,8 +33,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from mesocalc._equipment import Needle, Syringe
-    from mesocalc._guardrails import Override
     from mesocalc._injector import Injector
+    from mesocalc._overrides import Override
     from mesocalc._plan_array import PlanArray
     from mesocalc._shapes import Shape
     from mesocalc.typing import Quantity, QuantityLike
@@ -106,7 +108,7 @@ def plan(
     total_volume: QuantityLike | None = None,
     dose_per_area: QuantityLike | None = None,
 ) -> Plan | PlanArray: ...
-def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
+def plan(
     *,
     technique: Technique | str,
     zone: Zone | str,
@@ -206,202 +208,152 @@ def plan(  # noqa: PLR0912 - one more: the early return of a request seen before
         >>> mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).points
         array([ 4, 40])
     """
-    if catalog is not None and not isinstance(catalog, Catalog):
-        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
-    book = default_catalog() if catalog is None else catalog
+    book = default_catalog() if catalog is None else _catalog(catalog)
     parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
-    key, again = _seen_before(book, (*parts, dose_per_area), names, numbers)
+    key, again = _memo.seen_before(book, (*parts, dose_per_area), names, numbers, _made)
     if again is not None:
         return again
     if any_array(*numbers):
-        extras: dict[str, Any] = {"override": override, "needle": needle, "syringe": syringe}
-        extras.update(margin=margin, injector=injector, pattern=pattern)
-        extras.update(points=points, total_volume=total_volume, dose_per_area=dose_per_area)
-        for name, value in extras.items():
-            if value is not None:
-                raise InvalidValueError(
-                    name, value, f"no {name} with array inputs: plan each area on its own"
-                )
+        _no_parts_with_arrays(
+            override=override,
+            needle=needle,
+            syringe=syringe,
+            margin=margin,
+            injector=injector,
+            pattern=pattern,
+            points=points,
+            total_volume=total_volume,
+            dose_per_area=dose_per_area,
+        )
         entry = book.spec(technique, zone)
         return _plans(entry, book, resolve(Lattice, lattice, "lattice"), lattice, *numbers)
+    request = _read_request(book, names, numbers, (*parts, dose_per_area))
+    return _one_plan(key, book, request, points, needle, syringe)
+
+
+def _catalog(catalog: Any) -> Catalog:
+    """The caller's own catalog, once it is one."""
+    if not isinstance(catalog, Catalog):
+        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
+    return catalog
+
+
+def _no_parts_with_arrays(**extras: Any) -> None:
+    """Refuse the parts that only a plan of one area takes, with array inputs."""
+    for name, value in extras.items():
+        if value is not None:
+            raise InvalidValueError(
+                name, value, f"no {name} with array inputs: plan each area on its own"
+            )
+
+
+class _Request(NamedTuple):
+    """A request of one area, read: what its rules choose values from."""
+
+    entry: Spec
+    chosen: Override | None  # the override, checked
+    grid: Lattice
+    thread: float | None
+    given: dict[str, Any]  # the ranged parameters as given (None: the nominal value)
+    per_point: tuple[str, Any] | None  # what a derived volume per point follows from
+    area_mm2: float
+    shaped: Any  # the area's shape or injector head, read (an AreaRequest), or None
+
+
+def _read_request(
+    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+) -> _Request:
+    """Read a request of one area, in the order its errors are raised."""
+    technique, zone, lattice = names
+    area, *ranged = numbers
+    override, margin, injector, pattern, _, _, points, total_volume, dose_per_area = parts
     entry = book.spec(technique, zone)
-    chosen = _guardrails.check_override(override)
+    chosen = _overrides.check_override(override)
     grid = resolve(Lattice, lattice, "lattice")
-    given = {
-        "spacing": spacing,
-        "volume_per_point": volume_per_point,
-        "depth": depth,
-        "angle": angle,
-        "loss_fraction": loss_fraction,
-    }
-    if not entry.published and (
-        chosen is not None or any(given[n] is None for n in _guardrails.UNPUBLISHED_NEEDS)
-    ):
-        # How to proceed, or which parameter is missing, before any default is used.
-        _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
-    per_point = None
-    if points is not None or total_volume is not None or dose_per_area is not None:
-        per_point = _protocol(spacing, volume_per_point, points, total_volume, dose_per_area)
+    given = dict(zip(_guardrails.GIVEN_BITS, ranged, strict=True))
+    if not entry.published:
+        _unpublished_first(book, entry, chosen, given)
+    spacing, volume_per_point = given["spacing"], given["volume_per_point"]
+    per_point = _derived.source(spacing, volume_per_point, points, total_volume, dose_per_area)
     area_mm2, shaped = _read_area(area, margin, injector, pattern)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
-            _one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
+            _derived.one_of(("the injector's needle pitch", given["spacing"]), ("points", points))
     thread = _guardrails.thread_length(entry, grid, lattice)
     if per_point is not None:
         given["volume_per_point"] = per_point[1]  # derived below, once the count is known
+    return _Request(entry, chosen, grid, thread, given, per_point, area_mm2, shaped)
+
+
+def _unpublished_first(book: Catalog, entry: Spec, chosen: Any, given: dict[str, Any]) -> None:
+    """How to proceed, or which parameter is missing, before any default is used."""
+    if chosen is not None or any(given[n] is None for n in _guardrails.UNPUBLISHED_NEEDS):
+        _guardrails.unpublished(entry, chosen, given, book.published(entry.zone))
+
+
+def _one_plan(  # noqa: PLR0917 - private: plan()'s request, read
+    key: tuple[Any, ...] | None,
+    book: Catalog,
+    request: _Request,
+    points: int | None,
+    needle: Any,
+    syringe: Any,
+) -> Plan:
+    """plan() for one area: values chosen, points counted and placed, whole-plan rules."""
+    entry, chosen, grid, thread, given, per_point, area_mm2, shaped = request
     values, departures, count = _chosen(
         entry, grid, thread, area_mm2, given, points, shaped, derived=per_point is not None
     )
     warnings, sources = _guardrails.spec_warnings(entry, _guardrails.given_bits(given))
     placement = None
     if shaped is not None:
-        done = shaped.complete(grid, values["spacing"], thread, count)
-        count, placement, warnings = done.points, done.placement, warnings + done.warnings
-        if points is not None and count != points:
-            warnings += (
-                record(
-                    WarningCode.POINTS_ROUNDED,
-                    f"points: the layout holds {count}, the nearest count to the {points} "
-                    f"asked that a spacing gives on {shaped.shape!r}",
-                    parameter="points",
-                ),
-            )
+        count, placement, warnings = _completed(shaped, request, values, count, points, warnings)
     if per_point is not None:
-        departures += _derived_volume(entry, area_mm2, count, values, per_point)
+        departures += _derived.volume_per_point(entry, area_mm2, count, values, per_point)
     s, vpp, d, a = (values[n] for n in ("spacing", "volume_per_point", "depth", "angle"))
-    points = count
-    _finite(points, vpp, d, a, area_mm2)
+    _finite(count, vpp, d, a, area_mm2)
     equipment = _equipment(needle, syringe)
-    more, records = _whole_plan(entry, book, points, vpp, d, a, needle, chosen, given, departures)
+    more, records = _whole_plan(entry, book, count, vpp, d, a, needle, chosen, given, departures)
     if key is not None and not departures and shaped is None:
-        _remember(key, book, entry, grid, thread, values, (warnings, sources))
+        _memo.keep(key, book, entry, grid, thread, values, (warnings, sources))
     return _made(
         book,
         entry,
         grid,
-        (points, values["loss_fraction"], area_mm2, s, vpp, d, a, thread),
+        (count, values["loss_fraction"], area_mm2, s, vpp, d, a, thread),
         (*warnings, *more) if more else warnings,
         sources,
         overrides=records,
         placement=placement,
-        supply=None if syringe is None else equipment.Supply.of(points * vpp, syringe),
+        supply=None if syringe is None else equipment.Supply.of(count * vpp, syringe),
         needle=needle,
     )
 
 
-# Requests planned before, but for their area: what the catalog's checks made of their
-# other inputs. Those checks depend on the inputs alone (and the area only through the
-# point count), so a request seen before is planned again by reading its area, counting,
-# and checking the session cap. Only requests that passed with no departure from a range,
-# no override and no parts are kept; the cache is cleared when full.
-_REQUESTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_MAX_REQUESTS = 1024
-_KEYED: Final = (float, int)
-
-
-def _input_key(value: Any, cls: Any) -> Any:
-    """A hashable key that tells apart any two inputs that could plan differently, or None.
-
-    Strings, numbers and None key as themselves, with their type (1 and True and 1.0 differ);
-    Quantities (of ``cls``, pint's Quantity class or None) of a number by that number and
-    their units. Zeros are not keyed: -0.0 and 0.0 are equal keys but different values.
-    """
-    kind = type(value)
-    if kind is str:
-        return value
-    if value is None:
-        return (None,)
-    if kind in _KEYED:
-        return None if value == 0 else (kind, value)
-    if cls is None or not isinstance(value, cls):
-        return None
-    mag = value.magnitude
-    if type(mag) not in _KEYED or mag == 0:
-        return None
-    return (kind, type(mag), mag, value._units)
-
-
-_NAMES: Final = (str, Technique, Zone, Lattice)
-
-
-def _seen_before(
-    book: Catalog, parts: tuple[Any, ...], names: tuple[Any, ...], numbers: tuple[Any, ...]
-) -> tuple[tuple[Any, ...] | None, Plan | None]:
-    """The request's key in :data:`_REQUESTS` (or None), and its plan if it was seen before.
-
-    No key when the request has parts (an override, a shape's margin, a needle...), which
-    are planned in full every time, or an input that cannot be keyed.
-    """
-    for part in parts:  # by identity: an array's == gives an array
-        if part is not None:
-            return None, None
-    key: list[Any] = [id(book)]
-    for n in names:
-        if type(n) not in _NAMES:
-            return None, None
-        key.append(n)
-    cls = _units.quantity_class()
-    for v in numbers[1:]:
-        k = _input_key(v, cls)
-        if k is None:
-            return None, None
-        key.append(k)
-    found = tuple(key)
-    seen = _REQUESTS.get(found)
-    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):
-        return found, None
-    return found, _plan_again(seen, numbers[0], numbers[1])
-
-
-def _remember(  # noqa: PLR0917 - private: what plan() has chosen
-    key: tuple[Any, ...],
-    book: Catalog,
-    entry: Spec,
-    grid: Lattice,
-    thread: float | None,
+def _completed(  # noqa: PLR0917 - private: plan()'s request, read and chosen
+    shaped: Any,
+    request: _Request,
     values: dict[str, float],
-    spec_notes: tuple[Any, Any],
-) -> None:
-    """Keep what the checks made of a request that passed them all (see :data:`_REQUESTS`)."""
-    if not entry.published:
-        return
-    d = values["depth"]
-    layer = tuple(_guardrails.check_layer(entry, book.layer_thickness(entry.zone), d))
-    chosen = (values["spacing"], values["volume_per_point"], d, values["angle"])
-    if len(_REQUESTS) >= _MAX_REQUESTS:
-        _REQUESTS.clear()
-    _REQUESTS[key] = (
-        book,
-        entry,
-        grid,
-        thread,
-        chosen,
-        values["loss_fraction"],
-        *spec_notes,
-        layer,
-    )
-
-
-def _scalar_area(area: Any) -> bool:
-    """Whether ``area`` is one value read as plan() reads a scalar area (a string or Quantity)."""
-    if type(area) is str:
-        return True
-    cls = _units.quantity_class()
-    return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
-
-
-def _plan_again(seen: tuple[Any, ...], area: Any, spacing: Any) -> Plan:
-    """plan() for a request seen before (see :data:`_REQUESTS`), over its own area."""
-    book, entry, grid, thread, (s, vpp, d, a), loss, warnings, sources, layer = seen
-    area_mm2 = read(area, "area")
-    count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
-    _dose(count * vpp, area_mm2 / 100.0)  # the insertion length does not depend on the area
-    more = [*layer, *_guardrails.check_session(entry, count, vpp)]
-    values = (count, loss, area_mm2, s, vpp, d, a, thread)
-    return _made(book, entry, grid, values, (*warnings, *more) if more else warnings, sources)
+    count: int,
+    points: int | None,
+    warnings: tuple[WarningRecord, ...],
+) -> tuple[int, Any, tuple[WarningRecord, ...]]:
+    """The points a shape's layout holds, its placement, and the warnings it adds."""
+    done = shaped.complete(request.grid, values["spacing"], request.thread, count)
+    count, placement, warnings = done.points, done.placement, warnings + done.warnings
+    if points is not None and count != points:
+        warnings += (
+            record(
+                WarningCode.POINTS_ROUNDED,
+                f"points: the layout holds {count}, the nearest count to the {points} "
+                f"asked that a spacing gives on {shaped.shape!r}",
+                parameter="points",
+            ),
+        )
+    return count, placement, warnings
 
 
 def _made(  # noqa: PLR0917 - private: what plan() has chosen and checked
@@ -464,7 +416,7 @@ def _whole_plan(  # noqa: PLR0917 - private: the values plan() has chosen
         more += _guardrails.check_session(entry, points, vpp, chosen)
     if not entry.published:
         more.append(_guardrails.unpublished(entry, chosen, given, book.published(entry.zone)))
-    records = _guardrails.records(departures, chosen, entry) if departures else ()
+    records = _overrides.records(departures, chosen, entry) if departures else ()
     if soft_cap:
         more += _guardrails.check_session(entry, points, vpp, chosen)
     if departures:
@@ -488,12 +440,14 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
 
     A spacing follows from ``points``: on a shape, the one whose layout holds them; then
     it is checked as a given spacing is. A ``derived`` volume per point (from a total or
-    a dose per area) is left to :func:`_derived_volume`, once the count is known.
+    a dose per area) is left to :func:`_derived.volume_per_point`, once the count is known.
     """
     departures = []
     values: dict[str, float] = {}
     if points is not None:
-        values["spacing"], departure = _spacing_for(entry, grid, thread, area_mm2, points, shaped)
+        values["spacing"], departure = _derived.spacing_for(
+            entry, grid, thread, area_mm2, points, shaped
+        )
         departures += [] if departure is None else [departure]
         given["spacing"] = points  # for the warnings: the caller chose it
     for name, value in given.items():
@@ -505,81 +459,6 @@ def _chosen(  # noqa: PLR0917 - private: plan()'s request, read
     cell = _core.cell_area(values["spacing"], grid, thread)
     count = _core.count_points(area_mm2, cell, points if points is not None else given["spacing"])
     return values, departures, count
-
-
-def _derived_volume(
-    entry: Spec,
-    area_mm2: float,
-    count: int,
-    values: dict[str, float],
-    per_point: tuple[str, Any],
-) -> list[Any]:
-    """Set the volume per point a total or a dose per area gives ``count`` points.
-
-    Returns its departure from the catalog's range, if any, checked as a given value is.
-    """
-    name, value = per_point
-    # A total asked for is an input: it has an input volume's domain (above the floor,
-    # at most 10 L), not that of the computed total of the same name.
-    asked = read(value, "volume_per_point" if name == "total_volume" else name, label=name)
-    if name == "total_volume":
-        m, why = asked / count, f"{asked:.6g} mL over {count} points"
-    else:
-        # Each point serves area / count (the cell, but for the rounding of the count),
-        # so that the plan's dose per area is the one asked for.
-        m = asked * (area_mm2 / count) / 100.0  # mL/cm² over mm²
-        why = f"{asked:.6g} mL/cm² at {values['spacing']:.4g} mm spacing"
-    values["volume_per_point"], departure = _guardrails.choose_derived(
-        m, "volume_per_point", entry.volume_per_point, entry, why
-    )
-    return [] if departure is None else [departure]
-
-
-def _protocol(
-    spacing: Any, volume_per_point: Any, points: Any, total_volume: Any, dose_per_area: Any
-) -> tuple[str, Any] | None:
-    """The input a volume per point follows from, once no two inputs fix the same thing."""
-    _one_of(("spacing", spacing), ("points", points))
-    _one_of(("volume_per_point", volume_per_point), ("total_volume", total_volume))
-    _one_of(("volume_per_point", volume_per_point), ("dose_per_area", dose_per_area))
-    _one_of(("total_volume", total_volume), ("dose_per_area", dose_per_area))
-    if total_volume is not None:
-        return ("total_volume", total_volume)
-    if dose_per_area is not None:
-        return ("dose_per_area", dose_per_area)
-    return None
-
-
-def _one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
-    """Refuse two inputs that fix the same thing (a spacing and a number of points)."""
-    if first[1] is not None and second[1] is not None:
-        raise InvalidValueError(
-            second[0],
-            second[1],
-            f"either {first[0]} or {second[0]}, not both: they fix the same thing",
-        )
-
-
-def _spacing_for(  # noqa: PLR0917 - private: plan()'s request, read
-    entry: Spec, grid: Lattice, thread: float | None, area_mm2: float, points: Any, shaped: Any
-) -> tuple[float, Any]:
-    """The spacing at which ``area_mm2`` (or its shape's layout) holds ``points`` points.
-
-    Without a shape the count is exact; a layout on a shape holds the nearest count any
-    spacing gives (see :meth:`AreaRequest.spacing_for`).
-    """
-    if isinstance(points, bool) or not isinstance(points, int):
-        raise InputTypeError("points", points, "a whole number of points, such as 200")
-    if not 1 <= points <= _core.MAX_POINTS:
-        raise InvalidValueError("points", points, "a whole number of points from 1 to 2^53")
-    cell = area_mm2 / points
-    spacing = cell / thread if thread is not None else math.sqrt(cell / _core.cell_area(1.0, grid))
-    why = f"{points} points over {area_mm2 / 100:.6g} cm²"
-    if shaped is not None and shaped.shape is not None:
-        spacing, held = shaped.spacing_for(points, grid, thread, spacing)
-        nearest = "" if held == points else f", the nearest to {points}"
-        why = f"{held} points on the shape{nearest}"
-    return _guardrails.choose_derived(spacing, "spacing", entry.spacing, entry, why)
 
 
 def _read_area(area: Any, margin: Any, injector: Any, pattern: Any) -> tuple[float, Any]:

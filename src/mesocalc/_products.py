@@ -23,9 +23,10 @@ from mesocalc import _codec, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import check, read
+from mesocalc._magnitudes import magnitude_in
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS
-from mesocalc._units import BIOLOGICAL_UNIT, Dim, magnitude_in, quantity
+from mesocalc._units import BIOLOGICAL_UNIT, Dim, quantity
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
 
 if TYPE_CHECKING:

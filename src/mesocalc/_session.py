@@ -21,19 +21,12 @@ from mesocalc._catalog import Catalog, cite
 from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
-from mesocalc._plan import (
-    SHIPPED_CATALOG,
-    Plan,
-    html_table,
-    markdown_table,
-    plural,
-    shown,
-    text_table,
-)
+from mesocalc._plan import SHIPPED_CATALOG, Plan
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._screening import Patient, Screening, screen
 from mesocalc._screening_rules import Severity
+from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
@@ -46,7 +39,7 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog import Catalog
-    from mesocalc._guardrails import OverrideRecord
+    from mesocalc._overrides import OverrideRecord
     from mesocalc.typing import Quantity
 
 __all__ = ["Session"]

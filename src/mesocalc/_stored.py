@@ -15,10 +15,10 @@ import contextvars
 import math
 from typing import TYPE_CHECKING, Any
 
-from mesocalc import _core, _guardrails, _numpy
+from mesocalc import _core, _guardrails, _numpy, _overrides
 from mesocalc._catalog import Catalog, default_catalog
-from mesocalc._guardrails import Override
 from mesocalc._names import Lattice
+from mesocalc._overrides import Override
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode
@@ -181,7 +181,7 @@ def _check_records(plan: Plan, departures: list[Any], entry: Spec, *, same: bool
     was made with this very catalog (the words of another version may differ).
     """
     if departures and not plan.overrides:
-        _guardrails.records(departures, None, entry)  # raises the first's SoftLimitError
+        _overrides.records(departures, None, entry)  # raises the first's SoftLimitError
     by_name = {d.parameter: d for d in departures}
     seen = set()
     for i, rec in enumerate(plan.overrides):

@@ -13,6 +13,9 @@ unit taken from an explicit, case-sensitive list, and its length is capped.
 pint itself is imported only when a Quantity is needed, and its application
 registry is built under a lock, because pint builds it lazily and that first
 build is not thread-safe.
+
+Arrays of values, and values that may be in any of several dimensions, are read by
+:mod:`mesocalc._magnitudes`, on top of :func:`magnitude`.
 """
 
 from __future__ import annotations
@@ -23,15 +26,12 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from mesocalc import _numpy
-from mesocalc._numpy import is_ndarray
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
-    MesocalcError,
     ParseError,
     UnitError,
 )
@@ -39,7 +39,6 @@ from mesocalc.exceptions import (
 if TYPE_CHECKING:
     import numpy as np
     import pint
-    from numpy.typing import NDArray
 
     from mesocalc.typing import Quantity
 else:
@@ -47,20 +46,18 @@ else:
 
 __all__ = [
     "BIOLOGICAL_UNIT",
-    "MAX_DIMS",
     "MAX_ELEMENTS",
     "Dim",
-    "any_array",
     "define_biological_unit",
-    "element",
     "is_quantity",
     "length_pairs",
     "magnitude",
-    "magnitude_in",
-    "magnitudes",
     "parse_string",
     "quantity",
+    "quantity_class",
+    "quantity_factor",
     "registry",
+    "string_dim",
     "unit_factor",
 ]
 
@@ -228,6 +225,13 @@ def parse_string(text: str, parameter: str, dim: Dim) -> float:
     return float(number) * factor
 
 
+def string_dim(text: str) -> Dim | None:
+    """The dimension of the unit of ``text``, one number and one known unit; else None."""
+    match = _NUMBER.fullmatch(text) if len(text) <= _MAX_STRING else None
+    found = None if match is None else UNITS.get(match["unit"])
+    return None if found is None else found[0]
+
+
 def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
     """How many canonical units one ``unit`` is: ``"cm"`` is 10 mm.
 
@@ -254,6 +258,9 @@ def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
         )
     return found[1]
 
+
+# The dimensions of biological units, defined in the registry before a factor to them.
+_BIOLOGICAL_DIMS: Final = (Dim.BIOLOGICAL, Dim.BIOLOGICAL_CONCENTRATION)
 
 # Guards the first import of pint and the first build of its registry (see registry()).
 _lock = threading.RLock()
@@ -414,7 +421,7 @@ def is_quantity(value: Any) -> bool:
     return isinstance(value, cls)
 
 
-def _quantity_factor(units_text: Any, dim: Dim) -> float | None:
+def quantity_factor(units_text: Any, dim: Dim) -> float | None:
     """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs.
 
     ``units_text`` is a unit expression or pint's container of units (a hashable mapping).
@@ -468,7 +475,7 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
             )
         if mag.dtype.kind not in "iuf":
             raise InputTypeError(parameter, value, expected, "the magnitudes must be real numbers")
-        factor = _quantity_factor(str(value.units), Dim.LENGTH)
+        factor = quantity_factor(str(value.units), Dim.LENGTH)
         if factor is None:
             raise UnitError(parameter, value, expected, f"{value.units:~P} is not a length unit")
         out = mag.astype(np.float64) * factor
@@ -499,54 +506,6 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
 
 
 _MAX_PAIRS: Final = 100_000
-
-
-# Each dimension that magnitude_in() chooses between, as pint writes its dimensionality.
-_DIMENSIONALITY: Final = {
-    Dim.CONCENTRATION: {"[mass]": 1, "[length]": -3},
-    Dim.BIOLOGICAL_CONCENTRATION: {BIOLOGICAL_DIMENSION: 1, "[length]": -3},
-    Dim.MASS: {"[mass]": 1},
-    Dim.BIOLOGICAL: {BIOLOGICAL_DIMENSION: 1},
-}
-_BIOLOGICAL_DIMS: Final = (Dim.BIOLOGICAL, Dim.BIOLOGICAL_CONCENTRATION)
-
-
-def _which(value: Any, dims: tuple[Dim, ...]) -> Dim | None:
-    """Which of ``dims`` the unit of ``value`` (a string or a Quantity) is in, if any."""
-    if isinstance(value, str):
-        match = _NUMBER.fullmatch(value) if len(value) <= _MAX_STRING else None
-        found = None if match is None else UNITS.get(match["unit"])
-        return found[0] if found is not None and found[0] in dims else None
-    if is_quantity(value):
-        dimensionality = dict(value.dimensionality)
-        return next((d for d in dims if _DIMENSIONALITY[d] == dimensionality), None)
-    return None
-
-
-def magnitude_in(value: Any, parameter: str, dims: tuple[Dim, ...]) -> tuple[float, Dim]:
-    """:func:`magnitude` for an input that may be in any of ``dims``: its magnitude and dim.
-
-    A concentration may be a mass per volume ("10 mg/mL") or biological units per volume
-    ("20 U/mL"); an amount, a mass ("20 mg") or biological units ("100 U"). A Quantity in
-    pint's enzyme unit (``U``, µmol/min) is refused: it is not a biological unit.
-
-    Raises:
-        UnitError, ParseError, InputTypeError: as :func:`magnitude`, expecting any of ``dims``.
-    """
-    expected = ", or ".join(d.expected for d in dims)
-    dim = _which(value, dims)
-    try:
-        if dim is None and is_quantity(value) and "[substance]" in value.dimensionality:
-            raise UnitError(
-                parameter,
-                value,
-                expected,
-                "pint's U is the enzyme unit (µmol/min), not a biological unit: "
-                "give biological units as a string, such as '20 U/mL'",
-            )
-        return magnitude(value, parameter, dim or dims[0]), dim or dims[0]
-    except MesocalcError as exc:
-        raise type(exc)(**{**exc._fields(), "expected": expected}) from None
 
 
 def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:
@@ -598,7 +557,7 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             )
         # pint's unit container is hashable and cheap to reach; str(value.units) formats.
         units = getattr(value, "_units", None)
-        factor = _quantity_factor(str(value.units) if units is None else units, dim)
+        factor = quantity_factor(str(value.units) if units is None else units, dim)
         if factor is None:
             raise UnitError(
                 parameter,
@@ -624,146 +583,3 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
 # The most elements an array input may hold: ten million areas is a sweep; more is a
 # mistake that would otherwise eat memory.
 MAX_ELEMENTS: Final = 10**7
-
-# The deepest nesting an array input may have: numpy's own limit is 32 (64 in numpy 2),
-# and no plan needs more than a few.
-MAX_DIMS: Final = 32
-
-
-def any_array(*values: Any) -> bool:
-    """Whether any of ``values`` is array-valued.
-
-    Arrays are numpy arrays, lists and tuples (of strings, Quantities or, for a
-    fraction, numbers) and Quantities whose magnitude is a numpy array.
-    """
-    cls = _quantity_class
-    for value in values:
-        kind = type(value)
-        if value is None or kind is str or kind is float:
-            continue
-        if isinstance(value, (list, tuple)) or is_ndarray(value):
-            return True
-        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and is_ndarray(
-            value.magnitude
-        ):
-            return True
-    return False
-
-
-def element(value: Any, index: tuple[int, ...]) -> Any:
-    """The element of an array input at ``index``, as the caller gave it.
-
-    A numpy scalar becomes a Python one, inside a Quantity too, so that the element is shown
-    as the same value given alone is (numpy 2 shows ``np.float64(0.0)``, which pint 0.26's
-    repr of a Quantity passes on).
-    """
-    if is_quantity(value) or is_ndarray(value):
-        item = value[index]
-        if isinstance(item, np.generic):
-            return item.item()
-        if is_quantity(item) and isinstance(item.magnitude, np.generic):
-            return type(item)(item.magnitude.item(), item.units)
-        return item
-    for i in index:
-        value = value[i]
-    return value
-
-
-def _too_many(parameter: str, value: Any, dim: Dim, size: int) -> InvalidValueError:
-    return InvalidValueError(
-        parameter,
-        value,
-        f"{dim.expected}, or an array of at most {MAX_ELEMENTS:,} of them",
-        f"{size:,} elements",
-    )
-
-
-def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
-    """A list, tuple or array of strings (or other scalars) as a numpy object array."""
-    if isinstance(value, np.ndarray):
-        return value
-    if len(value) > MAX_ELEMENTS:
-        raise _too_many(parameter, value, dim, len(value))
-    if not any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
-        return np.fromiter(value, dtype=object, count=len(value))
-    depth, first = 1, value[0] if len(value) else None
-    while isinstance(first, (list, tuple)) and depth <= MAX_DIMS:
-        depth, first = depth + 1, first[0] if len(first) else None
-    if isinstance(first, np.ndarray):
-        depth += first.ndim
-    if depth > MAX_DIMS:  # numpy refuses it with a RuntimeError, or recurses
-        raise InputTypeError(
-            parameter,
-            value,
-            f"{dim.expected}, or an array of them nested at most {MAX_DIMS} deep",
-            "nested too deeply",
-        )
-    try:
-        out = np.array(value, dtype=object)
-    except (ValueError, RuntimeError, RecursionError):
-        out = None
-    if out is None or any(isinstance(v, (list, tuple, np.ndarray)) for v in out.flat):
-        raise InputTypeError(
-            parameter, value, f"{dim.expected}, or a rectangular array of them", "ragged nesting"
-        ) from None
-    return out
-
-
-def magnitudes(
-    value: Any, parameter: str, dim: Dim, each: Callable[[Any], float] | None = None
-) -> NDArray[np.float64]:
-    """The array twin of :func:`magnitude`: an array input as float64 in canonical units.
-
-    A Quantity with an array magnitude is converted with one multiplication;
-    strings and other elements are read one by one through ``each`` (by default
-    :func:`magnitude`, whose parsing is cached; a caller passes a reader that also
-    checks the domain, so that the first offending element is the one reported), and
-    an error names its index.
-    Finiteness is left to the caller's range check, which NaN and infinities fail.
-
-    Raises:
-        UnitError: an array of bare numbers where a unit is needed, or the wrong dimension.
-        InvalidValueError: more than :data:`MAX_ELEMENTS` elements.
-        ParseError, InputTypeError: as :func:`magnitude`, with ``index`` set.
-    """
-    if is_quantity(value):
-        mag = value.magnitude
-        if not isinstance(mag, np.ndarray) or mag.dtype.kind not in "iuf":
-            raise InputTypeError(
-                parameter, value, dim.expected, "the magnitude must be an array of real numbers"
-            )
-        if mag.size > MAX_ELEMENTS:
-            raise _too_many(parameter, value, dim, mag.size)
-        units = getattr(value, "_units", None)
-        factor = _quantity_factor(str(value.units) if units is None else units, dim)
-        if factor is None:
-            raise UnitError(
-                parameter,
-                value,
-                dim.expected,
-                f"{value.units:~P} is not {dim.article} {dim.label} unit",
-            )
-        with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
-            return np.multiply(mag, factor, dtype=np.float64)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
-        if value.size > MAX_ELEMENTS:
-            raise _too_many(parameter, value, dim, value.size)
-        if dim is Dim.FRACTION:
-            return value.astype(np.float64)  # a copy: the plan must not share the caller's
-        raise UnitError(
-            parameter,
-            value,
-            dim.expected,
-            f"an array of bare numbers has no unit; mesocalc never assumes {dim.symbol}",
-        )
-    items = _object_array(value, parameter, dim)
-    if items.size > MAX_ELEMENTS:
-        raise _too_many(parameter, value, dim, items.size)
-    flat = items.reshape(-1).tolist()
-    out = np.empty(len(flat), dtype=np.float64)
-    for i, item in enumerate(flat):
-        try:
-            out[i] = magnitude(item, parameter, dim) if each is None else each(item)
-        except MesocalcError as exc:
-            raise exc.at(tuple(int(j) for j in np.unravel_index(i, items.shape))) from None
-    return out.reshape(items.shape)
