@@ -18,10 +18,10 @@ from mesocalc._units import (
     BIOLOGICAL_DIMENSION,
     MAX_ELEMENTS,
     Dim,
+    factor_of,
     is_quantity,
     magnitude,
     quantity_class,
-    quantity_factor,
     string_dim,
 )
 from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError, UnitError
@@ -190,15 +190,7 @@ def magnitudes(
             )
         if mag.size > MAX_ELEMENTS:
             raise _too_many(parameter, value, dim, mag.size)
-        units = getattr(value, "_units", None)
-        factor = quantity_factor(str(value.units) if units is None else units, dim)
-        if factor is None:
-            raise UnitError(
-                parameter,
-                value,
-                dim.expected,
-                f"{value.units:~P} is not {dim.article} {dim.label} unit",
-            )
+        factor = factor_of(value, parameter, dim)
         with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
             return np.multiply(mag, factor, dtype=np.float64)
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":

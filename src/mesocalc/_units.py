@@ -49,6 +49,7 @@ __all__ = [
     "MAX_ELEMENTS",
     "Dim",
     "define_biological_unit",
+    "factor_of",
     "is_quantity",
     "length_pairs",
     "magnitude",
@@ -421,6 +422,25 @@ def is_quantity(value: Any) -> bool:
     return isinstance(value, cls)
 
 
+def factor_of(value: Any, parameter: str, dim: Dim) -> float:
+    """The factor from a Quantity's unit to ``dim``'s canonical unit.
+
+    Raises:
+        UnitError: the unit is not one of ``dim``.
+    """
+    # pint's unit container is hashable and cheap to reach; str(value.units) formats.
+    units = getattr(value, "_units", None)
+    factor = quantity_factor(str(value.units) if units is None else units, dim)
+    if factor is None:
+        raise UnitError(
+            parameter,
+            value,
+            dim.expected,
+            f"{value.units:~P} is not {dim.article} {dim.label} unit",
+        )
+    return factor
+
+
 def quantity_factor(units_text: Any, dim: Dim) -> float | None:
     """Factor from ``units_text`` to ``dim``'s canonical unit, or None if the dimension differs.
 
@@ -555,16 +575,7 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
             raise InputTypeError(
                 parameter, value, dim.expected, "the magnitude must be one real number"
             )
-        # pint's unit container is hashable and cheap to reach; str(value.units) formats.
-        units = getattr(value, "_units", None)
-        factor = quantity_factor(str(value.units) if units is None else units, dim)
-        if factor is None:
-            raise UnitError(
-                parameter,
-                value,
-                dim.expected,
-                f"{value.units:~P} is not {dim.article} {dim.label} unit",
-            )
+        factor = factor_of(value, parameter, dim)
         return _check_number(_float(mag, parameter, value, dim) * factor, parameter, value, dim)
     if isinstance(value, bool):
         raise InputTypeError(parameter, value, dim.expected, "a bool is not a measurement")
