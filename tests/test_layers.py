@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("errors and type aliases", {"exceptions", "typing", "_data", "_cache", "_numpy"}),
     (
         "names, units, codes, validators and the JSON schemas",
-        {"_names", "_units", "_codes", "_validators", "_schemas"},
+        {"_names", "_units", "_codes", "_gs1", "_validators", "_schemas"},
     ),
     ("units over arrays and of several dimensions", {"_magnitudes"}),
     ("the parameter table", {"_parameters"}),

@@ -22,6 +22,7 @@ import attrs
 from mesocalc import _codec, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
+from mesocalc._gs1 import gtin_error, read_gs1
 from mesocalc._inputs import check, read
 from mesocalc._magnitudes import magnitude_in
 from mesocalc._names import Technique, Zone, resolve
@@ -51,6 +52,12 @@ _ACTIVE: Final = {
     "biological_concentration": (BIOLOGICAL_UNIT, "U"),
 }
 _MAX_DILUENTS: Final = 100  # a software bound on the diluents of one preparation
+
+
+def _gtin(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+    error = None if value is None else gtin_error(value)
+    if error is not None:
+        raise error
 
 
 def _concentration(value: Any) -> _Strength | None:
@@ -155,6 +162,49 @@ class Product:
         metadata=_codec.date(),
     )
     label: Label | None = attrs.field(default=None, metadata=_codec.part(_codec.one_of(Label)))
+    gtin: str | None = attrs.field(default=None, validator=_gtin, metadata=_codec.text())
+
+    @classmethod
+    def from_gs1(
+        cls,
+        text: str,
+        *,
+        name: str,
+        concentration: Any = None,
+        label: Label | None = None,
+    ) -> Product:
+        """The product in a box whose GS1 barcode reads ``text``: its GTIN, lot and expiry.
+
+        ``text`` is what a scanner sends or what is printed under the barcode: a GS1
+        element string, with parentheses (``"(01)09501101530003(17)270331(10)AB12"``) or
+        without them and with FNC1 separators, or a GS1 Digital Link URI. A barcode
+        names no product: ``name`` (and ``concentration``, ``label``) say which one the
+        GTIN is, as the clinic's stock list does; a name of a shipped label carries that
+        label, as :func:`product` does. Needs the optional extra ``mesocalc[scan]``.
+
+        Examples:
+            >>> import mesocalc
+            >>> box = mesocalc.Product.from_gs1(
+            ...     "(01)09501101530003(17)270331(10)AB12", name="hyaluronic acid"
+            ... )
+            >>> print(box.gtin, box.lot, box.expires)
+            09501101530003 AB12 2027-03-31
+
+        Raises:
+            MesocalcError: a string that is no GS1 element string or Digital Link URI,
+                a GTIN with a wrong check digit, an expiry that is no date, or an
+                application identifier other than (01), (10), (17) and (21); the error
+                names the field.
+        """
+        scanned = read_gs1(text)
+        return cls(
+            name=name,
+            concentration=concentration,
+            lot=scanned.lot,
+            expires=scanned.expires,
+            label=label,
+            gtin=scanned.gtin,
+        )
 
     @property
     def concentration(self) -> Quantity | None:
