@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the records of a catalog entry", {"_catalog_entries"}),
     ("the catalog's TOML reader", {"_catalog_reader"}),
     ("the catalog", {"_catalog"}),
+    ("named sites on a person", {"_sites"}),
     ("the screening rules", {"_screening_rules"}),
     ("warning records, clinic protocols", {"_warning", "_protocol"}),
     ("overrides and their records", {"_overrides"}),

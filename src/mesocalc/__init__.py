@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from mesocalc._screening_rules import Severity
     from mesocalc._session import Session
     from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._sites import Site, sites
     from mesocalc._threads import Threads, threads
 
 __version__ = "0.1.0"
@@ -89,6 +90,8 @@ _LAZY: dict[str, str] = {
     "parse_protocol": "mesocalc._protocol",
     "json_schema": "mesocalc._schemas",
     "screen": "mesocalc._screening",
+    "Site": "mesocalc._sites",
+    "sites": "mesocalc._sites",
 }
 
 
@@ -145,6 +148,7 @@ __all__ = [
     "Severity",
     "Shape",
     "Side",
+    "Site",
     "SiteCode",
     "SkinThickness",
     "SoftLimitError",
@@ -168,6 +172,7 @@ __all__ = [
     "plan_frame",
     "product",
     "screen",
+    "sites",
     "spec",
     "threads",
 ]

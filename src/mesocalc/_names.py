@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 
 from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "added_zone", "resolve"]
+__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "added_zone", "fold", "resolve"]
 
 
 class _Name(enum.StrEnum):
@@ -118,6 +118,11 @@ def _key(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.strip().casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return "-".join(folded.replace("_", " ").replace("-", " ").split())
+
+
+def fold(text: str) -> str:
+    """``text`` as names compare: case, accents, spaces, hyphens and underscores aside."""
+    return _key(text)
 
 
 _ALIASES: dict[type[_Name], dict[str, str]] = {
