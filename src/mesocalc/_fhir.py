@@ -1,7 +1,12 @@
-"""FHIR R5 export: a session as a Bundle of plain dicts, ready for ``json.dumps``.
+"""FHIR export, R5 or R4: a session as a Bundle of plain dicts, ready for ``json.dumps``.
 
 One Procedure for the sitting, one MedicationAdministration per area, the product as
-a Medication (its lot and expiry in ``batch``) and each needle as a Device. Codes come
+a Medication (its lot and expiry in ``batch``) and each needle as a Device. R5 is
+the current standard; most production EHRs run R4, whose resources differ in a few
+elements' names and types (R4's ``medicationReference`` for R5's ``medication``, its
+``effectiveDateTime``, ``performedDateTime`` and ``usedReference``); both are written
+here from the same facts. A "collection" bundle is a document; a "transaction" bundle
+is what a FHIR server takes in one POST, every entry with its ``request``. Codes come
 from data: the zone's SNOMED CT code from the catalog, the route from the layer the
 technique deposits in, units from UCUM. Building the dicts needs nothing beyond the
 standard library; ``fhir.resources`` (the ``fhir`` extra) validates their structure.
@@ -31,12 +36,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BIOLOGICAL_UNITS_TEXT",
+    "BUNDLE_TYPES",
     "MEDICATION_ADMINISTRATION_STATUSES",
     "PROCEDURE_STATUSES",
     "ROUTES",
     "UCUM_CODES",
+    "VERSIONS",
     "bundle",
 ]
+
+# The FHIR releases an export is written for, and the bundle types it can be.
+VERSIONS: Final = ("R5", "R4")
+BUNDLE_TYPES: Final = ("collection", "transaction")
 
 # SNOMED CT route concepts by the layer a technique deposits in (FHIR's route-codes
 # value set, http://hl7.org/fhir/ValueSet/route-codes). Layer "any" has none: its
@@ -146,24 +157,24 @@ def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
     ).strip()
 
 
-def _medication(product: Product, ident: str) -> dict[str, Any]:
+def _medication(product: Product, ident: str, r4: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"resourceType": "Medication", "id": ident}
     out["code"] = {"text": product.name}
     active = product.active
     if active is not None:
         c, unit, _ = active
-        out["ingredient"] = [
-            {
-                "item": {"concept": {"text": product.name}},
-                "isActive": True,
-                "strengthRatio": {
-                    "numerator": _quantity(c, "mg")
-                    if unit == "milligram"
-                    else {"value": float(f"{c:.12g}"), "unit": BIOLOGICAL_UNITS_TEXT},
-                    "denominator": _quantity(1.0, "mL"),
-                },
-            }
-        ]
+        strength = {
+            "numerator": _quantity(c, "mg")
+            if unit == "milligram"
+            else {"value": float(f"{c:.12g}"), "unit": BIOLOGICAL_UNITS_TEXT},
+            "denominator": _quantity(1.0, "mL"),
+        }
+        item = (
+            {"itemCodeableConcept": {"text": product.name}, "strength": strength}
+            if r4  # R4: item[x] and strength; R5: item (a CodeableReference), strength[x]
+            else {"item": {"concept": {"text": product.name}}, "strengthRatio": strength}
+        )
+        out["ingredient"] = [{**item, "isActive": True}]
     batch: dict[str, str] = {}
     if product.lot is not None:
         batch["lotNumber"] = product.lot
@@ -174,15 +185,28 @@ def _medication(product: Product, ident: str) -> dict[str, Any]:
     return out
 
 
-def _device(needle: Needle, ident: str) -> dict[str, Any]:
+def _device(needle: Needle, ident: str, r4: bool) -> dict[str, Any]:
+    name = f"{needle.gauge}G needle, {needle.length_mm:g} mm"
+    length = _quantity(needle.length_mm, "mm")
+    if r4:  # R4: deviceName, one type, and each property's values as lists
+        return {
+            "resourceType": "Device",
+            "id": ident,
+            "deviceName": [{"name": name, "type": "user-friendly-name"}],
+            "type": {"text": "needle"},
+            "property": [
+                {"type": {"text": "gauge"}, "valueQuantity": [{"value": needle.gauge}]},
+                {"type": {"text": "length"}, "valueQuantity": [length]},
+            ],
+        }
     return {
         "resourceType": "Device",
         "id": ident,
-        "displayName": f"{needle.gauge}G needle, {needle.length_mm:g} mm",
+        "displayName": name,
         "type": [{"text": "needle"}],
         "property": [
             {"type": {"text": "gauge"}, "valueInteger": needle.gauge},
-            {"type": {"text": "length"}, "valueQuantity": _quantity(needle.length_mm, "mm")},
+            {"type": {"text": "length"}, "valueQuantity": length},
         ],
     }
 
@@ -199,8 +223,27 @@ def _dosage(plan: Plan, site: dict[str, Any], route: dict[str, Any]) -> dict[str
     }
 
 
-def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[str, Any]:
-    """The session as a FHIR R5 Bundle of type "collection" (see Session.to_fhir)."""
+def _choice(value: Any, parameter: str, choices: tuple[str, ...]) -> str:
+    expected = " or ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise InputTypeError(parameter, value, expected)
+    if value not in choices:
+        raise InvalidValueError(parameter, value, expected)
+    return value
+
+
+def bundle(
+    session: Session,
+    *,
+    patient: Any,
+    given: Any,
+    catalog: Any,
+    version: Any = "R5",
+    kind: Any = "collection",
+) -> dict[str, Any]:
+    """The session as a FHIR Bundle of R5 or R4 resources (see Session.to_fhir)."""
+    r4 = _choice(version, "version", VERSIONS) == "R4"
+    transaction = _choice(kind, "bundle", BUNDLE_TYPES) == "transaction"
     subject = _subject(patient)
     if type(given) is not bool:
         raise InputTypeError(
@@ -226,13 +269,13 @@ def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[
     procedure_id, procedure_url = ids.url("Procedure")
     medication_id, medication_url = ids.url("Medication")
     entries: list[tuple[str, dict[str, Any]]] = [
-        (medication_url, _medication(product, medication_id))
+        (medication_url, _medication(product, medication_id, r4))
     ]
     devices: dict[Needle, str] = {}
     for p in session.plans:
         if p.needle is not None and p.needle not in devices:
             device_id, devices[p.needle] = ids.url(f"Device/{len(devices)}")
-            entries.append((devices[p.needle], _device(p.needle, device_id)))
+            entries.append((devices[p.needle], _device(p.needle, device_id, r4)))
     sites: list[dict[str, Any]] = []
     for i, p in enumerate(session.plans):
         site, site_note = _site(book, p.zone, session.sides[i] if session.sides else None)
@@ -245,33 +288,54 @@ def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[
             "id": ident,
             "status": administrationstatus,
             "partOf": [_ref(procedure_url)],
-            "medication": {"reference": _ref(medication_url)},
-            "subject": _ref(subject),
-            "occurenceDateTime": when,  # R5 spells it with one "r" here
         }
+        if r4:
+            administration["medicationReference"] = _ref(medication_url)
+            administration["subject"] = _ref(subject)
+            administration["effectiveDateTime"] = when
+        else:
+            administration["medication"] = {"reference": _ref(medication_url)}
+            administration["subject"] = _ref(subject)
+            administration["occurenceDateTime"] = when  # R5 spells it with one "r" here
         if p.needle is not None:
-            administration["device"] = [{"reference": _ref(devices[p.needle])}]
+            device = _ref(devices[p.needle])
+            administration["device"] = [device if r4 else {"reference": device}]
         administration["dosage"] = _dosage(p, site, route)
         notes = [site_note, route_note, *(r.describe() for r in p.overrides)]
         if any(notes):
             administration["note"] = [{"text": n} for n in notes if n]
         entries.append((url, administration))
+    used = [_ref(u) for u in (medication_url, *devices.values())]
     procedure = {
         "resourceType": "Procedure",
         "id": procedure_id,
         "status": procedure_status,
         "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
         "subject": _ref(subject),
-        "occurrenceDateTime": when,
+        ("performedDateTime" if r4 else "occurrenceDateTime"): when,
         "bodySite": sites,
-        "used": [{"reference": _ref(u)} for u in (medication_url, *devices.values())],
+        **({"usedReference": used} if r4 else {"used": [{"reference": u} for u in used]}),
     }
+    name = f"Bundle/{procedure_status}" + ("" if version == "R5" else "/R4")
     return {
         "resourceType": "Bundle",
-        "id": ids.url(f"Bundle/{procedure_status}")[0],
-        "type": "collection",
+        "id": ids.url(name + ("/transaction" if transaction else ""))[0],
+        "type": "transaction" if transaction else "collection",
         "entry": [
-            {"fullUrl": url, "resource": resource}
+            _entry(url, resource, transaction)
             for url, resource in [(procedure_url, procedure), *entries]
         ],
     }
+
+
+def _entry(url: str, resource: dict[str, Any], transaction: bool) -> dict[str, Any]:
+    """A bundle entry; in a transaction, with the request that creates its resource.
+
+    A server gives each created resource its own id and rewrites the ``urn:uuid``
+    references between entries to it (FHIR's transaction rules), so the bundle is
+    posted as it is.
+    """
+    entry: dict[str, Any] = {"fullUrl": url, "resource": resource}
+    if transaction:
+        entry["request"] = {"method": "POST", "url": resource["resourceType"]}
+    return entry
