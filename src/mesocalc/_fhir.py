@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BIOLOGICAL_UNITS_TEXT",
+    "BODY_SITE_EXTENSION",
     "BUNDLE_TYPES",
+    "LATERALITY",
     "MEDICATION_ADMINISTRATION_STATUSES",
     "PROCEDURE_STATUSES",
     "ROUTES",
@@ -44,6 +46,11 @@ __all__ = [
     "VERSIONS",
     "bundle",
 ]
+
+# SNOMED CT laterality qualifiers (HL7 Europe's site-laterality value set), by side.
+LATERALITY: Final = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+# The core extension that points a coded site at a BodyStructure (R4B and R5).
+BODY_SITE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/bodySite"
 
 # The FHIR releases an export is written for, and the bundle types it can be.
 VERSIONS: Final = ("R5", "R4")
@@ -143,6 +150,26 @@ def _site(catalog: Catalog, zone: Zone, side: Side | None) -> tuple[dict[str, An
             f"{zone.value}, is unverified. {site.note}"
         )
     return {"coding": [{"system": SNOMED, "code": site.code}], "text": text}, ""
+
+
+def _body_structure(
+    site: dict[str, Any], side: Side, subject: str, ident: str, r4: bool
+) -> dict[str, Any]:
+    """The site on one side, as a BodyStructure: the zone's code and the side's.
+
+    R5 pairs them in ``includedStructure``; R4 has a location and its qualifiers.
+    """
+    code, display = LATERALITY[side.value]
+    laterality = {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+    structure = {k: v for k, v in site.items() if k != "extension"}
+    out: dict[str, Any] = {"resourceType": "BodyStructure", "id": ident}
+    if r4:
+        out["location"] = structure
+        out["locationQualifier"] = [laterality]
+    else:
+        out["includedStructure"] = [{"structure": structure, "laterality": laterality}]
+    out["patient"] = _ref(subject)
+    return out
 
 
 def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
@@ -251,81 +278,123 @@ def bundle(
         )
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog")
-    book = default_catalog() if catalog is None else catalog
     if session.date is None:
         raise InvalidValueError(
-            "date", None, "a session with a date: R5 requires a MedicationAdministration's time"
+            "date", None, "a session with a date: FHIR requires a MedicationAdministration's time"
         )
-    product = session.product
-    if product is None:
+    if session.product is None:
         raise InvalidValueError(
             "product",
             None,
-            "a session with a product: R5 requires what a MedicationAdministration gives",
+            "a session with a product: FHIR requires what a MedicationAdministration gives",
         )
-    when = session.date.isoformat()
-    procedure_status, administrationstatus = _STATUS[given]
-    ids = _Ids(session, subject)
-    procedure_id, procedure_url = ids.url("Procedure")
-    medication_id, medication_url = ids.url("Medication")
-    entries: list[tuple[str, dict[str, Any]]] = [
-        (medication_url, _medication(product, medication_id, r4))
-    ]
-    devices: dict[Needle, str] = {}
-    for p in session.plans:
-        if p.needle is not None and p.needle not in devices:
-            device_id, devices[p.needle] = ids.url(f"Device/{len(devices)}")
-            entries.append((devices[p.needle], _device(p.needle, device_id, r4)))
-    sites: list[dict[str, Any]] = []
-    for i, p in enumerate(session.plans):
-        site, site_note = _site(book, p.zone, session.sides[i] if session.sides else None)
-        route, route_note = _route(book, p)
-        if site not in sites:
-            sites.append(site)
-        ident, url = ids.url(f"MedicationAdministration/{i}")
-        administration: dict[str, Any] = {
-            "resourceType": "MedicationAdministration",
-            "id": ident,
-            "status": administrationstatus,
-            "partOf": [_ref(procedure_url)],
-        }
-        if r4:
-            administration["medicationReference"] = _ref(medication_url)
-            administration["subject"] = _ref(subject)
-            administration["effectiveDateTime"] = when
-        else:
-            administration["medication"] = {"reference": _ref(medication_url)}
-            administration["subject"] = _ref(subject)
-            administration["occurenceDateTime"] = when  # R5 spells it with one "r" here
-        if p.needle is not None:
-            device = _ref(devices[p.needle])
-            administration["device"] = [device if r4 else {"reference": device}]
-        administration["dosage"] = _dosage(p, site, route)
-        notes = [site_note, route_note, *(r.describe() for r in p.overrides)]
-        if any(notes):
-            administration["note"] = [{"text": n} for n in notes if n]
-        entries.append((url, administration))
-    used = [_ref(u) for u in (medication_url, *devices.values())]
-    procedure = {
-        "resourceType": "Procedure",
-        "id": procedure_id,
-        "status": procedure_status,
-        "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
-        "subject": _ref(subject),
-        ("performedDateTime" if r4 else "occurrenceDateTime"): when,
-        "bodySite": sites,
-        **({"usedReference": used} if r4 else {"used": [{"reference": u} for u in used]}),
-    }
-    name = f"Bundle/{procedure_status}" + ("" if version == "R5" else "/R4")
+    book = default_catalog() if catalog is None else catalog
+    made = _Bundle(session, subject, book, given=given, r4=r4)
+    procedure_status = _STATUS[given][0]
+    name = f"Bundle/{procedure_status}" + ("/R4" if r4 else "")
     return {
         "resourceType": "Bundle",
-        "id": ids.url(name + ("/transaction" if transaction else ""))[0],
+        "id": made.ids.url(name + ("/transaction" if transaction else ""))[0],
         "type": "transaction" if transaction else "collection",
-        "entry": [
-            _entry(url, resource, transaction)
-            for url, resource in [(procedure_url, procedure), *entries]
-        ],
+        "entry": [_entry(url, resource, transaction) for url, resource in made.entries()],
     }
+
+
+class _Bundle:
+    """The resources of one session's export, built once, in the order they are listed."""
+
+    def __init__(
+        self, session: Session, subject: str, catalog: Catalog, *, given: bool, r4: bool
+    ) -> None:
+        assert session.date is not None
+        assert session.product is not None
+        self.session, self.subject, self.catalog, self.r4 = session, subject, catalog, r4
+        self.when = session.date.isoformat()
+        self.statuses = _STATUS[given]
+        self.ids = _Ids(session, subject)
+        self.procedure = self.ids.url("Procedure")
+        self.medication = self.ids.url("Medication")
+        self.devices: dict[Needle, tuple[str, str]] = {}
+        for p in session.plans:
+            if p.needle is not None and p.needle not in self.devices:
+                self.devices[p.needle] = self.ids.url(f"Device/{len(self.devices)}")
+        self.structures: dict[tuple[str, str], tuple[str, str]] = {}
+        self.located: list[tuple[str, dict[str, Any]]] = []  # the sides' BodyStructures
+
+    def entries(self) -> list[tuple[str, dict[str, Any]]]:
+        """(fullUrl, resource) of every resource: procedure first, sides' structures last."""
+        assert self.session.product is not None
+        medication_id, medication_url = self.medication
+        out = [(medication_url, _medication(self.session.product, medication_id, self.r4))]
+        out += [(url, _device(n, ident, self.r4)) for n, (ident, url) in self.devices.items()]
+        sites: list[dict[str, Any]] = []
+        for i, p in enumerate(self.session.plans):
+            site, site_note = self._site(i, p)
+            if site not in sites:
+                sites.append(site)
+            out.append(self._administration(i, p, site, site_note))
+        return [(self.procedure[1], self._procedure(sites)), *out, *self.located]
+
+    def _site(self, i: int, plan: Plan) -> tuple[dict[str, Any], str]:
+        """The area's coded site; on one side, pointing at that side's BodyStructure."""
+        side = self.session.sides[i] if self.session.sides else None
+        site, note = _site(self.catalog, plan.zone, side)
+        if side is None:
+            return site, note
+        key = (plan.zone.value, side.value)
+        if key not in self.structures:
+            ident, url = self.structures[key] = self.ids.url(
+                f"BodyStructure/{len(self.structures)}"
+            )
+            structure = _body_structure(site, side, self.subject, ident, self.r4)
+            self.located.append((url, structure))
+        reference = _ref(self.structures[key][1])
+        return {
+            **site,
+            "extension": [{"url": BODY_SITE_EXTENSION, "valueReference": reference}],
+        }, note
+
+    def _administration(
+        self, i: int, plan: Plan, site: dict[str, Any], site_note: str
+    ) -> tuple[str, dict[str, Any]]:
+        ident, url = self.ids.url(f"MedicationAdministration/{i}")
+        medication = _ref(self.medication[1])
+        out: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "id": ident,
+            "status": self.statuses[1],
+            "partOf": [_ref(self.procedure[1])],
+        }
+        if self.r4:
+            out["medicationReference"] = medication
+            out["subject"] = _ref(self.subject)
+            out["effectiveDateTime"] = self.when
+        else:
+            out["medication"] = {"reference": medication}
+            out["subject"] = _ref(self.subject)
+            out["occurenceDateTime"] = self.when  # R5 spells it with one "r" here
+        if plan.needle is not None:
+            device = _ref(self.devices[plan.needle][1])
+            out["device"] = [device if self.r4 else {"reference": device}]
+        route, route_note = _route(self.catalog, plan)
+        out["dosage"] = _dosage(plan, site, route)
+        notes = [site_note, route_note, *(r.describe() for r in plan.overrides)]
+        if any(notes):
+            out["note"] = [{"text": n} for n in notes if n]
+        return url, out
+
+    def _procedure(self, sites: list[dict[str, Any]]) -> dict[str, Any]:
+        used = [_ref(u) for u in (self.medication[1], *(url for _, url in self.devices.values()))]
+        return {
+            "resourceType": "Procedure",
+            "id": self.procedure[0],
+            "status": self.statuses[0],
+            "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
+            "subject": _ref(self.subject),
+            ("performedDateTime" if self.r4 else "occurrenceDateTime"): self.when,
+            "bodySite": sites,
+            **({"usedReference": used} if self.r4 else {"used": [{"reference": u} for u in used]}),
+        }
 
 
 def _entry(url: str, resource: dict[str, Any], transaction: bool) -> dict[str, Any]:
