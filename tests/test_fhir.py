@@ -24,6 +24,7 @@ from mesocalc import Layer, Zone
 from mesocalc._catalog import default_catalog
 from mesocalc._codes import SNOMED, UCUM, is_concept_id
 from mesocalc._fhir import (
+    LATERALITY,
     MEDICATION_ADMINISTRATION_STATUSES,
     PROCEDURE_STATUSES,
     ROUTES,
@@ -85,7 +86,7 @@ def _walk(node: Any) -> list[dict[str, Any]]:
 def _snomed_codes_mesocalc_may_write() -> set[str]:
     book = default_catalog()
     sites = {s.code for z in Zone if (s := book.site(z)) is not None and s.verified}
-    return sites | {code for code, _ in ROUTES.values()}
+    return sites | {code for code, _ in ROUTES.values()} | {c for c, _ in LATERALITY.values()}
 
 
 def _check(bundle: dict[str, Any]) -> None:
@@ -134,7 +135,10 @@ def test_a_two_sided_submental_session_exports_as_valid_r5() -> None:
         dosage = area["dosage"]
         assert dosage["route"]["coding"] == [{"system": SNOMED, "code": SUBCUTANEOUS}]
         # The submental code is unverified (DICOM PS3.16 Annex L): words only, and a note says so.
-        assert dosage["site"] == {"text": f"submental, {side}"}
+        assert {k: v for k, v in dosage["site"].items() if k != "extension"} == {
+            "text": f"submental, {side}"
+        }
+        assert len(dosage["site"]["extension"]) == 1  # the side's BodyStructure
         assert "170887008" in area["note"][0]["text"]
         assert "unverified" in area["note"][0]["text"]
         assert dosage["dose"] == {"value": 2.0, "unit": "mL", "system": UCUM, "code": "mL"}
@@ -186,7 +190,7 @@ def test_a_face_and_neck_session_carries_the_site_and_route_codes() -> None:
     }
 
 
-def test_laterality_is_in_the_sites_words_not_a_code() -> None:
+def test_laterality_is_a_snomed_code_on_a_body_structure_the_site_points_at() -> None:
     hand = mesocalc.plan(technique="classic", zone="hands", area="80 cm^2")
     s = mesocalc.Session(
         plans=[hand, hand],
@@ -197,10 +201,21 @@ def test_laterality_is_in_the_sites_words_not_a_code() -> None:
     bundle = s.to_fhir(patient="Patient/1")
     _check(bundle)
     sites = [a["dosage"]["site"] for a in _resources(bundle, "MedicationAdministration")]
-    assert sites == [
-        {"coding": [{"system": SNOMED, "code": "85562004"}], "text": "hands, left"},
-        {"coding": [{"system": SNOMED, "code": "85562004"}], "text": "hands, right"},
-    ]
+    structures = {
+        e["fullUrl"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "BodyStructure"
+    }
+    coded = {"coding": [{"system": SNOMED, "code": "85562004"}]}
+    for site, side, code in zip(sites, ("left", "right"), ("7771000", "24028007"), strict=True):
+        assert site["coding"] == coded["coding"]
+        assert site["text"] == f"hands, {side}"
+        (extension,) = site["extension"]
+        assert extension["url"] == "http://hl7.org/fhir/StructureDefinition/bodySite"
+        (included,) = structures[extension["valueReference"]["reference"]]["includedStructure"]
+        assert included["structure"] == {**coded, "text": f"hands, {side}"}
+        assert included["laterality"]["coding"][0]["code"] == code
+    assert len(structures) == 2
 
 
 def test_a_technique_of_no_one_layer_has_its_route_in_words_only() -> None:

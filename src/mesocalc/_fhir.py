@@ -1,7 +1,12 @@
-"""FHIR R5 export: a session as a Bundle of plain dicts, ready for ``json.dumps``.
+"""FHIR export, R5 or R4: a session as a Bundle of plain dicts, ready for ``json.dumps``.
 
 One Procedure for the sitting, one MedicationAdministration per area, the product as
-a Medication (its lot and expiry in ``batch``) and each needle as a Device. Codes come
+a Medication (its lot and expiry in ``batch``) and each needle as a Device. R5 is
+the current standard; most production EHRs run R4, whose resources differ in a few
+elements' names and types (R4's ``medicationReference`` for R5's ``medication``, its
+``effectiveDateTime``, ``performedDateTime`` and ``usedReference``); both are written
+here from the same facts. A "collection" bundle is a document; a "transaction" bundle
+is what a FHIR server takes in one POST, every entry with its ``request``. Codes come
 from data: the zone's SNOMED CT code from the catalog, the route from the layer the
 technique deposits in, units from UCUM. Building the dicts needs nothing beyond the
 standard library; ``fhir.resources`` (the ``fhir`` extra) validates their structure.
@@ -31,12 +36,25 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BIOLOGICAL_UNITS_TEXT",
+    "BODY_SITE_EXTENSION",
+    "BUNDLE_TYPES",
+    "LATERALITY",
     "MEDICATION_ADMINISTRATION_STATUSES",
     "PROCEDURE_STATUSES",
     "ROUTES",
     "UCUM_CODES",
+    "VERSIONS",
     "bundle",
 ]
+
+# SNOMED CT laterality qualifiers (HL7 Europe's site-laterality value set), by side.
+LATERALITY: Final = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+# The core extension that points a coded site at a BodyStructure (R4B and R5).
+BODY_SITE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/bodySite"
+
+# The FHIR releases an export is written for, and the bundle types it can be.
+VERSIONS: Final = ("R5", "R4")
+BUNDLE_TYPES: Final = ("collection", "transaction")
 
 # SNOMED CT route concepts by the layer a technique deposits in (FHIR's route-codes
 # value set, http://hl7.org/fhir/ValueSet/route-codes). Layer "any" has none: its
@@ -134,6 +152,26 @@ def _site(catalog: Catalog, zone: Zone, side: Side | None) -> tuple[dict[str, An
     return {"coding": [{"system": SNOMED, "code": site.code}], "text": text}, ""
 
 
+def _body_structure(
+    site: dict[str, Any], side: Side, subject: str, ident: str, r4: bool
+) -> dict[str, Any]:
+    """The site on one side, as a BodyStructure: the zone's code and the side's.
+
+    R5 pairs them in ``includedStructure``; R4 has a location and its qualifiers.
+    """
+    code, display = LATERALITY[side.value]
+    laterality = {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+    structure = {k: v for k, v in site.items() if k != "extension"}
+    out: dict[str, Any] = {"resourceType": "BodyStructure", "id": ident}
+    if r4:
+        out["location"] = structure
+        out["locationQualifier"] = [laterality]
+    else:
+        out["includedStructure"] = [{"structure": structure, "laterality": laterality}]
+    out["patient"] = _ref(subject)
+    return out
+
+
 def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
     """The route by the technique's layer; none coded for a technique of no one layer."""
     spec = catalog.spec(plan.technique, plan.zone)
@@ -146,24 +184,24 @@ def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
     ).strip()
 
 
-def _medication(product: Product, ident: str) -> dict[str, Any]:
+def _medication(product: Product, ident: str, r4: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"resourceType": "Medication", "id": ident}
     out["code"] = {"text": product.name}
     active = product.active
     if active is not None:
         c, unit, _ = active
-        out["ingredient"] = [
-            {
-                "item": {"concept": {"text": product.name}},
-                "isActive": True,
-                "strengthRatio": {
-                    "numerator": _quantity(c, "mg")
-                    if unit == "milligram"
-                    else {"value": float(f"{c:.12g}"), "unit": BIOLOGICAL_UNITS_TEXT},
-                    "denominator": _quantity(1.0, "mL"),
-                },
-            }
-        ]
+        strength = {
+            "numerator": _quantity(c, "mg")
+            if unit == "milligram"
+            else {"value": float(f"{c:.12g}"), "unit": BIOLOGICAL_UNITS_TEXT},
+            "denominator": _quantity(1.0, "mL"),
+        }
+        item = (
+            {"itemCodeableConcept": {"text": product.name}, "strength": strength}
+            if r4  # R4: item[x] and strength; R5: item (a CodeableReference), strength[x]
+            else {"item": {"concept": {"text": product.name}}, "strengthRatio": strength}
+        )
+        out["ingredient"] = [{**item, "isActive": True}]
     batch: dict[str, str] = {}
     if product.lot is not None:
         batch["lotNumber"] = product.lot
@@ -174,15 +212,28 @@ def _medication(product: Product, ident: str) -> dict[str, Any]:
     return out
 
 
-def _device(needle: Needle, ident: str) -> dict[str, Any]:
+def _device(needle: Needle, ident: str, r4: bool) -> dict[str, Any]:
+    name = f"{needle.gauge}G needle, {needle.length_mm:g} mm"
+    length = _quantity(needle.length_mm, "mm")
+    if r4:  # R4: deviceName, one type, and each property's values as lists
+        return {
+            "resourceType": "Device",
+            "id": ident,
+            "deviceName": [{"name": name, "type": "user-friendly-name"}],
+            "type": {"text": "needle"},
+            "property": [
+                {"type": {"text": "gauge"}, "valueQuantity": [{"value": needle.gauge}]},
+                {"type": {"text": "length"}, "valueQuantity": [length]},
+            ],
+        }
     return {
         "resourceType": "Device",
         "id": ident,
-        "displayName": f"{needle.gauge}G needle, {needle.length_mm:g} mm",
+        "displayName": name,
         "type": [{"text": "needle"}],
         "property": [
             {"type": {"text": "gauge"}, "valueInteger": needle.gauge},
-            {"type": {"text": "length"}, "valueQuantity": _quantity(needle.length_mm, "mm")},
+            {"type": {"text": "length"}, "valueQuantity": length},
         ],
     }
 
@@ -199,8 +250,27 @@ def _dosage(plan: Plan, site: dict[str, Any], route: dict[str, Any]) -> dict[str
     }
 
 
-def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[str, Any]:
-    """The session as a FHIR R5 Bundle of type "collection" (see Session.to_fhir)."""
+def _choice(value: Any, parameter: str, choices: tuple[str, ...]) -> str:
+    expected = " or ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise InputTypeError(parameter, value, expected)
+    if value not in choices:
+        raise InvalidValueError(parameter, value, expected)
+    return value
+
+
+def bundle(
+    session: Session,
+    *,
+    patient: Any,
+    given: Any,
+    catalog: Any,
+    version: Any = "R5",
+    kind: Any = "collection",
+) -> dict[str, Any]:
+    """The session as a FHIR Bundle of R5 or R4 resources (see Session.to_fhir)."""
+    r4 = _choice(version, "version", VERSIONS) == "R4"
+    transaction = _choice(kind, "bundle", BUNDLE_TYPES) == "transaction"
     subject = _subject(patient)
     if type(given) is not bool:
         raise InputTypeError(
@@ -208,70 +278,133 @@ def bundle(session: Session, *, patient: Any, given: Any, catalog: Any) -> dict[
         )
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog")
-    book = default_catalog() if catalog is None else catalog
     if session.date is None:
         raise InvalidValueError(
-            "date", None, "a session with a date: R5 requires a MedicationAdministration's time"
+            "date", None, "a session with a date: FHIR requires a MedicationAdministration's time"
         )
-    product = session.product
-    if product is None:
+    if session.product is None:
         raise InvalidValueError(
             "product",
             None,
-            "a session with a product: R5 requires what a MedicationAdministration gives",
+            "a session with a product: FHIR requires what a MedicationAdministration gives",
         )
-    when = session.date.isoformat()
-    procedure_status, administrationstatus = _STATUS[given]
-    ids = _Ids(session, subject)
-    procedure_id, procedure_url = ids.url("Procedure")
-    medication_id, medication_url = ids.url("Medication")
-    entries: list[tuple[str, dict[str, Any]]] = [
-        (medication_url, _medication(product, medication_id))
-    ]
-    devices: dict[Needle, str] = {}
-    for p in session.plans:
-        if p.needle is not None and p.needle not in devices:
-            device_id, devices[p.needle] = ids.url(f"Device/{len(devices)}")
-            entries.append((devices[p.needle], _device(p.needle, device_id)))
-    sites: list[dict[str, Any]] = []
-    for i, p in enumerate(session.plans):
-        site, site_note = _site(book, p.zone, session.sides[i] if session.sides else None)
-        route, route_note = _route(book, p)
-        if site not in sites:
-            sites.append(site)
-        ident, url = ids.url(f"MedicationAdministration/{i}")
-        administration: dict[str, Any] = {
-            "resourceType": "MedicationAdministration",
-            "id": ident,
-            "status": administrationstatus,
-            "partOf": [_ref(procedure_url)],
-            "medication": {"reference": _ref(medication_url)},
-            "subject": _ref(subject),
-            "occurenceDateTime": when,  # R5 spells it with one "r" here
-        }
-        if p.needle is not None:
-            administration["device"] = [{"reference": _ref(devices[p.needle])}]
-        administration["dosage"] = _dosage(p, site, route)
-        notes = [site_note, route_note, *(r.describe() for r in p.overrides)]
-        if any(notes):
-            administration["note"] = [{"text": n} for n in notes if n]
-        entries.append((url, administration))
-    procedure = {
-        "resourceType": "Procedure",
-        "id": procedure_id,
-        "status": procedure_status,
-        "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
-        "subject": _ref(subject),
-        "occurrenceDateTime": when,
-        "bodySite": sites,
-        "used": [{"reference": _ref(u)} for u in (medication_url, *devices.values())],
-    }
+    book = default_catalog() if catalog is None else catalog
+    made = _Bundle(session, subject, book, given=given, r4=r4)
+    procedure_status = _STATUS[given][0]
+    name = f"Bundle/{procedure_status}" + ("/R4" if r4 else "")
     return {
         "resourceType": "Bundle",
-        "id": ids.url(f"Bundle/{procedure_status}")[0],
-        "type": "collection",
-        "entry": [
-            {"fullUrl": url, "resource": resource}
-            for url, resource in [(procedure_url, procedure), *entries]
-        ],
+        "id": made.ids.url(name + ("/transaction" if transaction else ""))[0],
+        "type": "transaction" if transaction else "collection",
+        "entry": [_entry(url, resource, transaction) for url, resource in made.entries()],
     }
+
+
+class _Bundle:
+    """The resources of one session's export, built once, in the order they are listed."""
+
+    def __init__(
+        self, session: Session, subject: str, catalog: Catalog, *, given: bool, r4: bool
+    ) -> None:
+        assert session.date is not None
+        assert session.product is not None
+        self.session, self.subject, self.catalog, self.r4 = session, subject, catalog, r4
+        self.when = session.date.isoformat()
+        self.statuses = _STATUS[given]
+        self.ids = _Ids(session, subject)
+        self.procedure = self.ids.url("Procedure")
+        self.medication = self.ids.url("Medication")
+        self.devices: dict[Needle, tuple[str, str]] = {}
+        for p in session.plans:
+            if p.needle is not None and p.needle not in self.devices:
+                self.devices[p.needle] = self.ids.url(f"Device/{len(self.devices)}")
+        self.structures: dict[tuple[str, str], tuple[str, str]] = {}
+        self.located: list[tuple[str, dict[str, Any]]] = []  # the sides' BodyStructures
+
+    def entries(self) -> list[tuple[str, dict[str, Any]]]:
+        """(fullUrl, resource) of every resource: procedure first, sides' structures last."""
+        assert self.session.product is not None
+        medication_id, medication_url = self.medication
+        out = [(medication_url, _medication(self.session.product, medication_id, self.r4))]
+        out += [(url, _device(n, ident, self.r4)) for n, (ident, url) in self.devices.items()]
+        sites: list[dict[str, Any]] = []
+        for i, p in enumerate(self.session.plans):
+            site, site_note = self._site(i, p)
+            if site not in sites:
+                sites.append(site)
+            out.append(self._administration(i, p, site, site_note))
+        return [(self.procedure[1], self._procedure(sites)), *out, *self.located]
+
+    def _site(self, i: int, plan: Plan) -> tuple[dict[str, Any], str]:
+        """The area's coded site; on one side, pointing at that side's BodyStructure."""
+        side = self.session.sides[i] if self.session.sides else None
+        site, note = _site(self.catalog, plan.zone, side)
+        if side is None:
+            return site, note
+        key = (plan.zone.value, side.value)
+        if key not in self.structures:
+            ident, url = self.structures[key] = self.ids.url(
+                f"BodyStructure/{len(self.structures)}"
+            )
+            structure = _body_structure(site, side, self.subject, ident, self.r4)
+            self.located.append((url, structure))
+        reference = _ref(self.structures[key][1])
+        return {
+            **site,
+            "extension": [{"url": BODY_SITE_EXTENSION, "valueReference": reference}],
+        }, note
+
+    def _administration(
+        self, i: int, plan: Plan, site: dict[str, Any], site_note: str
+    ) -> tuple[str, dict[str, Any]]:
+        ident, url = self.ids.url(f"MedicationAdministration/{i}")
+        medication = _ref(self.medication[1])
+        out: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "id": ident,
+            "status": self.statuses[1],
+            "partOf": [_ref(self.procedure[1])],
+        }
+        if self.r4:
+            out["medicationReference"] = medication
+            out["subject"] = _ref(self.subject)
+            out["effectiveDateTime"] = self.when
+        else:
+            out["medication"] = {"reference": medication}
+            out["subject"] = _ref(self.subject)
+            out["occurenceDateTime"] = self.when  # R5 spells it with one "r" here
+        if plan.needle is not None:
+            device = _ref(self.devices[plan.needle][1])
+            out["device"] = [device if self.r4 else {"reference": device}]
+        route, route_note = _route(self.catalog, plan)
+        out["dosage"] = _dosage(plan, site, route)
+        notes = [site_note, route_note, *(r.describe() for r in plan.overrides)]
+        if any(notes):
+            out["note"] = [{"text": n} for n in notes if n]
+        return url, out
+
+    def _procedure(self, sites: list[dict[str, Any]]) -> dict[str, Any]:
+        used = [_ref(u) for u in (self.medication[1], *(url for _, url in self.devices.values()))]
+        return {
+            "resourceType": "Procedure",
+            "id": self.procedure[0],
+            "status": self.statuses[0],
+            "code": {"text": "mesotherapy"},  # no SNOMED CT concept for it was found
+            "subject": _ref(self.subject),
+            ("performedDateTime" if self.r4 else "occurrenceDateTime"): self.when,
+            "bodySite": sites,
+            **({"usedReference": used} if self.r4 else {"used": [{"reference": u} for u in used]}),
+        }
+
+
+def _entry(url: str, resource: dict[str, Any], transaction: bool) -> dict[str, Any]:
+    """A bundle entry; in a transaction, with the request that creates its resource.
+
+    A server gives each created resource its own id and rewrites the ``urn:uuid``
+    references between entries to it (FHIR's transaction rules), so the bundle is
+    posted as it is.
+    """
+    entry: dict[str, Any] = {"fullUrl": url, "resource": resource}
+    if transaction:
+        entry["request"] = {"method": "POST", "url": resource["resourceType"]}
+    return entry

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -519,9 +519,15 @@ class Session:
         return out
 
     def to_fhir(
-        self, *, patient: str | None = None, given: bool = False, catalog: Catalog | None = None
+        self,
+        *,
+        patient: str | None = None,
+        given: bool = False,
+        catalog: Catalog | None = None,
+        version: Literal["R5", "R4"] = "R5",
+        bundle: Literal["collection", "transaction"] = "collection",
     ) -> dict[str, Any]:
-        """The session as a FHIR R5 Bundle (a JSON-ready dict); docs/fhir.md shows one.
+        """The session as a FHIR Bundle (a JSON-ready dict), R5 or R4; docs/fhir.md shows one.
 
         One Procedure for the session, one MedicationAdministration per area (its route
         from the technique's layer, its site from the zone's SNOMED CT code, its dose in
@@ -534,14 +540,22 @@ class Session:
                 False, the default, for a plan ("preparation"; "unknown" for each area).
             catalog: the catalog of the zones' codes and the techniques' layers (the
                 shipped one by default).
+            version: "R5" (the default) or "R4", which most production EHRs run.
+            bundle: "collection" (the default), a document of the session; or
+                "transaction", which a FHIR server takes in one POST: every entry
+                carries its ``request`` and every reference between entries resolves
+                inside the bundle.
 
         Raises:
             MesocalcError: no patient, or a wrong one; a session without a date or a
-                product, which R5 requires of a MedicationAdministration.
+                product, which FHIR requires of a MedicationAdministration; a version
+                or bundle type other than those above.
         """
-        from mesocalc._fhir import bundle  # noqa: PLC0415 - loaded on first use (start-up)
+        from mesocalc._fhir import bundle as make  # noqa: PLC0415 - loaded on first use
 
-        return bundle(self, patient=patient, given=given, catalog=catalog)
+        return make(
+            self, patient=patient, given=given, catalog=catalog, version=version, kind=bundle
+        )
 
     @classmethod
     def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> Session:
