@@ -359,8 +359,8 @@ def test_a_session_file_keeps_its_key_paths(
     assert status == 2
     first, second = err.splitlines()
     assert first.startswith("mesocalc: error: areas[0].depth: got '2.2 mm'")
-    assert "a session file takes no override" in first
-    assert "run `mesocalc plan ... --override REASON` for this area" in first
+    assert 'give the area an override = { reason = "...", by = "..." } table' in first
+    assert "--override" not in first
     assert second.startswith("mesocalc: error: areas[1].depth: got '0 mm'")
     assert "override" not in second
 
