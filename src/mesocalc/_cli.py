@@ -109,6 +109,12 @@ def _parser() -> _Parser:
         metavar="FILE",
         help="a clinic's protocol (TOML) laid over the shipped catalog; plans record its name",
     )
+    parser.add_argument(
+        "--json",
+        dest="json_before",
+        action="store_true",
+        help="print JSON instead of text (before the command or after it)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = commands.add_parser("plan", help="plan injections over an area")
     p.add_argument("--technique", required=True, help="e.g. classic, nappage, retrograde")
@@ -705,6 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(words)
     except _UsageError as error:
         return _usage(error, "--json" in words)
+    args.json = args.json or args.json_before  # `mesocalc --json zones` as `zones --json`
     try:
         status = _run(args)
     except MesocalcErrorGroup as group:  # several areas of a session, each named
