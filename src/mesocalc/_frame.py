@@ -562,7 +562,7 @@ def plan_frame(
     of a plan as pint-pandas columns (``insertion_length``, ``dose_per_area`` and
     ``draw_up_volume`` included), ``syringes``, ``protocol``, ``warnings`` and
     ``warning_codes`` (each joined by "; "), and ``error_type``,
-    ``error_parameter`` and ``error``. Requires ``pip install "mesocalc[pandas]"``.
+    ``error_parameter`` and ``error``. Requires ``pip install ".[pandas]"``.
 
     Args:
         requests: a pandas DataFrame of plan requests, one per row.
