@@ -458,17 +458,45 @@ def toml_scalars() -> st.SearchStrategy[str]:
     )
 
 
+def _toml_tables() -> st.SearchStrategy[str]:
+    """Inline tables a session file holds (a product, an override, a needle), right or wrong."""
+    return st.sampled_from(
+        [
+            '{ name = "hyaluronic acid", lot = "A1", expires = 2027-01-31 }',
+            '{ name = "deoxycholic acid", concentration = "5 mg/mL" }',
+            '{ name = "x", label = "kybella" }',
+            '{ name = "x", label = "nothing" }',
+            '{ lot = "A1" }',
+            '{ nmae = "x" }',
+            '{ reason = "thick skin", by = "Dr Rossi" }',
+            '{ reason = " " }',
+            '{ by = "Dr Rossi" }',
+            '{ resaon = "x" }',
+            '{ gauge = 30, length = "4 mm" }',
+            '{ gauge = "30G" }',
+            '{ gauge = 99, length = "4 mm" }',
+            "{ gauge = 30, length = 4 }",
+            "{ a = { b = [1, { c = 2 }] } }",
+        ]
+    )
+
+
 @st.composite
 def session_files(draw: st.DrawFn) -> str:
     """Session files: the right keys with wrong values, wrong keys, or no TOML at all."""
-    top = ["product", "lot", "expires", "date", "syringe", "colour"]
-    keys = [
-        "technique", "zone", "area", "spacing", "volume_per_point", "depth", "points", "side", "x"
+    top = [
+        "product", "lot", "expires", "date", "syringe", "colour", "concentration", "label",
+        "needle", "override",
     ]  # fmt: skip
-    lines = [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(top)))]
+    keys = [
+        "technique", "zone", "area", "spacing", "volume_per_point", "depth", "points", "side", "x",
+        "override", "needle", "dpeth",
+    ]  # fmt: skip
+    values = st.one_of(toml_scalars(), _toml_tables())
+    lines = [f"{k} = {draw(values)}" for k in draw(st.sets(st.sampled_from(top)))]
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         lines.append("[[areas]]")
-        lines += [f"{k} = {draw(toml_scalars())}" for k in draw(st.sets(st.sampled_from(keys)))]
+        lines += [f"{k} = {draw(values)}" for k in draw(st.sets(st.sampled_from(keys)))]
     text = "\n".join(lines)
     return draw(st.one_of(st.just(text), st.text(max_size=40), st.just(text[: len(text) // 2])))
 

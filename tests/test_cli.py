@@ -157,7 +157,7 @@ def test_zones(capsys: pytest.CaptureFixture[str]) -> None:
     assert "eyelid      80243003   0.521 to 0.626 mm  at most 1 mm" in lines
     assert "knees       72696002   -                  -" in lines
     assert any(line.startswith("submental   170887008? ") for line in lines)  # unverified
-    assert len(lines) == 1 + len(mesocalc.Zone)
+    assert len(lines) == 1 + len(mesocalc.Zone) + 1  # the header, each zone, the legend
     status, out, _ = _run(["zones", "--json"], capsys)
     data = json.loads(out)
     assert [z["zone"] for z in data] == [z.value for z in mesocalc.Zone]
@@ -359,8 +359,8 @@ def test_a_session_file_keeps_its_key_paths(
     assert status == 2
     first, second = err.splitlines()
     assert first.startswith("mesocalc: error: areas[0].depth: got '2.2 mm'")
-    assert "a session file takes no override" in first
-    assert "run `mesocalc plan ... --override REASON` for this area" in first
+    assert 'give the area an override = { reason = "...", by = "..." } table' in first
+    assert "--override" not in first
     assert second.startswith("mesocalc: error: areas[1].depth: got '0 mm'")
     assert "override" not in second
 

@@ -1,7 +1,8 @@
 """The README and docs: set-up commands as promised, console examples executed.
 
 The ```pycon examples are doctests, collected by pytest (--doctest-glob=*.md); the
-```console examples are run here and their output compared.
+```console examples are run here and their output compared, in a folder holding the doc's
+example files (a ```toml block whose first line is ``# NAME.toml``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ DOCS = [
     ROOT / "README.md",
     *sorted(p for p in (ROOT / "docs").rglob("*.md") if not GENERATED & set(p.parts)),
 ]
+
+
+_FILE = re.compile(r"```toml\n# ([\w-]+\.toml)\b.*?\n(.*?)```", re.S)
+
+
+def _example_files(doc: str) -> dict[str, str]:
+    """The example files a doc shows, by name: each ```toml block that names its file."""
+    path = next(p for p in DOCS if p.name == doc)
+    found = _FILE.findall(path.read_text(encoding="utf-8"))
+    return {name: f"# {name}\n{body}" for name, body in found}
 
 
 def _console_examples() -> list[tuple[str, str, str]]:
@@ -45,11 +56,18 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 
 
 @pytest.mark.parametrize(("doc", "command", "expected"), _console_examples())
-def test_console_examples(doc: str, command: str, expected: str) -> None:
+def test_console_examples(doc: str, command: str, expected: str, tmp_path: Path) -> None:
     argv = shlex.split(command)
     assert argv[:3] == ["python", "-m", "mesocalc"], f"{doc}: only mesocalc commands run here"
+    for name, text in _example_files(doc).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, *argv[1:]], capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, *argv[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert out.stdout + out.stderr == expected
 

@@ -34,6 +34,8 @@ def _rows(obj: Shown) -> list[tuple[str, str]]:
 
 
 def _warnings(obj: Shown) -> tuple[str, ...]:
+    if isinstance(obj, mesocalc.Session):
+        return obj._merged_warnings()  # a warning the areas share, said once
     return obj._all_warnings() if isinstance(obj, mesocalc.Course) else obj.warnings
 
 

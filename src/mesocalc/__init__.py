@@ -42,7 +42,7 @@ from mesocalc.exceptions import (
 if TYPE_CHECKING:
     from mesocalc._course import Course
     from mesocalc._equipment import Needle, Supply, Syringe
-    from mesocalc._frame import plan_frame
+    from mesocalc._frame import plan_frame, plan_partitions
     from mesocalc._injector import Injector
     from mesocalc._layout import Layout, layout
     from mesocalc._placement import Placement
@@ -86,6 +86,7 @@ _LAZY: dict[str, str] = {
     "product": "mesocalc._products",
     "Syringe": "mesocalc._equipment",
     "plan_frame": "mesocalc._frame",
+    "plan_partitions": "mesocalc._frame",
     "load_protocol": "mesocalc._protocol",
     "parse_protocol": "mesocalc._protocol",
     "json_schema": "mesocalc._schemas",
@@ -170,6 +171,7 @@ __all__ = [
     "parse_protocol",
     "plan",
     "plan_frame",
+    "plan_partitions",
     "product",
     "screen",
     "sites",

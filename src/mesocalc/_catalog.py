@@ -28,7 +28,7 @@ from mesocalc._catalog_reader import read_document
 from mesocalc._codes import SiteCode
 from mesocalc._data import parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, resolve
-from mesocalc.exceptions import CatalogError, HardLimitError, UnknownNameError
+from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, UnknownNameError
 
 __all__ = [
     "Catalog",
@@ -221,8 +221,11 @@ def cite(source: str) -> str:
     return f"{source} ({said})" if said else source
 
 
-def spec(technique: Technique | str, zone: Zone | str) -> Spec:
+def spec(technique: Technique | str, zone: Zone | str, *, catalog: Catalog | None = None) -> Spec:
     """The catalog entry for a technique in a zone, with every range and its source.
+
+    ``catalog`` is a clinic's catalog or protocol (:func:`load_protocol`), as for
+    :func:`plan`; the shipped catalog by default.
 
     Examples:
         >>> import mesocalc
@@ -235,5 +238,10 @@ def spec(technique: Technique | str, zone: Zone | str) -> Spec:
     Raises:
         HardLimitError: the technique is not used in that zone.
         UnknownNameError: an unknown technique or zone.
+        InputTypeError: ``catalog`` is not a mesocalc.Catalog.
     """
-    return default_catalog().spec(technique, zone)
+    if catalog is None:
+        return default_catalog().spec(technique, zone)
+    if not isinstance(catalog, Catalog):
+        raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_catalog)")
+    return catalog.spec(technique, zone)

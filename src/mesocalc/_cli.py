@@ -109,6 +109,12 @@ def _parser() -> _Parser:
         metavar="FILE",
         help="a clinic's protocol (TOML) laid over the shipped catalog; plans record its name",
     )
+    parser.add_argument(
+        "--json",
+        dest="json_before",
+        action="store_true",
+        help="print JSON instead of text (before the command or after it)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = commands.add_parser("plan", help="plan injections over an area")
     p.add_argument("--technique", required=True, help="e.g. classic, nappage, retrograde")
@@ -247,18 +253,39 @@ def _for_flags(error: MesocalcError, args: argparse.Namespace) -> MesocalcError:
     return type(error)(**fields)
 
 
+# A session file's words for what the Python API's errors say in Python.
+_IN_TOML = (
+    (
+        "to plan it anyway, pass override=Override(reason=...) and give",
+        'to plan it anyway, give the area an override = { reason = "...", by = "..." } table, '
+        "and give it",
+    ),
+    (
+        "None or mesocalc.Override(reason=..., by=...)",
+        'a table: override = { reason = "...", by = "..." }',
+    ),
+    (
+        "None or mesocalc.Needle(gauge=..., length=...)",
+        'a table: needle = { gauge = 30, length = "4 mm" }',
+    ),
+    ("None or mesocalc.Syringe(...)", 'a capacity in mL at the top, such as syringe = "1 mL"'),
+)
+_OVERRIDE_TABLE = (
+    'to depart from it, give the area an override = { reason = "...", by = "..." } table '
+    "(or the whole session one, at the top)"
+)
+
+
 def _for_session(error: MesocalcError) -> MesocalcError:
-    """A session file's error keeps its key path; a soft refusal says how to pass it."""
-    if not isinstance(error, SoftLimitError):
-        return error
-    how = "a session file takes no override: to depart from it, run `mesocalc plan ... "
-    how += "--override REASON` for this area"
-    python = "to plan it anyway, pass override=Override(reason=...) and give"
-    if python in error.detail:
-        detail = error.detail.replace(python, f"{how}, giving")
-    else:
-        detail = f"{error.detail}; {how}" if error.detail else how
-    return type(error)(**{**error._fields(), "detail": detail})
+    """A session file's error keeps its key path and says what to write in the file."""
+    fields = error._fields()
+    for python, toml in _IN_TOML:
+        fields["expected"] = fields["expected"].replace(python, toml)
+        fields["detail"] = fields["detail"].replace(python, toml)
+    if isinstance(error, SoftLimitError) and "override = {" not in fields["detail"]:
+        detail = fields["detail"]
+        fields["detail"] = f"{detail}; {_OVERRIDE_TABLE}" if detail else _OVERRIDE_TABLE
+    return type(error)(**fields)
 
 
 def _number_or_text(text: str | None) -> Any:
@@ -329,28 +356,41 @@ def _plan(args: argparse.Namespace) -> Any:
     )
 
 
-_SESSION_KEYS = {"date", "product", "lot", "expires", "syringe", "areas", "patient"}
+_SESSION_KEYS = (
+    "areas", "concentration", "date", "expires", "label", "lot", "needle", "override",
+    "patient", "product", "syringe",
+)  # fmt: skip
+_PRODUCT_KEYS = ("name", "concentration", "lot", "expires", "label")
+_LOOSE_PRODUCT_KEYS = ("concentration", "lot", "expires", "label")  # beside product = "NAME"
+# The tables an area (or the whole session) may hold: their keys, those required, and what
+# an error says one is.
+_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "override": (
+        ("reason", "by"),
+        ("reason",),
+        'a table: override = { reason = "...", by = "..." }',
+    ),
+    "needle": (
+        ("gauge", "length"),
+        ("gauge", "length"),
+        'a table: needle = { gauge = 30, length = "4 mm" }',
+    ),
+}
 
 
 def _session(path: str, catalog: Catalog | None = None) -> Any:
     """The session a TOML file describes (see ``python -m mesocalc session --help``)."""
-    from mesocalc._products import product  # noqa: PLC0415 - loaded on first use (start-up)
-    from mesocalc._session import Session  # noqa: PLC0415
+    from mesocalc._session import Session  # noqa: PLC0415 - loaded on first use (start-up)
 
     text = read_bounded(path, InputTypeError, parameter="file")
     doc = parse_bounded(text, "file", InputTypeError)
-    extra = sorted(set(doc) - _SESSION_KEYS)
-    if extra:
-        raise InputTypeError(
-            "file", extra[0], f"one of the keys {', '.join(sorted(_SESSION_KEYS))}"
-        )
-    name = doc.get("product")
-    chosen = None
-    if name is not None:
-        chosen = product(name, lot=doc.get("lot"), expires=doc.get("expires"))
+    for key in doc:
+        if key not in _SESSION_KEYS:
+            raise _unknown("file", key, _SESSION_KEYS)
+    chosen = _session_product(doc)
     volume = doc.get("syringe")
     syringe = None if volume is None else Syringe.conventional(volume)
-    areas: Any = doc.get("areas")
+    areas: Any = _session_areas(doc)
     patient = None if "patient" not in doc else _patient(doc["patient"])
     return Session.from_requests(
         areas,
@@ -359,6 +399,119 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
         product=chosen,
         catalog=catalog,
         patient=patient,
+    )
+
+
+def _session_areas(doc: dict[str, Any]) -> Any:
+    """The file's areas, each with its override and needle (or the session's) made."""
+    import inspect  # noqa: PLC0415 - loaded on first use (start-up)
+
+    areas = doc.get("areas")
+    if not isinstance(areas, list):
+        return areas  # Session.from_requests names it
+    known = sorted({*inspect.signature(plan).parameters, "side"} - {"catalog"})
+    shared = {key: _table(doc[key], key) for key in _TABLES if key in doc}
+    out: list[Any] = []
+    for i, area in enumerate(areas):
+        if not isinstance(area, dict):
+            out.append(area)
+            continue
+        for key in area:
+            if key not in known:
+                raise _unknown(f"areas[{i}].{key}", key, known)
+        made = {key: _table(area[key], f"areas[{i}].{key}") for key in _TABLES if key in area}
+        out.append({**area, **shared, **made})
+    return out
+
+
+def _table(value: Any, where: str) -> Any:
+    """An override or needle table (``where`` ends in its key) as the object it describes."""
+    key = where.rpartition(".")[2]
+    fields, required, expected = _TABLES[key]
+    if not isinstance(value, dict):
+        raise InputTypeError(where, value, expected)
+    for field in value:
+        if field not in fields:
+            raise _unknown(f"{where}.{field}", field, fields)
+    for field in required:
+        if field not in value:
+            raise InvalidValueError(f"{where}.{field}", None, expected)
+    kind = Override if key == "override" else Needle
+    try:
+        return kind(**value)
+    except MesocalcError as exc:
+        raise type(exc)(**{**exc._fields(), "parameter": f"{where}.{exc.parameter}"}) from None
+
+
+def _session_product(doc: dict[str, Any]) -> Any:
+    """The product of ``product = "NAME"`` (with its keys beside it) or of a product table."""
+    given = doc.get("product")
+    loose = [k for k in _LOOSE_PRODUCT_KEYS if k in doc]
+    if given is None and loose:
+        raise InvalidValueError(
+            loose[0],
+            doc[loose[0]],
+            f'a product for it: product = "NAME" beside {loose[0]}, or a product table',
+        )
+    if given is None:
+        return None
+    if isinstance(given, dict):
+        if loose:
+            raise InvalidValueError(
+                loose[0], doc[loose[0]], f"product.{loose[0]}, inside the product table"
+            )
+        for key in given:
+            if key not in _PRODUCT_KEYS:
+                raise _unknown(f"product.{key}", key, _PRODUCT_KEYS)
+        if "name" not in given:
+            raise InvalidValueError(
+                "product.name", None, 'the product\'s name, such as name = "hyaluronic acid"'
+            )
+        fields, prefix = given, "product."
+    elif isinstance(given, str):
+        fields, prefix = {"name": given, **{k: doc[k] for k in loose}}, ""
+    else:
+        raise InputTypeError(
+            "product",
+            given,
+            'a product\'s name, such as product = "hyaluronic acid", or a table: '
+            'product = { name = "...", concentration = "...", lot = "...", expires = ... }',
+        )
+    try:
+        return _product_of(fields)
+    except MesocalcError as exc:
+        name = exc.parameter
+        name = f"{prefix}{name}" if prefix else ("product" if name == "name" else name)
+        raise type(exc)(**{**exc._fields(), "parameter": name}) from None
+
+
+def _product_of(fields: dict[str, Any]) -> Any:
+    """A product by its name: a shipped one with its label, or any other as the file says.
+
+    ``label`` names a shipped product whose label the product carries.
+    """
+    from mesocalc._products import Product, product  # noqa: PLC0415 - loaded on first use
+
+    name = fields["name"]
+    try:
+        shipped = product(name)
+    except UnknownNameError:
+        shipped = None
+    label = None if shipped is None else shipped.label
+    if "label" in fields:
+        try:
+            label = product(fields["label"]).label
+        except MesocalcError as exc:
+            raise type(exc)(**{**exc._fields(), "parameter": "label"}) from None
+    concentration = fields.get("concentration")
+    if concentration is None and shipped is not None:
+        concentration = shipped.concentration
+    return Product(
+        name=name if shipped is None else shipped.name,
+        concentration=concentration,
+        lot=fields.get("lot"),
+        expires=fields.get("expires"),
+        label=label,
     )
 
 
@@ -558,6 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(words)
     except _UsageError as error:
         return _usage(error, "--json" in words)
+    args.json = args.json or args.json_before  # `mesocalc --json zones` as `zones --json`
     try:
         status = _run(args)
     except MesocalcErrorGroup as group:  # several areas of a session, each named

@@ -148,6 +148,10 @@ def _zones_text(book: Catalog) -> list[str]:
             f"{'-' if skin is None else skin.describe():<18} "
             f"{'-' if cap is None else cap.describe()}"
         )
+    if any(s is not None and not s.verified for s in map(book.site, book.zones)):
+        lines.append(
+            "?: a SNOMED CT code no source confirms; exports name that site in words only"
+        )
     return lines
 
 

@@ -293,7 +293,7 @@ class Supply:
 
     @property
     def draw_up_volume(self) -> Quantity:
-        """Product to draw up: total volume plus one dead space per syringe, in mL."""
+        """Product to draw up (total volume plus one dead space per syringe), in mL."""
         return quantity(self._draw_up_volume, "milliliter")
 
 

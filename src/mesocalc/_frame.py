@@ -14,6 +14,7 @@ again in halves. pandas and pint-pandas are imported on use, never at ``import m
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from mesocalc._plan_array import PlanArray
 
-__all__ = ["plan_frame"]
+__all__ = ["plan_frame", "plan_partitions"]
 
 _REQUIRED: Final = ("technique", "zone", "area")
 _NAMES: Final = ("technique", "zone", "lattice")
@@ -449,8 +450,7 @@ class _Table:
         Text columns are object columns of Python strings (None where a row has none):
         the rows of a group share one string, which a string dtype would copy per row.
         """
-        from pint_pandas import PintArray  # noqa: PLC0415 - an optional extra
-
+        pint_array = _pint_array()
         columns: dict[str, Any] = {}
         for name in _RESULTS:
             values: Any
@@ -461,11 +461,84 @@ class _Table:
                 values = pd.arrays.IntegerArray(self.counts[name], ~self.counted[name])
             elif name == "loss_fraction":
                 values = self.numbers[name]
+            elif pint_array is None:  # floats, the unit in the column's name: area_cm2
+                columns[suffixed(name)] = pd.Series(self.numbers[name], index=index, copy=False)
+                continue
             else:  # wrapped as it is: pd.Series(m, dtype="pint[mm]") reads m element by element
                 unit = PARAMETERS[name].shown_unit
-                values = PintArray(self.numbers[name], dtype=f"pint[{unit}]")  # type: ignore[no-untyped-call]
+                values = pint_array(self.numbers[name], dtype=f"pint[{unit}]")
             columns[name] = pd.Series(values, index=index, copy=False)
-        return pd.DataFrame(columns, index=index, copy=False)
+        return _plans_class()(columns, index=index, copy=False)
+
+
+def suffixed(name: str) -> str:
+    """A result column's name with its unit, as it is without pint-pandas: ``area_cm2``."""
+    shown = PARAMETERS[name].shown
+    return f"{name}_{shown.lower().replace('²', '2').replace('/', '_')}"
+
+
+def _pint_array() -> Any:
+    """pint-pandas's PintArray, or None without pint-pandas (floats in suffixed columns)."""
+    try:
+        from pint_pandas import PintArray  # noqa: PLC0415 - an optional extra
+    except ImportError:
+        return None
+    return PintArray
+
+
+@functools.cache
+def _plans_class() -> Any:
+    """:class:`PlanFrame`, made on first use: pandas is imported only then."""
+    import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
+
+    class PlanFrame(pd.DataFrame):  # type: ignore[misc] # pandas is untyped here (optional)
+        """plan_frame's result: a DataFrame whose display names each column's unit.
+
+        The columns keep their pint dtypes; a notebook, the docs or ``print`` show
+        ``total_volume (mL)`` over the magnitudes. Selections keep the display.
+        """
+
+        @property
+        def _constructor(self) -> type[PlanFrame]:
+            return PlanFrame
+
+        def _shown(self) -> Any:
+            """The frame as displayed: each pint column's header says its unit."""
+            plain = pd.DataFrame(self, copy=False)
+            units = {
+                c: _header(c, plain[c].dtype)
+                for c in plain.columns
+                if str(plain[c].dtype).startswith("pint[")
+            }
+            return plain.rename(columns=units)
+
+        def __repr__(self) -> str:
+            return repr(self._shown())
+
+        def _repr_html_(self) -> Any:
+            return self._shown()._repr_html_()
+
+        def to_string(self, *args: Any, **kwargs: Any) -> Any:
+            """As DataFrame.to_string, each header saying its unit."""
+            return self._shown().to_string(*args, **kwargs)
+
+    PlanFrame.__module__ = __name__  # pickled by name: this module's __getattr__ makes it
+    PlanFrame.__qualname__ = "PlanFrame"
+    return PlanFrame
+
+
+def _header(name: Any, dtype: Any) -> str:
+    """A pint column's header with its unit: ``total_volume (mL)``."""
+    parameter = PARAMETERS.get(str(name))
+    unit = parameter.shown if parameter is not None else f"{dtype.units:~P}"
+    return f"{name} ({unit})"
+
+
+def __getattr__(name: str) -> Any:
+    """``PlanFrame``, made with pandas on first use (so that a pickled result reads back)."""
+    if name == "PlanFrame":
+        return _plans_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def plan_frame(
@@ -489,7 +562,7 @@ def plan_frame(
     of a plan as pint-pandas columns (``insertion_length``, ``dose_per_area`` and
     ``draw_up_volume`` included), ``syringes``, ``protocol``, ``warnings`` and
     ``warning_codes`` (each joined by "; "), and ``error_type``,
-    ``error_parameter`` and ``error``. Requires ``pip install "mesocalc[pandas]"``.
+    ``error_parameter`` and ``error``. Requires ``pip install ".[pandas]"``.
 
     Args:
         requests: a pandas DataFrame of plan requests, one per row.
@@ -521,15 +594,16 @@ def plan_frame(
         ('microliter', [40.0, 400.0, 112.0])
     """
     import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
-    import pint_pandas  # noqa: PLC0415, F401 - registers the pint[...] dtype with pandas
 
+    _pint_array()  # registers the pint[...] dtype with pandas, when pint-pandas is there
     if not isinstance(requests, pd.DataFrame):
         lazy = hasattr(requests, "map_partitions")
         raise InputTypeError(
             "requests",
             requests,
             "a pandas DataFrame of plan requests",
-            "plan a dask DataFrame with requests.map_partitions(plan_frame, meta=...)"
+            "plan a dask DataFrame with mesocalc.plan_partitions(requests), its "
+            "map_partitions with the meta made"
             if lazy
             else "",
         )
@@ -550,6 +624,30 @@ def plan_frame(
         error.index = (row,)
         raise error
     return table.frame(requests.index, pd)
+
+
+def plan_partitions(
+    requests: Any, *, errors: Literal["raise", "collect"] = "raise", catalog: Catalog | None = None
+) -> Any:
+    """:func:`plan_frame` over a dask DataFrame, partition by partition, lazily.
+
+    The ``meta`` dask needs (the empty result) is made here, so that a table larger than
+    memory is planned as a pandas one is: ``plan_partitions(dd.read_csv(...))``.
+
+    Raises:
+        InputTypeError: ``requests`` is not a dask DataFrame.
+    """
+    if not hasattr(requests, "map_partitions") or not hasattr(requests, "_meta"):
+        raise InputTypeError(
+            "requests",
+            requests,
+            "a dask DataFrame of plan requests (a pandas one: mesocalc.plan_frame)",
+        )
+    from dask.dataframe import utils  # noqa: PLC0415 - an optional extra
+
+    make_meta: Callable[[Any], Any] = utils.make_meta  # type: ignore[attr-defined] # not re-exported
+    meta = plan_frame(make_meta(requests), catalog=catalog)
+    return requests.map_partitions(plan_frame, errors=errors, catalog=catalog, meta=meta)
 
 
 def _plan_groups(table: _Table, pd: Any) -> list[int]:

@@ -92,7 +92,7 @@ class Placement:
 
     @property
     def total_thread_length(self) -> Quantity | None:
-        """Retrograde threads laid over a shape: their summed length, in mm; else None."""
+        """The summed length of retrograde threads laid over a shape, in mm; else None."""
         if self._total_thread_length is None:
             return None
         return quantity(self._total_thread_length, "millimeter")

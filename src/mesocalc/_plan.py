@@ -211,7 +211,7 @@ class Plan:
 
     @property
     def total_volume(self) -> Quantity:
-        """Product injected: points x volume per point, in mL."""
+        """Product injected (points times volume per point), in mL."""
         return quantity(self._total, "milliliter")
 
     @property
@@ -221,12 +221,12 @@ class Plan:
 
     @property
     def delivered_volume(self) -> Quantity:
-        """Product expected to stay in the skin: total volume less expected loss, in mL."""
+        """Product expected to stay in the skin (total volume less expected loss), in mL."""
         return quantity(self._total - self._total * self.loss_fraction, "milliliter")
 
     @property
     def dose_per_area(self) -> Quantity:
-        """Product injected per area: total volume over area, in mL/cm²."""
+        """Product injected per area (total volume over area), in mL/cm²."""
         return quantity(dose_per_area(self._total, self._area_cm2), "milliliter / centimeter ** 2")
 
     @property
@@ -252,7 +252,7 @@ class Plan:
 
     @property
     def draw_up_volume(self) -> Quantity | None:
-        """Product to draw up: total volume plus one dead space per syringe, in mL; else None."""
+        """Product to draw up (total volume plus one dead space per syringe), in mL; else None."""
         return None if self.supply is None else self.supply.draw_up_volume
 
     @property
@@ -262,12 +262,12 @@ class Plan:
 
     @property
     def total_thread_length(self) -> Quantity | None:
-        """Retrograde threads laid over a shape: their summed length, in mm; else None."""
+        """The summed length of retrograde threads laid over a shape, in mm; else None."""
         return None if self.placement is None else self.placement.total_thread_length
 
     @property
     def volume_per_cm(self) -> Quantity | None:
-        """Retrograde over a shape: product per cm of thread (mL/cm), on average; else None."""
+        """Product per cm of thread (mL/cm) on average, retrograde over a shape; else None."""
         length = None if self.placement is None else self.placement.total_thread_length_mm
         if not length:
             return None
@@ -290,7 +290,7 @@ class Plan:
 
     @property
     def volume_per_needle_per_shot(self) -> Quantity | None:
-        """With an injector: product each needle delivers per shot (one point's), in mL."""
+        """Product each needle of an injector delivers per shot (one point's), in mL."""
         return None if self.needles is None else self.volume_per_point
 
     @property

@@ -34,7 +34,7 @@ def _axes(ax: Any) -> Any:
         import matplotlib.pyplot as plt  # noqa: PLC0415 - optional extra
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs it
         raise ModuleNotFoundError(
-            'plots need matplotlib: pip install "mesocalc[plot]"', name="matplotlib"
+            'plots need matplotlib: pip install ".[plot]" in mesocalc\'s folder', name="matplotlib"
         ) from exc
     _, new = plt.subplots()
     return new

@@ -225,7 +225,7 @@ class Product:
 
     @property
     def active(self) -> tuple[float, str, str] | None:
-        """The active per mL, its pint unit and its symbol: ``(20.0, "biological_unit", "U")``.
+        """The active per mL, its pint unit and its symbol, as ``(20.0, "biological_unit", "U")``.
 
         None when the concentration is not given. A session's active dose is its volume
         in mL times the first item, in the unit of the second.

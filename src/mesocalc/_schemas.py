@@ -16,7 +16,7 @@ import copy
 import functools
 import json
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import urldefrag, urljoin
 
 from mesocalc.exceptions import InputTypeError, UnknownNameError
@@ -89,7 +89,11 @@ def _bundled(kind: str) -> dict[str, Any]:
     return schema
 
 
-def json_schema(kind: str) -> dict[str, Any]:
+# The kinds json_schema() gives, for type checkers (any case and spacing is read at run time).
+SchemaKind: TypeAlias = Literal["plan", "spec", "session", "course", "protocol"]
+
+
+def json_schema(kind: SchemaKind) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of what ``to_dict()`` writes for ``kind``.
 
     ``kind`` is "plan" (Plan and PlanArray), "spec", "session" or "course"; or

@@ -252,12 +252,12 @@ class Screening:
 
     @property
     def absolute(self) -> tuple[Finding, ...]:
-        """The absolute findings: do not treat."""
+        """The absolute findings, those that mean do not treat."""
         return tuple(f for f in self.findings if f.severity is Severity.ABSOLUTE)
 
     @property
     def status(self) -> str:
-        """In words: "clear", "not screened" (nothing asked) or what keeps it from being clear."""
+        """The status in words, "clear", "not screened" (nothing asked) or what is not clear."""
         if self.clear:
             return "clear"
         if not self.findings and not self.unscreened and set(required()) <= set(self.not_asked):

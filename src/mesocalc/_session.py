@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -48,7 +49,7 @@ SCHEMA = "mesocalc.session"
 _MAX_AREAS = 10_000  # a software bound on a session's areas, not a clinical one
 
 
-def _plans(value: Any) -> tuple[Plan, ...]:
+def _plans(value: Sequence[Plan]) -> tuple[Plan, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
     for i, item in enumerate(value):
@@ -59,7 +60,7 @@ def _plans(value: Any) -> tuple[Plan, ...]:
     return tuple(value)
 
 
-def _sides(value: Any) -> tuple[Side | None, ...]:
+def _sides(value: Sequence[Side | str | None] | None) -> tuple[Side | None, ...]:
     """One side (or None) per plan; () when no plan has one."""
     if value is None:
         return ()
@@ -71,7 +72,7 @@ def _sides(value: Any) -> tuple[Side | None, ...]:
     return sides if any(sides) else ()
 
 
-def _date(value: Any) -> datetime.date | None:
+def _date(value: datetime.date | str | None) -> datetime.date | None:
     if value is None or (type(value) is datetime.date):
         return value
     if isinstance(value, str) and len(value) <= 10:
@@ -475,6 +476,7 @@ class Session:
         if active is not None:
             dose = self.total_volume.magnitude * active[0]
             rows.append(("active_dose", f"{dose:.4g} {active[2]}"))
+        rows += self._product_rows()
         if self.screening is not None:
             rows.append(("screening", self.screening.status))
         clinic = [str(p) for p in self.protocols if p.name != SHIPPED_CATALOG]
@@ -487,25 +489,55 @@ class Session:
             )
         return rows
 
+    def _product_rows(self) -> list[tuple[str, str]]:
+        """The product's name, lot and expiry, each when known."""
+        product = self.product
+        if product is None:
+            return []
+        rows = [("product", product.name)]
+        if product.lot is not None:
+            rows.append(("lot", product.lot))
+        if product.expires is not None:
+            rows.append(("expires", product.expires.isoformat()))
+        return rows
+
+    def _merged_warnings(self) -> tuple[str, ...]:
+        """The warnings as tables show them: one the areas share is said once, naming each."""
+        areas: dict[str, list[str]] = {}
+        for w in self.warning_records:
+            areas.setdefault(w.text, [])
+            if w.area and w.area not in areas[w.text]:
+                areas[w.text].append(w.area)
+        return tuple(f"{'; '.join(a)}: {text}" if a else text for text, a in areas.items())
+
     def table(self) -> str:
-        """The session as a plain-text table: its areas, then its totals and warnings."""
-        return text_table(self.rows(), self.warnings)
+        """The session as a plain-text table: its areas, then its totals and warnings.
+
+        A warning several areas share is printed once, naming each of them.
+        """
+        return text_table(self.rows(), self._merged_warnings())
 
     def _repr_markdown_(self) -> str:
-        return markdown_table(self.rows(), self.warnings)
+        return markdown_table(self.rows(), self._merged_warnings())
 
     def _repr_html_(self) -> str:
-        """One row per area, then the totals and every area's warnings."""
-        return html_table(self.rows(), self.warnings, caption=self._title())
+        """One row per area, then the totals and the areas' warnings, each said once."""
+        return html_table(self.rows(), self._merged_warnings(), caption=self._title())
 
     def _title(self) -> str:
         when = f" on {self.date.isoformat()}" if self.date else ""
         return f"Session of {plural(len(self.plans), 'area')}{when}"
 
     def __repr__(self) -> str:
+        product = self.product
+        of = ""
+        if product is not None:
+            lot = f" lot {product.lot}" if product.lot is not None else ""
+            expires = f", expires {product.expires.isoformat()}" if product.expires else ""
+            of = f", {product.name}{lot}{expires}"
         return (
             f"<{self._title()}: {plural(self.points, 'point')}, "
-            f"total {shown('total_volume', self.total_volume.magnitude)}>"
+            f"total {shown('total_volume', self.total_volume.magnitude)}{of}>"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -518,14 +550,27 @@ class Session:
             out["screening"] = _codec.unstructure(self.screening)
         return out
 
-    def to_fhir(
+    if TYPE_CHECKING:  # a patient is required; called without one, a MesocalcError says so
+
+        def to_fhir(
+            self,
+            *,
+            patient: str,
+            given: bool = False,
+            catalog: Catalog | None = None,
+            version: Literal["R5", "R4"] = "R5",
+            bundle: Literal["collection", "transaction"] = "collection",
+        ) -> dict[str, Any]:
+            """The session as a FHIR Bundle (see below)."""
+
+    def to_fhir(  # type: ignore[no-redef] # the precise signature is the one above
         self,
         *,
-        patient: str | None = None,
+        patient: Any = None,
         given: bool = False,
         catalog: Catalog | None = None,
-        version: Literal["R5", "R4"] = "R5",
-        bundle: Literal["collection", "transaction"] = "collection",
+        version: Any = "R5",
+        bundle: Any = "collection",
     ) -> dict[str, Any]:
         """The session as a FHIR Bundle (a JSON-ready dict), R5 or R4; docs/fhir.md shows one.
 

@@ -57,7 +57,7 @@ def shapely_module() -> Any:
         import shapely  # noqa: PLC0415 - optional extra, never imported with mesocalc
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs shapely
         raise ModuleNotFoundError(
-            'shapes need shapely: pip install "mesocalc[shapes]"', name="shapely"
+            'shapes need shapely: pip install ".[shapes]" in mesocalc\'s folder', name="shapely"
         ) from exc
     return shapely
 

@@ -105,7 +105,7 @@ class Threads:
 
     @property
     def thread_length(self) -> Quantity:
-        """The longest a thread may be: the inserted needle length, in mm."""
+        """The longest a thread may be, the inserted needle length, in mm."""
         return quantity(self._thread_length, "millimeter")
 
     @property

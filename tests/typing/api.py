@@ -78,3 +78,20 @@ def test_client_code() -> None:
     assert client_arrays() == (4 + 40) + 4 + 1  # classic on the face: 1 point per cm²
     assert client_export() == 3 + 1
     assert client_geometry() == 24 + 1
+
+
+def client_precise_types() -> int:
+    """Sequence[Plan], a Literal kind, a required patient and spec's catalog, as typed."""
+    import datetime  # noqa: PLC0415
+
+    face = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    plans: tuple[mesocalc.Plan, ...] = (face, face)
+    s = mesocalc.Session(plans=plans, sides=("left", None), date=datetime.date(2026, 11, 26))
+    s = mesocalc.Session(plans=list(plans), date="2026-11-26", product=mesocalc.Product(name="x"))
+    schema: dict[str, Any] = mesocalc.json_schema("session")
+    bundle: dict[str, Any] = s.to_fhir(patient="Patient/1")
+    book: mesocalc.Catalog = mesocalc._catalog.default_catalog()
+    entry: mesocalc.Spec = mesocalc.spec("classic", "face", catalog=book)
+    return (
+        len(s.plans) + int("$id" in schema) + int(bool(bundle)) + int(entry.zone.value == "face")
+    )

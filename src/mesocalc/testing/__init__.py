@@ -2,7 +2,7 @@
 
 ``assert_plan_valid`` checks the promises every plan keeps; the strategies in
 :mod:`mesocalc.testing.strategies` (which needs Hypothesis, ``pip install
-"mesocalc[testing]"``) generate valid plan requests across a catalog, the way
+".[testing]"`` from mesocalc's folder) generate valid plan requests across a catalog, the way
 mesocalc's own property tests do. Importing this module does not import Hypothesis.
 
 Examples:
