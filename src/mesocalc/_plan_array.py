@@ -20,8 +20,25 @@ from mesocalc import _codec, _core, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import RESULTS, SCHEMA, Plan, check_stored, dose_per_area, results, upgraded
-from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
+from mesocalc._plan import (
+    RESULTS,
+    SCHEMA,
+    Plan,
+    check_stored,
+    clinic_protocol,
+    dose_per_area,
+    results,
+    upgraded,
+)
+from mesocalc._tables import (
+    FIELDS,
+    cell,
+    field_rows,
+    html_table,
+    markdown_table,
+    plural,
+    text_table,
+)
 from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -35,6 +52,9 @@ if TYPE_CHECKING:
 __all__ = ["PlanArray"]
 
 Floats = np.ndarray[Any, np.dtype[np.float64]]
+_AREA, _POINTS, _TOTAL = (
+    next(f for f in FIELDS if f.name == n) for n in ("area", "points", "total_volume")
+)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -256,55 +276,37 @@ class PlanArray:
             "thread_length_mm": pick(self._thread_length),
         }
         if one:
-            fields["area_cm2"] = fields.pop("area_mm2") / 100.0
             return Plan(**fields)
         return PlanArray(**fields)
 
-    def _span(self, name: str, values: Any) -> str:
-        if np.size(values) == 0:
-            return "-"
-        low, high = float(np.min(values)), float(np.max(values))
-        if low == high:
-            return shown(name, low)
-        return f"{shown(name, low).split()[0]} to {shown(name, high)}"
-
     def _points(self) -> str:
         """The point counts: "40", "4 to 40", or "-" for no areas."""
-        points = np.asarray(self.points)
-        if not points.size:
-            return "-"
-        low, high = int(points.min()), int(points.max())
-        return str(low) if low == high else f"{low} to {high}"
+        return cell(_POINTS, np.asarray(self.points))
 
     def _shape_text(self) -> str:
         return "x".join(str(n) for n in self.shape) or "0-d"
 
-    def _rows(self) -> list[tuple[str, str]]:
-        rows = [
-            ("technique", self.technique.value),
-            ("zone", self.zone.value),
-            ("lattice", self.lattice.value),
-            ("shape", self._shape_text()),
-            ("points", self._points()),
-        ]
-        mags = {
+    def _values(self) -> dict[str, Any]:
+        """The fields of :data:`~mesocalc._tables.FIELDS` plans over arrays have, as arrays."""
+        return {
+            "technique": self.technique,
+            "zone": self.zone,
+            "lattice": self.lattice,
+            "shape": self._shape_text(),
             "area": self._area,
+            "points": np.asarray(self.points),
             "spacing": self._spacing,
-            "volume_per_point": self._volume_per_point,
             "depth": self._depth,
             "angle": self._angle,
             "thread_length": self._thread_length,
+            "volume_per_point": self._volume_per_point,
+            "loss_fraction": np.asarray(self.loss_fraction),
             **self._results(),
+            "protocol": clinic_protocol(self.protocol),
         }
-        for name, value in mags.items():
-            if value is not None:
-                rows.append((name, self._span(name, value)))
-        if self.loss_fraction.size:
-            low_f, high_f = float(self.loss_fraction.min()), float(self.loss_fraction.max())
-            rows.append(
-                ("loss_fraction", f"{low_f:g}" if low_f == high_f else f"{low_f:g} to {high_f:g}")
-            )
-        return rows
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return field_rows(self._values())
 
     def table(self) -> str:
         """The plans as a plain-text table of ranges, one row per quantity."""
@@ -317,9 +319,9 @@ class PlanArray:
             return f"{what}no areas (shape {self._shape_text()}){warned}>"
         total = self._results()["total_volume"]
         return (
-            f"{what}{self._shape_text()} areas of {self._span('area', self._area)}: "
+            f"{what}{self._shape_text()} areas of {cell(_AREA, self._area)}: "
             f"{self._points()} point{'' if self._points() == '1' else 's'}, "
-            f"total {self._span('total_volume', total)}{warned}>"
+            f"total {cell(_TOTAL, total)}{warned}>"
         )
 
     def _repr_markdown_(self) -> str:

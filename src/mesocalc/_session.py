@@ -307,7 +307,7 @@ class Session:
         if active is None:
             return None
         per_ml, unit, _ = active
-        area = sum(p._area_cm2 for p in self.plans)
+        area = sum(p.area.magnitude for p in self.plans)
         dose = self.total_volume.magnitude * per_ml / area
         return quantity(dose, f"{unit} / centimeter ** 2")
 
