@@ -200,7 +200,8 @@ def finite_error(name: str, value: float, result: str) -> DomainError:
     JSON has no infinity, and no plan has an infinite length or dose: the input is
     refused where the result is computed, with the parameter named.
     """
-    unit = {"angle": " deg", "area": " cm²"}.get(name, "")
+    shown = PARAMETERS[name].shown  # ``value`` is in the parameter's shown unit
+    unit = f" {shown}" if shown else ""
     return DomainError(
         name,
         f"{value!r}{unit}",

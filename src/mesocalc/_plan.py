@@ -11,7 +11,6 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
-import io
 import math
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -22,8 +21,16 @@ from mesocalc._catalog_entries import Protocol
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
 from mesocalc._overrides import OverrideRecord
-from mesocalc._parameters import PARAMETERS
-from mesocalc._tables import field_rows, html_table, markdown_table, plural, shown, text_table
+from mesocalc._parameters import PARAMETERS, shown_quantity
+from mesocalc._tables import (
+    field_rows,
+    html_table,
+    markdown_table,
+    plural,
+    shown,
+    svg_map,
+    text_table,
+)
 from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord, texts_to_records
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -54,9 +61,6 @@ __all__ = [
 
 SCHEMA: Final = "mesocalc.plan"
 SHIPPED_CATALOG: Final = "mesocalc default catalog"  # the shipped catalog's name
-# A notebook draws a plan's injection map inline up to this many points (or threads);
-# beyond it the SVG would weigh megabytes, and plan.plot() draws it on request.
-MAP_MAX: Final = 2_000
 
 _MM2_PER_CM2: Final = PARAMETERS["area"].per_shown
 
@@ -197,59 +201,61 @@ class Plan:
     @property
     def area(self) -> Quantity:
         """The treated area, in cm²."""
-        return quantity(_area_as_stored(self._area), "centimeter ** 2")
+        return shown_quantity("area", self._area)
 
     @property
     def spacing(self) -> Quantity:
         """Distance between neighbouring points (between threads for retrograde), in mm."""
-        return quantity(self._spacing, "millimeter")
+        return shown_quantity("spacing", self._spacing)
 
     @property
     def volume_per_point(self) -> Quantity:
         """Product per point (per thread for retrograde), in mL."""
-        return quantity(self._volume_per_point, "milliliter")
+        return shown_quantity("volume_per_point", self._volume_per_point)
 
     @property
     def depth(self) -> Quantity:
         """Injection depth, in mm."""
-        return quantity(self._depth, "millimeter")
+        return shown_quantity("depth", self._depth)
 
     @property
     def angle(self) -> Quantity:
         """Needle angle to the skin surface, in degrees."""
-        return quantity(self._angle, "degree")
+        return shown_quantity("angle", self._angle)
 
     @property
     def thread_length(self) -> Quantity | None:
         """Length of one thread for retrograde technique, in mm; None for point techniques."""
-        return None if self._thread_length is None else quantity(self._thread_length, "millimeter")
+        if self._thread_length is None:
+            return None
+        return shown_quantity("thread_length", self._thread_length)
 
     @property
     def total_volume(self) -> Quantity:
         """Product injected: points x volume per point, in mL."""
-        return quantity(self._total, "milliliter")
+        return shown_quantity("total_volume", self._total)
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost (left on the skin, say), in mL."""
-        return quantity(self._total * self.loss_fraction, "milliliter")
+        return shown_quantity("expected_loss", self._total * self.loss_fraction)
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin: total volume less expected loss, in mL."""
-        return quantity(self._total - self._total * self.loss_fraction, "milliliter")
+        return shown_quantity("delivered_volume", self._total - self._total * self.loss_fraction)
 
     @property
     def dose_per_area(self) -> Quantity:
         """Product injected per area: total volume over area, in mL/cm²."""
-        return quantity(
-            dose_per_area(self._total, _area_as_stored(self._area)), "milliliter / centimeter ** 2"
+        return shown_quantity(
+            "dose_per_area", dose_per_area(self._total, _area_as_stored(self._area))
         )
 
     @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted to reach the depth at the angle, depth / sin(angle), in mm."""
-        return quantity(_core.insertion_length(self._depth, self._angle), "millimeter")
+        return shown_quantity("insertion_length", _core.insertion_length(self._depth, self._angle))
 
     @property
     def _total(self) -> float:
@@ -385,22 +391,8 @@ class Plan:
         drawing = self.layout
         if drawing is None:
             return ""
-        if len(drawing) > MAP_MAX:
-            what = "threads" if self.total_thread_length is not None else "points"
-            return (
-                f"<p>The injection map of {len(drawing)} {what} is left out here "
-                "(too large to inline); plan.plot() draws it.</p>"
-            )
-        try:
-            from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
-        except ModuleNotFoundError:
-            return ""
-        figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept
-        self.plot(figure.subplots())
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})
-        svg = out.getvalue()
-        return svg[svg.index("<svg") :]  # inline: no XML declaration or DOCTYPE
+        what = "threads" if self.total_thread_length is not None else "points"
+        return svg_map(len(drawing), what, self.plot)
 
     def __getitem__(self, index: Any) -> NoReturn:
         """A plan of one area has no elements (a :class:`PlanArray` has)."""
@@ -422,10 +414,10 @@ class Plan:
         if length is not None:
             what += (
                 f"{self.points} threads, {shown('total_thread_length', length.magnitude)}, "
-                f"{self._total:.3g} mL"
+                f"{PARAMETERS['total_volume'].show(self._total, 3)}"
             )
         else:
-            what += f"{self.points} points, {self._total:.3g} mL"
+            what += f"{self.points} points, {PARAMETERS['total_volume'].show(self._total, 3)}"
             if self.shots is not None:
                 what += f", {self.shots} shots of {self.needles} needles"
         return drawing.plot(ax, title=what)
@@ -538,7 +530,9 @@ def check_stored(
         values["depth"],
         values["angle"],
     )
-    computed["dose_per_area"] = dose_per_area(computed["total_volume"], plan._area / 100.0)
+    computed["dose_per_area"] = dose_per_area(
+        computed["total_volume"], PARAMETERS["area"].to_shown(plan._area)
+    )
     for name in RESULTS:
         if name in data:
             stored = _codec.read_quantity(data[name], name, name, arrays=True)

@@ -19,7 +19,7 @@ import numpy as np
 from mesocalc import _codec, _core, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
-from mesocalc._parameters import PARAMETERS
+from mesocalc._parameters import PARAMETERS, shown_quantity
 from mesocalc._plan import (
     RESULTS,
     SCHEMA,
@@ -39,7 +39,6 @@ from mesocalc._tables import (
     plural,
     text_table,
 )
-from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -147,39 +146,37 @@ class PlanArray:
     def __len__(self) -> int:
         return len(self.points)
 
-    def _quantity(self, m: Any, parameter: str) -> Quantity:
-        p = PARAMETERS[parameter]
-        return quantity(p.to_shown(m), p.shown_unit)
-
     @property
     def area(self) -> Quantity:
         """The treated areas, in cm²."""
-        return self._quantity(self._area, "area")
+        return shown_quantity("area", self._area)
 
     @property
     def spacing(self) -> Quantity:
         """Distances between points, in mm."""
-        return self._quantity(self._spacing, "spacing")
+        return shown_quantity("spacing", self._spacing)
 
     @property
     def volume_per_point(self) -> Quantity:
         """Product per point, in mL."""
-        return self._quantity(self._volume_per_point, "volume_per_point")
+        return shown_quantity("volume_per_point", self._volume_per_point)
 
     @property
     def depth(self) -> Quantity:
         """Injection depths, in mm."""
-        return self._quantity(self._depth, "depth")
+        return shown_quantity("depth", self._depth)
 
     @property
     def angle(self) -> Quantity:
         """Needle angles, in degrees."""
-        return self._quantity(self._angle, "angle")
+        return shown_quantity("angle", self._angle)
 
     @property
     def thread_length(self) -> Quantity | None:
         """Thread lengths for retrograde technique, in mm; None for point techniques."""
-        return None if self._thread_length is None else quantity(self._thread_length, "mm")
+        if self._thread_length is None:
+            return None
+        return shown_quantity("thread_length", self._thread_length)
 
     def _results(self) -> dict[str, Any]:
         # Depth and angle are often one value broadcast to every element: compute on that.
@@ -221,28 +218,30 @@ class PlanArray:
     @property
     def total_volume(self) -> Quantity:
         """Product injected per element, in mL."""
-        return self._quantity(self._volume("total"), "total_volume")
+        return shown_quantity("total_volume", self._volume("total"))
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost per element, in mL."""
-        return self._quantity(self._volume("lost"), "expected_loss")
+        return shown_quantity("expected_loss", self._volume("lost"))
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin per element, in mL."""
-        return self._quantity(self._volume("delivered"), "delivered_volume")
+        return shown_quantity("delivered_volume", self._volume("delivered"))
 
     @property
     def dose_per_area(self) -> Quantity:
         """Product injected per area of each element, in mL/cm²."""
         total = self.points * self._volume_per_point
-        return quantity(dose_per_area(total, self._area / 100.0), "milliliter / centimeter ** 2")
+        return shown_quantity(
+            "dose_per_area", dose_per_area(total, PARAMETERS["area"].to_shown(self._area))
+        )
 
     @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted per element, depth / sin(angle), in mm."""
-        return self._quantity(self._results()["insertion_length"], "insertion_length")
+        return shown_quantity("insertion_length", self._results()["insertion_length"])
 
     def __getitem__(self, index: Any) -> Plan | PlanArray:
         """The :class:`Plan` of one element, or a PlanArray of a slice."""
@@ -339,7 +338,9 @@ class PlanArray:
         """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""
         out = _codec.dump(self, SCHEMA)
         found = self._results()
-        found["dose_per_area"] = dose_per_area(found["total_volume"], self._area / 100.0)
+        found["dose_per_area"] = dose_per_area(
+            found["total_volume"], PARAMETERS["area"].to_shown(self._area)
+        )
         for name, m in found.items():
             out[name] = {"value": np.asarray(m).tolist(), "unit": PARAMETERS[name].json}
         return out

@@ -13,7 +13,7 @@ quantity's unit is the parameter table's.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, NamedTuple
 
 from mesocalc._parameters import PARAMETERS
@@ -28,6 +28,7 @@ __all__ = [
     "markdown_table",
     "plural",
     "shown",
+    "svg_map",
     "text_table",
 ]
 
@@ -169,6 +170,36 @@ def html_table(
         f"<thead><tr><th{_LEFT}>quantity</th><th{_LEFT}>value</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>{after}</div>"
     )
+
+
+# A notebook draws a plan's injection map inline up to this many points (or threads);
+# beyond it the SVG would weigh megabytes, and plan.plot() draws it on request.
+MAP_MAX: Final = 2_000
+
+
+def svg_map(count: int, what: str, plot: Callable[[Any], Any]) -> str:
+    """A drawing of ``count`` points (or threads) as inline SVG, for a notebook's HTML.
+
+    ``plot(ax)`` draws it on a matplotlib Axes. "" without matplotlib; a sentence in
+    place of the map beyond :data:`MAP_MAX`.
+    """
+    if count > MAP_MAX:
+        return (
+            f"<p>The injection map of {count} {what} is left out here "
+            "(too large to inline); plan.plot() draws it.</p>"
+        )
+    try:
+        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
+    except ModuleNotFoundError:
+        return ""
+    import io  # noqa: PLC0415 - only drawing needs it
+
+    figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept
+    plot(figure.subplots())
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    svg = out.getvalue()
+    return svg[svg.index("<svg") :]  # inline: no XML declaration or DOCTYPE
 
 
 def plural(count: int, noun: str) -> str:
