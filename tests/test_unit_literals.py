@@ -47,6 +47,7 @@ ALLOWED: dict[str, str] = {
 # codes, the syringe sizes of a label.
 REMAINING: dict[str, int] = {
     "_cli_catalog.py": 3,
+    "_core.py": 2,  # finite_error's units: tests pin its unitless text for other parameters
     "_course.py": 2,
     "_derived.py": 4,
     "_equipment.py": 12,

@@ -200,8 +200,7 @@ def finite_error(name: str, value: float, result: str) -> DomainError:
     JSON has no infinity, and no plan has an infinite length or dose: the input is
     refused where the result is computed, with the parameter named.
     """
-    shown = PARAMETERS[name].shown  # ``value`` is in the parameter's shown unit
-    unit = f" {shown}" if shown else ""
+    unit = {"angle": " deg", "area": " cm²"}.get(name, "")
     return DomainError(
         name,
         f"{value!r}{unit}",
