@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _plan
+from mesocalc import _tables
 from mesocalc._catalog import default_catalog
 from mesocalc._parameters import PARAMETERS
 from mesocalc._validators import visible
@@ -98,7 +98,7 @@ def test_every_plan_kind_renders_as_markdown_and_html(
 ) -> None:
     repr(p)
     check_markdown(p)
-    with mock.patch.object(_plan, "MAP_MAX", 0):  # the maps are drawn in the test below
+    with mock.patch.object(_tables, "MAP_MAX", 0):  # the maps are drawn in the test below
         root = check_html(p)
     shaped = isinstance(p, mesocalc.Plan) and p.layout is not None
     assert (root.find("p") is not None) is shaped
@@ -144,7 +144,7 @@ def test_a_large_map_is_left_out_and_a_plan_without_a_shape_has_none() -> None:
     big = mesocalc.plan(
         technique="classic", zone="face", area=mesocalc.Rectangle("30 cm", "40 cm"), spacing="5 mm"
     )
-    assert big.points > _plan.MAP_MAX
+    assert big.points > _tables.MAP_MAX
     root = check_html(big)
     assert root.find(SVG) is None
     assert f"map of {big.points} points is left out" in (root.findtext("p") or "")

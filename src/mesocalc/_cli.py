@@ -27,6 +27,7 @@ from mesocalc._data import parse_bounded, read_bounded
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import UNPUBLISHED_NEEDS
 from mesocalc._overrides import Override
+from mesocalc._parameters import PLANNED
 from mesocalc._planner import plan
 from mesocalc._validators import visible
 from mesocalc.exceptions import (
@@ -338,16 +339,14 @@ def _book(args: argparse.Namespace) -> Catalog:
 
 
 def _plan(args: argparse.Namespace) -> Any:
+    ranged = {name: getattr(args, name) for name in PLANNED}  # flags named as the table's
+    ranged["loss_fraction"] = _number_or_text(args.loss_fraction)
     return plan(
         catalog=_book(args),
         technique=args.technique,
         zone=args.zone,
         area=args.area,
-        spacing=args.spacing,
-        volume_per_point=args.volume_per_point,
-        depth=args.depth,
-        angle=args.angle,
-        loss_fraction=_number_or_text(args.loss_fraction),
+        **ranged,
         lattice=args.lattice,
         points=args.points,
         total_volume=args.total_volume,

@@ -24,8 +24,9 @@ from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
-from mesocalc._plan import Plan, dose_per_area
+from mesocalc._plan import Plan
 from mesocalc._planner import plan
+from mesocalc._tables import KINDS
 from mesocalc._units import MAX_ELEMENTS, Dim, magnitude, quantity
 from mesocalc.exceptions import (
     InputTypeError,
@@ -55,21 +56,6 @@ _EQUIPMENT: Final = (
     "low_dead_space",
 )
 _COLUMNS: Final = (*_REQUIRED, *RANGED, "lattice", *_EQUIPMENT)  # every column read
-# Result columns with a unit, each a pint-pandas column in the parameter's shown unit.
-_QUANTITIES: Final = (
-    "area",
-    "spacing",
-    "volume_per_point",
-    "depth",
-    "angle",
-    "thread_length",
-    "total_volume",
-    "expected_loss",
-    "delivered_volume",
-    "insertion_length",
-    "dose_per_area",
-    "draw_up_volume",
-)
 _TEXTS: Final = (
     "technique",
     "zone",
@@ -81,7 +67,6 @@ _TEXTS: Final = (
     "error_parameter",
     "error",
 )
-_COUNTS: Final = ("points", "syringes")
 # One schema whatever the rows and the mode, so that partitions (dask) concatenate.
 _RESULTS: Final = (
     "technique",
@@ -109,6 +94,10 @@ _RESULTS: Final = (
     "error_parameter",
     "error",
 )
+# Result columns with a unit, each a pint-pandas column in the parameter's shown unit, and
+# whole-number columns: each column's kind is the plan's field's (_tables.FIELDS).
+_QUANTITIES: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "quantity")
+_COUNTS: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "count")
 _EMPTY: Final = {  # what an empty cell of a required column lacks
     "technique": "a technique in every row, such as 'classic'",
     "zone": "a zone in every row, such as 'face'",
@@ -166,11 +155,11 @@ def _built(make: Callable[[], Any], column: str) -> Any:
 
 def _one(p: Plan) -> dict[str, float | None]:
     """A plan's results in their shown units, as its properties give them."""
-    mags = p._magnitudes()  # canonical: the shown units but for the area's
-    out: dict[str, float | None] = {n: mags[n] for n in _QUANTITIES if n in mags}
-    out["area"] = p.area.magnitude
-    out["dose_per_area"] = dose_per_area(p.points * p.volume_per_point.magnitude, out["area"])
-    return out
+    values = p._values()
+    return {
+        n: None if values.get(n) is None else PARAMETERS[n].to_shown(values[n])
+        for n in _QUANTITIES
+    }
 
 
 def _item(value: Any) -> Any:

@@ -26,7 +26,7 @@ from mesocalc._inputs import check, first_index, read, read_array
 from mesocalc._magnitudes import any_array
 from mesocalc._names import Lattice
 from mesocalc._overrides import Departure, Override, where
-from mesocalc._parameters import PARAMETERS
+from mesocalc._parameters import PARAMETERS, PLANNED
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
     HardLimitError,
@@ -503,8 +503,8 @@ def check_needle(needle: Any, length_mm: float, depth: Any, angle: Any) -> None:
     _raise(error, index)
 
 
-# The order of the bits of spec_warnings' ``given``.
-GIVEN_BITS: Final = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+# The order of the bits of spec_warnings' ``given``: the ranged parameters, in plan()'s order.
+GIVEN_BITS: Final = PLANNED
 
 
 def given_bits(given: dict[str, Any]) -> int:

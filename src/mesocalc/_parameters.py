@@ -12,11 +12,14 @@ every output and a domain violation is one error everywhere.
 from __future__ import annotations
 
 import math
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from mesocalc._units import BIOLOGICAL_UNIT, SANE_MAX, SANE_MIN, Dim
+from mesocalc._units import BIOLOGICAL_UNIT, SANE_MAX, SANE_MIN, Dim, quantity
 
-__all__ = ["PARAMETERS", "RANGED", "Domain", "Parameter"]
+if TYPE_CHECKING:
+    from mesocalc.typing import Quantity
+
+__all__ = ["PARAMETERS", "PLANNED", "RANGED", "Domain", "Parameter", "shown_quantity"]
 
 
 class Domain(NamedTuple):
@@ -58,7 +61,9 @@ class Parameter(NamedTuple):
     Quantity a result property returns): ``shown_unit`` is its pint name and
     ``per_shown`` is how many canonical units make one shown unit (100 mm² in a
     cm²). ``json`` is the UCUM code of the shown unit, in which JSON stores magnitudes:
-    one unit for a quantity in every output, tables and JSON alike.
+    one unit for a quantity in every output, tables and JSON alike. ``role`` says what
+    plan() does with it: ``"required"`` (the area), ``"ranged"`` (a catalog range
+    bounds it and gives its default), or ``""`` (a result, or a part's quantity).
     """
 
     name: str
@@ -68,6 +73,7 @@ class Parameter(NamedTuple):
     shown_unit: str
     per_shown: float = 1.0
     json: str = ""
+    role: str = ""
 
     @property
     def unit(self) -> str:
@@ -142,12 +148,12 @@ _LENGTH: Final = _positive(Dim.LENGTH)
 _VOLUME: Final = _positive(Dim.VOLUME)
 
 
-def _length(name: str, domain: Domain = _LENGTH) -> Parameter:
-    return Parameter(name, Dim.LENGTH, domain, "mm", "millimeter", json="mm")
+def _length(name: str, domain: Domain = _LENGTH, role: str = "") -> Parameter:
+    return Parameter(name, Dim.LENGTH, domain, "mm", "millimeter", json="mm", role=role)
 
 
-def _volume(name: str, domain: Domain = _VOLUME) -> Parameter:
-    return Parameter(name, Dim.VOLUME, domain, "mL", "milliliter", json="mL")
+def _volume(name: str, domain: Domain = _VOLUME, role: str = "") -> Parameter:
+    return Parameter(name, Dim.VOLUME, domain, "mL", "milliliter", json="mL", role=role)
 
 
 PARAMETERS: Final[dict[str, Parameter]] = {
@@ -161,10 +167,12 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "centimeter ** 2",
             per_shown=100.0,
             json="cm2",
+            role="required",
         ),
-        _length("spacing"),
-        _volume("volume_per_point"),
-        _length("depth"),
+        # The ranged parameters, in plan()'s order (its keywords, the CLI's flags).
+        _length("spacing", role="ranged"),
+        _volume("volume_per_point", role="ranged"),
+        _length("depth", role="ranged"),
         Parameter(
             "angle",
             Dim.ANGLE,
@@ -178,6 +186,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "deg",
             "degree",
             json="deg",
+            role="ranged",
         ),
         Parameter(
             "loss_fraction",
@@ -192,6 +201,7 @@ PARAMETERS: Final[dict[str, Parameter]] = {
             "",
             "dimensionless",
             json="1",
+            role="ranged",
         ),
         _length("thread_length"),
         Parameter(
@@ -273,5 +283,18 @@ PARAMETERS: Final[dict[str, Parameter]] = {
     )
 }
 
-# Plan inputs with a catalog range, in the catalog's order (warnings and sources follow it).
+# Plan inputs with a catalog range, in plan()'s order: its keywords, the CLI's flags, the
+# bits of the warnings' cache key.
+PLANNED: Final = tuple(n for n, p in PARAMETERS.items() if p.role == "ranged")
+# The same in the catalog's order (a Spec's fields; warnings and sources follow it).
 RANGED: Final = ("depth", "spacing", "volume_per_point", "angle", "loss_fraction")
+
+
+def shown_quantity(name: str, m: Any) -> Quantity:
+    """Canonical magnitudes of parameter ``name`` as a Quantity in its shown unit.
+
+    What a result property returns (``plan.area`` in cm², ``plan.depth`` in mm): the unit
+    is the table's, so that no record spells one of its own.
+    """
+    p = PARAMETERS[name]
+    return quantity(p.to_shown(m), p.shown_unit)

@@ -11,7 +11,6 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
-import io
 import math
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -22,8 +21,16 @@ from mesocalc._catalog_entries import Protocol
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
 from mesocalc._overrides import OverrideRecord
-from mesocalc._parameters import PARAMETERS
-from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
+from mesocalc._parameters import PARAMETERS, shown_quantity
+from mesocalc._tables import (
+    field_rows,
+    html_table,
+    markdown_table,
+    plural,
+    shown,
+    svg_map,
+    text_table,
+)
 from mesocalc._units import quantity
 from mesocalc._warning import WarningRecord, texts_to_records
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -45,6 +52,7 @@ __all__ = [
     "RESULTS",
     "Plan",
     "check_stored",
+    "clinic_protocol",
     "dose_per_area",
     "from_v0",
     "results",
@@ -53,9 +61,8 @@ __all__ = [
 
 SCHEMA: Final = "mesocalc.plan"
 SHIPPED_CATALOG: Final = "mesocalc default catalog"  # the shipped catalog's name
-# A notebook draws a plan's injection map inline up to this many points (or threads);
-# beyond it the SVG would weigh megabytes, and plan.plot() draws it on request.
-MAP_MAX: Final = 2_000
+
+_MM2_PER_CM2: Final = PARAMETERS["area"].per_shown
 
 # Results written beside the inputs in JSON, for readers; recomputed (and compared)
 # when a plan is read back.
@@ -66,6 +73,11 @@ RESULTS: Final = (
     "insertion_length",
     "dose_per_area",
 )
+
+
+def clinic_protocol(protocol: Protocol | None) -> Protocol | None:
+    """The protocol a table names: a clinic's; the shipped catalog goes unsaid."""
+    return None if protocol is None or protocol.name == SHIPPED_CATALOG else protocol
 
 
 def _needle_class() -> tuple[type, ...]:
@@ -84,6 +96,15 @@ def _placement_class() -> tuple[type, ...]:
     from mesocalc._placement import Placement  # noqa: PLC0415 - loaded on first use (start-up)
 
     return (Placement,)
+
+
+def _area_as_stored(area_mm2: float) -> float:
+    """An area in cm², as tables and JSON show it: the key plans compare their areas by.
+
+    A plan's area read back from JSON (cm² times 100) may differ from the planner's in
+    the last bit; divided by 100 again it is the stored value exactly.
+    """
+    return area_mm2 / _MM2_PER_CM2
 
 
 def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[str, Any]:
@@ -138,10 +159,13 @@ class Plan:
     zone: Zone = attrs.field(metadata=_codec.name(Zone))
     lattice: Lattice = attrs.field(metadata=_codec.name(Lattice))
     points: int = attrs.field(metadata=_codec.whole())
-    # Magnitudes in canonical units (mm, mL, degrees; the area in cm², the unit of its JSON,
-    # so that a stored plan reads back exactly); read them through the properties.
-    _area_cm2: float = attrs.field(
-        alias="area_cm2", metadata=_codec.quantity_field("area", key="area", shown=True)
+    # Magnitudes in canonical units (mm², mm, mL, degrees; ADR 0001); read them through the
+    # properties. Plans compare by the area as shown and stored (cm², ADR 0011): JSON reads
+    # it back into mm² with at most a last-bit difference that the comparison must not see.
+    _area: float = attrs.field(
+        alias="area_mm2",
+        eq=_area_as_stored,
+        metadata=_codec.quantity_field("area", key="area"),
     )
     _spacing: float = attrs.field(alias="spacing_mm", metadata=_codec.quantity_field("spacing"))
     _volume_per_point: float = attrs.field(
@@ -177,62 +201,61 @@ class Plan:
     @property
     def area(self) -> Quantity:
         """The treated area, in cm²."""
-        return quantity(self._area_cm2, "centimeter ** 2")
-
-    @property
-    def _area(self) -> float:
-        """The treated area in mm², the unit the planner counts points in."""
-        return self._area_cm2 * 100.0
+        return shown_quantity("area", self._area)
 
     @property
     def spacing(self) -> Quantity:
         """Distance between neighbouring points (between threads for retrograde), in mm."""
-        return quantity(self._spacing, "millimeter")
+        return shown_quantity("spacing", self._spacing)
 
     @property
     def volume_per_point(self) -> Quantity:
         """Product per point (per thread for retrograde), in mL."""
-        return quantity(self._volume_per_point, "milliliter")
+        return shown_quantity("volume_per_point", self._volume_per_point)
 
     @property
     def depth(self) -> Quantity:
         """Injection depth, in mm."""
-        return quantity(self._depth, "millimeter")
+        return shown_quantity("depth", self._depth)
 
     @property
     def angle(self) -> Quantity:
         """Needle angle to the skin surface, in degrees."""
-        return quantity(self._angle, "degree")
+        return shown_quantity("angle", self._angle)
 
     @property
     def thread_length(self) -> Quantity | None:
         """Length of one thread for retrograde technique, in mm; None for point techniques."""
-        return None if self._thread_length is None else quantity(self._thread_length, "millimeter")
+        if self._thread_length is None:
+            return None
+        return shown_quantity("thread_length", self._thread_length)
 
     @property
     def total_volume(self) -> Quantity:
         """Product injected (points times volume per point), in mL."""
-        return quantity(self._total, "milliliter")
+        return shown_quantity("total_volume", self._total)
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost (left on the skin, say), in mL."""
-        return quantity(self._total * self.loss_fraction, "milliliter")
+        return shown_quantity("expected_loss", self._total * self.loss_fraction)
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin (total volume less expected loss), in mL."""
-        return quantity(self._total - self._total * self.loss_fraction, "milliliter")
+        return shown_quantity("delivered_volume", self._total - self._total * self.loss_fraction)
 
     @property
     def dose_per_area(self) -> Quantity:
         """Product injected per area (total volume over area), in mL/cm²."""
-        return quantity(dose_per_area(self._total, self._area_cm2), "milliliter / centimeter ** 2")
+        return shown_quantity(
+            "dose_per_area", dose_per_area(self._total, _area_as_stored(self._area))
+        )
 
     @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted to reach the depth at the angle, depth / sin(angle), in mm."""
-        return quantity(_core.insertion_length(self._depth, self._angle), "millimeter")
+        return shown_quantity("insertion_length", _core.insertion_length(self._depth, self._angle))
 
     @property
     def _total(self) -> float:
@@ -300,22 +323,35 @@ class Plan:
 
     # Text and notebooks.
 
-    def _magnitudes(self) -> dict[str, float | None]:
-        out: dict[str, float | None] = {
+    def _values(self) -> dict[str, Any]:
+        """Every field of :data:`~mesocalc._tables.FIELDS` the plan has, quantities canonical.
+
+        Data frames read their columns from it as the tables read their rows.
+        """
+        placement, supply = self.placement, self.supply
+        out: dict[str, Any] = {
+            "technique": self.technique,
+            "zone": self.zone,
+            "lattice": self.lattice,
             "area": self._area,
+            "points": self.points,
             "spacing": self._spacing,
-            "volume_per_point": self._volume_per_point,
             "depth": self._depth,
             "angle": self._angle,
             "thread_length": self._thread_length,
+            "volume_per_point": self._volume_per_point,
+            "loss_fraction": self.loss_fraction,
+            **self._results(),
+            "dose_per_area": dose_per_area(self._total, _area_as_stored(self._area)),
+            "draw_up_volume": None if supply is None else supply.draw_up_volume.magnitude,
+            "syringes": None if supply is None else supply.syringes,
+            "protocol": clinic_protocol(self.protocol),
         }
-        out.update(self._results())
-        out["margin"] = None if self.placement is None else self.placement.margin_mm
-        length = None if self.placement is None else self.placement.total_thread_length_mm
-        out["total_thread_length"] = length
-        out["draw_up_volume"] = (
-            None if self.supply is None else self.supply.draw_up_volume.magnitude
-        )
+        if placement is not None:
+            out["margin"] = placement.margin_mm
+            out["total_thread_length"] = placement.total_thread_length_mm
+            out["needles"] = placement.needles
+            out["shots"] = placement.shots
         return out
 
     def _results(self) -> dict[str, float]:
@@ -324,37 +360,14 @@ class Plan:
         )
 
     def _rows(self) -> list[tuple[str, str]]:
-        mags = self._magnitudes()
-        rows = [
-            ("technique", self.technique.value),
-            ("zone", self.zone.value),
-            ("lattice", self.lattice.value),
-            ("area", shown("area", mags["area"])),
-            ("points", str(self.points)),
-        ]
-        for name in ("spacing", "depth", "angle", "thread_length", "volume_per_point"):
-            if mags[name] is not None:
-                rows.append((name, shown(name, mags[name])))
-        rows.append(("loss_fraction", f"{self.loss_fraction:g}"))
-        for name in ("total_volume", "expected_loss", "delivered_volume", "margin"):
-            if mags[name] is not None:
-                rows.append((name, shown(name, mags[name])))
-        for name in ("total_thread_length", "insertion_length", "draw_up_volume"):
-            if mags[name] is not None:
-                rows.append((name, shown(name, mags[name])))
-        for name in ("syringes", "needles", "shots"):
-            if getattr(self, name) is not None:
-                rows.append((name, str(getattr(self, name))))
-        if self.protocol is not None and self.protocol.name != SHIPPED_CATALOG:
-            rows.append(("protocol", str(self.protocol)))  # a clinic's: say which
-        return rows
+        return field_rows(self._values())
 
     def table(self) -> str:
         """The plan as a plain-text table, one row per quantity, as the CLI prints it."""
         return text_table(self._rows(), self.warnings)
 
     def __repr__(self) -> str:
-        mags = self._magnitudes()
+        mags = self._results()
         warned = f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
         return (
             f"<Plan {self.technique.value} on {self.zone.value}, {shown('area', self._area)}: "
@@ -378,22 +391,8 @@ class Plan:
         drawing = self.layout
         if drawing is None:
             return ""
-        if len(drawing) > MAP_MAX:
-            what = "threads" if self.total_thread_length is not None else "points"
-            return (
-                f"<p>The injection map of {len(drawing)} {what} is left out here "
-                "(too large to inline); plan.plot() draws it.</p>"
-            )
-        try:
-            from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
-        except ModuleNotFoundError:
-            return ""
-        figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept
-        self.plot(figure.subplots())
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})
-        svg = out.getvalue()
-        return svg[svg.index("<svg") :]  # inline: no XML declaration or DOCTYPE
+        what = "threads" if self.total_thread_length is not None else "points"
+        return svg_map(len(drawing), what, self.plot)
 
     def __getitem__(self, index: Any) -> NoReturn:
         """A plan of one area has no elements (a :class:`PlanArray` has)."""
@@ -415,10 +414,10 @@ class Plan:
         if length is not None:
             what += (
                 f"{self.points} threads, {shown('total_thread_length', length.magnitude)}, "
-                f"{self._total:.3g} mL"
+                f"{PARAMETERS['total_volume'].show(self._total, 3)}"
             )
         else:
-            what += f"{self.points} points, {self._total:.3g} mL"
+            what += f"{self.points} points, {PARAMETERS['total_volume'].show(self._total, 3)}"
             if self.shots is not None:
                 what += f", {self.shots} shots of {self.needles} needles"
         return drawing.plot(ax, title=what)
@@ -433,7 +432,7 @@ class Plan:
         """
         out = _codec.dump(self, SCHEMA)
         found = self._results()
-        found["dose_per_area"] = dose_per_area(self._total, self._area_cm2)
+        found["dose_per_area"] = dose_per_area(self._total, _area_as_stored(self._area))
         for name, m in found.items():
             out[name] = {"value": m, "unit": PARAMETERS[name].json}
         return out
@@ -531,7 +530,9 @@ def check_stored(
         values["depth"],
         values["angle"],
     )
-    computed["dose_per_area"] = dose_per_area(computed["total_volume"], plan._area / 100.0)
+    computed["dose_per_area"] = dose_per_area(
+        computed["total_volume"], PARAMETERS["area"].to_shown(plan._area)
+    )
     for name in RESULTS:
         if name in data:
             stored = _codec.read_quantity(data[name], name, name, arrays=True)

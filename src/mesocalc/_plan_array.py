@@ -19,10 +19,26 @@ import numpy as np
 from mesocalc import _codec, _core, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
-from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import RESULTS, SCHEMA, Plan, check_stored, dose_per_area, results, upgraded
-from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
-from mesocalc._units import quantity
+from mesocalc._parameters import PARAMETERS, shown_quantity
+from mesocalc._plan import (
+    RESULTS,
+    SCHEMA,
+    Plan,
+    check_stored,
+    clinic_protocol,
+    dose_per_area,
+    results,
+    upgraded,
+)
+from mesocalc._tables import (
+    FIELDS,
+    cell,
+    field_rows,
+    html_table,
+    markdown_table,
+    plural,
+    text_table,
+)
 from mesocalc._warning import WarningRecord
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -35,6 +51,9 @@ if TYPE_CHECKING:
 __all__ = ["PlanArray"]
 
 Floats = np.ndarray[Any, np.dtype[np.float64]]
+_AREA, _POINTS, _TOTAL = (
+    next(f for f in FIELDS if f.name == n) for n in ("area", "points", "total_volume")
+)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -127,39 +146,37 @@ class PlanArray:
     def __len__(self) -> int:
         return len(self.points)
 
-    def _quantity(self, m: Any, parameter: str) -> Quantity:
-        p = PARAMETERS[parameter]
-        return quantity(p.to_shown(m), p.shown_unit)
-
     @property
     def area(self) -> Quantity:
         """The treated areas, in cm²."""
-        return self._quantity(self._area, "area")
+        return shown_quantity("area", self._area)
 
     @property
     def spacing(self) -> Quantity:
         """Distances between points, in mm."""
-        return self._quantity(self._spacing, "spacing")
+        return shown_quantity("spacing", self._spacing)
 
     @property
     def volume_per_point(self) -> Quantity:
         """Product per point, in mL."""
-        return self._quantity(self._volume_per_point, "volume_per_point")
+        return shown_quantity("volume_per_point", self._volume_per_point)
 
     @property
     def depth(self) -> Quantity:
         """Injection depths, in mm."""
-        return self._quantity(self._depth, "depth")
+        return shown_quantity("depth", self._depth)
 
     @property
     def angle(self) -> Quantity:
         """Needle angles, in degrees."""
-        return self._quantity(self._angle, "angle")
+        return shown_quantity("angle", self._angle)
 
     @property
     def thread_length(self) -> Quantity | None:
         """Thread lengths for retrograde technique, in mm; None for point techniques."""
-        return None if self._thread_length is None else quantity(self._thread_length, "mm")
+        if self._thread_length is None:
+            return None
+        return shown_quantity("thread_length", self._thread_length)
 
     def _results(self) -> dict[str, Any]:
         # Depth and angle are often one value broadcast to every element: compute on that.
@@ -201,28 +218,30 @@ class PlanArray:
     @property
     def total_volume(self) -> Quantity:
         """Product injected per element, in mL."""
-        return self._quantity(self._volume("total"), "total_volume")
+        return shown_quantity("total_volume", self._volume("total"))
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost per element, in mL."""
-        return self._quantity(self._volume("lost"), "expected_loss")
+        return shown_quantity("expected_loss", self._volume("lost"))
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin per element, in mL."""
-        return self._quantity(self._volume("delivered"), "delivered_volume")
+        return shown_quantity("delivered_volume", self._volume("delivered"))
 
     @property
     def dose_per_area(self) -> Quantity:
         """Product injected per area of each element, in mL/cm²."""
         total = self.points * self._volume_per_point
-        return quantity(dose_per_area(total, self._area / 100.0), "milliliter / centimeter ** 2")
+        return shown_quantity(
+            "dose_per_area", dose_per_area(total, PARAMETERS["area"].to_shown(self._area))
+        )
 
     @property
     def insertion_length(self) -> Quantity:
         """Needle shaft inserted per element, depth / sin(angle), in mm."""
-        return self._quantity(self._results()["insertion_length"], "insertion_length")
+        return shown_quantity("insertion_length", self._results()["insertion_length"])
 
     def __getitem__(self, index: Any) -> Plan | PlanArray:
         """The :class:`Plan` of one element, or a PlanArray of a slice."""
@@ -256,55 +275,37 @@ class PlanArray:
             "thread_length_mm": pick(self._thread_length),
         }
         if one:
-            fields["area_cm2"] = fields.pop("area_mm2") / 100.0
             return Plan(**fields)
         return PlanArray(**fields)
 
-    def _span(self, name: str, values: Any) -> str:
-        if np.size(values) == 0:
-            return "-"
-        low, high = float(np.min(values)), float(np.max(values))
-        if low == high:
-            return shown(name, low)
-        return f"{shown(name, low).split()[0]} to {shown(name, high)}"
-
     def _points(self) -> str:
         """The point counts: "40", "4 to 40", or "-" for no areas."""
-        points = np.asarray(self.points)
-        if not points.size:
-            return "-"
-        low, high = int(points.min()), int(points.max())
-        return str(low) if low == high else f"{low} to {high}"
+        return cell(_POINTS, np.asarray(self.points))
 
     def _shape_text(self) -> str:
         return "x".join(str(n) for n in self.shape) or "0-d"
 
-    def _rows(self) -> list[tuple[str, str]]:
-        rows = [
-            ("technique", self.technique.value),
-            ("zone", self.zone.value),
-            ("lattice", self.lattice.value),
-            ("shape", self._shape_text()),
-            ("points", self._points()),
-        ]
-        mags = {
+    def _values(self) -> dict[str, Any]:
+        """The fields of :data:`~mesocalc._tables.FIELDS` plans over arrays have, as arrays."""
+        return {
+            "technique": self.technique,
+            "zone": self.zone,
+            "lattice": self.lattice,
+            "shape": self._shape_text(),
             "area": self._area,
+            "points": np.asarray(self.points),
             "spacing": self._spacing,
-            "volume_per_point": self._volume_per_point,
             "depth": self._depth,
             "angle": self._angle,
             "thread_length": self._thread_length,
+            "volume_per_point": self._volume_per_point,
+            "loss_fraction": np.asarray(self.loss_fraction),
             **self._results(),
+            "protocol": clinic_protocol(self.protocol),
         }
-        for name, value in mags.items():
-            if value is not None:
-                rows.append((name, self._span(name, value)))
-        if self.loss_fraction.size:
-            low_f, high_f = float(self.loss_fraction.min()), float(self.loss_fraction.max())
-            rows.append(
-                ("loss_fraction", f"{low_f:g}" if low_f == high_f else f"{low_f:g} to {high_f:g}")
-            )
-        return rows
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return field_rows(self._values())
 
     def table(self) -> str:
         """The plans as a plain-text table of ranges, one row per quantity."""
@@ -317,9 +318,9 @@ class PlanArray:
             return f"{what}no areas (shape {self._shape_text()}){warned}>"
         total = self._results()["total_volume"]
         return (
-            f"{what}{self._shape_text()} areas of {self._span('area', self._area)}: "
+            f"{what}{self._shape_text()} areas of {cell(_AREA, self._area)}: "
             f"{self._points()} point{'' if self._points() == '1' else 's'}, "
-            f"total {self._span('total_volume', total)}{warned}>"
+            f"total {cell(_TOTAL, total)}{warned}>"
         )
 
     def _repr_markdown_(self) -> str:
@@ -337,7 +338,9 @@ class PlanArray:
         """A JSON-ready dict, as :meth:`Plan.to_dict` with (nested) lists for the arrays."""
         out = _codec.dump(self, SCHEMA)
         found = self._results()
-        found["dose_per_area"] = dose_per_area(found["total_volume"], self._area / 100.0)
+        found["dose_per_area"] = dose_per_area(
+            found["total_volume"], PARAMETERS["area"].to_shown(self._area)
+        )
         for name, m in found.items():
             out[name] = {"value": np.asarray(m).tolist(), "unit": PARAMETERS[name].json}
         return out

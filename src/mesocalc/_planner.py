@@ -379,7 +379,7 @@ def _made(  # noqa: PLR0917 - private: what plan() has chosen and checked
         loss_fraction=loss,
         warnings=warnings,
         sources=sources,
-        area_cm2=area_mm2 / 100.0,
+        area_mm2=area_mm2,
         spacing_mm=s,
         volume_per_point_ml=vpp,
         depth_mm=d,

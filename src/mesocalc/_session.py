@@ -22,6 +22,7 @@ from mesocalc._catalog import Catalog, cite
 from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
+from mesocalc._parameters import PARAMETERS, shown_quantity
 from mesocalc._plan import SHIPPED_CATALOG, Plan
 from mesocalc._planner import plan
 from mesocalc._products import Product
@@ -221,10 +222,10 @@ class Session:
             )
         total = self.total_volume.magnitude
         if total > label.max_volume_ml * (1 + 1e-9):
-            allowed = f"at most {label.max_volume_ml:g} mL"
+            allowed = f"at most {PARAMETERS['total_volume'].show(label.max_volume_ml, 6)}"
             raise HardLimitError(
                 "total_volume",
-                f"{total:.6g} mL",
+                PARAMETERS["total_volume"].show(total, 6),
                 f"{allowed} {where}",
                 source,
                 allowed=allowed,
@@ -308,7 +309,7 @@ class Session:
         if active is None:
             return None
         per_ml, unit, _ = active
-        area = sum(p._area_cm2 for p in self.plans)
+        area = sum(p.area.magnitude for p in self.plans)
         dose = self.total_volume.magnitude * per_ml / area
         return quantity(dose, f"{unit} / centimeter ** 2")
 
@@ -393,22 +394,24 @@ class Session:
         return sum(p.points for p in self.plans)
 
     def _sum(self, name: str) -> float:
-        return float(sum(getattr(p, name).to("mL").magnitude for p in self.plans))
+        return float(sum(getattr(p, name).magnitude for p in self.plans))
 
     @property
     def total_volume(self) -> Quantity:
         """Product injected over all areas, in mL."""
-        return quantity(sum(p.points * p._volume_per_point for p in self.plans), "milliliter")
+        return shown_quantity(
+            "total_volume", sum(p.points * p._volume_per_point for p in self.plans)
+        )
 
     @property
     def expected_loss(self) -> Quantity:
         """Product expected to be lost over all areas, in mL."""
-        return quantity(self._sum("expected_loss"), "milliliter")
+        return shown_quantity("expected_loss", self._sum("expected_loss"))
 
     @property
     def delivered_volume(self) -> Quantity:
         """Product expected to stay in the skin over all areas, in mL."""
-        return quantity(self._sum("delivered_volume"), "milliliter")
+        return shown_quantity("delivered_volume", self._sum("delivered_volume"))
 
     @property
     def supply(self) -> Supply | None:

@@ -3,21 +3,119 @@
 Plans, plans over arrays, sessions and courses each list their rows; this module renders
 them, and shows a magnitude as the tables do ("1.44 mL"). Apart from the records so that
 each is rendered the same way and none holds a renderer of its own.
+
+:data:`FIELDS` is the one list of a plan's fields, in the order a person reads them:
+a :class:`Plan` and a :class:`PlanArray` render their rows from it (one value, or the
+span of an array's values), and data frames take each column's kind from it. A
+quantity's unit is the parameter table's.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Literal, NamedTuple
 
 from mesocalc._parameters import PARAMETERS
 
-__all__ = ["html_table", "markdown_table", "plural", "shown", "text_table"]
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "Field",
+    "cell",
+    "field_rows",
+    "html_table",
+    "markdown_table",
+    "plural",
+    "shown",
+    "svg_map",
+    "text_table",
+]
+
+Kind = Literal["name", "count", "quantity", "fraction", "text"]
+
+
+class Field(NamedTuple):
+    """One field of a plan: its name, the kind of its value, and whether tables list it.
+
+    A ``"quantity"`` is a magnitude in its parameter's canonical unit, shown in the
+    parameter's shown unit; a ``"name"`` is an enum member, shown by its value; a
+    ``"count"`` a whole number, a ``"fraction"`` a bare number, ``"text"`` text as it is.
+    """
+
+    name: str
+    kind: Kind
+    table: bool = True  # the dose per area is in JSON and data frames, not in tables
+
+
+FIELDS: Final = (
+    Field("technique", "name"),
+    Field("zone", "name"),
+    Field("lattice", "name"),
+    Field("shape", "text"),  # plans over arrays: the arrays' shape
+    Field("area", "quantity"),
+    Field("points", "count"),
+    Field("spacing", "quantity"),
+    Field("depth", "quantity"),
+    Field("angle", "quantity"),
+    Field("thread_length", "quantity"),
+    Field("volume_per_point", "quantity"),
+    Field("loss_fraction", "fraction"),
+    Field("total_volume", "quantity"),
+    Field("expected_loss", "quantity"),
+    Field("delivered_volume", "quantity"),
+    Field("margin", "quantity"),
+    Field("total_thread_length", "quantity"),
+    Field("insertion_length", "quantity"),
+    Field("dose_per_area", "quantity", table=False),
+    Field("draw_up_volume", "quantity"),
+    Field("syringes", "count"),
+    Field("needles", "count"),
+    Field("shots", "count"),
+    Field("protocol", "text"),  # a clinic's protocol; the shipped catalog goes unsaid
+)
+KINDS: Final = {f.name: f.kind for f in FIELDS}
 
 
 def shown(name: str, m: Any) -> str:
     """A magnitude of parameter ``name`` as the tables show it ("1.44 mL")."""
     return PARAMETERS[name].show(m)
+
+
+def _one(field: Field, value: Any) -> str:
+    if field.kind == "quantity":
+        return shown(field.name, value)
+    if field.kind == "name":
+        return str(value.value)
+    if field.kind == "fraction":
+        return f"{value:g}"
+    return str(value)  # a count, or text
+
+
+def cell(field: Field, value: Any) -> str:
+    """A field's value as tables show it; an array as the span of its values ("4 to 40").
+
+    An array of no values is "-".
+    """
+    if not hasattr(value, "ndim"):
+        return _one(field, value)
+    if not value.size:
+        return "-"
+    low, high = value.min().item(), value.max().item()
+    if low == high:
+        return _one(field, low)
+    if field.kind == "quantity":
+        return f"{shown(field.name, low).split()[0]} to {shown(field.name, high)}"
+    return f"{_one(field, low)} to {_one(field, high)}"
+
+
+def field_rows(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (field, value) rows of a plan's table, in :data:`FIELDS` order; None is left out."""
+    return [
+        (f.name, cell(f, values[f.name]))
+        for f in FIELDS
+        if f.table and values.get(f.name) is not None
+    ]
 
 
 def text_table(rows: list[tuple[str, str]], warnings: tuple[str, ...]) -> str:
@@ -72,6 +170,36 @@ def html_table(
         f"<thead><tr><th{_LEFT}>quantity</th><th{_LEFT}>value</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>{after}</div>"
     )
+
+
+# A notebook draws a plan's injection map inline up to this many points (or threads);
+# beyond it the SVG would weigh megabytes, and plan.plot() draws it on request.
+MAP_MAX: Final = 2_000
+
+
+def svg_map(count: int, what: str, plot: Callable[[Any], Any]) -> str:
+    """A drawing of ``count`` points (or threads) as inline SVG, for a notebook's HTML.
+
+    ``plot(ax)`` draws it on a matplotlib Axes. "" without matplotlib; a sentence in
+    place of the map beyond :data:`MAP_MAX`.
+    """
+    if count > MAP_MAX:
+        return (
+            f"<p>The injection map of {count} {what} is left out here "
+            "(too large to inline); plan.plot() draws it.</p>"
+        )
+    try:
+        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
+    except ModuleNotFoundError:
+        return ""
+    import io  # noqa: PLC0415 - only drawing needs it
+
+    figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept
+    plot(figure.subplots())
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    svg = out.getvalue()
+    return svg[svg.index("<svg") :]  # inline: no XML declaration or DOCTYPE
 
 
 def plural(count: int, noun: str) -> str:
