@@ -97,11 +97,12 @@ def any_array(*values: Any) -> bool:
         kind = type(value)
         if value is None or kind is str or kind is float:
             continue
-        if isinstance(value, (list, tuple)) or is_ndarray(value):
+        if isinstance(value, (list, tuple)):
             return True
-        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and is_ndarray(
-            value.magnitude
-        ):
+        if isinstance(value, cls) if cls is not None else is_quantity(value):
+            if is_ndarray(value.magnitude):
+                return True
+        elif is_ndarray(value):
             return True
     return False
 
