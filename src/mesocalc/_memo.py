@@ -38,7 +38,8 @@ class Kept(NamedTuple):
     request: _pipeline.Request
     warnings: tuple[WarningRecord, ...]
     sources: tuple[str, ...]
-    found: list[tuple[bool, list[WarningRecord]]]  # the findings of rules not per area
+    more: tuple[WarningRecord, ...]  # what the rules not per area added to its warnings
+    rules: tuple[_pipeline.Rule, ...]  # the rules per area that apply to it
 
 
 _REQUESTS: dict[tuple[Any, ...], Kept] = {}
@@ -83,8 +84,8 @@ def planned(
     if seen is not None and seen.book is book and _scalar_area(numbers[0]):
         current = _pipeline.read(book, names, numbers, parts, seen.request)
         current.warnings, current.sources = seen.warnings, seen.sources
-        current.found = list(seen.found)
-        return _pipeline.planned(_pipeline.run(current, _pipeline.PER_AREA))
+        current.more = list(seen.more)
+        return _pipeline.planned(_pipeline.run(current, seen.rules))
     current = _pipeline.run(_pipeline.read(book, names, numbers, parts))
     q = current.request
     # Kept: a request of one area that passed every rule with no departure (see the module).
@@ -92,8 +93,12 @@ def planned(
     if key is not None and keep:
         if len(_REQUESTS) >= _MAX_REQUESTS:
             _REQUESTS.clear()
-        found = [f for f in current.found if not f[0]]
-        _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, found)
+        # Rules per area add their warnings after all that the others add, here (only the
+        # skin layer's: a kept request has no departure, needle or unpublished use).
+        at = current.per_area_from
+        more = tuple(current.more if at is None else current.more[:at])
+        rules = _pipeline.rules_for(q, _pipeline.PER_AREA)
+        _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, more, rules)
     return _pipeline.planned(current)
 
 

@@ -20,6 +20,7 @@ seen before runs again (:mod:`mesocalc._memo`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from mesocalc import _core, _derived, _guardrails, _inputs, _numpy, _overrides
@@ -31,8 +32,6 @@ from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import numpy as np
 
     from mesocalc._catalog import Catalog
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 else:
     np = _numpy.bind(globals())
 
-__all__ = ["PER_AREA", "RULES", "Request", "Run", "planned", "read", "run"]
+__all__ = ["PER_AREA", "RULES", "Request", "Rule", "Run", "planned", "read", "rules_for", "run"]
 
 # The parts only a plan of one area takes, in the order they are refused with arrays.
 _ONE_AREA_PARTS: Final = (
@@ -119,7 +118,8 @@ class Run:
         "area",
         "count",
         "departures",
-        "found",
+        "more",
+        "per_area_from",
         "placement",
         "records",
         "request",
@@ -131,16 +131,17 @@ class Run:
         self.request = request
         self.area = area  # in mm²
         self.count: Any = 0
-        self.departures: list[Any] = list(request.departures)
+        self.departures: list[Any] = request.departures  # added to by copy, never in place
         self.warnings: tuple[WarningRecord, ...] = ()  # those of the entry's ranges, first
         self.sources: tuple[str, ...] = ()
-        self.found: list[tuple[bool, list[WarningRecord]]] = []  # (per area?, warnings)
+        self.more: list[WarningRecord] = []  # what the rules add to those, in their order
+        self.per_area_from: int | None = None  # where in ``more`` rules per area began adding
         self.records: tuple[Any, ...] = ()
         self.placement: Any = None
 
-    def more(self) -> list[WarningRecord]:
-        """The warnings the rules have added to those of the ranges, in their order."""
-        return [w for _, found in self.found for w in found]
+
+# A rule: a function of the run, which adds what it finds to it or raises.
+Rule = Callable[[Run], None]
 
 
 # Reading.
@@ -347,7 +348,7 @@ def _derived_volume(run: Run) -> None:
     """The volume per point a total or a dose per area gives the counted points."""
     q = run.request
     if q.per_point is not None:
-        run.departures += _derived.volume_per_point(
+        run.departures = run.departures + _derived.volume_per_point(
             q.entry, run.area, run.count, q.values, q.per_point
         )
 
@@ -390,7 +391,7 @@ def _layer(run: Run) -> None:
     """The skin layer the technique deposits product in."""
     q = run.request
     skin = q.book.layer_thickness(q.entry.zone)
-    run.found.append((False, _guardrails.check_layer(q.entry, skin, q.values["depth"], q.shape)))
+    run.more += _guardrails.check_layer(q.entry, skin, q.values["depth"], q.shape)
 
 
 def _needle(run: Run) -> None:
@@ -400,7 +401,7 @@ def _needle(run: Run) -> None:
         _guardrails.check_needle(
             q.needle, q.needle.length_mm, q.values["depth"], q.values["angle"]
         )
-        run.departures += _guardrails.needle_departures(q.entry, q.needle)
+        run.departures = run.departures + _guardrails.needle_departures(q.entry, q.needle)
 
 
 def _session(run: Run, *, hard: bool) -> None:
@@ -408,7 +409,9 @@ def _session(run: Run, *, hard: bool) -> None:
     cap = q.entry.session
     if cap is not None and cap.hard is hard:
         vpp = q.values["volume_per_point"]
-        run.found.append((True, _guardrails.check_session(q.entry, run.count, vpp, q.override)))
+        if run.per_area_from is None:
+            run.per_area_from = len(run.more)
+        run.more += _guardrails.check_session(q.entry, run.count, vpp, q.override)
 
 
 def _hard_session(run: Run) -> None:
@@ -421,7 +424,7 @@ def _unpublished(run: Run) -> None:
     q = run.request
     if not q.entry.published:
         used = q.book.published(q.entry.zone)
-        run.found.append((False, [_guardrails.unpublished(q.entry, q.override, q.given, used)]))
+        run.more.append(_guardrails.unpublished(q.entry, q.override, q.given, used))
 
 
 def _soft_ranges(run: Run) -> None:
@@ -445,17 +448,17 @@ def _advisories(run: Run) -> None:
     q = run.request
     if q.shape is None:
         if run.departures:
-            found = [dep.warning() for dep in run.departures if dep.advisory]
-            run.found.append((False, found + [r.warning() for r in run.records]))
+            run.more += [dep.warning() for dep in run.departures if dep.advisory]
+            run.more += [r.warning() for r in run.records]
         return
     for name, value in q.given.items():
         r = getattr(q.entry, name)
-        run.found.append((False, _guardrails.about_departures(value, q.values[name], name, r)))
+        run.more += _guardrails.about_departures(value, q.values[name], name, r)
 
 
 # The rules in the order they apply: each element of a plan over arrays fails as its
 # scalar plan does. The first two run on plans over empty arrays too.
-RULES: Final[tuple[Callable[[Run], None], ...]] = (
+RULES: Final[tuple[Rule, ...]] = (
     _count,
     _range_warnings,
     _layout,
@@ -475,12 +478,35 @@ RULES: Final[tuple[Callable[[Run], None], ...]] = (
 PER_AREA: Final = (_count, _layout, _derived_volume, _dose, _hard_session, _soft_session)
 
 
-def run(current: Run, rules: tuple[Callable[[Run], None], ...] = RULES) -> Run:
-    """Run ``rules`` over ``current``, in their order; a rule that fails raises."""
+def rules_for(request: Request, rules: tuple[Rule, ...] = RULES) -> tuple[Rule, ...]:
+    """Those of ``rules`` that apply to ``request``, in their order."""
+    cap = request.entry.session
+    skip = (
+        request.shaped is None and _layout,
+        request.per_point is None and _derived_volume,
+        request.needle is None and _needle,
+        (cap is None or not cap.hard) and _hard_session,
+        (cap is None or cap.hard) and _soft_session,
+        request.entry.published and _unpublished,
+    )
+    return tuple(r for r in rules if r not in skip)
+
+
+def run(current: Run, rules: tuple[Rule, ...] | None = None) -> Run:
+    """Run ``rules`` (those of :data:`RULES` that apply) over ``current``, in their order.
+
+    A rule that fails raises. Plans over empty arrays have no element to check: they
+    run the rules up to the warnings of the entry's ranges alone.
+    """
+    if rules is None:
+        rules = rules_for(current.request)
+    if current.request.shape is None:
+        for rule in rules:
+            rule(current)
+        return current
     for rule in rules:
         rule(current)
-        empty = current.request.shape is not None and not np.size(current.count)
-        if rule is _range_warnings and empty:  # plans over empty arrays: no element to check
+        if rule is _range_warnings and not np.size(current.count):
             break
     return current
 
@@ -488,7 +514,7 @@ def run(current: Run, rules: tuple[Callable[[Run], None], ...] = RULES) -> Run:
 def planned(current: Run) -> Plan | PlanArray:
     """The Plan, or the PlanArray, of a run through every rule."""
     q = current.request
-    more = current.more()
+    more = current.more
     warnings = (*current.warnings, *more) if more else current.warnings
     v = q.values
     if q.shape is None:
