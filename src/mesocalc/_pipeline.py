@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from mesocalc import _core, _derived, _guardrails, _inputs, _numpy, _overrides
 from mesocalc._magnitudes import any_array
 from mesocalc._names import Lattice, resolve
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
     from mesocalc._catalog import Catalog
     from mesocalc._catalog_entries import Spec
+    from mesocalc._overrides import Override
     from mesocalc._plan_array import PlanArray
 else:
     np = _numpy.bind(globals())
@@ -56,88 +59,41 @@ _ONE_AREA_PARTS: Final = (
 )
 
 
+@attrs.frozen(kw_only=True, eq=False)
 class Request:
     """A request, read: canonical magnitudes, and what was given only to be shown."""
 
-    __slots__ = (
-        "book",
-        "departures",
-        "entry",
-        "equipment",
-        "given",
-        "grid",
-        "needle",
-        "override",
-        "per_point",
-        "points",
-        "shape",
-        "shaped",
-        "syringe",
-        "thread",
-        "values",
-    )
-
-    def __init__(
-        self,
-        book: Catalog,
-        entry: Spec,
-        override: Any,
-        grid: Lattice,
-        thread: float | None,
-        *,
-        shaped: Any,
-        values: dict[str, Any],
-        given: dict[str, Any],
-        departures: list[Any],
-        per_point: tuple[str, float] | None,
-        points: int | None,
-        parts: tuple[Any, Any, Any],
-        shape: tuple[int, ...] | None,
-    ) -> None:
-        self.book, self.entry, self.override, self.grid, self.thread = (
-            book,
-            entry,
-            override,
-            grid,
-            thread,
-        )
-        self.shaped = shaped  # the area's shape or injector head, read (an AreaRequest)
-        self.values = values  # spacing, volume per point, depth, angle, loss: magnitudes
-        self.given = given  # the same as the caller gave them (None: the nominal), to show
-        self.departures = departures  # from soft ranges, found as the values were read
-        self.per_point = per_point  # what a derived volume per point follows from, read
-        self.points = points
-        self.needle, self.syringe, self.equipment = parts
-        self.shape = shape  # None for a plan of one area, else the broadcast shape
+    book: Catalog
+    entry: Spec
+    override: Override | None
+    grid: Lattice
+    thread: float | None  # the length of a retrograde thread, None for point techniques
+    shaped: Any  # the area's shape or injector head, read (an AreaRequest), or None
+    values: dict[str, Any]  # spacing, volume per point, depth, angle, loss: magnitudes
+    given: dict[str, Any]  # the same as the caller gave them (None: the nominal), to show
+    departures: list[Any]  # from soft ranges, found as the values were read
+    per_point: tuple[str, float] | None  # what a derived volume per point follows from, read
+    points: int | None
+    needle: Any
+    syringe: Any
+    equipment: Any  # the equipment module, when a needle or a syringe is given
+    shape: tuple[int, ...] | None  # None for a plan of one area, else the broadcast shape
 
 
+@attrs.define(eq=False)
 class Run:
     """One request going through the rules: its area, and what the rules have found."""
 
-    __slots__ = (
-        "area",
-        "count",
-        "departures",
-        "more",
-        "per_area_from",
-        "placement",
-        "records",
-        "request",
-        "sources",
-        "warnings",
-    )
-
-    def __init__(self, request: Request, area: Any) -> None:
-        self.request = request
-        self.area = area  # in mm²
-        self.count: Any = 0
-        self.departures: list[Any] = request.departures  # added to by copy, never in place
-        self.warnings: tuple[WarningRecord, ...] = ()  # those of the entry's ranges, first
-        self.sources: tuple[str, ...] = ()
-        self.more: list[WarningRecord] = []  # what the rules add to those, in their order
-        self.per_area_from: int | None = None  # where in ``more`` rules per area began adding
-        self.records: tuple[Any, ...] = ()
-        self.placement: Any = None
+    request: Request
+    area: Any  # in mm²
+    departures: list[Any]  # the request's, and those rules find: added to by copy
+    count: Any = 0
+    warnings: tuple[WarningRecord, ...] = ()  # those of the entry's ranges, first
+    sources: tuple[str, ...] = ()
+    more: list[WarningRecord] = attrs.Factory(list)  # what the rules add, in their order
+    per_area_from: int | None = None  # where in ``more`` rules per area began adding
+    records: tuple[Any, ...] = ()
+    placement: Any = None
 
 
 # A rule: a function of the run, which adds what it finds to it or raises.
@@ -159,22 +115,17 @@ def read(
     A request ``seen`` before, read then, is read again over its own area alone (a
     string or a Quantity: the memo keeps no other).
     """
+    lattice = names[2]
+    _, margin, injector, pattern, needle, syringe, points, total, dose = parts
+    if seen is None:
+        arrays = any_array(*numbers)
+        given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
+        entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
+        spacing = given["spacing"]
+        per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
+    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, margin, injector, pattern)
     if seen is not None:
-        return Run(seen, _inputs.read(numbers[0], "area"))
-    technique, zone, lattice = names
-    override, margin, injector, pattern, needle, syringe, points, total, dose = parts
-    arrays = any_array(*numbers)
-    if arrays:
-        _no_parts_with_arrays(dict(zip(_ONE_AREA_PARTS, _arranged(parts), strict=True)))
-    entry = book.spec(technique, zone)
-    chosen = _overrides.check_override(override)
-    grid = resolve(Lattice, lattice, "lattice")
-    given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))
-    if not entry.published:
-        _unpublished_first(book, entry, chosen, given)
-    spacing = given["spacing"]
-    per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
-    area_mm2, shaped = _read_area(numbers[0], arrays, margin, injector, pattern)
+        return Run(seen, area_mm2, seen.departures)
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
@@ -193,21 +144,24 @@ def read(
         values["volume_per_point"] = None
     departures += _read_values(entry, given, values, arrays=arrays)
     request = Request(
-        book,
-        entry,
-        chosen,
-        grid,
-        thread,
+        book=book,
+        entry=entry,
+        override=chosen,
+        grid=grid,
+        thread=thread,
         shaped=shaped,
         values=values,
         given=given,
         departures=departures,
         per_point=None if per_point is None else _per_point(*per_point),
         points=points,
-        parts=(needle, syringe, _equipment(needle, syringe)),
+        needle=needle,
+        syringe=syringe,
+        equipment=_equipment(needle, syringe),
         shape=_broadcast({"area": area_mm2, **values}) if arrays else None,
     )
-    return Run(request, np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2)
+    area_mm2 = np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2
+    return Run(request, area_mm2, departures)
 
 
 def _read_values(
@@ -230,6 +184,26 @@ def _read_values(
         if departure is not None:
             departures.append(departure)
     return departures
+
+
+def _read_names(
+    book: Catalog,
+    names: tuple[Any, ...],
+    parts: tuple[Any, ...],
+    given: dict[str, Any],
+    *,
+    arrays: bool,
+) -> tuple[Spec, Any, Lattice]:
+    """The entry, the override and the lattice; then whether an unpublished use may go on."""
+    if arrays:
+        _no_parts_with_arrays(dict(zip(_ONE_AREA_PARTS, _arranged(parts), strict=True)))
+    technique, zone, lattice = names
+    entry = book.spec(technique, zone)
+    chosen = _overrides.check_override(parts[0])
+    grid = resolve(Lattice, lattice, "lattice")
+    if not entry.published:
+        _unpublished_first(book, entry, chosen, given)
+    return entry, chosen, grid
 
 
 def _arranged(parts: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -259,16 +233,16 @@ def _read_area(
     if arrays:
         return _inputs.read_any(area, "area"), None
     if (
-        margin is None
-        and injector is None
-        and pattern is None
-        and (isinstance(area, str) or is_quantity(area))
+        margin is not None
+        or injector is not None
+        or pattern is not None
+        or not (isinstance(area, str) or is_quantity(area))
     ):
-        return _inputs.read(area, "area"), None
-    from mesocalc import _placement  # noqa: PLC0415 - shapes load on first use (start-up)
+        from mesocalc import _placement  # noqa: PLC0415 - shapes load on first use (start-up)
 
-    shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
-    return shaped.area_mm2, shaped
+        shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
+        return shaped.area_mm2, shaped
+    return _inputs.read(area, "area"), None
 
 
 def _per_point(name: str, value: Any) -> tuple[str, float]:
