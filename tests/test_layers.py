@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("stored plans, checked again", {"_stored"}),
     ("the plan", {"_plan"}),
     ("plans over arrays", {"_plan_array"}),
+    ("the planning pipeline: a request read once, its rules in one list", {"_pipeline"}),
     ("the memo of requests seen before", {"_memo"}),
     ("the planner", {"_planner"}),
     ("FHIR export", {"_fhir"}),
@@ -117,6 +118,6 @@ def test_no_import_cycle() -> None:
 
 
 def test_the_layer_test_sees_imports_inside_functions() -> None:
-    assert "mesocalc._placement" in GRAPH["mesocalc._planner"]  # imported on first use
+    assert "mesocalc._placement" in GRAPH["mesocalc._pipeline"]  # imported on first use
     assert "mesocalc._session" in GRAPH["mesocalc._cli"]
     assert "mesocalc._equipment" in GRAPH["mesocalc._plan"]

@@ -14,7 +14,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from mesocalc import _core, _guardrails
-from mesocalc._inputs import read
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -29,16 +28,13 @@ def volume_per_point(
     area_mm2: float,
     count: int,
     values: dict[str, float],
-    per_point: tuple[str, Any],
+    per_point: tuple[str, float],
 ) -> list[Any]:
-    """Set the volume per point a total or a dose per area gives ``count`` points.
+    """Set the volume per point a total or a dose per area (read) gives ``count`` points.
 
     Returns its departure from the catalog's range, if any, checked as a given value is.
     """
-    name, value = per_point
-    # A total asked for is an input: it has an input volume's domain (above the floor,
-    # at most 10 L), not that of the computed total of the same name.
-    asked = read(value, "volume_per_point" if name == "total_volume" else name, label=name)
+    name, asked = per_point
     if name == "total_volume":
         m, why = asked / count, f"{asked:.6g} mL over {count} points"
     else:

@@ -23,7 +23,7 @@ from mesocalc import _core, _numpy
 from mesocalc._catalog import cite
 from mesocalc._catalog_entries import Basis, Layer, Range, SkinThickness, Spec
 from mesocalc._inputs import check, first_index, read, read_array
-from mesocalc._magnitudes import any_array
+from mesocalc._magnitudes import any_array, element
 from mesocalc._names import Lattice
 from mesocalc._overrides import Departure, Override, where
 from mesocalc._parameters import PARAMETERS, PLANNED
@@ -128,13 +128,6 @@ def choose_derived(
     return m, Departure(parameter=parameter, magnitude=m, range=r, value=shown)
 
 
-def _choose_strict(value: Any, parameter: str, r: Range, entry: Spec) -> float:
-    m, departure = choose(value, parameter, r, entry)
-    if departure is not None and not departure.advisory:
-        raise departure.error(entry)
-    return m
-
-
 def choose_array(value: Any, parameter: str, r: Range, entry: Spec) -> Magnitudes:
     """:func:`choose` for a plan over arrays: the domain and a hard range are checked.
 
@@ -178,19 +171,32 @@ def about_departures(
     return [departure.warning(upto=high, of=(out.size, m.size))]
 
 
-def refuse_departures(value: Any, parameter: str, r: Range, entry: Spec) -> None:
-    """Refuse the first element of ``value`` that leaves its soft range (arrays take no override).
+def refuse_departures(
+    value: Any, chosen: Magnitudes, parameter: str, r: Range, entry: Spec
+) -> None:
+    """Refuse the first element of ``chosen`` that leaves its soft range (arrays take no override).
+
+    ``value`` is the input as given, to be shown: the element at fault is named as a
+    scalar input would be.
 
     Raises:
         SoftLimitError: an element departs from the range, with its ``index``.
     """
     if value is None or r.about or r.hard:  # an "about" departure warns; a hard one raised
         return
-    each = functools.partial(_choose_strict, parameter=parameter, r=r, entry=entry)
     if not any_array(value):
-        each(value)
+        if not r.contains(chosen):
+            one = float(chosen)
+            raise Departure(parameter=parameter, magnitude=one, range=r, value=value).error(entry)
         return
-    read_array(value, parameter, each=each, within=r.contains)
+    m = np.asarray(chosen, dtype=np.float64)
+    if m.size == 0 or bool(r.contains(m.min()) and r.contains(m.max())):
+        return
+    index = first_index(~r.contains(m))
+    departure = Departure(
+        parameter=parameter, magnitude=float(m[index]), range=r, value=element(value, index)
+    )
+    raise departure.error(entry).at(index)
 
 
 def _first(

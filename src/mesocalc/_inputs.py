@@ -117,11 +117,12 @@ def read_array(
     if m.size == 0 or bool(ok(m.min()) and ok(m.max())):
         return m
     index = first_index(~ok(m))
+    item = element(value, index)
     try:
-        each(element(value, index))
+        each(item)
     except MesocalcError as exc:
         raise exc.at(index) from None
-    raise domain_error(element(value, index), name, float(m[index])).at(index)
+    raise domain_error(item, name, float(m[index])).at(index)
 
 
 def read_any(value: Any, name: str) -> Magnitudes:

@@ -23,8 +23,9 @@ from mesocalc._units import (
     magnitude,
     quantity_class,
     string_dim,
+    too_many,
 )
-from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError, UnitError
+from mesocalc.exceptions import InputTypeError, MesocalcError, UnitError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -97,11 +98,12 @@ def any_array(*values: Any) -> bool:
         kind = type(value)
         if value is None or kind is str or kind is float:
             continue
-        if isinstance(value, (list, tuple)) or is_ndarray(value):
+        if isinstance(value, (list, tuple)):
             return True
-        if (isinstance(value, cls) if cls is not None else is_quantity(value)) and is_ndarray(
-            value.magnitude
-        ):
+        if isinstance(value, cls) if cls is not None else is_quantity(value):
+            if is_ndarray(value.magnitude):
+                return True
+        elif is_ndarray(value):
             return True
     return False
 
@@ -113,25 +115,16 @@ def element(value: Any, index: tuple[int, ...]) -> Any:
     as the same value given alone is (numpy 2 shows ``np.float64(0.0)``, which pint 0.26's
     repr of a Quantity passes on).
     """
-    if is_quantity(value) or is_ndarray(value):
-        item = value[index]
-        if isinstance(item, np.generic):
-            return item.item()
-        if is_quantity(item) and isinstance(item.magnitude, np.generic):
-            return type(item)(item.magnitude.item(), item.units)
-        return item
-    for i in index:
-        value = value[i]
-    return value
-
-
-def _too_many(parameter: str, value: Any, dim: Dim, size: int) -> InvalidValueError:
-    return InvalidValueError(
-        parameter,
-        value,
-        f"{dim.expected}, or an array of at most {MAX_ELEMENTS:,} of them",
-        f"{size:,} elements",
-    )
+    if isinstance(value, (list, tuple)):
+        for i in index:
+            value = value[i]
+        return value
+    item = value[index]  # a Quantity or a numpy array: the array inputs but lists and tuples
+    if is_quantity(item) and isinstance(item.magnitude, np.generic):
+        return type(item)(item.magnitude.item(), item.units)
+    if isinstance(item, np.generic):
+        return item.item()
+    return item
 
 
 def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
@@ -139,7 +132,7 @@ def _object_array(value: Any, parameter: str, dim: Dim) -> NDArray[Any]:
     if isinstance(value, np.ndarray):
         return value
     if len(value) > MAX_ELEMENTS:
-        raise _too_many(parameter, value, dim, len(value))
+        raise too_many(parameter, value, dim, len(value))
     if not any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
         return np.fromiter(value, dtype=object, count=len(value))
     depth, first = 1, value[0] if len(value) else None
@@ -189,13 +182,13 @@ def magnitudes(
                 parameter, value, dim.expected, "the magnitude must be an array of real numbers"
             )
         if mag.size > MAX_ELEMENTS:
-            raise _too_many(parameter, value, dim, mag.size)
+            raise too_many(parameter, value, dim, mag.size)
         factor = factor_of(value, parameter, dim)
         with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
             return np.multiply(mag, factor, dtype=np.float64)
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
         if value.size > MAX_ELEMENTS:
-            raise _too_many(parameter, value, dim, value.size)
+            raise too_many(parameter, value, dim, value.size)
         if dim is Dim.FRACTION:
             return value.astype(np.float64)  # a copy: the plan must not share the caller's
         raise UnitError(
@@ -206,7 +199,7 @@ def magnitudes(
         )
     items = _object_array(value, parameter, dim)
     if items.size > MAX_ELEMENTS:
-        raise _too_many(parameter, value, dim, items.size)
+        raise too_many(parameter, value, dim, items.size)
     flat = items.reshape(-1).tolist()
     out = np.empty(len(flat), dtype=np.float64)
     for i, item in enumerate(flat):

@@ -1,51 +1,45 @@
-"""The planner's memo of requests seen before: speed machinery kept out of the planner.
+"""The memo of requests seen before, around the planning pipeline: speed kept out of it.
 
 A plan of one area from strings takes a few microseconds, most of them spent reading and
-checking inputs that a caller planning many areas repeats. The checks of every input but
-the area depend on the inputs alone (and on the area only through the point count), so
-a request seen before is planned again by reading its area, counting, and checking what
-depends on the count (the dose per area and the session cap). Only requests that passed
-with no departure from a range, no override, no parts and a published entry are kept;
-the memo is cleared when full. It holds the process's one mutable store of plans, here
-in the engine rather than in the planner; the planner builds the Plan either way.
+checking inputs that a caller planning many areas repeats. What the pipeline reads of a
+request and what its rules find depend on the inputs alone, but for the rules that depend
+on the area (:data:`mesocalc._pipeline.PER_AREA`: the count, the dose per area, the
+session cap). A request seen before keeps its reading and those findings, and runs again
+through the rules of that list alone, over its own area. Only requests that passed with
+no departure from a range, no override, no parts and a published entry are kept; the memo
+is cleared when full. It holds the process's one mutable store of requests, here in the
+engine rather than in the pipeline.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from mesocalc import _core, _guardrails, _numpy, _units
-from mesocalc._inputs import read
+from mesocalc import _numpy, _pipeline, _units
 from mesocalc._names import Lattice, Technique, Zone
-from mesocalc._plan import dose_per_area
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import numpy as np
 
     from mesocalc._catalog import Catalog
-    from mesocalc._catalog_entries import Spec
     from mesocalc._plan import Plan
+    from mesocalc._plan_array import PlanArray
     from mesocalc._warning import WarningRecord
 else:
     np = _numpy.bind(globals())
 
-__all__ = ["Kept", "clear", "keep", "seen_before"]
+__all__ = ["Kept", "clear", "planned"]
 
 
 class Kept(NamedTuple):
-    """What the checks made of a request that passed them all, but for its area."""
+    """What the pipeline read of a request that passed every rule, and what they found."""
 
     book: Catalog
-    entry: Spec
-    grid: Lattice
-    thread: float | None
-    chosen: tuple[float, float, float, float]  # spacing, volume per point, depth, angle
-    loss: float
+    request: _pipeline.Request
     warnings: tuple[WarningRecord, ...]
     sources: tuple[str, ...]
-    layer: tuple[WarningRecord, ...]
+    more: tuple[WarningRecord, ...]  # what the rules not per area added to its warnings
+    rules: tuple[_pipeline.Rule, ...]  # the rules per area that apply to it
 
 
 _REQUESTS: dict[tuple[Any, ...], Kept] = {}
@@ -81,61 +75,56 @@ def _input_key(value: Any, cls: Any) -> Any:
     return (kind, type(mag), mag, value._units)
 
 
-def seen_before(
-    book: Catalog,
-    parts: tuple[Any, ...],
-    names: tuple[Any, ...],
-    numbers: tuple[Any, ...],
-    made: Callable[..., Plan],
-) -> tuple[tuple[Any, ...] | None, Plan | None]:
-    """The request's key in the memo (or None), and its plan if it was seen before.
+def planned(
+    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+) -> Plan | PlanArray:
+    """plan() through the pipeline: a request seen before by the rules per area alone."""
+    key = _key(book, names, numbers, parts)
+    seen = None if key is None else _REQUESTS.get(key)
+    if seen is not None and seen.book is book and _scalar_area(numbers[0]):
+        current = _pipeline.read(book, names, numbers, parts, seen.request)
+        current.warnings, current.sources = seen.warnings, seen.sources
+        current.more = list(seen.more)
+        return _pipeline.planned(_pipeline.run(current, seen.rules))
+    current = _pipeline.run(_pipeline.read(book, names, numbers, parts))
+    q = current.request
+    # Kept: a request of one area that passed every rule with no departure (see the module).
+    keep = q.shape is None and q.shaped is None and not current.departures and q.entry.published
+    if key is not None and keep:
+        if len(_REQUESTS) >= _MAX_REQUESTS:
+            _REQUESTS.clear()
+        # Rules per area add their warnings after all that the others add, here (only the
+        # skin layer's: a kept request has no departure, needle or unpublished use).
+        at = current.per_area_from
+        more = tuple(current.more if at is None else current.more[:at])
+        rules = _pipeline.rules_for(q, _pipeline.PER_AREA)
+        _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, more, rules)
+    return _pipeline.planned(current)
 
-    ``made`` is the planner's builder of a Plan from the catalog, entry, lattice, the
-    counted and chosen values, the warnings and the sources, as a fresh plan is built.
+
+def _key(
+    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+) -> tuple[Any, ...] | None:
+    """The request's key in the memo, or None.
+
     No key when the request has parts (an override, a shape's margin, a needle...), which
     are planned in full every time, or an input that cannot be keyed.
     """
     for part in parts:  # by identity: an array's == gives an array
         if part is not None:
-            return None, None
+            return None
     key: list[Any] = [id(book)]
     for n in names:
         if type(n) not in _NAMES:
-            return None, None
+            return None
         key.append(n)
     cls = _units.quantity_class()
     for v in numbers[1:]:
         k = _input_key(v, cls)
         if k is None:
-            return None, None
+            return None
         key.append(k)
-    found = tuple(key)
-    seen = _REQUESTS.get(found)
-    if seen is None or seen[0] is not book or not _scalar_area(numbers[0]):  # [0]: its book
-        return found, None
-    return found, _plan_again(seen, numbers[0], numbers[1], made)
-
-
-def keep(  # noqa: PLR0917 - private: what plan() has chosen
-    key: tuple[Any, ...],
-    book: Catalog,
-    entry: Spec,
-    grid: Lattice,
-    thread: float | None,
-    values: dict[str, float],
-    spec_notes: tuple[Any, Any],
-) -> None:
-    """Keep what the checks made of a request that passed them all (see the module)."""
-    if not entry.published:
-        return
-    d = values["depth"]
-    layer = tuple(_guardrails.check_layer(entry, book.layer_thickness(entry.zone), d))
-    chosen = (values["spacing"], values["volume_per_point"], d, values["angle"])
-    if len(_REQUESTS) >= _MAX_REQUESTS:
-        _REQUESTS.clear()
-    _REQUESTS[key] = Kept(
-        book, entry, grid, thread, chosen, values["loss_fraction"], *spec_notes, layer
-    )
+    return tuple(key)
 
 
 def _scalar_area(area: Any) -> bool:
@@ -144,14 +133,3 @@ def _scalar_area(area: Any) -> bool:
         return True
     cls = _units.quantity_class()
     return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
-
-
-def _plan_again(seen: Kept, area: Any, spacing: Any, made: Callable[..., Plan]) -> Plan:
-    """plan() for a request seen before, over its own area."""
-    book, entry, grid, thread, (s, vpp, d, a), loss, warnings, sources, layer = seen
-    area_mm2 = read(area, "area")
-    count = _core.count_points(area_mm2, _core.cell_area(s, grid, thread), spacing)
-    dose_per_area(count * vpp, area_mm2 / 100.0)  # the insertion length needs no area
-    more = [*layer, *_guardrails.check_session(entry, count, vpp)]
-    values = (count, loss, area_mm2, s, vpp, d, a, thread)
-    return made(book, entry, grid, values, (*warnings, *more) if more else warnings, sources)

@@ -266,6 +266,6 @@ def recheck_array(plans: PlanArray, data: dict[str, Any], catalog: Any = None) -
     for name in _RANGED:  # soft departures after the hard rules, as plan() orders them
         m = getattr(plans, f"_{name}") if name != "loss_fraction" else plans.loss_fraction
         m = np.asarray(m, dtype=np.float64)
-        _guardrails.refuse_departures(_stored(name, m), name, getattr(entry, name), entry)
+        _guardrails.refuse_departures(_stored(name, m), m, name, getattr(entry, name), entry)
     _guardrails.check_session(entry, np.asarray(plans.points), np.asarray(plans._volume_per_point))
     _check_points(plans, data)

@@ -59,6 +59,7 @@ __all__ = [
     "quantity_factor",
     "registry",
     "string_dim",
+    "too_many",
     "unit_factor",
 ]
 
@@ -594,3 +595,13 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
 # The most elements an array input may hold: ten million areas is a sweep; more is a
 # mistake that would otherwise eat memory.
 MAX_ELEMENTS: Final = 10**7
+
+
+def too_many(parameter: str, value: Any, dim: Dim, size: int) -> InvalidValueError:
+    """The error of an array input of ``size`` elements, more than :data:`MAX_ELEMENTS`."""
+    return InvalidValueError(
+        parameter,
+        value,
+        f"{dim.expected}, or an array of at most {MAX_ELEMENTS:,} of them",
+        f"{size:,} elements",
+    )
