@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import mesocalc
 from mesocalc._catalog import default_catalog
 from mesocalc._codes import is_concept_id
+from mesocalc._names import added_zone
 from mesocalc._sites import parse_sites
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
@@ -124,7 +125,8 @@ def test_a_bad_site_name_is_a_mesocalc_error_naming_site(
         ("sites = 3", "sites"),
         ("[sites]", "sites"),
         ("[sites.a]\nzone = 'face'", "sites.a.paired"),
-        ("[sites.a]\nzone = 'lips'\npaired = true\nno_code = 'x'", "sites.a.zone"),
+        ("[sites.a]\nzone = 'no-such-zone'\npaired = true\nno_code = 'x'", "sites.a.zone"),
+        ("[sites.a]\nzone = 'lips-added'\npaired = true\nno_code = 'x'", "sites.a.zone"),
         ("[sites.a]\nzone = ['face']\npaired = true\nno_code = 'x'", "sites.a.zone"),
         ("[sites.a]\nzone = 'face'\npaired = 1\nno_code = 'x'", "sites.a.paired"),
         ("[sites.a]\nzone = 'face'\npaired = true", "sites.a.no_code"),

@@ -139,6 +139,8 @@ def _site(name: str, entry: Any) -> Site:
         zone = resolve(Zone, entry.get("zone"), f"{where}.zone")
     except (UnknownNameError, InputTypeError) as exc:
         raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone") from exc
+    if zone not in tuple(Zone):  # a zone a clinic's protocol added is no shipped site's
+        raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone")
     paired = entry.get("paired")
     if not isinstance(paired, bool):
         raise CatalogError(f"{where}.paired", paired, "true or false")
