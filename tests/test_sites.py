@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 import mesocalc
 from mesocalc._catalog import default_catalog
 from mesocalc._codes import is_concept_id
-from mesocalc._names import added_zone
 from mesocalc._sites import parse_sites
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
