@@ -1146,3 +1146,12 @@ def hostile_files() -> st.SearchStrategy[bytes]:
         st.just(b"x = [" + b"1," * 30_000 + b"]"),
         st.just("".join(f"[zones.z{i}]\n" for i in range(30_000)).encode()),
     )
+
+
+def extreme_dates() -> st.SearchStrategy[datetime.date]:
+    """Dates of any year, often within weeks of the first or last a ``datetime.date`` holds."""
+    return st.one_of(
+        st.dates(min_value=datetime.date(9999, 11, 1)),
+        st.dates(max_value=datetime.date(1, 2, 28)),
+        st.dates(),
+    )
