@@ -7,6 +7,8 @@ made renders: reprs and tables never raise.
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mesocalc
+from mesocalc._cli import main
 from mesocalc._course import add_months
 from mesocalc._units import quantity
 from tests import strategies as mst
@@ -198,3 +201,68 @@ def test_old_payloads_within_the_bound_still_read() -> None:
     data["schema_version"] = 1
     data["area"] = {"value": [[20_000.0] * 2] * 2, "unit": "mm2"}
     assert type(array).from_dict(data) == array
+
+
+# --- the command line, frames and counts -----------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["missing.toml", "."])
+def test_catalog_file_errors_name_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    path = str(tmp_path / where)
+    face = ["--technique", "classic", "--zone", "face", "--area", "4 cm^2"]
+    for argv in (["--catalog", path, "zones"], ["--catalog", path, "plan", *face]):
+        assert main(argv) == 2
+        assert capsys.readouterr().err.startswith("mesocalc: error: --catalog: ")
+    assert main(["--catalog", path, "zones", "--json"]) == 2
+    assert json.loads(capsys.readouterr().err)["error"]["parameter"] == "--catalog"
+
+
+_AREA = '[[areas]]\ntechnique = "classic"\nzone = "face"\narea = "100 cm^2"\n'
+
+
+@pytest.mark.parametrize("syringe", ["1", "1.0", '"1 mL"', "5", '"5 mL"', "10"])
+def test_a_session_files_syringe_is_in_ml_as_documented(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], syringe: str
+) -> None:
+    path = tmp_path / "session.toml"
+    path.write_text(f"syringe = {syringe}\n{_AREA}", encoding="utf-8")
+    assert main(["session", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    size = float(syringe.strip('"').removesuffix(" mL"))
+    assert data["syringe"]["capacity"] == {"value": size, "unit": "mL"}
+
+
+@pytest.mark.parametrize(
+    "syringe", ["3", "0", "-1", "true", "nan", "inf", "1e400", '"1"', "[1]", '"1 kg"', "10" * 40]
+)
+def test_a_session_files_wrong_syringe_is_named_syringe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], syringe: str
+) -> None:
+    path = tmp_path / "session.toml"
+    path.write_text(f"syringe = {syringe}\n{_AREA}", encoding="utf-8")
+    assert main(["session", str(path)]) == 2
+    assert capsys.readouterr().err.startswith("mesocalc: error: syringe: got ")
+
+
+def test_points_are_bounded_where_the_count_is_still_exact() -> None:
+    override = mesocalc.Override(reason="a test of the bound", by="Dr A")
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "200 cm^2"}
+    request["override"] = override
+    assert mesocalc.plan(**request, points=10**8).points == 10**8
+    for points in (10**8 + 1, 10**9, 2**53, 10**30):
+        with pytest.raises(mesocalc.InvalidValueError, match="^points: .*100,000,000"):
+            mesocalc.plan(**request, points=points)
+
+
+def test_an_empty_lattice_cell_in_a_frame_is_square_as_documented() -> None:
+    pd = pytest.importorskip("pandas")
+    rows = {"technique": "classic", "zone": "face", "area": ["200 cm^2"] * 4}
+    frame = pd.DataFrame({**rows, "lattice": [float("nan"), None, pd.NA, "hex"]})
+    planned = mesocalc.plan_frame(frame)
+    assert list(planned["lattice"]) == ["square", "square", "square", "hex"]
+    for cell in (float("inf"), 1.0, "nan"):
+        bad = pd.DataFrame({**rows, "lattice": [cell] * 4})
+        with pytest.raises(mesocalc.MesocalcError, match="^lattice: "):
+            mesocalc.plan_frame(bad)
