@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from hypothesis import strategies as st
 import mesocalc
 from mesocalc._cli import main
 from mesocalc._course import add_months
+from mesocalc._names import added_zone
 from mesocalc._units import quantity
 from tests import strategies as mst
 
@@ -266,3 +270,89 @@ def test_an_empty_lattice_cell_in_a_frame_is_square_as_documented() -> None:
         bad = pd.DataFrame({**rows, "lattice": [cell] * 4})
         with pytest.raises(mesocalc.MesocalcError, match="^lattice: "):
             mesocalc.plan_frame(bad)
+
+
+# --- shapes below the area floor, and pickles of added zones ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        mesocalc.Rectangle("1e-5 mm", "1e-5 mm"),
+        mesocalc.Circle("1e-5 mm"),
+        mesocalc.Ellipse("1e-5 mm", "1e-5 mm"),
+    ],
+)
+def test_a_shape_below_the_area_floor_is_refused_as_an_area_string_is(
+    shape: mesocalc.Shape,
+) -> None:
+    with pytest.raises(mesocalc.DomainError, match="^area: .*too small to be a plan"):
+        mesocalc.plan(technique="classic", zone="face", area=shape)
+
+
+@settings(deadline=None, max_examples=80)
+@given(
+    width=st.floats(min_value=-8.5, max_value=-0.5).map(lambda e: 10**e),
+    ratio=st.floats(min_value=0.5, max_value=2.0),
+)
+def test_what_is_planned_on_a_tiny_shape_reads_back(width: float, ratio: float) -> None:
+    shape = mesocalc.Rectangle(f"{width!r} mm", f"{1e-9 / width * ratio!r} mm")
+    try:
+        planned = mesocalc.plan(technique="classic", zone="face", area=shape)
+    except mesocalc.DomainError as error:
+        assert error.parameter == "area"
+        return
+    stored = json.loads(json.dumps(planned.to_dict()))
+    assert mesocalc.Plan.from_dict(stored) == planned
+
+
+_MAKE = """
+import pickle, sys
+import mesocalc
+clinic = mesocalc.parse_protocol(open(sys.argv[1], encoding="utf-8").read(), origin="lips.toml")
+one = mesocalc.plan(technique="classic", zone="lips", area="6 cm^2", catalog=clinic)
+session = mesocalc.Session(plans=[one, one], sides=["left", "right"])
+sys.stdout.buffer.write(pickle.dumps((one, session, mesocalc.Zone("lips"), mesocalc.Zone.FACE)))
+"""
+_LOAD = """
+import pickle, sys
+import mesocalc
+one, session, lips, face = pickle.loads(sys.stdin.buffer.read())
+assert lips is mesocalc.Zone("lips") is one.zone is session.plans[1].zone
+assert face is mesocalc.Zone.FACE
+assert lips not in list(mesocalc.Zone)
+assert one.to_dict()["zone"] == "lips"
+print(repr(one), session.table().splitlines()[0], sep="\\n")
+"""
+
+
+def test_a_plan_on_an_added_zone_unpickles_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    from tests.test_protocols import HEADER, LIPS  # noqa: PLC0415 - the protocol it tests
+
+    protocol = tmp_path / "lips.toml"
+    protocol.write_text(HEADER + LIPS, encoding="utf-8")
+    made = subprocess.run(
+        [sys.executable, "-c", _MAKE, str(protocol)], capture_output=True, check=True
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", _LOAD], input=made.stdout, capture_output=True, check=False
+    )
+    assert loaded.returncode == 0, loaded.stderr.decode()
+    out = loaded.stdout.decode()
+    assert out.startswith("<Plan classic on lips, 6 cm²")
+    assert "classic on the lips, left" in out
+
+
+def test_lay_out_names_its_other_parameters_as_before() -> None:
+    with pytest.raises(mesocalc.InvalidValueError, match="^sides: "):
+        mesocalc.Course.lay_out(
+            [_face()], first="2026-12-01", count=2, every=7, sides=["left", "right"]
+        )
+
+
+def test_zones_pickle_by_member_or_by_name() -> None:
+    for zone in mesocalc.Zone:
+        assert pickle.loads(pickle.dumps(zone)) is zone
+    lips = added_zone("lips")  # as a protocol adds it
+    assert lips.__reduce_ex__(4) == (added_zone, ("lips",))
+    assert pickle.loads(pickle.dumps(lips)) is lips
