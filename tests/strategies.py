@@ -188,6 +188,7 @@ def any_requests(draw: st.DrawFn, *, entry: Spec | None = None) -> dict[str, Any
         "technique": entry.technique,
         "zone": entry.zone,
         "area": draw(expressed(draw(areas(max_mm2=2e4)), Dim.AREA)),
+        **required(entry),  # a range no source gives a default for must be given
     }
     for name, r in entry.ranges().items():
         if name == "thread_length" or not draw(st.booleans()):
@@ -1173,4 +1174,13 @@ def hostile_files() -> st.SearchStrategy[bytes]:
         st.just(b"x" + b".x" * 300_000 + b" = 1"),
         st.just(b"x = [" + b"1," * 30_000 + b"]"),
         st.just("".join(f"[zones.z{i}]\n" for i in range(30_000)).encode()),
+    )
+
+
+def extreme_dates() -> st.SearchStrategy[datetime.date]:
+    """Dates of any year, often within weeks of the first or last a ``datetime.date`` holds."""
+    return st.one_of(
+        st.dates(min_value=datetime.date(9999, 11, 1)),
+        st.dates(max_value=datetime.date(1, 2, 28)),
+        st.dates(),
     )

@@ -335,7 +335,12 @@ def _book(args: argparse.Namespace) -> Catalog:
         return default_catalog()
     from mesocalc._protocol import load_protocol  # noqa: PLC0415 - loaded on first use
 
-    return load_protocol(args.catalog)
+    try:
+        return load_protocol(args.catalog)
+    except MesocalcError as exc:  # the file itself: named by the flag that gave it
+        if exc.parameter != "path":
+            raise
+        raise type(exc)(**{**exc._fields(), "parameter": "--catalog"}) from None
 
 
 def _plan(args: argparse.Namespace) -> Any:
@@ -388,7 +393,13 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
             raise _unknown("file", key, _SESSION_KEYS)
     chosen = _session_product(doc)
     volume = doc.get("syringe")
-    syringe = None if volume is None else Syringe.conventional(volume)
+    if isinstance(volume, (int, float)) and not isinstance(volume, bool):
+        volume = f"{volume!r} mL"  # the file's syringe is documented in mL: its unit is stated
+    try:
+        syringe = None if volume is None else Syringe.conventional(volume)
+    except MesocalcError as exc:
+        fields = {**exc._fields(), "parameter": "syringe", "value": doc["syringe"]}
+        raise type(exc)(**fields) from None
     areas: Any = _session_areas(doc)
     patient = None if "patient" not in doc else _patient(doc["patient"])
     return Session.from_requests(

@@ -593,6 +593,17 @@ _OLD_UNITS: Final = {
 }
 
 
+# Nesting deeper than any payload has (a course's plans over arrays of MAX_DIMS dimensions
+# are under 50 levels deep): a bound, so that a hostile payload cannot exhaust the stack.
+_MAX_NESTING: Final = 100
+
+
+def _too_deep(data: Any) -> InvalidValueError:
+    return InvalidValueError(
+        "data", data, f"a payload from to_dict(), nested at most {_MAX_NESTING} levels deep"
+    )
+
+
 def old_units(data: Any, version: int) -> Any:
     """``data``, a payload of schema version ``version``, with its quantities in today's units."""
     table = _OLD_UNITS.get(version)
@@ -601,24 +612,28 @@ def old_units(data: Any, version: int) -> Any:
     return _convert(data, table)
 
 
-def _convert(data: Any, table: Mapping[str, tuple[str, float]]) -> Any:
+def _convert(data: Any, table: Mapping[str, tuple[str, float]], depth: int = 0) -> Any:
+    if depth > _MAX_NESTING:
+        raise _too_deep(data)
     if isinstance(data, list):
-        return [_convert(item, table) for item in data]
+        return [_convert(item, table, depth + 1) for item in data]
     if not isinstance(data, dict):
         return data
     unit = data.get("unit")
     if set(data) == {"value", "unit"} and isinstance(unit, str) and unit in table:
         code, factor = table[unit]
-        return {"value": _scaled(data["value"], factor), "unit": code}
-    return {k: _convert(v, table) for k, v in data.items()}
+        return {"value": _scaled(data["value"], factor, depth), "unit": code}
+    return {k: _convert(v, table, depth + 1) for k, v in data.items()}
 
 
-def _scaled(value: Any, factor: float) -> Any:
+def _scaled(value: Any, factor: float, depth: int) -> Any:
     """A stored number (or nested list of them) times ``factor``; anything else as it was."""
     if factor == 1.0:
         return value
+    if depth > _MAX_NESTING:
+        raise _too_deep(value)
     if isinstance(value, list):
-        return [_scaled(v, factor) for v in value]
+        return [_scaled(v, factor, depth + 1) for v in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return value * factor

@@ -68,9 +68,24 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """``day`` moved ``months`` calendar months on, kept within the month (31 Jan + 1: 28 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise InvalidValueError(
+            "months",
+            months,
+            f"a number of months that keeps {day.isoformat()} within the years "
+            f"{datetime.MINYEAR}-{datetime.MAXYEAR}, all a date holds",
+        )
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def _later(day: datetime.date, *, months: int = 0, days: int = 0) -> datetime.date | None:
+    """``day`` moved on, or None when that is past the last date a ``datetime.date`` holds."""
+    try:
+        return add_months(day, months) + datetime.timedelta(days=days)
+    except (InvalidValueError, OverflowError):
+        return None
 
 
 def _sessions(value: Any) -> tuple[Session, ...]:
@@ -90,6 +105,22 @@ def _sessions(value: Any) -> tuple[Session, ...]:
                 f"a date after {value[i - 1].date.isoformat()}",
             )
     return tuple(value)
+
+
+def _check_span(start: datetime.date, count: int, every: int) -> None:
+    """``count`` sessions ``every`` days apart from ``start`` end by the last date there is."""
+    end = datetime.date.max
+    if start.toordinal() + (count - 1) * every <= end.toordinal():
+        return
+    name, value = (
+        ("every", every) if start.toordinal() + every > end.toordinal() else ("count", count)
+    )
+    raise InvalidValueError(
+        name,
+        value,
+        f"{count} sessions {every} days apart from {start.isoformat()} that end by "
+        f"{end.isoformat()}, the last date a datetime.date holds",
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -126,8 +157,8 @@ class Course:
             for before, after in itertools.pairwise(sessions):
                 assert before.date is not None
                 assert after.date is not None
-                earliest = add_months(before.date, label.min_interval_months)
-                if after.date < earliest:
+                earliest = _later(before.date, months=label.min_interval_months)
+                if earliest is None or after.date < earliest:
                     months = label.min_interval_months
                     allowed = f"at least {months} month(s) after {before.date.isoformat()}"
                     raise HardLimitError(
@@ -159,8 +190,17 @@ class Course:
             raise InvalidValueError("count", count, "a whole number of sessions, 1 or more")
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise InvalidValueError("every", every, "a whole number of days, 1 or more")
-        start = Session(plans=plans, sides=sides, date=first).date
-        assert start is not None
+        try:
+            start = Session(plans=plans, sides=sides, date=first).date
+        except InvalidValueError as exc:
+            if exc.parameter != "date":
+                raise
+            raise type(exc)(**{**exc._fields(), "parameter": "first"}) from None
+        if start is None:
+            raise InvalidValueError(
+                "first", None, "the first session's date: a datetime.date or an ISO date"
+            )
+        _check_span(start, count, every)
         return cls(
             sessions=[
                 Session(
@@ -211,12 +251,34 @@ class Course:
 
     @property
     def next_due(self) -> datetime.date:
-        """The earliest date the next session may be given."""
+        """The earliest date the next session may be given.
+
+        Raises:
+            InvalidValueError: that date is past 9999-12-31, the last a date holds.
+        """
+        due = self._next_due()
+        if due is None:
+            last = self.sessions[-1].date
+            assert last is not None
+            raise InvalidValueError(
+                "date",
+                last.isoformat(),
+                f"a last session whose next is due by {datetime.date.max.isoformat()}, "
+                "the last date a datetime.date holds",
+            )
+        return due
+
+    def _next_due(self) -> datetime.date | None:
+        """The next date due, or None past the last date a ``datetime.date`` holds."""
         last = self.sessions[-1]
         assert last.date is not None
         if last.product is not None and last.product.label is not None:
-            return add_months(last.date, last.product.label.min_interval_months)
-        return last.date + datetime.timedelta(days=_interval().low)
+            return _later(last.date, months=last.product.label.min_interval_months)
+        return _later(last.date, days=_interval().low)
+
+    def _next_due_text(self) -> str:
+        due = self._next_due()
+        return f"after {datetime.date.max.isoformat()}" if due is None else due.isoformat()
 
     def cumulative(self) -> dict[str, tuple[Quantity, Quantity | None]]:
         """Per zone: the volume injected and the active dose given over the whole course."""
@@ -259,7 +321,7 @@ class Course:
                 symbol = "U" if str(dose.units) == BIOLOGICAL_UNIT else "mg"
                 given += f", {dose.magnitude:.4g} {symbol}"
             rows.append((f"{zone}, over the course", given))
-        rows.append(("next_due", self.next_due.isoformat()))
+        rows.append(("next_due", self._next_due_text()))
         return rows
 
     def _all_warnings(self) -> tuple[str, ...]:
@@ -287,7 +349,7 @@ class Course:
         return f"Course of {plural(len(self.sessions), 'session')}, {span}"
 
     def __repr__(self) -> str:
-        return f"<{self._title()}: next due {self.next_due.isoformat()}>"
+        return f"<{self._title()}: next due {self._next_due_text()}>"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.course``); each session whole."""

@@ -11,7 +11,7 @@ which only calls these in its order.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from mesocalc import _core, _guardrails
 from mesocalc.exceptions import InputTypeError, InvalidValueError
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from mesocalc._names import Lattice
 
 __all__ = ["one_of", "source", "spacing_for", "volume_per_point"]
+
+# The most points a request may ask for: a software bound, not a clinical one. Below it the
+# spacing that holds them gives the same count back (SNAP's one part in 10^9 stays under a
+# tenth of a point); at 10^9 it would silently give one point fewer.
+_MAX_ASKED: Final = 10**8
 
 
 def volume_per_point(
@@ -83,8 +88,10 @@ def spacing_for(  # noqa: PLR0917 - private: the planner's request, read
     """
     if isinstance(points, bool) or not isinstance(points, int):
         raise InputTypeError("points", points, "a whole number of points, such as 200")
-    if not 1 <= points <= _core.MAX_POINTS:
-        raise InvalidValueError("points", points, "a whole number of points from 1 to 2^53")
+    if not 1 <= points <= _MAX_ASKED:
+        raise InvalidValueError(
+            "points", points, f"a whole number of points from 1 to {_MAX_ASKED:,}"
+        )
     cell = area_mm2 / points
     spacing = cell / thread if thread is not None else math.sqrt(cell / _core.cell_area(1.0, grid))
     why = f"{points} points over {area_mm2 / 100:.6g} cm²"

@@ -56,6 +56,12 @@ class Zone(_Name):
     FOREARM = "forearm"
     KNEES = "knees"
 
+    def __reduce_ex__(self, proto: object) -> tuple[Any, ...]:
+        """A zone a protocol added pickles by its name, so it loads in any interpreter."""
+        if Zone.__members__.get(self._name_) is self:
+            return super().__reduce_ex__(proto)
+        return added_zone, (self._value_,)
+
 
 _ZONE_NAME: Final = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 _MAX_ADDED_ZONES: Final = 1_000  # a software bound: clinic protocols add a few zones each

@@ -17,7 +17,7 @@ import attrs
 
 from mesocalc import _codec, _validators
 from mesocalc._injector import Injector, shots
-from mesocalc._inputs import in_domain, read
+from mesocalc._inputs import check, in_domain, read
 from mesocalc._layout import MAX_CANDIDATES, Layout, lattice_points, read_margin
 from mesocalc._names import Lattice, Pattern, resolve
 from mesocalc._shapes import (
@@ -415,7 +415,7 @@ def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaReq
         )
     if isinstance(area, Shape):
         return AreaRequest(
-            area_mm2=area._area_mm2(),
+            area_mm2=check(area._area_mm2(), area, "area"),  # as an area given as a number
             shape=area,
             margin_mm=None if margin is None else read_margin(margin),
             margin_value=margin,

@@ -53,6 +53,8 @@ _MAX_AREAS = 10_000  # a software bound on a session's areas, not a clinical one
 def _plans(value: Sequence[Plan]) -> tuple[Plan, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
+    if len(value) > _MAX_AREAS:
+        raise InvalidValueError("plans", len(value), f"at most {_MAX_AREAS} areas in a session")
     for i, item in enumerate(value):
         if not isinstance(item, Plan):
             raise InputTypeError(
@@ -350,6 +352,10 @@ class Session:
         """
         if not isinstance(areas, list) or not areas:
             raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
+        if len(areas) > _MAX_AREAS:
+            raise InvalidValueError(
+                "areas", len(areas), f"at most {_MAX_AREAS} areas in a session"
+            )
         plans: list[Plan] = []
         sides: list[Any] = []
         errors: list[MesocalcError] = []
@@ -361,7 +367,7 @@ class Session:
             side = request.pop("side", None)
             wrong = _wrong_keywords(request)
             if wrong:
-                errors.append(InputTypeError(f"areas[{i}]", sorted(request), *wrong))
+                errors.append(InputTypeError(f"areas[{i}]", sorted(request, key=str), *wrong))
                 continue
             try:
                 sides.append(None if side is None else resolve(Side, side, "side"))
