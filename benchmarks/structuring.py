@@ -36,38 +36,37 @@ from mesocalc._planner import plan
 from mesocalc.exceptions import MesocalcError
 
 LIBRARIES = [n for n in ("cattrs", "msgspec", "pydantic") if importlib.util.find_spec(n)]
-# What reading a file loads in any case: the catalog's records, units, the codec.
-_BASE = "import mesocalc._catalog_reader"
+# What each candidate imports, timed inside a fresh interpreter after what reading a file
+# loads in any case (the catalog's records, units); the codec after ``import mesocalc``.
 _IMPORTS = {
-    "codec": "pass",
-    "cattrs": "import cattrs; cattrs.Converter(forbid_extra_keys=True)",
-    "msgspec": "import msgspec",
-    "pydantic": "import pydantic",
+    "codec": ("import mesocalc", "import mesocalc._codec"),
+    "cattrs": ("import mesocalc._catalog_reader", "import cattrs; cattrs.Converter()"),
+    "msgspec": ("import mesocalc._catalog_reader", "import msgspec"),
+    "pydantic": ("import mesocalc._catalog_reader", "import pydantic"),
 }
+_TIMED = "{0}\nimport time\nt = time.perf_counter()\n{1}\nprint(time.perf_counter() - t)"
 
 
-def _run(code: str) -> float:
-    t0 = timeit.default_timer()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return timeit.default_timer() - t0
+def _run(base: str, code: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", _TIMED.format(base, code)], check=True, capture_output=True
+    )
+    return float(out.stdout)
 
 
 def import_costs(rounds: int = 15) -> dict[str, float]:
-    """Milliseconds each candidate adds to the modules that read a file (median of ``rounds``).
+    """Milliseconds each candidate's import takes in a fresh interpreter (median of ``rounds``).
 
-    The codec is one of those modules, so it adds nothing (its line measures the noise).
+    Timed inside the interpreter, so that the noise of starting one does not enter.
     """
     names = ["codec", *LIBRARIES]
-    runs: dict[str, list[float]] = {n: [] for n in ["", *names]}
+    runs: dict[str, list[float]] = {n: [] for n in names}
     for i in range(rounds + 1):
-        base = _run(_BASE)
-        added = {n: _run(f"{_BASE}; {_IMPORTS[n]}") for n in names}
-        if i:  # the first round only warms the file cache
-            runs[""].append(base)
-            for n, t in added.items():
+        for n in names:
+            t = _run(*_IMPORTS[n])
+            if i:  # the first round only warms the file cache
                 runs[n].append(t)
-    base = statistics.median(runs[""])
-    return {n: (statistics.median(runs[n]) - base) * 1e3 for n in names}
+    return {n: statistics.median(runs[n]) * 1e3 for n in names}
 
 
 # --- the shapes the libraries are given --------------------------------------------------------
@@ -345,7 +344,7 @@ def main() -> int:
     makers["pydantic"] = _pydantic_candidate
     candidates += [makers[n](body) for n in LIBRARIES]
 
-    print("1. added import time over `import mesocalc._catalog_reader` (ms, median of 15 runs)")
+    print("1. import time (ms, median of 15 fresh interpreters; the codec after mesocalc)")
     for name, ms in import_costs().items():
         print(f"   {name:9} {ms:6.1f}")
 
