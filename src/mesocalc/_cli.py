@@ -28,6 +28,7 @@ from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import UNPUBLISHED_NEEDS
 from mesocalc._overrides import Override
 from mesocalc._planner import plan
+from mesocalc._structuring import Reader
 from mesocalc._validators import visible
 from mesocalc.exceptions import (
     CatalogError,
@@ -339,11 +340,7 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
 
     text = read_bounded(path, InputTypeError, parameter="file")
     doc = parse_bounded(text, "file", InputTypeError)
-    extra = sorted(set(doc) - _SESSION_KEYS)
-    if extra:
-        raise InputTypeError(
-            "file", extra[0], f"one of the keys {', '.join(sorted(_SESSION_KEYS))}"
-        )
+    Reader(InputTypeError).keys(doc, _SESSION_KEYS, "file")
     name = doc.get("product")
     chosen = None
     if name is not None:
@@ -389,10 +386,8 @@ def _patient(answers: Any) -> Any:
 
     from mesocalc._screening import Patient  # noqa: PLC0415
 
-    if not isinstance(answers, dict):
-        raise InputTypeError(
-            "patient", answers, "a [patient] table of Patient's fields, such as pregnant = false"
-        )
+    expected = "a [patient] table of Patient's fields, such as pregnant = false"
+    answers = Reader(InputTypeError).table(answers, "patient", expected)
     fields = [f.name for f in attrs.fields(Patient)]
     for key in answers:
         if key not in fields and key != "lactating":
