@@ -230,3 +230,5 @@ def test_an_empty_list_of_product_names_is_refused() -> None:
 def test_an_old_payload_keeps_a_number_too_large_to_convert_for_the_reader_to_refuse() -> None:
     old = {"area": {"value": int(HUGE), "unit": "mm2"}, "depth": {"value": 2, "unit": "mm"}}
     assert _structuring.old_units(old, 1) == {**old, "area": {"value": int(HUGE), "unit": "cm2"}}
+    text = {"area": {"value": "10", "unit": "mm2"}}  # not a number: the reader names it
+    assert _structuring.old_units(text, 1) == {"area": {"value": "10", "unit": "cm2"}}

@@ -130,7 +130,7 @@ class Reader:
             names = ", ".join(repr(m.value) for m in kind)
             raise self.fail(where, raw, expected or f"one of {names}") from None
 
-    def choice(self, raw: Any, allowed: Iterable[str], where: str, expected: str) -> str:
+    def choice(self, raw: Any, allowed: Collection[str], where: str, expected: str) -> str:
         """``raw`` if it is one of the strings ``allowed``."""
         if not isinstance(raw, str) or raw not in allowed:
             raise self.fail(where, raw, expected)
