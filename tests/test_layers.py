@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "names, units, codes, validators and the JSON schemas",
         {"_names", "_units", "_codes", "_gs1", "_validators", "_schemas"},
     ),
+    ("structuring untrusted data, migrations of stored JSON", {"_structuring"}),
     ("units over arrays and of several dimensions", {"_magnitudes"}),
     ("the parameter table", {"_parameters"}),
     ("tables of rows, as text, Markdown and HTML", {"_tables"}),

@@ -36,6 +36,7 @@ _CODE: Final = (
     "_data",
     "_names",
     "_parameters",
+    "_structuring",
     "_units",
     "_validators",
 )

@@ -1,15 +1,16 @@
 """The catalog's TOML reader: validates a parsed document and reports the first fault.
 
-The shipped ``catalog.toml`` and a clinic's protocol (laid over it) are read here, by
-hand, with the table and key of any fault in the message. Kept apart from the catalog
-(``_catalog``), to which it hands a Catalog's fields, so that the format and its checks
-can be read and changed on their own; the records it builds live in ``_catalog_entries``.
+The shipped ``catalog.toml`` and a clinic's protocol (laid over it) are read here, with
+the table and key of any fault in the message. Every typed read (a table, its keys, a
+number, a unit, a list of sources) is the structuring layer's (``_structuring``), which
+the codec and the other file readers share; this module holds the catalog's own rules.
+Kept apart from the catalog (``_catalog``), to which it hands a Catalog's fields, so that
+the format and its checks can be read and changed on their own; the records it builds
+live in ``_catalog_entries``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Set
 from typing import Any, Final, TypedDict, TypeGuard
 
 import attrs
@@ -30,7 +31,8 @@ from mesocalc._catalog_entries import (
 from mesocalc._codes import SiteCode, is_concept_id
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
-from mesocalc._units import UNITS, Dim
+from mesocalc._structuring import Reader
+from mesocalc._units import Dim
 from mesocalc.exceptions import CatalogError, MesocalcError
 
 __all__ = ["RANGE_KEYS", "CatalogFields", "read_document"]
@@ -61,44 +63,18 @@ class CatalogFields(TypedDict):
     zones: tuple[Zone, ...]
 
 
-class _Reader:
-    """Walks a parsed TOML document, raising CatalogError with the path of any fault."""
+class _Reader(Reader):
+    """Reads a catalog's ranges, raising CatalogError with the path of any fault."""
 
     def __init__(self, origin: str) -> None:
-        self.origin = origin
-
-    def fail(self, where: str, value: Any, expected: str) -> CatalogError:
-        return CatalogError(f"{self.origin}: {where}", value, expected)
-
-    def table(self, doc: Any, where: str) -> dict[str, Any]:
-        if not isinstance(doc, dict):
-            raise self.fail(where, doc, "a table")
-        return doc
-
-    def number(self, doc: dict[str, Any], key: str, where: str) -> float | None:
-        value = doc.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"{where}.{key}", value, "a number")
-        if not math.isfinite(value):
-            raise self.fail(f"{where}.{key}", value, "a finite number")
-        return float(value)
+        super().__init__(CatalogError, origin)
 
     def basis(self, doc: dict[str, Any], where: str, expected: str) -> Basis:
-        try:
-            return Basis(doc.get("basis", "stated"))
-        except ValueError:
-            raise self.fail(f"{where}.basis", doc.get("basis"), expected) from None
-
-    def check_keys(self, doc: dict[str, Any], allowed: Set[str], where: str) -> None:
-        extra = sorted(set(doc) - allowed)
-        if extra:
-            raise self.fail(where, extra[0], f"one of the keys {', '.join(sorted(allowed))}")
+        return self.member(Basis, doc.get("basis", "stated"), f"{where}.basis", expected)
 
     def range(self, doc: Any, parameter: str, where: str, known: set[str]) -> Range:
         doc = self.table(doc, where)
-        self.check_keys(doc, _RANGE_FIELDS, where)
+        self.keys(doc, _RANGE_FIELDS, where)
         factor = self._unit_factor(doc, parameter, where)
         low, high, low_open = self._bounds(doc, where)
         nominal = self._nominal(doc, where, low, high, low_open)
@@ -127,22 +103,21 @@ class _Reader:
         """What turns the range's numbers into canonical magnitudes (1 for a fraction)."""
         dim = PARAMETERS[parameter].dim
         if dim is not Dim.FRACTION:
-            unit = doc.get("unit")
-            if unit not in UNITS or UNITS[unit][0] is not dim:
-                raise self.fail(f"{where}.unit", unit, f"a {dim.label} unit such as 'mm'")
-            return UNITS[unit][1]
+            expected = f"a {dim.label} unit such as 'mm'"
+            return self.unit(doc.get("unit"), dim, f"{where}.unit", expected)
         if "unit" in doc:
             raise self.fail(f"{where}.unit", doc["unit"], "no unit for a fraction")
         return 1.0
 
     def _bounds(self, doc: dict[str, Any], where: str) -> tuple[float, float, bool]:
         """The range's low and high bounds as written, and whether its low bound is open."""
-        low, high = self.number(doc, "low", where), self.number(doc, "high", where)
+        low, high = (
+            self.optional_number(doc, "low", where),
+            self.optional_number(doc, "high", where),
+        )
         if high is None:
             raise self.fail(f"{where}.high", None, "a high bound")
-        low_open = doc.get("low_open", low is None)
-        if not isinstance(low_open, bool):
-            raise self.fail(f"{where}.low_open", low_open, "true or false")
+        low_open = self.flag(doc.get("low_open", low is None), f"{where}.low_open")
         low = 0.0 if low is None else low
         if not 0 <= low <= high:
             raise self.fail(where, (low, high), "0 <= low <= high")
@@ -154,28 +129,24 @@ class _Reader:
         """The value a plan uses when given none; by default the middle, or the high bound."""
         if doc.get("nominal") is False:  # no source gives a realistic default
             return None
-        nominal = self.number(doc, "nominal", where)
+        nominal = self.optional_number(doc, "nominal", where)
         if nominal is None:
             nominal = high if low_open and low == 0 else (low + high) / 2
         return nominal
 
     def _range_sources(self, doc: dict[str, Any], where: str, known: set[str]) -> list[str]:
         """The range's source keys: one key or a list, each from [sources]."""
-        sources = doc.get("source", [])
-        if isinstance(sources, str):
-            sources = [sources]
-        if not isinstance(sources, list) or any(s not in known for s in sources):
-            raise self.fail(f"{where}.source", sources, "a list of keys from [sources]")
-        return sources
+        expected = "a list of keys from [sources]"
+        return list(
+            self.sources(doc.get("source", []), known, f"{where}.source", expected, one=True)
+        )
 
     def _range_flags(
         self, doc: dict[str, Any], where: str, sources: list[str]
     ) -> tuple[Basis, str, bool, bool]:
         """The range's basis, note, and whether it is "about" and hard, checked together."""
         basis = self.basis(doc, where, "stated, derived, analogue or unsourced")
-        note = doc.get("note", "")
-        if not isinstance(note, str):
-            raise self.fail(f"{where}.note", note, "a string")
+        note = self.text(doc.get("note", ""), f"{where}.note")
         about = doc.get("about", False)
         if not isinstance(about, bool) or (about and doc.get("hard", False)):
             raise self.fail(f"{where}.about", about, "true or false; an 'about' value is not hard")
@@ -191,17 +162,12 @@ class _Reader:
 
 def _header(read: _Reader, doc: dict[str, Any], origin: str) -> Protocol:
     """The top level's format, and the catalog's name and version."""
-    read.check_keys(
-        doc, {"format", "name", "version", "sources", "techniques", "zones"}, "top level"
-    )
+    read.keys(doc, {"format", "name", "version", "sources", "techniques", "zones"}, "top level")
     if doc.get("format") != 1:
         raise read.fail("format", doc.get("format"), "format = 1")
-    name = doc.get("name", origin)
-    if not isinstance(name, str) or not _validators.visible(name):
-        raise read.fail("name", name, "a non-blank string")
+    name = read.text(doc.get("name", origin), "name", "a non-blank string", blank=False)
     version = doc.get("version", "unversioned")
-    if not isinstance(version, str) or not _validators.visible(version):
-        raise read.fail("version", version, "a non-blank string")
+    version = read.text(version, "version", "a non-blank string", blank=False)
     return Protocol(name=name, version=version)
 
 
@@ -212,8 +178,7 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
     sources = read.table(doc.get("sources", {}), "sources")
     for key, raw in sources.items():
         entry = read.table(raw, f"sources.{key}")
-        if not isinstance(entry.get("citation"), str):
-            raise read.fail(f"sources.{key}.citation", entry.get("citation"), "a citation")
+        read.text(entry.get("citation"), f"sources.{key}.citation", "a citation")
     known = set(sources)
     techniques: dict[Technique, dict[str, Any]] = {}
     for key, entry in read.table(doc.get("techniques", {}), "techniques").items():
@@ -230,7 +195,7 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
         described.append(zone)
         zdoc = read.table(zraw, f"zones.{zkey}")
-        read.check_keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
+        read.keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
         if "snomed" in zdoc:
             sites[zone] = _site(read, zdoc["snomed"], f"zones.{zkey}.snomed", known)
         if "depth_cap" in zdoc:
@@ -304,10 +269,9 @@ def _contraindication(
     read: _Reader, use: dict[str, Any], where: str, known: set[str]
 ) -> Contraindication:
     """A ``{ contraindicated = "why", source = [...] }`` entry of a zone."""
-    read.check_keys(use, {"contraindicated", "source"}, where)
-    reason = use["contraindicated"]
-    if not isinstance(reason, str) or not _validators.visible(reason):
-        raise read.fail(f"{where}.contraindicated", reason, "the reason, with its source")
+    read.keys(use, {"contraindicated", "source"}, where)
+    expected = "the reason, with its source"
+    reason = read.text(use["contraindicated"], f"{where}.contraindicated", expected, blank=False)
     return Contraindication(reason=reason, sources=_sources(read, use, where, known))
 
 
@@ -359,17 +323,13 @@ def _spec(  # noqa: PLR0917 - private helper, called once
 ) -> Spec:
     published = use is not None
     use = read.table(use, where) if published else {}
-    read.check_keys(use, {"source", "session", "published_dose", *RANGE_KEYS}, where)
-    read.check_keys(
+    read.keys(use, {"source", "session", "published_dose", *RANGE_KEYS}, where)
+    read.keys(
         base,
         {"description", "geometry", "layer", "needle", *RANGE_KEYS},
         f"techniques.{tech.value}",
     )
-    sources = use.get("source", []) if published else []
-    if published and (
-        not isinstance(sources, list) or not sources or any(s not in known for s in sources)
-    ):
-        raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
+    sources = _sources(read, use, where, known) if published else ()
     ranges: dict[str, Range | None] = {}
     for parameter in RANGE_KEYS:
         if parameter in use:
@@ -384,9 +344,12 @@ def _spec(  # noqa: PLR0917 - private helper, called once
             raise read.fail(f"techniques.{tech.value}.{parameter}", None, "a range")
         else:
             ranges[parameter] = None
-    geometry = base.get("geometry", "point")
-    if geometry not in ("point", "thread"):
-        raise read.fail(f"techniques.{tech.value}.geometry", geometry, "'point' or 'thread'")
+    geometry = read.choice(
+        base.get("geometry", "point"),
+        ("point", "thread"),
+        f"techniques.{tech.value}.geometry",
+        "'point' or 'thread'",
+    )
     if geometry == "thread" and ranges["thread_length"] is None:
         raise read.fail(f"techniques.{tech.value}.thread_length", None, "a range for threads")
     layer, layer_sources, layer_note = _layer(read, base.get("layer"), tech, known)
@@ -395,8 +358,8 @@ def _spec(  # noqa: PLR0917 - private helper, called once
         technique=tech,
         zone=zone,
         geometry=geometry,
-        sources=tuple(sources),
-        description=str(base.get("description", "")),
+        sources=sources,
+        description=read.text(base.get("description", ""), f"techniques.{tech.value}.description"),
         layer=layer,
         layer_sources=layer_sources,
         layer_note=layer_note,
@@ -427,7 +390,7 @@ def _needle(
     if raw is None:
         return lengths, None
     raw = read.table(raw, f"{where}.gauge")
-    read.check_keys(raw, {"low", "high"}, f"{where}.gauge")
+    read.keys(raw, {"low", "high"}, f"{where}.gauge")
     low, high = raw.get("low"), raw.get("high")
     if not (_gauge(low) and _gauge(high) and low <= high):
         raise read.fail(f"{where}.gauge", raw, "whole G numbers from 10 to 34, low <= high")
@@ -440,10 +403,8 @@ def _gauge(value: Any) -> TypeGuard[int]:
 
 
 def _sources(read: _Reader, doc: dict[str, Any], where: str, known: set[str]) -> tuple[str, ...]:
-    sources = doc.get("source")
-    if not isinstance(sources, list) or not sources or any(s not in known for s in sources):
-        raise read.fail(f"{where}.source", sources, "a non-empty list of keys from [sources]")
-    return tuple(sources)
+    expected = "a non-empty list of keys from [sources]"
+    return read.sources(doc.get("source"), known, f"{where}.source", expected)
 
 
 def _layer(
@@ -454,14 +415,10 @@ def _layer(
     if doc is None:
         return Layer.ANY, (), ""
     doc = read.table(doc, where)
-    read.check_keys(doc, {"name", "source", "note"}, where)
-    try:
-        layer = Layer(doc.get("name"))
-    except ValueError:
-        raise read.fail(f"{where}.name", doc.get("name"), "skin, subcutis or any") from None
-    note = doc.get("note", "")
-    if not isinstance(note, str) or not _validators.visible(note):
-        raise read.fail(f"{where}.note", note, "a note saying why the technique has this layer")
+    read.keys(doc, {"name", "source", "note"}, where)
+    layer = read.member(Layer, doc.get("name"), f"{where}.name", "skin, subcutis or any")
+    expected = "a note saying why the technique has this layer"
+    note = read.text(doc.get("note", ""), f"{where}.note", expected, blank=False)
     return layer, _sources(read, doc, where, known), note
 
 
@@ -473,7 +430,7 @@ def _site(read: _Reader, doc: Any, where: str, known: set[str]) -> SiteCode:
     if isinstance(doc, str):
         doc = {"code": doc, "verified": False, "note": "the catalog gives no source for it"}
     doc = read.table(doc, where)
-    read.check_keys(doc, {"code", "source", "verified", "note"}, where)
+    read.keys(doc, {"code", "source", "verified", "note"}, where)
     code = doc.get("code")
     if not isinstance(code, str) or not is_concept_id(code):
         raise read.fail(f"{where}.code", code, "a SNOMED CT concept id (its check digit too)")
@@ -489,20 +446,20 @@ def _site(read: _Reader, doc: Any, where: str, known: set[str]) -> SiteCode:
 def _session(read: _Reader, doc: Any, where: str, known: set[str]) -> SessionCap:
     """A ``session = { points, volume, unit, source, basis, note }`` cap."""
     doc = read.table(doc, where)
-    read.check_keys(doc, {"points", "volume", "unit", "source", "basis", "note", "hard"}, where)
+    read.keys(doc, {"points", "volume", "unit", "source", "basis", "note", "hard"}, where)
     points = doc.get("points")
-    if points is not None and (isinstance(points, bool) or not isinstance(points, int)):
-        raise read.fail(f"{where}.points", points, "a whole number of injections")
-    if points is not None and points < 1:
-        raise read.fail(f"{where}.points", points, "at least 1")
-    volume = read.number(doc, "volume", where)
+    if points is not None:
+        points = read.whole(points, f"{where}.points", "a whole number of injections")
+        if points < 1:
+            raise read.fail(f"{where}.points", points, "at least 1")
+    volume = read.optional_number(doc, "volume", where)
     if volume is not None:
-        unit = doc.get("unit")
-        if unit not in UNITS or UNITS[unit][0] is not Dim.VOLUME:
-            raise read.fail(f"{where}.unit", unit, "a volume unit such as 'mL'")
+        factor = read.unit(
+            doc.get("unit"), Dim.VOLUME, f"{where}.unit", "a volume unit such as 'mL'"
+        )
         if volume <= 0:
             raise read.fail(f"{where}.volume", volume, "a volume above 0")
-        volume *= UNITS[unit][1]
+        volume *= factor
     if points is None and volume is None:
         raise read.fail(where, doc, "points or volume")
     basis = read.basis(doc, where, "stated, derived or analogue")

@@ -29,6 +29,7 @@ from mesocalc._guardrails import UNPUBLISHED_NEEDS
 from mesocalc._overrides import Override
 from mesocalc._parameters import PLANNED
 from mesocalc._planner import plan
+from mesocalc._structuring import Reader
 from mesocalc._validators import visible
 from mesocalc.exceptions import (
     CatalogError,
@@ -388,9 +389,7 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
 
     text = read_bounded(path, InputTypeError, parameter="file")
     doc = parse_bounded(text, "file", InputTypeError)
-    for key in doc:
-        if key not in _SESSION_KEYS:
-            raise _unknown("file", key, _SESSION_KEYS)
+    Reader(InputTypeError).keys(doc, _SESSION_KEYS, "file")
     chosen = _session_product(doc)
     volume = doc.get("syringe")
     if isinstance(volume, (int, float)) and not isinstance(volume, bool):
@@ -552,10 +551,8 @@ def _patient(answers: Any) -> Any:
 
     from mesocalc._screening import Patient  # noqa: PLC0415
 
-    if not isinstance(answers, dict):
-        raise InputTypeError(
-            "patient", answers, "a [patient] table of Patient's fields, such as pregnant = false"
-        )
+    expected = "a [patient] table of Patient's fields, such as pregnant = false"
+    answers = Reader(InputTypeError).table(answers, "patient", expected)
     fields = [f.name for f in attrs.fields(Patient)]
     for key in answers:
         if key not in fields and key != "lactating":

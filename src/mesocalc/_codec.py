@@ -24,6 +24,7 @@ import attrs
 from mesocalc import _numpy
 from mesocalc._numpy import is_ndarray
 from mesocalc._parameters import PARAMETERS
+from mesocalc._structuring import SCHEMA_VERSION, Reader, old_units, version_of
 from mesocalc._units import MAX_ELEMENTS, quantity
 from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
@@ -61,9 +62,11 @@ __all__ = [
     "whole",
 ]
 
-SCHEMA_VERSION: Final = 2
 _KEY: Final = "mesocalc"
 T = TypeVar("T")
+# The structuring layer every reader of untrusted data shares; stored JSON names a fault
+# by the path of the value at fault, an unknown key by its own path.
+_JSON: Final = Reader(InvalidValueError, keys_in_table=False)
 
 
 class _Kind:
@@ -108,14 +111,9 @@ def _numbers(raw: Any, path: str, *, integer: bool, arrays: bool) -> Any:
         array = array.astype(np.int64 if integer else np.float64)
         array.setflags(write=False)  # value objects are immutable
         return array
-    if isinstance(raw, bool) or not isinstance(raw, int if integer else (int, float)):
-        raise InvalidValueError(path, raw, expected)
     if integer:
-        return int(raw)
-    try:
-        return float(raw)
-    except OverflowError:  # an int too large for a float
-        raise InvalidValueError(path, raw, f"{expected} below 1e308") from None
+        return int(_JSON.whole(raw, path, expected))
+    return _JSON.number(raw, path, expected, finite=False)  # the class's validators: NaN
 
 
 class _Quantity(_Kind):
@@ -142,10 +140,12 @@ class _Quantity(_Kind):
         m = _numbers(raw["value"], path, integer=False, arrays=self.arrays)
         if self.given and p.dim.label != "fraction":
             return quantity(m, p.shown_unit)
-        if not self.shown and p.per_shown != 1.0:
+        if not self.shown and p.per_shown != 1.0 and is_ndarray(m):
+            with np.errstate(over="ignore"):  # inf, which the class refuses, as for one float
+                m = m * p.per_shown
+            m.setflags(write=False)  # value objects are immutable
+        elif not self.shown and p.per_shown != 1.0:
             m = m * p.per_shown
-            if is_ndarray(m):
-                m.setflags(write=False)  # value objects are immutable
         return m
 
 
@@ -252,25 +252,24 @@ def whole(*, key: str | None = None, arrays: bool = False) -> dict[str, Any]:
     return _meta(_Number(integer=True, arrays=arrays), key)
 
 
-class _Typed(_Kind):
-    def __init__(self, types: tuple[type, ...], expected: str) -> None:
-        self.types = types
-        self.expected = expected
-
+class _Text(_Kind):
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
-        if isinstance(raw, bool) is not (bool in self.types) or not isinstance(raw, self.types):
-            raise InvalidValueError(path, raw, self.expected)
-        return raw
+        return _JSON.text(raw, path)
+
+
+class _Flag(_Kind):
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        return _JSON.flag(raw, path)
 
 
 def text(*, key: str | None = None) -> dict[str, Any]:
     """Metadata of a string."""
-    return _meta(_Typed((str,), "a string"), key)
+    return _meta(_Text(), key)
 
 
 def flag(*, key: str | None = None) -> dict[str, Any]:
     """Metadata of a bool."""
-    return _meta(_Typed((bool,), "true or false"), key)
+    return _meta(_Flag(), key)
 
 
 class _Texts(_Kind):
@@ -278,9 +277,7 @@ class _Texts(_Kind):
         return list(value)
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
-        if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
-            raise InvalidValueError(path, raw, "a list of strings")
-        return tuple(raw)
+        return _JSON.texts(raw, path)
 
 
 class _Date(_Kind):
@@ -326,11 +323,7 @@ class _Name(_Kind):
         return value.value
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
-        try:
-            return self.kind(raw)
-        except (ValueError, TypeError):
-            names = ", ".join(repr(m.value) for m in self.kind)
-            raise InvalidValueError(path, raw, f"one of {names}") from None
+        return _JSON.member(self.kind, raw, path)
 
 
 def name(kind: type[enum.Enum], *, key: str | None = None) -> dict[str, Any]:
@@ -486,11 +479,12 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
     if unit_of is not None:
         known.add("unit")
         _check_unit(data, unit_of, path)
-    extra = sorted(set(data) - known - {"schema", "schema_version"})
-    if extra:
-        raise InvalidValueError(
-            _at(path, extra[0]), data[extra[0]], f"one of the keys {', '.join(sorted(known))}"
-        )
+    _JSON.keys(
+        data,
+        known | {"schema", "schema_version"},
+        path,
+        f"one of the keys {', '.join(sorted(known))}",
+    )
     try:
         return cls(**kwargs)
     except MesocalcError as exc:  # the class's own validators: name the value by its path
@@ -564,82 +558,6 @@ def unit_repr(obj: Any) -> str:
 def dump(obj: Any, schema: str) -> dict[str, Any]:
     """A top-level payload: the schema's name and version, then ``obj``'s fields."""
     return {"schema": schema, "schema_version": SCHEMA_VERSION, **unstructure(obj)}
-
-
-def version_of(data: Any, schema: str) -> int:
-    """The schema version of a payload: 0 for one written before versions (mesocalc 0.1.0).
-
-    Raises:
-        InputTypeError: not a dict.
-        InvalidValueError: another schema, or a version this mesocalc cannot read.
-    """
-    if not isinstance(data, dict):
-        raise InputTypeError("data", data, f"a dict from to_dict() ({schema})")
-    if "schema" not in data:
-        return 0
-    if not isinstance(data["schema"], str) or data["schema"] != schema:
-        raise InvalidValueError("schema", data["schema"], repr(schema))
-    version = data.get("schema_version")
-    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
-        raise InvalidValueError("schema_version", version, f"a version from 1 to {SCHEMA_VERSION}")
-    return version
-
-
-# Units that older payloads spelt, or stored in, otherwise: (today's code, factor to it).
-# mesocalc 0.1.0 wrote "mm^2" and "" (version 0); version 1 stored areas in mm2.
-_OLD_UNITS: Final = {
-    0: {"mm^2": ("cm2", 0.01), "mm2": ("cm2", 0.01), "": ("1", 1.0)},
-    1: {"mm2": ("cm2", 0.01)},
-}
-
-
-# Nesting deeper than any payload has (a course's plans over arrays of MAX_DIMS dimensions
-# are under 50 levels deep): a bound, so that a hostile payload cannot exhaust the stack.
-_MAX_NESTING: Final = 100
-
-
-def _too_deep(data: Any) -> InvalidValueError:
-    return InvalidValueError(
-        "data", data, f"a payload from to_dict(), nested at most {_MAX_NESTING} levels deep"
-    )
-
-
-def old_units(data: Any, version: int) -> Any:
-    """``data``, a payload of schema version ``version``, with its quantities in today's units."""
-    table = _OLD_UNITS.get(version)
-    if not table:
-        return data
-    return _convert(data, table)
-
-
-def _convert(data: Any, table: Mapping[str, tuple[str, float]], depth: int = 0) -> Any:
-    if depth > _MAX_NESTING:
-        raise _too_deep(data)
-    if isinstance(data, list):
-        return [_convert(item, table, depth + 1) for item in data]
-    if not isinstance(data, dict):
-        return data
-    unit = data.get("unit")
-    if set(data) == {"value", "unit"} and isinstance(unit, str) and unit in table:
-        code, factor = table[unit]
-        return {"value": _scaled(data["value"], factor, depth), "unit": code}
-    return {k: _convert(v, table, depth + 1) for k, v in data.items()}
-
-
-def _scaled(value: Any, factor: float, depth: int) -> Any:
-    """A stored number (or nested list of them) times ``factor``; anything else as it was."""
-    if factor == 1.0:
-        return value
-    if depth > _MAX_NESTING:
-        raise _too_deep(value)
-    if isinstance(value, list):
-        return [_scaled(v, factor, depth + 1) for v in value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return value * factor
-        except OverflowError:  # an int too large for a float: the reader refuses it
-            return value
-    return value  # the reader names what is wrong with it
 
 
 def load(cls: type[T], data: Any, schema: str) -> T:

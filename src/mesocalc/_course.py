@@ -24,6 +24,7 @@ from mesocalc import _codec, _stored
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc._session import Session
+from mesocalc._structuring import Reader
 from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import BIOLOGICAL_UNIT, quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
@@ -59,8 +60,9 @@ def _interval() -> _Interval:
     known = default_catalog().sources
     if not (isinstance(low, int) and isinstance(high, int) and 0 < low <= high):
         raise CatalogError("course.toml: interval", (low, high), "whole days, 0 < low <= high")
-    if not isinstance(sources, list) or not sources or any(k not in known for k in sources):
-        raise CatalogError("course.toml: interval.source", sources, "keys of catalog [sources]")
+    sources = Reader(CatalogError, "course.toml").sources(
+        sources, known, "interval.source", "keys of catalog [sources]"
+    )
     return _Interval(low, high, ", ".join(sources), str(entry.get("note", "")))
 
 

@@ -20,6 +20,7 @@ from mesocalc import _codec, _core, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import in_domain, read
+from mesocalc._structuring import Reader
 from mesocalc._units import quantity
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError
 
@@ -46,15 +47,16 @@ class _Equipment:
     presets: dict[tuple[str, float], _Preset]
 
 
+_READ = Reader(CatalogError, "equipment.toml")
+
+
 def _fail(where: str, value: Any, expected: str) -> CatalogError:
     return CatalogError(f"equipment.toml: {where}", value, expected)
 
 
 def _sources(doc: dict[str, Any], where: str) -> str:
-    keys = doc.get("source")
-    known = default_catalog().sources
-    if not isinstance(keys, list) or not keys or any(k not in known for k in keys):
-        raise _fail(f"{where}.source", keys, "a non-empty list of keys from catalog [sources]")
+    expected = "a non-empty list of keys from catalog [sources]"
+    keys = _READ.sources(doc.get("source"), default_catalog().sources, f"{where}.source", expected)
     return ", ".join(keys)
 
 

@@ -27,6 +27,7 @@ from mesocalc._inputs import check, read
 from mesocalc._magnitudes import magnitude_in
 from mesocalc._names import Technique, Zone, resolve
 from mesocalc._parameters import PARAMETERS
+from mesocalc._structuring import Reader
 from mesocalc._units import BIOLOGICAL_UNIT, Dim, quantity
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
 
@@ -371,11 +372,10 @@ def _products() -> dict[str, Product]:
                 sorted(set(entry) - _KEYS) if isinstance(entry, dict) else entry,
                 "the keys of a label",
             )
-        sources = entry.get("source")
-        if not isinstance(sources, list) or not sources or any(k not in known for k in sources):
-            raise _fail(
-                f"{where}.source", sources, "a non-empty list of keys from catalog [sources]"
-            )
+        expected = "a non-empty list of keys from catalog [sources]"
+        sources = Reader(CatalogError, "products.toml").sources(
+            entry.get("source"), known, f"{where}.source", expected
+        )
         label = Label(
             technique=resolve(Technique, entry.get("technique"), f"{where}.technique"),
             zone=resolve(Zone, entry.get("zone"), f"{where}.zone"),

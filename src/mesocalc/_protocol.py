@@ -18,12 +18,12 @@ import tomllib
 from pathlib import Path
 from typing import Any, Final
 
-from mesocalc import _validators
 from mesocalc._catalog import Catalog, default_catalog, parse_document
 from mesocalc._catalog_entries import Range, SessionCap, Spec
 from mesocalc._catalog_reader import RANGE_KEYS
 from mesocalc._data import MAX_FILE_BYTES, parse_bounded, read_bounded, read_text
 from mesocalc._names import Technique, Zone, added_zone
+from mesocalc._structuring import Reader
 from mesocalc.exceptions import CatalogError, MesocalcError
 
 __all__ = ["MAX_PROTOCOL_BYTES", "load_protocol", "parse_protocol"]
@@ -79,19 +79,16 @@ def _fail(origin: str, where: str, value: Any, expected: str) -> CatalogError:
 
 
 def _table(value: Any, origin: str, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(origin, where, value, "a table")
-    return value
+    return Reader(CatalogError, origin).table(value, where)
 
 
 def _check_top(doc: dict[str, Any], origin: str) -> None:
-    extra = sorted(set(doc) - _TOP)
-    if extra:
-        raise _fail(origin, "top level", extra[0], f"one of the keys {', '.join(sorted(_TOP))}")
+    read = Reader(CatalogError, origin)
+    read.keys(doc, _TOP, "top level")
     for key in ("name", "version"):
-        value = doc.get(key)
-        if not isinstance(value, str) or not _validators.visible(value) or len(value) > 200:
-            raise _fail(origin, key, value, f"the protocol's {key}, a non-blank string")
+        expected = f"the protocol's {key}, a non-blank string"
+        if len(read.text(doc.get(key), key, expected, blank=False)) > 200:
+            raise _fail(origin, key, doc[key], expected)
     if doc.get("format") != 1:
         raise _fail(origin, "format", doc.get("format"), "format = 1")
 
@@ -99,6 +96,7 @@ def _check_top(doc: dict[str, Any], origin: str) -> None:
 def _overlay(base: dict[str, Any], doc: dict[str, Any], origin: str) -> dict[str, Any]:
     """The shipped catalog's document with the protocol's changes laid over it."""
     base["name"], base["version"] = doc["name"], doc["version"]
+    by_key = Reader(CatalogError, origin, keys_in_table=False)  # names the key's own path
     sources = base.setdefault("sources", {})
     for key, entry in _table(doc.get("sources", {}), origin, "sources").items():
         if key in sources and sources[key] != entry:
@@ -112,14 +110,7 @@ def _overlay(base: dict[str, Any], doc: dict[str, Any], origin: str) -> dict[str
         if key not in techniques:
             raise _fail(origin, where, key, "a technique of the shipped catalog")
         changes = _table(entry, origin, where)
-        extra = sorted(set(changes) - set(RANGE_KEYS))
-        if extra:
-            raise _fail(
-                origin,
-                f"{where}.{extra[0]}",
-                changes[extra[0]],
-                "only ranges: " + ", ".join(RANGE_KEYS),
-            )
+        by_key.keys(changes, RANGE_KEYS, where, "only ranges: " + ", ".join(RANGE_KEYS))
         _merge_ranges(techniques[key], changes)
     zones = base.setdefault("zones", {})
     for key, entry in _table(doc.get("zones", {}), origin, "zones").items():
@@ -163,14 +154,9 @@ def _overlay_zone(
     where: str,
 ) -> None:
     """Lay a zone's changes over the zone; a use's partial range changes the one in force."""
-    extra = sorted(set(changes) - _ZONE_KEYS)
-    if extra:
-        raise _fail(
-            origin,
-            f"{where}.{extra[0]}",
-            changes[extra[0]],
-            "techniques, depth_cap or snomed (a zone's published skin thickness is kept)",
-        )
+    by_key = Reader(CatalogError, origin, keys_in_table=False)  # names the key's own path
+    expected = "techniques, depth_cap or snomed (a zone's published skin thickness is kept)"
+    by_key.keys(changes, _ZONE_KEYS, where, expected)
     if "snomed" in changes:
         if "snomed" in zone:
             raise _fail(origin, f"{where}.snomed", changes["snomed"], "no code: the zone has one")
@@ -182,9 +168,7 @@ def _overlay_zone(
     for key, raw in _table(changes.get("techniques", {}), origin, f"{where}.techniques").items():
         here = f"{where}.techniques.{key}"
         use = _table(raw, origin, here)
-        extra = sorted(set(use) - _USE_KEYS)
-        if extra:
-            raise _fail(origin, f"{here}.{extra[0]}", use[extra[0]], "source, session or ranges")
+        by_key.keys(use, _USE_KEYS, here, "source, session or ranges")
         old = uses.get(key)
         if isinstance(old, dict) and "contraindicated" in old and use != old:
             raise _fail(

@@ -2,7 +2,8 @@
 
 Kept apart from the screening itself (``_screening``: the Patient, the findings and
 ``screen``), so that the file's format and its checks can be read on their own; every
-fault is a CatalogError naming the table and key, as the catalog's are.
+fault is a CatalogError naming the table and key, read by the structuring layer
+(``_structuring``) that the catalog's reader uses too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import enum
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -19,6 +19,7 @@ import attrs
 from mesocalc import _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._catalog_entries import Basis
+from mesocalc._structuring import Reader
 from mesocalc.exceptions import CatalogError
 
 __all__ = [
@@ -99,36 +100,41 @@ class Rules:
 
 
 _CLASSES = frozenset({"anticoagulant", "antiplatelet", "nsaid", "other"})
-# Makes the CatalogError for a key of the rule being read.
-_Fail = Callable[[str, str], CatalogError]
+_READ = Reader(CatalogError, "screening.toml")
+# The keys a rule may have (aliases for a medication, the last two for the product rule).
+_RULE_KEYS = frozenset(
+    {"severity", "reason", "source", "basis", "days", "min_stage", "required"}
+    | {"unchecked_severity", "class", "aliases", "forbidden", "water_based"}
+)
+_TOP_KEYS = frozenset(
+    {"format", "conditions", "allergy", "product", "medications", "synonyms", "labels"}
+)
 
 
 def _rule(name: str, doc: Any, where: str) -> Rule:
-    def fail(key: str, expected: str) -> CatalogError:
-        value = doc.get(key) if isinstance(doc, dict) else doc
-        return CatalogError(f"screening.toml: {where}.{key}", value, expected)
-
-    if not isinstance(doc, dict):
-        raise fail("", "a table")
-    basis = _basis(doc, fail)
-    keys = _sources(doc, basis, fail)
-    severity, unchecked = _severities(doc, basis, fail)
-    if not isinstance(doc.get("reason"), str) or not _validators.visible(doc["reason"]):
-        raise fail("reason", "a reason")
-    days = _days(doc, fail)
-    stage = doc.get("min_stage", 1)
-    if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 3:
-        raise fail("min_stage", "a stage from 1 to 3")
-    kind = doc.get("class", "other")
-    if kind not in _CLASSES:
-        raise fail("class", ", ".join(sorted(_CLASSES)))
-    required = doc.get("required", True)
-    if not isinstance(required, bool):
-        raise fail("required", "true or false")
+    doc = _READ.table(doc, f"{where}.")
+    _READ.keys(doc, _RULE_KEYS, where)
+    basis = _READ.member(
+        Basis,
+        doc.get("basis", "stated"),
+        f"{where}.basis",
+        "stated, derived, analogue or unsourced",
+    )
+    keys = _sources(doc, basis, where)
+    severity, unchecked = _severities(doc, basis, where)
+    reason = _READ.text(doc.get("reason"), f"{where}.reason", "a reason", blank=False)
+    days = _days(doc, where)
+    stage = _READ.whole(doc.get("min_stage", 1), f"{where}.min_stage", "a stage from 1 to 3")
+    if not 1 <= stage <= 3:
+        raise _READ.fail(f"{where}.min_stage", stage, "a stage from 1 to 3")
+    kind = _READ.choice(
+        doc.get("class", "other"), _CLASSES, f"{where}.class", ", ".join(sorted(_CLASSES))
+    )
+    required = _READ.flag(doc.get("required", True), f"{where}.required")
     return Rule(
         name=name,
         severity=severity,
-        reason=doc["reason"],
+        reason=reason,
         source=", ".join(keys),
         basis=basis,
         days=days,
@@ -139,59 +145,45 @@ def _rule(name: str, doc: Any, where: str) -> Rule:
     )
 
 
-def _basis(doc: dict[str, Any], fail: _Fail) -> Basis:
-    """How the rule rests on its sources (stated when not said)."""
-    try:
-        return Basis(doc.get("basis", "stated"))
-    except ValueError:
-        raise fail("basis", "stated, derived, analogue or unsourced") from None
-
-
-def _sources(doc: dict[str, Any], basis: Basis, fail: _Fail) -> list[str]:
+def _sources(doc: dict[str, Any], basis: Basis, where: str) -> list[str]:
     """The rule's source keys, from the catalog's [sources]; none for an unsourced rule."""
     keys = doc.get("source")
     if basis is Basis.UNSOURCED:
         if keys != []:
-            raise fail("source", "source = [] for an unsourced rule")
-    elif (
-        not isinstance(keys, list)
-        or not keys
-        or any(k not in default_catalog().sources for k in keys)
-    ):
-        raise fail("source", "a non-empty list of keys from catalog [sources]")
-    return keys
+            raise _READ.fail(f"{where}.source", keys, "source = [] for an unsourced rule")
+        return []
+    expected = "a non-empty list of keys from catalog [sources]"
+    return list(_READ.sources(keys, default_catalog().sources, f"{where}.source", expected))
 
 
-def _severities(doc: dict[str, Any], basis: Basis, fail: _Fail) -> tuple[Severity, Severity]:
+def _severities(doc: dict[str, Any], basis: Basis, where: str) -> tuple[Severity, Severity]:
     """The rule's severity, and its severity when it could not be checked."""
-    try:
-        severity = Severity(str(doc.get("severity")))
-        unchecked = Severity(doc.get("unchecked_severity", "relative"))
-    except ValueError:
-        raise fail("severity", "'absolute' or 'relative'") from None
+    expected = "'absolute' or 'relative'"
+    severity = _READ.member(Severity, doc.get("severity"), f"{where}.severity", expected)
+    unchecked = doc.get("unchecked_severity", "relative")
+    unchecked = _READ.member(Severity, unchecked, f"{where}.unchecked_severity", expected)
     if basis is Basis.UNSOURCED and severity is Severity.ABSOLUTE:
-        raise fail("severity", "'relative': an unsourced rule never forbids treatment")
+        expected = "'relative': an unsourced rule never forbids treatment"
+        raise _READ.fail(f"{where}.severity", severity.value, expected)
     return severity, unchecked
 
 
-def _days(doc: dict[str, Any], fail: _Fail) -> float | None:
+def _days(doc: dict[str, Any], where: str) -> float | None:
     """A medication's window in days; None: no published window."""
     days = doc.get("days")
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0
-    ):
-        raise fail("days", "a number of days, 0 or more, or no days for no window")
-    return None if days is None else float(days)
+    if days is None:
+        return None
+    expected = "a number of days, 0 or more, or no days for no window"
+    value = _READ.number(days, f"{where}.days", expected)
+    if value < 0:
+        raise _READ.fail(f"{where}.days", days, expected)
+    return value
 
 
 def _names(doc: dict[str, Any], key: str) -> list[str]:
-    names = doc.get(key)
-    if (
-        not isinstance(names, list)
-        or not names
-        or not all(isinstance(n, str) and _validators.visible(n) for n in names)
-    ):
-        raise CatalogError(f"screening.toml: product.{key}", names, "a non-empty list of names")
+    names = _READ.texts(doc.get(key), f"product.{key}", "a non-empty list of names")
+    if not names or not all(_validators.visible(n) for n in names):
+        raise _READ.fail(f"product.{key}", list(names), "a non-empty list of names")
     return [fold(n) for n in names]
 
 
@@ -213,13 +205,10 @@ def _product_rule(doc: Any) -> ProductRule:
 
 
 def _synonyms(doc: Any) -> dict[str, str]:
-    if not isinstance(doc, dict):
-        raise CatalogError("screening.toml: synonyms", doc, "a table of names to lists of names")
+    doc = _READ.table(doc, "synonyms", "a table of names to lists of names")
     out: dict[str, str] = {}
     for name, others in doc.items():
-        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
-            raise CatalogError(f"screening.toml: synonyms.{name}", others, "a list of names")
-        for other in [name, *others]:
+        for other in [name, *_READ.texts(others, f"synonyms.{name}", "a list of names")]:
             if out.setdefault(fold(other), fold(name)) != fold(name):
                 raise CatalogError(
                     f"screening.toml: synonyms.{name}", other, "a name of one substance only"
@@ -228,20 +217,21 @@ def _synonyms(doc: Any) -> dict[str, str]:
 
 
 def _labels(doc: Any, fields: set[str], classes: set[str]) -> dict[str, LabelRules]:
-    if not isinstance(doc, dict):
-        raise CatalogError("screening.toml: labels", doc, "a table of products")
+    doc = _READ.table(doc, "labels", "a table of products")
     out = {}
     for product, entry in doc.items():
         where = f"labels.{product}"
         if not isinstance(entry, dict) or set(entry) - {"conditions", "medications"}:
-            raise CatalogError(f"screening.toml: {where}", entry, "conditions and medications")
+            raise _READ.fail(where, entry, "conditions and medications")
         conditions = {}
-        for name, rule in entry.get("conditions", {}).items():
+        for name, rule in _READ.table(entry.get("conditions", {}), f"{where}.conditions").items():
             if name not in fields:
                 raise CatalogError(f"screening.toml: {where}.conditions", name, "a Patient field")
             conditions[name] = _rule(name, rule, f"{where}.conditions.{name}")
         medications = {}
-        for kind, rule in entry.get("medications", {}).items():
+        for kind, rule in _READ.table(
+            entry.get("medications", {}), f"{where}.medications"
+        ).items():
             if kind not in classes:
                 raise CatalogError(
                     f"screening.toml: {where}.medications", kind, "a class of [medications]"
@@ -254,17 +244,19 @@ def _labels(doc: Any, fields: set[str], classes: set[str]) -> dict[str, LabelRul
 def parse_rules(text: str, fields: set[str]) -> Rules:
     """The rules ``text`` gives, validated; ``fields`` are the questions a Patient answers."""
     doc = tomllib.loads(text)
+    _READ.keys(doc, _TOP_KEYS, "top level")
     if doc.get("format") != 1:
         raise CatalogError("screening.toml: format", doc.get("format"), "format = 1")
     conditions = {}
-    for name, entry in doc.get("conditions", {}).items():
+    for name, entry in _READ.table(doc.get("conditions", {}), "conditions").items():
         if name not in fields:
             raise CatalogError("screening.toml: conditions", name, "a Patient field")
         conditions[name] = _rule(name, entry, f"conditions.{name}")
     medications: dict[str, Rule] = {}
-    for name, entry in doc.get("medications", {}).items():
+    for name, entry in _READ.table(doc.get("medications", {}), "medications").items():
         rule = _rule(name, entry, f"medications.{name}")
-        for alias in [name, *entry.get("aliases", [])]:
+        aliases = _READ.texts(entry.get("aliases", []), f"medications.{name}.aliases")
+        for alias in [name, *aliases]:
             if medications.setdefault(fold(alias), rule) is not rule:
                 raise CatalogError(
                     f"screening.toml: medications.{name}.aliases", alias, "a name of one rule"
