@@ -160,7 +160,7 @@ class Plan:
     lattice: Lattice = attrs.field(metadata=_codec.name(Lattice))
     points: int = attrs.field(metadata=_codec.whole())
     # Magnitudes in canonical units (mm², mm, mL, degrees; ADR 0001); read them through the
-    # properties. Plans compare by the area as shown and stored (cm², ADR 0011): JSON reads
+    # properties. Plans compare by the area as shown and stored (cm², ADR 0012): JSON reads
     # it back into mm² with at most a last-bit difference that the comparison must not see.
     _area: float = attrs.field(
         alias="area_mm2",
