@@ -68,7 +68,8 @@ def bench(session: nox.Session) -> None:
     """The benchmarks of docs/performance.md, as ratios (``nox -s bench -- --quick``).
 
     ``nox -s bench -- --arrays`` runs the figures over 10^6 areas alone: the ordinary one,
-    with glibc's default allocator, and the one with its thresholds tuned, labelled.
+    with glibc's default allocator (in wall time, then in CPU time), and the one with its
+    thresholds tuned, labelled.
     """
     # A regular install, as users have it: byte-compiled, so start-up is not a compile.
     session.install(".[shapes,pandas]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 from pathlib import Path
@@ -364,7 +365,7 @@ def test_an_angle_of_zero_gives_no_insertion_length_and_no_warning() -> None:
 
 
 def test_volume_results_are_the_callers_own_arrays() -> None:
-    """The results share one total inside the plans, yet each read is a new array."""
+    """The volumes are computed together inside the plans, yet each read is a new array."""
     plans = mesocalc.plan(
         technique="classic", zone="face", area=["4 cm^2", "40 cm^2"], loss_fraction=0.1
     )
@@ -375,3 +376,24 @@ def test_volume_results_are_the_callers_own_arrays() -> None:
     lost.magnitude[:] = 0.0
     assert plans.delivered_volume.magnitude.tolist() == [0.04 - 0.004, 0.4 - 0.04000000000000001]
     assert plans[1].expected_loss.magnitude == plans.expected_loss.magnitude[1]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_volume_reads_in_any_order_give_the_same_numbers_and_new_arrays(
+    order: tuple[int, ...],
+) -> None:
+    """The first read computes all three volumes; each is handed out once, then recomputed."""
+    request: dict[str, Any] = {"technique": "classic", "zone": "face"}
+    request["loss_fraction"] = [0.0, 0.1, 0.3]
+    plans = mesocalc.plan(area=["4 cm^2", "40 cm^2", "7.3 cm^2"], **request)
+    names = ("total_volume", "expected_loss", "delivered_volume")
+    fresh = mesocalc.plan(area=["4 cm^2", "40 cm^2", "7.3 cm^2"], **request)
+    expected = {name: getattr(fresh, name).magnitude.copy() for name in names}
+    seen: list[Any] = []
+    for i in (*order, *order):
+        array = getattr(plans, names[i]).magnitude
+        assert array.flags.writeable
+        assert array.tobytes() == expected[names[i]].tobytes()
+        assert not any(np.shares_memory(array, other) for other in seen)
+        seen.append(array)
+        array[:] = -1.0  # the caller's own: the next read is not changed by this

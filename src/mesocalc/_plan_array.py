@@ -190,30 +190,26 @@ class PlanArray:
         found["insertion_length"] = np.broadcast_to(found["insertion_length"], self.shape)
         return found
 
-    def _total(self) -> NDArray[np.float64]:
-        """Points x volume per point, computed once per plans and kept read-only."""
-        points = self.points
-        found = _TOTALS.get(id(points))
-        if found is not None and found[0]() is points:
-            return found[1]
-        total = _core.volume_array(points, _compact(self._volume_per_point), 0.0, "total")
-        total.flags.writeable = False
-        try:
-            ref = weakref.ref(points, functools.partial(_forget, id(points)))
-        except TypeError:  # pragma: no cover - points are a numpy array, which takes weakrefs
-            return total
-        _TOTALS[id(points)] = (ref, total)
-        return total
-
     def _volume(self, part: str) -> NDArray[np.float64]:
-        """A volume result as a new array: the caller's to keep, or to change in place."""
-        total = self._total()
-        if part == "total":
-            return total.copy()
-        lost: NDArray[np.float64] = np.multiply(total, _compact(self.loss_fraction))
-        if part == "delivered":
-            np.subtract(total, lost, out=lost)
-        return lost
+        """A volume result as a new array: the caller's to keep, or to change in place.
+
+        The first read computes the three volumes in one pass (the counts cast to float
+        once, for all three), hands out the one asked and keeps the other two for their
+        first read; later reads compute afresh. No array is handed out twice.
+        """
+        spare = _spare(self)
+        if spare is None:  # the first read of a volume
+            parts = ("total", "lost", "delivered")
+            found = dict(zip(parts, self._volumes(parts), strict=True))
+            found, mine = {k: v for k, v in found.items() if k != part}, found[part]
+            _keep(self, found)
+            return mine
+        kept = spare.pop(part, None)
+        return self._volumes((part,))[0] if kept is None else kept
+
+    def _volumes(self, parts: tuple[str, ...]) -> tuple[NDArray[np.float64], ...]:
+        vpp, loss = _compact(self._volume_per_point), _compact(self.loss_fraction)
+        return _core.volume_arrays(self.points, vpp, loss, parts)
 
     @property
     def total_volume(self) -> Quantity:
@@ -372,16 +368,26 @@ def _frozen(value: Any) -> Any:
     return np.broadcast_to(value, np.shape(value))  # a read-only view: plans are immutable
 
 
-# The total volume of each PlanArray whose volumes were read, by the id of its points
-# array, while that array lives: the three volume results share one product of points and
-# volume per point (a weak reference forgets it with the plans).
-_TOTALS: dict[int, tuple[weakref.ref[Any], NDArray[np.float64]]] = {}
+# The volumes computed but not yet read of each PlanArray whose volumes were read, by
+# its id, while it lives (a weak reference forgets them with the plans).
+_SPARE: dict[int, tuple[weakref.ref[PlanArray], dict[str, NDArray[np.float64]]]] = {}
 
 
-def _forget(key: int, ref: weakref.ref[Any]) -> None:
-    found = _TOTALS.get(key)
+def _spare(plans: PlanArray) -> dict[str, NDArray[np.float64]] | None:
+    """The volumes of ``plans`` computed but not yet read; None before the first read."""
+    found = _SPARE.get(id(plans))
+    return found[1] if found is not None and found[0]() is plans else None
+
+
+def _keep(plans: PlanArray, volumes: dict[str, NDArray[np.float64]]) -> None:
+    key = id(plans)
+    _SPARE[key] = (weakref.ref(plans, functools.partial(_forget, key)), volumes)
+
+
+def _forget(key: int, ref: weakref.ref[PlanArray]) -> None:
+    found = _SPARE.get(key)
     if found is not None and found[0] is ref:
-        _TOTALS.pop(key, None)
+        _SPARE.pop(key, None)
 
 
 def _compact(array: Any) -> Any:
