@@ -104,7 +104,8 @@ def _allowed(entry: Spec, name: str) -> str:
         return entry.needle.describe()
     if name == "needle_gauge":
         assert entry.needle_gauge is not None
-        return f"{entry.needle_gauge.low} to {entry.needle_gauge.high} G"
+        low, high = entry.needle_gauge.low, entry.needle_gauge.high
+        return f"{low} G" if low == high else f"{low} to {high} G"  # as a Range says it
     return str(getattr(entry, name).describe())
 
 
