@@ -414,7 +414,7 @@ def numbers(result: Any) -> dict[str, Json]:
         return session_numbers(result)
     if isinstance(result, mesocalc.Course):
         return course_numbers(result)
-    if type(result).__name__ == "DataFrame":
+    if any(c.__name__ == "DataFrame" for c in type(result).__mro__):  # pandas, if loaded
         return {"frame": frame_numbers(result)}
     raise TypeError(f"no numbers for a {type(result).__name__}")
 

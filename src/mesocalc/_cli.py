@@ -27,7 +27,7 @@ from mesocalc._data import parse_bounded, read_bounded
 from mesocalc._equipment import Needle, Syringe
 from mesocalc._guardrails import UNPUBLISHED_NEEDS
 from mesocalc._overrides import Override
-from mesocalc._parameters import PLANNED
+from mesocalc._parameters import PARAMETERS, PLANNED
 from mesocalc._planner import plan
 from mesocalc._structuring import Reader
 from mesocalc._validators import visible
@@ -389,11 +389,14 @@ def _session(path: str, catalog: Catalog | None = None) -> Any:
 
     text = read_bounded(path, InputTypeError, parameter="file")
     doc = parse_bounded(text, "file", InputTypeError)
-    Reader(InputTypeError).keys(doc, _SESSION_KEYS, "file")
+    for key in doc:  # a misspelt key is a name to suggest a near one for
+        if key not in _SESSION_KEYS:
+            raise _unknown("file", key, _SESSION_KEYS)
     chosen = _session_product(doc)
     volume = doc.get("syringe")
     if isinstance(volume, (int, float)) and not isinstance(volume, bool):
-        volume = f"{volume!r} mL"  # the file's syringe is documented in mL: its unit is stated
+        # the file's syringe is documented in mL: its unit is stated
+        volume = f"{volume!r} {PARAMETERS['capacity'].json}"
     try:
         syringe = None if volume is None else Syringe.conventional(volume)
     except MesocalcError as exc:
