@@ -15,7 +15,17 @@ from typing import Any, Final, TypeVar
 
 from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "added_zone", "resolve"]
+__all__ = [
+    "Lattice",
+    "Pattern",
+    "Side",
+    "Technique",
+    "Zone",
+    "added_zone",
+    "folded",
+    "resolve",
+    "shipped_zone_named",
+]
 
 
 class _Name(enum.StrEnum):
@@ -120,6 +130,11 @@ def _key(text: str) -> str:
     return "-".join(folded.replace("_", " ").replace("-", " ").split())
 
 
+def folded(text: str) -> str:
+    """``text`` as names compare: case, accents, spaces, hyphens and underscores folded."""
+    return _key(text)
+
+
 _ALIASES: dict[type[_Name], dict[str, str]] = {
     Technique: {
         "classical": "classic",
@@ -154,6 +169,17 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
 }
 
 E = TypeVar("E", bound=_Name)
+
+
+def shipped_zone_named(text: str) -> Zone | None:
+    """The shipped zone ``text`` names, by its name or an alias, folded; None for none.
+
+    A clinic's protocol may not add a zone under such a name ("periorbital", "Eyelid"):
+    it would replace the shipped zone's skin thickness and code.
+    """
+    key = _key(text)
+    key = _ALIASES[Zone].get(key, key)
+    return next((z for z in Zone if z.value == key), None)  # iter(Zone): the shipped set
 
 
 def resolve(kind: type[E], value: Any, parameter: str) -> E:
