@@ -264,14 +264,7 @@ def _never_wider(shipped: Catalog, book: Catalog, origin: str) -> None:
     """
     for zone, cap in shipped.caps.items():
         _not_wider(cap, book.caps.get(zone), origin, f"zones.{zone.value}.depth_cap")
-    for zone, thickness in shipped.skin.items():
-        if book.skin.get(zone) != thickness:
-            raise _fail(
-                origin, f"zones.{zone.value}", zone.value, "its published skin thickness, kept"
-            )
-    for zone, site in shipped.sites.items():
-        if book.sites.get(zone) != site:
-            raise _fail(origin, f"zones.{zone.value}.snomed", zone.value, "its code, kept")
+    _zones_kept(shipped, book, origin)
     for key, why in shipped.contraindicated.items():
         if key not in book.contraindicated:
             tech, zone = key
@@ -292,6 +285,28 @@ def _never_wider(shipped: Catalog, book: Catalog, origin: str) -> None:
             if book.entries.get(key) is None and shipped.entries.get(key) is not None:
                 raise _fail(origin, where, tech.value, "the catalog's published use, kept")
             _entry_not_wider(before, after, origin, where)
+
+
+def _zones_kept(shipped: Catalog, book: Catalog, origin: str) -> None:
+    """Every shipped zone keeps its skin thickness and code; no added zone takes that code."""
+    for zone, thickness in shipped.skin.items():
+        if book.skin.get(zone) != thickness:
+            raise _fail(
+                origin, f"zones.{zone.value}", zone.value, "its published skin thickness, kept"
+            )
+    for zone, site in shipped.sites.items():
+        if book.sites.get(zone) != site:
+            raise _fail(origin, f"zones.{zone.value}.snomed", zone.value, "its code, kept")
+    codes = {site.code: zone for zone, site in shipped.sites.items()}
+    for zone, site in book.sites.items():
+        named = codes.get(site.code)
+        if zone not in shipped.sites and named is not None:  # its records would name that zone
+            raise _fail(
+                origin,
+                f"zones.{zone.value}.snomed",
+                site.code,
+                f"a code of its own: {site.code} is the shipped {named.value}'s",
+            )
 
 
 def _entry_not_wider(before: Spec, after: Spec, origin: str, where: str) -> None:
