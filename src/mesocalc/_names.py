@@ -191,6 +191,8 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     """
     if isinstance(value, kind):
         return value
+    if isinstance(value, str) and type(value) is not str and not isinstance(value, _Name):
+        value = str.__str__(value)  # a str subclass (one that will not hash): its text
     if isinstance(value, str) and len(value) <= 64:
         found: E | None = _lookup(kind, value)
         if found is not None:
