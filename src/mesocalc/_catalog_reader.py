@@ -193,6 +193,8 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
     described: list[Zone] = []
     for zkey, zraw in read.table(doc.get("zones", {}), "zones").items():
         zone = _member(Zone, zkey, f"zones.{zkey}", read)
+        if zone in described:  # "eyelids" after "eyelid": one would replace the other
+            raise read.fail(f"zones.{zkey}", zkey, f"one table for the {zone.value}, not two")
         described.append(zone)
         zdoc = read.table(zraw, f"zones.{zkey}")
         read.keys(zdoc, {"snomed", "techniques", "depth_cap", *_THICKNESS}, f"zones.{zkey}")
@@ -213,6 +215,8 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
             tech = _member(Technique, tkey, where, read)
             if tech not in techniques:
                 raise read.fail(where, tkey, "a technique defined under [techniques]")
+            if (tech, zone) in entries or (tech, zone) in contraindicated:
+                raise read.fail(where, tkey, f"one entry for {tech.value}, not two")
             if isinstance(use, dict) and "contraindicated" in use:
                 contraindicated[(tech, zone)] = _contraindication(read, use, where, known)
                 continue

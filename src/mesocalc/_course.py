@@ -23,6 +23,7 @@ import attrs
 from mesocalc import _codec, _stored
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
+from mesocalc._products import product_key
 from mesocalc._session import Session
 from mesocalc._structuring import Reader
 from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
@@ -33,6 +34,7 @@ from mesocalc.exceptions import CatalogError, HardLimitError, InputTypeError, In
 if TYPE_CHECKING:
     from mesocalc._catalog import Catalog
     from mesocalc._plan import Plan
+    from mesocalc._products import Label, Product
     from mesocalc._screening import Screening
     from mesocalc.typing import Quantity
 
@@ -142,31 +144,49 @@ class Course:
     )
 
     def __attrs_post_init__(self) -> None:
-        by_product: dict[str, list[Session]] = {}
-        for s in self.sessions:
-            if s.product is not None and s.product.label is not None:
-                by_product.setdefault(s.product.name, []).append(s)
-        for name, sessions in by_product.items():
-            label = sessions[0].product.label  # type: ignore[union-attr]
-            assert label is not None
-            source = f"source: {cite(label.source)}; the label's course, a hard limit"
-            if len(sessions) > label.max_treatments:
-                allowed = f"at most {label.max_treatments} treatments"
+        # One product whatever the case or spacing of its name ("Deoxycholic Acid ").
+        by_product: dict[str, list[tuple[int, Session, Product]]] = {}
+        for i, s in enumerate(self.sessions):
+            if s.product is not None:
+                by_product.setdefault(product_key(s.product.name), []).append((i, s, s.product))
+        for each in by_product.values():
+            labelled = [(i, p.label) for i, _, p in each if p.label is not None]
+            if labelled:
+                self._check_course(each, labelled)
+
+    @staticmethod
+    def _check_course(
+        each: list[tuple[int, Session, Product]], labelled: list[tuple[int, Label]]
+    ) -> None:
+        """The label's course over every session of one product."""
+        first, label = labelled[0]
+        name = each[0][2].name
+        for i, other in labelled[1:]:
+            if other != label:
+                raise InvalidValueError(
+                    f"sessions[{i}].product.label",
+                    other.source,
+                    f"the label of sessions[{first}]: one product, one label over a course",
+                )
+        sessions = [s for _, s, _ in each]
+        source = f"source: {cite(label.source)}; the label's course, a hard limit"
+        if len(sessions) > label.max_treatments:
+            allowed = f"at most {label.max_treatments} treatments"
+            raise HardLimitError(
+                "sessions", len(sessions), f"{allowed} of {name}", source,
+                allowed=allowed, source=label.source,
+            )  # fmt: skip
+        for before, after in itertools.pairwise(sessions):
+            assert before.date is not None
+            assert after.date is not None
+            earliest = _later(before.date, months=label.min_interval_months)
+            if earliest is None or after.date < earliest:
+                months = label.min_interval_months
+                allowed = f"at least {months} month(s) after {before.date.isoformat()}"
                 raise HardLimitError(
-                    "sessions", len(sessions), f"{allowed} of {name}", source,
+                    "date", after.date.isoformat(), f"{allowed} for {name}", source,
                     allowed=allowed, source=label.source,
                 )  # fmt: skip
-            for before, after in itertools.pairwise(sessions):
-                assert before.date is not None
-                assert after.date is not None
-                earliest = _later(before.date, months=label.min_interval_months)
-                if earliest is None or after.date < earliest:
-                    months = label.min_interval_months
-                    allowed = f"at least {months} month(s) after {before.date.isoformat()}"
-                    raise HardLimitError(
-                        "date", after.date.isoformat(), f"{allowed} for {name}", source,
-                        allowed=allowed, source=label.source,
-                    )  # fmt: skip
 
     @classmethod
     def lay_out(

@@ -15,7 +15,17 @@ from typing import Any, Final, TypeVar
 
 from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["Lattice", "Pattern", "Side", "Technique", "Zone", "added_zone", "fold", "resolve"]
+__all__ = [
+    "Lattice",
+    "Pattern",
+    "Side",
+    "Technique",
+    "Zone",
+    "added_zone",
+    "folded",
+    "resolve",
+    "shipped_zone_named",
+]
 
 
 class _Name(enum.StrEnum):
@@ -126,8 +136,8 @@ def _key(text: str) -> str:
     return "-".join(folded.replace("_", " ").replace("-", " ").split())
 
 
-def fold(text: str) -> str:
-    """``text`` as names compare: case, accents, spaces, hyphens and underscores aside."""
+def folded(text: str) -> str:
+    """``text`` as names compare: case, accents, spaces, hyphens and underscores folded."""
     return _key(text)
 
 
@@ -167,6 +177,17 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
 E = TypeVar("E", bound=_Name)
 
 
+def shipped_zone_named(text: str) -> Zone | None:
+    """The shipped zone ``text`` names, by its name or an alias, folded; None for none.
+
+    A clinic's protocol may not add a zone under such a name ("periorbital", "Eyelid"):
+    it would replace the shipped zone's skin thickness and code.
+    """
+    key = _key(text)
+    key = _ALIASES[Zone].get(key, key)
+    return next((z for z in Zone if z.value == key), None)  # iter(Zone): the shipped set
+
+
 def resolve(kind: type[E], value: Any, parameter: str) -> E:
     """Map ``value`` (a member or user text) to a member of ``kind``.
 
@@ -176,6 +197,8 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
     """
     if isinstance(value, kind):
         return value
+    if isinstance(value, str) and type(value) is not str and not isinstance(value, _Name):
+        value = str.__str__(value)  # a str subclass (one that will not hash): its text
     if isinstance(value, str) and len(value) <= 64:
         found: E | None = _lookup(kind, value)
         if found is not None:

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
-from mesocalc import _codec, _validators
+from mesocalc import _codec, _data, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._gs1 import gtin_error, read_gs1
 from mesocalc._inputs import check, read
 from mesocalc._magnitudes import magnitude_in
-from mesocalc._names import Technique, Zone, resolve
+from mesocalc._names import Technique, Zone, folded, resolve
 from mesocalc._parameters import PARAMETERS
 from mesocalc._structuring import Reader
 from mesocalc._units import BIOLOGICAL_UNIT, Dim, quantity
@@ -34,7 +34,7 @@ from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError,
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
-__all__ = ["Label", "Product", "product"]
+__all__ = ["Label", "Product", "product", "product_key", "shipped_name"]
 
 
 class _Strength(NamedTuple):
@@ -85,27 +85,87 @@ def _volumes(value: Any, parameter: str) -> float:
     return read(value, "diluent", label=parameter)
 
 
+_MAX_COUNT: Final = 1_000_000  # a software bound on a label's counts, not a clinical one
+
+
+class _Positive:
+    """A positive, finite magnitude (a stored ``NaN`` or ``0 mm`` grid is no label's)."""
+
+    __slots__ = ("key", "unit")
+
+    def __init__(self, key: str, unit: str) -> None:
+        self.key, self.unit = key, unit
+
+    def __call__(self, inst: Any, attr: Any, value: Any) -> None:
+        expected = f"a number of {self.unit} greater than 0"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputTypeError(self.key, value, expected)
+        if not 0 < value < float("inf"):  # NaN fails too
+            raise InvalidValueError(self.key, f"{value!r} {self.unit}", expected)
+
+
+def _count(inst: Any, attr: Any, value: Any) -> None:
+    expected = f"a whole number from 1 to {_MAX_COUNT}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputTypeError(attr.name, value, expected)
+    if not 1 <= value <= _MAX_COUNT:
+        raise InvalidValueError(attr.name, value, expected)
+
+
+def _key(text: Any) -> bool:
+    return isinstance(text, str) and _validators.visible(text) and _validators.storable(text)
+
+
+def _sources(inst: Any, attr: Any, value: Any) -> None:
+    if not isinstance(value, tuple) or not value or not all(_key(k) for k in value):
+        raise InvalidValueError(
+            "source", list(value) if isinstance(value, tuple) else value, "source keys, 1 or more"
+        )
+
+
+def _member(kind: type[Technique | Zone]) -> Any:
+    def check(inst: Any, attr: Any, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise InputTypeError(attr.name, value, f"a mesocalc.{kind.__name__}")
+
+    return check
+
+
+# The label's figures a product named like a shipped one must share with the shipped label.
+_FIGURES: Final = (
+    "technique", "zone", "volume_per_injection", "grid", "max_injections", "max_volume",
+    "max_treatments", "min_interval_months",
+)  # fmt: skip
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Label:
     """What a product's label states for its use, with the label's source keys."""
 
-    technique: Technique = attrs.field(metadata=_codec.name(Technique))
-    zone: Zone = attrs.field(metadata=_codec.name(Zone))
+    technique: Technique = attrs.field(
+        validator=_member(Technique), metadata=_codec.name(Technique)
+    )
+    zone: Zone = attrs.field(validator=_member(Zone), metadata=_codec.name(Zone))
     _volume_per_injection: float = attrs.field(
         alias="volume_per_injection_ml",
+        validator=_Positive("volume_per_injection", "mL"),
         metadata=_codec.quantity_field("volume_per_point", key="volume_per_injection"),
     )
     _grid: float = attrs.field(
-        alias="grid_mm", metadata=_codec.quantity_field("spacing", key="grid")
+        alias="grid_mm",
+        validator=_Positive("grid", "mm"),
+        metadata=_codec.quantity_field("spacing", key="grid"),
     )
-    max_injections: int = attrs.field(metadata=_codec.whole())
+    max_injections: int = attrs.field(validator=_count, metadata=_codec.whole())
     _max_volume: float = attrs.field(
-        alias="max_volume_ml", metadata=_codec.quantity_field("total_volume", key="max_volume")
+        alias="max_volume_ml",
+        validator=_Positive("max_volume", "mL"),
+        metadata=_codec.quantity_field("total_volume", key="max_volume"),
     )
-    max_treatments: int = attrs.field(metadata=_codec.whole())
-    min_interval_months: int = attrs.field(metadata=_codec.whole())
-    sources: tuple[str, ...] = attrs.field(metadata=_codec.texts(key="source"))
-    note: str = attrs.field(default="", metadata=_codec.text())
+    max_treatments: int = attrs.field(validator=_count, metadata=_codec.whole())
+    min_interval_months: int = attrs.field(validator=_count, metadata=_codec.whole())
+    sources: tuple[str, ...] = attrs.field(validator=_sources, metadata=_codec.texts(key="source"))
+    note: str = attrs.field(default="", validator=_validators.text(), metadata=_codec.text())
 
     @property
     def volume_per_injection(self) -> Quantity:
@@ -135,6 +195,13 @@ class Label:
     __repr__ = _codec.unit_repr  # grid='10 mm', not _grid=10.0
 
 
+def _label(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Label):
+        raise InputTypeError(
+            "label", value, "None or a mesocalc.Label (a shipped product carries its own)"
+        )
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Product:
     """A product: its name, concentration, lot and expiry, and its label's facts when known.
@@ -162,7 +229,10 @@ class Product:
         validator=_validators.date(),
         metadata=_codec.date(),
     )
-    label: Label | None = attrs.field(default=None, metadata=_codec.part(_codec.one_of(Label)))
+    label: Label | None = attrs.field(
+        default=None, validator=_label, metadata=_codec.part(_codec.one_of(Label))
+    )
+
     gtin: str | None = attrs.field(default=None, validator=_gtin, metadata=_codec.text())
 
     @classmethod
@@ -206,6 +276,24 @@ class Product:
             label=label,
             gtin=scanned.gtin,
         )
+
+    def __attrs_post_init__(self) -> None:
+        """A product named like a shipped one carries the shipped label, never another."""
+        shipped = _shipped_labels().get(folded(self.name))
+        if shipped is None or self.label is shipped:
+            return
+        if self.label is not None:
+            for name in _FIGURES:
+                given, own = getattr(self.label, name), getattr(shipped, name)
+                if given != own:
+                    raise InvalidValueError(
+                        f"label.{name}",
+                        given,
+                        f"{own}, as the label of {shipped_name(self.name)} states "
+                        f"({shipped.source}): a product named like a shipped one carries "
+                        "its label, and a stored or given label is never trusted over it",
+                    )
+        object.__setattr__(self, "label", shipped)  # frozen: set once, as constructed
 
     @property
     def concentration(self) -> Quantity | None:
@@ -356,14 +444,45 @@ def _whole(doc: dict[str, Any], key: str, where: str) -> int:
     return value
 
 
+class _Shipped(NamedTuple):
+    """A shipped product's facts: its name, concentration (as text) and label."""
+
+    name: str
+    concentration: str | None
+    label: Label
+
+
+@functools.cache
+def _shipped() -> dict[str, _Shipped]:
+    """The shipped products by folded name and alias, read and validated once.
+
+    Read from the package's own file (``_data.read_text``): every Product is held to
+    these labels, whatever a caller does with this module's ``read_text``.
+    """
+    return _read(_data.read_text("products.toml"))
+
+
 @functools.cache
 def _products() -> dict[str, Product]:
-    """The shipped products by folded name and alias, read and validated once."""
-    doc = tomllib.loads(read_text("products.toml"))
+    """The shipped products as Products, by folded name and alias (one Product each)."""
+    made: dict[str, Product] = {}
+    out: dict[str, Product] = {}
+    for key, facts in _read(read_text("products.toml")).items():
+        if facts.name not in made:
+            made[facts.name] = Product(
+                name=facts.name, concentration=facts.concentration, label=facts.label
+            )
+        out[key] = made[facts.name]
+    return out
+
+
+def _read(text: str) -> dict[str, _Shipped]:
+    """products.toml, every label validated: the shipped facts by folded name and alias."""
+    doc = tomllib.loads(text)
     if doc.get("format") != 1:
         raise _fail("format", doc.get("format"), "format = 1")
     known = default_catalog().sources
-    out: dict[str, Product] = {}
+    out: dict[str, _Shipped] = {}
     for name, entry in doc.get("products", {}).items():
         where = f"products.{name}"
         if not isinstance(entry, dict) or set(entry) - _KEYS:
@@ -391,16 +510,33 @@ def _products() -> dict[str, Product]:
             note=str(entry.get("note", "")),
         )
         concentration = entry.get("concentration")
-        made = Product(
-            name=name,
-            concentration=None
+        made = _Shipped(
+            name,
+            None
             if concentration is None
             else f"{concentration['value']!r} {concentration['unit']}",
-            label=label,
+            label,
         )
         for alias in [name, *entry.get("aliases", [])]:
-            out[alias.casefold()] = made
+            out[folded(alias)] = made
     return out
+
+
+@functools.cache
+def _shipped_labels() -> dict[str, Label]:
+    """The shipped labels by folded product name and alias."""
+    return {key: made.label for key, made in _shipped().items()}
+
+
+def shipped_name(name: str) -> str:
+    """The shipped product ``name`` names ("Kybella": "deoxycholic acid"), else ``name``."""
+    made = _shipped().get(folded(name))
+    return name if made is None else made.name
+
+
+def product_key(name: str) -> str:
+    """What names of one product share: case, spaces and a shipped product's aliases aside."""
+    return folded(shipped_name(name))
 
 
 def product(name: str, *, lot: str | None = None, expires: Any = None) -> Product:
@@ -411,9 +547,9 @@ def product(name: str, *, lot: str | None = None, expires: Any = None) -> Produc
     """
     if not isinstance(name, str):
         raise InputTypeError("name", name, "a product name such as 'deoxycholic acid'")
-    found = _products().get(name.strip().casefold())
+    found = _shipped().get(folded(name)) if len(name) <= 200 else None
     if found is None:
-        names = sorted({p.name for p in _products().values()})
+        names = sorted({p.name for p in _shipped().values()})
         raise UnknownNameError("name", name, f"one of {', '.join(repr(n) for n in names)}")
     return Product(
         name=found.name,

@@ -22,7 +22,7 @@ from mesocalc._catalog import Catalog, default_catalog, parse_document
 from mesocalc._catalog_entries import Range, SessionCap, Spec
 from mesocalc._catalog_reader import RANGE_KEYS
 from mesocalc._data import MAX_FILE_BYTES, parse_bounded, read_bounded, read_text
-from mesocalc._names import Technique, Zone, added_zone
+from mesocalc._names import Technique, Zone, added_zone, shipped_zone_named
 from mesocalc._structuring import Reader
 from mesocalc.exceptions import CatalogError, MesocalcError
 
@@ -117,10 +117,29 @@ def _overlay(base: dict[str, Any], doc: dict[str, Any], origin: str) -> dict[str
         where = f"zones.{key}"
         changes = _table(entry, origin, where)
         if key not in zones:
+            _not_shipped(key, origin, where)
             zones[key] = _new_zone(key, changes, origin, where)
             continue
         _overlay_zone(zones[key], changes, techniques, origin, where)
     return base
+
+
+def _not_shipped(key: str, origin: str, where: str) -> None:
+    """Refuse a new zone named like a shipped one or its alias ("periorbital", "Eyelid").
+
+    The catalog's reader reads such a name as the shipped zone, so the protocol's skin
+    thickness and code would replace the shipped zone's: a limit widened under a name.
+    """
+    shipped = shipped_zone_named(key) if isinstance(key, str) else None
+    if shipped is not None:
+        raise _fail(
+            origin,
+            where,
+            key,
+            f"a zone the catalog does not ship: {key!r} names the shipped zone "
+            f"{shipped.value!r}, whose skin thickness and code are kept; change it under "
+            f"[zones.{shipped.value}] (techniques, depth_cap)",
+        )
 
 
 def _new_zone(key: str, changes: dict[str, Any], origin: str, where: str) -> dict[str, Any]:
@@ -229,6 +248,7 @@ def _never_wider(shipped: Catalog, book: Catalog, origin: str) -> None:
     """
     for zone, cap in shipped.caps.items():
         _not_wider(cap, book.caps.get(zone), origin, f"zones.{zone.value}.depth_cap")
+    _zones_kept(shipped, book, origin)
     for key, why in shipped.contraindicated.items():
         if key not in book.contraindicated:
             tech, zone = key
@@ -249,6 +269,28 @@ def _never_wider(shipped: Catalog, book: Catalog, origin: str) -> None:
             if book.entries.get(key) is None and shipped.entries.get(key) is not None:
                 raise _fail(origin, where, tech.value, "the catalog's published use, kept")
             _entry_not_wider(before, after, origin, where)
+
+
+def _zones_kept(shipped: Catalog, book: Catalog, origin: str) -> None:
+    """Every shipped zone keeps its skin thickness and code; no added zone takes that code."""
+    for zone, thickness in shipped.skin.items():
+        if book.skin.get(zone) != thickness:
+            raise _fail(
+                origin, f"zones.{zone.value}", zone.value, "its published skin thickness, kept"
+            )
+    for zone, site in shipped.sites.items():
+        if book.sites.get(zone) != site:
+            raise _fail(origin, f"zones.{zone.value}.snomed", zone.value, "its code, kept")
+    codes = {site.code: zone for zone, site in shipped.sites.items()}
+    for zone, site in book.sites.items():
+        named = codes.get(site.code)
+        if zone not in shipped.sites and named is not None:  # its records would name that zone
+            raise _fail(
+                origin,
+                f"zones.{zone.value}.snomed",
+                site.code,
+                f"a code of its own: {site.code} is the shipped {named.value}'s",
+            )
 
 
 def _entry_not_wider(before: Spec, after: Spec, origin: str, where: str) -> None:

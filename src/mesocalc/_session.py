@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from mesocalc import _codec, _stored
-from mesocalc._catalog import Catalog, cite
+from mesocalc import _codec, _guardrails, _stored
+from mesocalc._catalog import Catalog, cite, default_catalog
 from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
+from mesocalc._overrides import Override
 from mesocalc._parameters import PARAMETERS, shown_quantity
 from mesocalc._plan import SHIPPED_CATALOG, Plan
 from mesocalc._planner import plan
@@ -97,6 +98,13 @@ def _product(inst: Any, attr: Any, value: Any) -> None:
         )
 
 
+def _override(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Override):
+        raise InputTypeError(
+            "override", value, "None or mesocalc.Override(reason=...), for the session's caps"
+        )
+
+
 def _patient(inst: Any, attr: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Patient):
         raise InputTypeError(
@@ -160,6 +168,11 @@ class Session:
     ``sides`` gives each plan the side of a paired zone it lies on ("left", "right" or
     None), so that both sides of the jaw are two areas the record tells apart.
 
+    A catalog's per-session cap (submental infiltration: 50 injections, 10 mL, KYB)
+    holds over the session's areas of one technique on one zone, summed: beyond a soft
+    cap the session needs its ``override`` (a :class:`mesocalc.Override`), as one plan
+    beyond it does, and a hard cap no override passes.
+
     Examples:
         >>> import mesocalc
         >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
@@ -187,6 +200,9 @@ class Session:
     patient: Patient | None = attrs.field(
         default=None, validator=_patient, metadata=_codec.part(_codec.one_of(Patient))
     )
+    override: Override | None = attrs.field(
+        default=None, validator=_override, metadata=_codec.part(_codec.one_of(Override))
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.sides and len(self.sides) != len(self.plans):
@@ -196,6 +212,11 @@ class Session:
                 f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
             )
         self._check_screening()
+        self._check_label()  # a label's hard caps before the catalog's soft one
+        self._session_caps()
+
+    def _check_label(self) -> None:
+        """The product's expiry on the session's date, and its label's caps over all areas."""
         product = self.product
         if product is None:
             return
@@ -233,6 +254,43 @@ class Session:
                 allowed=allowed,
                 source=label.source,
             )
+
+    def _session_caps(self) -> list[WarningRecord]:
+        """The catalog's per-session caps over the areas of one use (a technique on a zone).
+
+        Each plan was held to its use's cap alone; two areas of that use in one sitting
+        share it, so their totals are held to it as one plan's are: beyond a hard cap
+        refused, beyond a soft (analogue) one refused without the session's override,
+        and recorded with it. The plans' catalog is the one they are read or planned
+        with; a clinic's plans without it are held to the shipped cap, which their
+        protocol may only narrow.
+        """
+        uses: dict[tuple[Technique, Zone], list[Plan]] = {}
+        for p in self.plans:
+            uses.setdefault((p.technique, p.zone), []).append(p)
+        out: list[WarningRecord] = []
+        for (tech, zone), plans in uses.items():
+            if len(plans) < 2:
+                continue
+            try:
+                book = _stored.catalog_for(plans[0].protocol, None)
+            except MesocalcError:
+                book = default_catalog()
+            entry = book.entries.get((tech, zone)) or book.unpublished.get((tech, zone))
+            if entry is None or entry.session is None:
+                continue
+            points = sum(p.points for p in plans)
+            volume = sum(p.points * p._volume_per_point for p in plans)
+            over = f"{len(plans)} areas of {tech.value} on the {zone.value}, summed"
+            try:
+                found = _guardrails.check_session(
+                    entry, points, volume / max(points, 1), self.override
+                )
+            except MesocalcError as exc:
+                detail = f"{over}; {exc.detail}" if exc.detail else over
+                raise type(exc)(**{**exc._fields(), "detail": detail}) from None
+            out += [w.in_area(over) for w in found if w.code is WarningCode.SESSION_CAP_OVERRIDDEN]
+        return out
 
     @property
     def screening(self) -> Screening | None:
@@ -338,11 +396,14 @@ class Session:
         product: Product | None = None,
         catalog: Catalog | None = None,
         patient: Patient | None = None,
+        override: Override | None = None,
     ) -> Session:
         """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
 
         An area may also give its ``side`` ("left" or "right") for a paired zone.
-        ``catalog`` (a clinic's protocol, :func:`mesocalc.load_protocol`) plans every area.
+        ``catalog`` (a clinic's protocol, :func:`mesocalc.load_protocol`) plans every area,
+        and holds the session's totals to its caps; ``override`` is the session's (see
+        :class:`Session`).
 
         Raises:
             MesocalcError: one area is wrong; its parameter names the area
@@ -379,9 +440,16 @@ class Session:
             raise errors[0]
         if errors:
             raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
-        return cls(
-            plans=plans, sides=sides, date=date, syringe=syringe, product=product, patient=patient
-        )
+        with _stored.reading_with(catalog):
+            return cls(
+                plans=plans,
+                sides=sides,
+                date=date,
+                syringe=syringe,
+                product=product,
+                patient=patient,
+                override=override,
+            )
 
     def where(self, i: int) -> str:
         """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
@@ -450,6 +518,8 @@ class Session:
             )
             out[record(WarningCode.EXPIRY_UNCHECKED, text, parameter="date")] = None
         for w in self._screening_warnings():
+            out[w] = None
+        for w in self._session_caps():
             out[w] = None
         for i, p in enumerate(self.plans):
             for w in p.warning_records:

@@ -18,7 +18,7 @@ import attrs
 
 from mesocalc._codes import SiteCode
 from mesocalc._data import read_text
-from mesocalc._names import Zone, fold, resolve
+from mesocalc._names import Zone, folded, resolve
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
 __all__ = ["Site", "sites"]
@@ -68,7 +68,7 @@ class Site:
         if not isinstance(name, str):
             raise InputTypeError("site", name, expected, f"got a {type(name).__name__}")
         index = _index()
-        key = fold(name[: _MAX_NAME + 1])
+        key = folded(name[: _MAX_NAME + 1])
         found = index.get(key)
         if found is None or len(name) > _MAX_NAME:
             close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
@@ -98,7 +98,7 @@ def _index() -> dict[str, Site]:
     index: dict[str, Site] = {}
     for site in _sites():
         for name in (site.name, *site.aliases):
-            index[fold(name)] = site
+            index[folded(name)] = site
     return index
 
 
@@ -120,7 +120,7 @@ def parse_sites(text: str) -> tuple[Site, ...]:
     seen: set[str] = set()
     for name, entry in table.items():
         site = _site(name, entry)
-        for key in (fold(site.name), *map(fold, site.aliases)):
+        for key in (folded(site.name), *map(folded, site.aliases)):
             if key in seen:
                 raise CatalogError(f"sites.{name}", key, "names no other site uses")
             seen.add(key)

@@ -452,7 +452,11 @@ def quantity_factor(units_text: Any, dim: Dim) -> float | None:
         reg = registry()
         if dim in _BIOLOGICAL_DIMS:
             define_biological_unit(reg)
-        one = reg.Quantity(1.0, units_text)
+        try:
+            one = reg.Quantity(1.0, units_text)
+            one.dimensionality  # noqa: B018 - a unit of another registry fails here
+        except (AttributeError, LookupError, TypeError, ValueError):
+            return None  # a unit the application registry does not define ('smoot')
         factor: float | None = None
         if dim is Dim.ANGLE:
             # pint treats angles as dimensionless: require a unit whose root is the radian.
@@ -557,6 +561,8 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
         InputTypeError: anything that is neither.
     """
     if isinstance(value, str):
+        if type(value) is not str:  # a subclass (numpy.str_, or one that will not hash)
+            value = str.__str__(value)  # its text, as a plain str
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
     cls = _quantity_class
     if cls is not None:

@@ -39,6 +39,7 @@ __all__ = [
     "iso_date",
     "non_blank",
     "optional_non_blank",
+    "storable",
     "strings",
     "text",
     "visible",
@@ -54,6 +55,18 @@ _INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 def visible(text: str) -> bool:
     """Whether ``text`` has a character a reader sees: a reason of zero-width spaces is blank."""
     return any(unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
+def storable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: a lone surrogate (U+D800 alone) cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_SURROGATE = "a lone surrogate, which no file, JSON or FHIR record can hold"
 
 
 class FrozenMapping(Mapping[str, Any]):
@@ -158,6 +171,8 @@ class _Text:
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str):
             raise InputTypeError(_name(attr), value, "a string")
+        if not storable(value):
+            raise InvalidValueError(_name(attr), value, "a string", _SURROGATE)
 
     def __repr__(self) -> str:
         return "<text validator>"
@@ -187,6 +202,8 @@ class _NonBlank:
             raise InputTypeError(_name(attr), value, expected)
         if not visible(value):
             raise InvalidValueError(_name(attr), value, expected, "blank")
+        if not storable(value):
+            raise InvalidValueError(_name(attr), value, expected, _SURROGATE)
 
     def __repr__(self) -> str:
         return f"<non-blank validator{' (optional)' if self.optional else ''}>"
@@ -210,7 +227,7 @@ class _Strings:
         if not isinstance(value, tuple):
             raise InputTypeError(_name(attr), value, expected)
         for item in value:
-            if not isinstance(item, str) or not visible(item):
+            if not isinstance(item, str) or not visible(item) or not storable(item):
                 raise InvalidValueError(_name(attr), value, expected, f"{item!r} is not a name")
 
     def __repr__(self) -> str:
@@ -234,7 +251,7 @@ class _DaysByName:
         if not isinstance(value, Mapping):
             raise InputTypeError(_name(attr), value, expected)
         for name, days in value.items():
-            if not isinstance(name, str) or not visible(name):
+            if not isinstance(name, str) or not visible(name) or not storable(name):
                 raise InvalidValueError(_name(attr), name, expected, "a key is not a name")
             if isinstance(days, bool) or not isinstance(days, (int, float)):
                 raise InputTypeError(f"{_name(attr)}[{name!r}]", days, "a number of days")
