@@ -1,9 +1,9 @@
 """Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench`` and
-``mutate``.
+``mutate``; ``tests-oldest`` and ``tests-newest`` for the ends of what mesocalc supports.
 
 Sessions run on the interpreter nox itself runs on: no version list is pinned,
 so CI (where nox turns a missing interpreter into an error) never asks for one
-the machine lacks.
+the machine lacks. The two ends name their Python: run them where it is installed.
 """
 
 import os
@@ -36,6 +36,30 @@ def tests(session: nox.Session) -> None:
     the gate.
     """
     session.install("-e", ".[test]")
+    gate = [] if session.posargs else [*COVERAGE, FAIL_UNDER]
+    session.run("pytest", *gate, *session.posargs)
+
+
+# The ends of what mesocalc supports, one session per combination: the oldest Python with the
+# oldest pint and numpy pyproject.toml allows, and the newest Python with the newest of both.
+OLDEST_PYTHON = "3.11"
+NEWEST_PYTHON = "3.13"
+OLDEST = ("pint==0.24.*", "numpy==1.26.*")
+NEWEST = ("pint", "numpy")
+
+
+@nox.session(name="tests-oldest", python=OLDEST_PYTHON)
+def tests_oldest(session: nox.Session) -> None:
+    """The suite on the oldest Python, pint and numpy mesocalc supports."""
+    session.install("-e", ".[test]", *OLDEST)
+    gate = [] if session.posargs else [*COVERAGE, FAIL_UNDER]
+    session.run("pytest", *gate, *session.posargs)
+
+
+@nox.session(name="tests-newest", python=NEWEST_PYTHON)
+def tests_newest(session: nox.Session) -> None:
+    """The suite on the newest Python, with the newest pint and numpy."""
+    session.install("--upgrade", "-e", ".[test]", *NEWEST)
     gate = [] if session.posargs else [*COVERAGE, FAIL_UNDER]
     session.run("pytest", *gate, *session.posargs)
 

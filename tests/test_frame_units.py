@@ -88,3 +88,17 @@ def test_plan_partitions_refuses_anything_but_a_dask_frame(value: Any) -> None:
     with pytest.raises(mesocalc.InputTypeError) as caught:
         mesocalc.plan_partitions(value)
     assert caught.value.parameter == "requests"
+
+
+def test_a_pint_column_of_ones_own_says_its_unit_too() -> None:
+    plans = mesocalc.plan_frame(_REQUESTS, errors="collect")
+    mine = plans[["area"]].assign(doubled=plans["area"] * 2)
+    assert repr(mine).splitlines()[0].split() == ["area", "(cm²)", "doubled", "(cm²)"]
+
+
+def test_the_module_makes_only_its_dataframe_class_on_demand() -> None:
+    from mesocalc import _frame  # noqa: PLC0415
+
+    assert _frame.DataFrame is type(mesocalc.plan_frame(_REQUESTS, errors="collect"))
+    with pytest.raises(AttributeError):
+        _frame.PlanFrame  # noqa: B018 - the lookup is the test

@@ -151,7 +151,9 @@ def _parser() -> _Parser:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     n = commands.add_parser("session", help="plan a session of several areas from a TOML file")
     n.add_argument(
-        "file", help="areas, and optionally date, product, lot, expires, syringe, [patient]"
+        "file",
+        help="[[areas]], and optionally date, product (a name or a table), lot, expires, "
+        "concentration, label, syringe, needle, override, [patient]",
     )
     n.add_argument("--json", action="store_true", help="print JSON instead of a table")
     r = commands.add_parser(

@@ -477,19 +477,19 @@ def _pint_array() -> Any:
 
 @functools.cache
 def _plans_class() -> Any:
-    """:class:`PlanFrame`, made on first use: pandas is imported only then."""
+    """The DataFrame class of plan_frame's results, made on first use (pandas is imported then)."""
     import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
 
-    class PlanFrame(pd.DataFrame):  # type: ignore[misc] # pandas is untyped here (optional)
-        """plan_frame's result: a DataFrame whose display names each column's unit.
+    class DataFrame(pd.DataFrame):  # type: ignore[misc] # pandas is untyped here (optional)
+        """plan_frame's result: a pandas DataFrame whose display names each column's unit.
 
         The columns keep their pint dtypes; a notebook, the docs or ``print`` show
         ``total_volume (mL)`` over the magnitudes. Selections keep the display.
         """
 
         @property
-        def _constructor(self) -> type[PlanFrame]:
-            return PlanFrame
+        def _constructor(self) -> type[DataFrame]:
+            return DataFrame
 
         def _shown(self) -> Any:
             """The frame as displayed: each pint column's header says its unit."""
@@ -511,9 +511,9 @@ def _plans_class() -> Any:
             """As DataFrame.to_string, each header saying its unit."""
             return self._shown().to_string(*args, **kwargs)
 
-    PlanFrame.__module__ = __name__  # pickled by name: this module's __getattr__ makes it
-    PlanFrame.__qualname__ = "PlanFrame"
-    return PlanFrame
+    DataFrame.__module__ = __name__  # pickled by name: this module's __getattr__ makes it
+    DataFrame.__qualname__ = "DataFrame"
+    return DataFrame
 
 
 def _header(name: Any, dtype: Any) -> str:
@@ -524,8 +524,8 @@ def _header(name: Any, dtype: Any) -> str:
 
 
 def __getattr__(name: str) -> Any:
-    """``PlanFrame``, made with pandas on first use (so that a pickled result reads back)."""
-    if name == "PlanFrame":
+    """``DataFrame``, made with pandas on first use (so that a pickled result reads back)."""
+    if name == "DataFrame":
         return _plans_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
