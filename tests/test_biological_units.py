@@ -240,7 +240,7 @@ def test_the_active_dose_is_the_volume_times_the_strength(
     session: mesocalc.Session, strength: str
 ) -> None:
     product = mesocalc.Product(name="x", concentration=strength)
-    s = mesocalc.Session(plans=list(session.plans), product=product)
+    s = mesocalc.Session(plans=list(session.plans), product=product, override=session.override)
     assert product.active is not None
     per_ml, unit, _ = product.active
     assert s.active_dose is not None

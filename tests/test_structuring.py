@@ -203,7 +203,7 @@ def test_malformed_synonyms_and_labels_name_the_table() -> None:
 def test_a_session_file_with_an_unknown_key_names_the_nearest(tmp_path: Path) -> None:
     path = tmp_path / "session.toml"
     path.write_text('[[aeras]]\ntechnique = "classic"\n', encoding="utf-8")
-    with pytest.raises(mesocalc.InputTypeError) as info:
+    with pytest.raises(mesocalc.UnknownNameError) as info:  # a name, with its suggestion
         _cli._session(str(path))
     assert (info.value.parameter, info.value.value) == ("file", "aeras")
     assert "did you mean 'areas'?" in str(info.value)

@@ -148,18 +148,18 @@ class Label:
     zone: Zone = attrs.field(validator=_member(Zone), metadata=_codec.name(Zone))
     _volume_per_injection: float = attrs.field(
         alias="volume_per_injection_ml",
-        validator=_Positive("volume_per_injection", "mL"),
+        validator=_Positive("volume_per_injection", PARAMETERS["volume_per_point"].shown),
         metadata=_codec.quantity_field("volume_per_point", key="volume_per_injection"),
     )
     _grid: float = attrs.field(
         alias="grid_mm",
-        validator=_Positive("grid", "mm"),
+        validator=_Positive("grid", PARAMETERS["spacing"].shown),
         metadata=_codec.quantity_field("spacing", key="grid"),
     )
     max_injections: int = attrs.field(validator=_count, metadata=_codec.whole())
     _max_volume: float = attrs.field(
         alias="max_volume_ml",
-        validator=_Positive("max_volume", "mL"),
+        validator=_Positive("max_volume", PARAMETERS["total_volume"].shown),
         metadata=_codec.quantity_field("total_volume", key="max_volume"),
     )
     max_treatments: int = attrs.field(validator=_count, metadata=_codec.whole())
