@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 import mesocalc
 from mesocalc import _memo, _pipeline
 from mesocalc._catalog import default_catalog
@@ -43,3 +47,10 @@ def test_a_request_seen_before_runs_the_rules_per_area_alone() -> None:
     again = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
     assert again == first
     assert again.warnings == first.warnings
+
+
+def test_equipment_of_the_wrong_type_is_refused_as_the_request_is_read() -> None:
+    hostile: Any = "1 mL"
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        mesocalc.plan(technique="classic", zone="face", area="4 cm^2", syringe=hostile)
+    assert info.value.parameter == "syringe"
