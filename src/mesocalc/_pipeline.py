@@ -87,10 +87,10 @@ class Run:
     request: Request
     area: Any  # in mm²
     departures: list[Any]  # the request's, and those rules find: added to by copy
+    more: list[WarningRecord]  # what the rules add to the warnings of ranges, in their order
     count: Any = 0
     warnings: tuple[WarningRecord, ...] = ()  # those of the entry's ranges, first
     sources: tuple[str, ...] = ()
-    more: list[WarningRecord] = attrs.Factory(list)  # what the rules add, in their order
     per_area_from: int | None = None  # where in ``more`` rules per area began adding
     records: tuple[Any, ...] = ()
     placement: Any = None
@@ -115,17 +115,17 @@ def read(
     A request ``seen`` before, read then, is read again over its own area alone (a
     string or a Quantity: the memo keeps no other).
     """
-    lattice = names[2]
-    _, margin, injector, pattern, needle, syringe, points, total, dose = parts
     if seen is None:
+        lattice = names[2]
+        *_, needle, syringe, points, total, dose = parts
         arrays = any_array(*numbers)
         given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
         entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
         spacing = given["spacing"]
         per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
-    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, margin, injector, pattern)
+    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, *parts[1:4])
     if seen is not None:
-        return Run(seen, area_mm2, seen.departures)
+        return Run(seen, area_mm2, seen.departures, [])
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
@@ -161,7 +161,7 @@ def read(
         shape=_broadcast({"area": area_mm2, **values}) if arrays else None,
     )
     area_mm2 = np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2
-    return Run(request, area_mm2, departures)
+    return Run(request, area_mm2, departures, [])
 
 
 def _read_values(
