@@ -208,9 +208,9 @@ def test_a_session_file_with_an_unknown_key_names_the_nearest(tmp_path: Path) ->
     assert (info.value.parameter, info.value.value) == ("file", "aeras")
     assert "did you mean 'areas'?" in str(info.value)
     path.write_text("patient = 1\n", encoding="utf-8")
-    with pytest.raises(mesocalc.InputTypeError) as info:
+    with pytest.raises(mesocalc.InputTypeError) as wrong:
         _cli._session(str(path))
-    assert info.value.parameter == "patient"
+    assert wrong.value.parameter == "patient"
 
 
 def test_a_protocol_name_of_more_than_200_characters_is_refused() -> None:

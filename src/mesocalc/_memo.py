@@ -85,7 +85,9 @@ def planned(
         current = _pipeline.read(book, names, numbers, parts, seen.request)
         current.warnings, current.sources = seen.warnings, seen.sources
         current.more = list(seen.more)
-        return _pipeline.planned(_pipeline.run(current, seen.rules))
+        for rule in seen.rules:  # those per area that apply to it, in the pipeline's order
+            rule(current)
+        return _pipeline.planned(current)
     current = _pipeline.run(_pipeline.read(book, names, numbers, parts))
     q = current.request
     # Kept: a request of one area that passed every rule with no departure (see the module).

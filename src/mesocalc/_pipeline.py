@@ -87,10 +87,10 @@ class Run:
     request: Request
     area: Any  # in mm²
     departures: list[Any]  # the request's, and those rules find: added to by copy
+    more: list[WarningRecord]  # what the rules add to the warnings of ranges, in their order
     count: Any = 0
     warnings: tuple[WarningRecord, ...] = ()  # those of the entry's ranges, first
     sources: tuple[str, ...] = ()
-    more: list[WarningRecord] = attrs.Factory(list)  # what the rules add, in their order
     per_area_from: int | None = None  # where in ``more`` rules per area began adding
     records: tuple[Any, ...] = ()
     placement: Any = None
@@ -115,17 +115,17 @@ def read(
     A request ``seen`` before, read then, is read again over its own area alone (a
     string or a Quantity: the memo keeps no other).
     """
-    lattice = names[2]
-    _, margin, injector, pattern, needle, syringe, points, total, dose = parts
     if seen is None:
+        lattice = names[2]
+        *_, needle, syringe, points, total, dose = parts
         arrays = any_array(*numbers)
         given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
         entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
         spacing = given["spacing"]
         per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
-    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, margin, injector, pattern)
+    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, *parts[1:4])
     if seen is not None:
-        return Run(seen, area_mm2, seen.departures)
+        return Run(seen, area_mm2, seen.departures, [])
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:
@@ -161,7 +161,7 @@ def read(
         shape=_broadcast({"area": area_mm2, **values}) if arrays else None,
     )
     area_mm2 = np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2
-    return Run(request, area_mm2, departures)
+    return Run(request, area_mm2, departures, [])
 
 
 def _read_values(
@@ -302,8 +302,6 @@ def _range_warnings(run: Run) -> None:
 def _layout(run: Run) -> None:
     """The points a shape's layout holds, its placement, and the warnings it adds."""
     q = run.request
-    if q.shaped is None:
-        return
     done = q.shaped.complete(q.grid, q.values["spacing"], q.thread, run.count)
     run.count, run.placement = done.points, done.placement
     run.warnings += done.warnings
@@ -321,10 +319,10 @@ def _layout(run: Run) -> None:
 def _derived_volume(run: Run) -> None:
     """The volume per point a total or a dose per area gives the counted points."""
     q = run.request
-    if q.per_point is not None:
-        run.departures = run.departures + _derived.volume_per_point(
-            q.entry, run.area, run.count, q.values, q.per_point
-        )
+    assert q.per_point is not None  # rules_for: only then
+    run.departures = run.departures + _derived.volume_per_point(
+        q.entry, run.area, run.count, q.values, q.per_point
+    )
 
 
 def _insertion(run: Run) -> None:
@@ -371,34 +369,28 @@ def _layer(run: Run) -> None:
 def _needle(run: Run) -> None:
     """A needle long enough for the insertion, and its departures from the named ones."""
     q = run.request
-    if q.needle is not None:
-        _guardrails.check_needle(
-            q.needle, q.needle.length_mm, q.values["depth"], q.values["angle"]
-        )
-        run.departures = run.departures + _guardrails.needle_departures(q.entry, q.needle)
+    _guardrails.check_needle(q.needle, q.needle.length_mm, q.values["depth"], q.values["angle"])
+    run.departures = run.departures + _guardrails.needle_departures(q.entry, q.needle)
 
 
-def _session(run: Run, *, hard: bool) -> None:
+def _session(run: Run) -> None:
     q = run.request
-    cap = q.entry.session
-    if cap is not None and cap.hard is hard:
-        vpp = q.values["volume_per_point"]
-        if run.per_area_from is None:
-            run.per_area_from = len(run.more)
-        run.more += _guardrails.check_session(q.entry, run.count, vpp, q.override)
+    if run.per_area_from is None:
+        run.per_area_from = len(run.more)
+    vpp = q.values["volume_per_point"]
+    run.more += _guardrails.check_session(q.entry, run.count, vpp, q.override)
 
 
 def _hard_session(run: Run) -> None:
     """A session cap the source states: reported before soft departures."""
-    _session(run, hard=True)
+    _session(run)
 
 
 def _unpublished(run: Run) -> None:
     """The warning of a technique no source publishes on the zone, overridden."""
     q = run.request
-    if not q.entry.published:
-        used = q.book.published(q.entry.zone)
-        run.more.append(_guardrails.unpublished(q.entry, q.override, q.given, used))
+    used = q.book.published(q.entry.zone)
+    run.more.append(_guardrails.unpublished(q.entry, q.override, q.given, used))
 
 
 def _soft_ranges(run: Run) -> None:
@@ -414,7 +406,7 @@ def _soft_ranges(run: Run) -> None:
 
 def _soft_session(run: Run) -> None:
     """A session cap taken from another product (an analogue): after soft departures."""
-    _session(run, hard=False)
+    _session(run)
 
 
 def _advisories(run: Run) -> None:
@@ -453,7 +445,7 @@ PER_AREA: Final = (_count, _layout, _derived_volume, _dose, _hard_session, _soft
 
 
 def rules_for(request: Request, rules: tuple[Rule, ...] = RULES) -> tuple[Rule, ...]:
-    """Those of ``rules`` that apply to ``request``, in their order."""
+    """Those of ``rules`` that apply to ``request``, in their order: where a rule applies."""
     cap = request.entry.session
     skip = (
         request.shaped is None and _layout,

@@ -1,0 +1,56 @@
+"""The pipeline's rules are one ordered list, which the memo of requests seen before reuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mesocalc
+from mesocalc import _memo, _pipeline
+from mesocalc._catalog import default_catalog
+
+
+def test_the_rules_per_area_are_rules_of_the_one_list_in_its_order() -> None:
+    positions = [_pipeline.RULES.index(rule) for rule in _pipeline.PER_AREA]
+    assert positions == sorted(positions)
+
+
+def _read(**kwargs: object) -> _pipeline.Run:
+    numbers = tuple(
+        kwargs.get(n)
+        for n in ("area", "spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+    )
+    names = (kwargs["technique"], kwargs["zone"], kwargs.get("lattice", "square"))
+    return _pipeline.read(default_catalog(), names, numbers, (None,) * 9)
+
+
+def test_a_request_runs_the_rules_that_apply_to_it_in_their_order() -> None:
+    current = _read(technique="classic", zone="face", area="40 cm^2")
+    rules = _pipeline.rules_for(current.request)
+    assert list(rules) == [r for r in _pipeline.RULES if r in rules]
+    assert len(rules) < len(_pipeline.RULES)  # no shape, needle or derived volume here
+
+
+def test_a_request_is_read_into_canonical_magnitudes() -> None:
+    current = _read(technique="classic", zone="face", area="40 cm^2", spacing="0.7 cm")
+    assert current.area == 4000.0  # mm²
+    assert current.request.values["spacing"] == 7.0  # mm
+    assert current.request.given["spacing"] == "0.7 cm"  # as given, to be shown
+
+
+def test_a_request_seen_before_runs_the_rules_per_area_alone() -> None:
+    _memo.clear()
+    first = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    (kept,) = _memo._REQUESTS.values()
+    assert set(kept.rules) <= set(_pipeline.PER_AREA)
+    again = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
+    assert again == first
+    assert again.warnings == first.warnings
+
+
+def test_equipment_of_the_wrong_type_is_refused_as_the_request_is_read() -> None:
+    hostile: Any = "1 mL"
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        mesocalc.plan(technique="classic", zone="face", area="4 cm^2", syringe=hostile)
+    assert info.value.parameter == "syringe"
