@@ -30,7 +30,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 if TYPE_CHECKING:
     import numpy as np
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "SCHEMA_VERSION",

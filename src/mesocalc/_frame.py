@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
+from mesocalc import _engine
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
@@ -449,7 +450,7 @@ class _Table:
         Text columns are object columns of Python strings (None where a row has none):
         the rows of a group share one string, which a string dtype would copy per row.
         """
-        from pint_pandas import PintArray  # noqa: PLC0415 - an optional extra
+        PintArray = _engine.imported("pint_pandas").PintArray  # noqa: N806 - a class
 
         columns: dict[str, Any] = {}
         for name in _RESULTS:
@@ -463,7 +464,7 @@ class _Table:
                 values = self.numbers[name]
             else:  # wrapped as it is: pd.Series(m, dtype="pint[mm]") reads m element by element
                 unit = PARAMETERS[name].shown_unit
-                values = PintArray(self.numbers[name], dtype=f"pint[{unit}]")  # type: ignore[no-untyped-call]
+                values = PintArray(self.numbers[name], dtype=f"pint[{unit}]")
             columns[name] = pd.Series(values, index=index, copy=False)
         return pd.DataFrame(columns, index=index, copy=False)
 
@@ -520,8 +521,8 @@ def plan_frame(
         >>> str(volumes.pint.units), volumes.pint.magnitude.round(6).tolist()
         ('microliter', [40.0, 400.0, 112.0])
     """
-    import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
-    import pint_pandas  # noqa: PLC0415, F401 - registers the pint[...] dtype with pandas
+    pd = _engine.imported("pandas")  # an optional extra, imported on use
+    _engine.imported("pint_pandas")  # registers the pint[...] dtype with pandas
 
     if not isinstance(requests, pd.DataFrame):
         lazy = hasattr(requests, "map_partitions")

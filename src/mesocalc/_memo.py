@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mesocalc._plan import Plan
     from mesocalc._warning import WarningRecord
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["Kept", "clear", "keep", "seen_before"]
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 
-from mesocalc import _codec, _core, _numpy, _stored
+from mesocalc import _codec, _core, _engine, _numpy, _stored
 from mesocalc._catalog_entries import Protocol
 from mesocalc._inputs import domain_error, first_index
 from mesocalc._names import Lattice, Pattern, Technique, Zone
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from mesocalc._threads import Threads
     from mesocalc.typing import Quantity
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "RESULTS",
@@ -385,7 +385,7 @@ class Plan:
                 "(too large to inline); plan.plot() draws it.</p>"
             )
         try:
-            from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
+            Figure = _engine.imported("matplotlib.figure").Figure  # noqa: N806 - a class
         except ModuleNotFoundError:
             return ""
         figure = Figure(figsize=(6.0, 4.0), layout="constrained")  # no pyplot: nothing kept

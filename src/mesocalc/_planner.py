@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     # wins (hence its type: ignore), as plan() itself reads a str as one value.
     _Many = Sequence[str] | Sequence[Quantity] | Sequence[float] | NDArray[Any]
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["plan"]
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
-from mesocalc import _codec
+from mesocalc import _codec, _engine
 from mesocalc._inputs import read
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity, unit_factor
@@ -54,7 +54,7 @@ _MAX_SEGMENTS: Final = 20_000
 def shapely_module() -> Any:
     """shapely, imported on first use, with an install hint if it is missing."""
     try:
-        import shapely  # noqa: PLC0415 - optional extra, never imported with mesocalc
+        shapely = _engine.imported("shapely")  # an optional extra, under the engine's lock
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs shapely
         raise ModuleNotFoundError(
             'shapes need shapely: pip install "mesocalc[shapes]"', name="shapely"
