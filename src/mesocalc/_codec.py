@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from mesocalc import _numpy
+from mesocalc import _engine, _numpy
 from mesocalc._numpy import is_ndarray
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import MAX_ELEMENTS, quantity
@@ -446,7 +446,9 @@ def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
     return out
 
 
-_FIELDS: dict[type, list[tuple[attrs.Attribute[Any], _Kind, str]]] = {}
+_FIELDS: Final[dict[type, list[tuple[attrs.Attribute[Any], _Kind, str]]]] = _engine.table(
+    "codec.fields"
+)
 
 
 def _fields_of(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from mesocalc import _core, _guardrails, _numpy, _units
+from mesocalc import _core, _engine, _guardrails, _numpy, _units
 from mesocalc._inputs import read
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._plan import dose_per_area
@@ -48,7 +48,7 @@ class Kept(NamedTuple):
     layer: tuple[WarningRecord, ...]
 
 
-_REQUESTS: dict[tuple[Any, ...], Kept] = {}
+_REQUESTS: Final[dict[tuple[Any, ...], Kept]] = _engine.table("memo.requests")
 _MAX_REQUESTS: Final = 1024
 _KEYED: Final = (float, int)
 _NAMES: Final = (str, Technique, Zone, Lattice)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import weakref
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 import numpy as np
 
-from mesocalc import _codec, _core, _validators
+from mesocalc import _codec, _core, _engine, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS
@@ -372,7 +372,9 @@ def _frozen(value: Any) -> Any:
 # The total volume of each PlanArray whose volumes were read, by the id of its points
 # array, while that array lives: the three volume results share one product of points and
 # volume per point (a weak reference forgets it with the plans).
-_TOTALS: dict[int, tuple[weakref.ref[Any], NDArray[np.float64]]] = {}
+_TOTALS: Final[dict[int, tuple[weakref.ref[Any], NDArray[np.float64]]]] = _engine.table(
+    "plan_array.totals"
+)
 
 
 def _forget(key: int, ref: weakref.ref[Any]) -> None:

@@ -13,13 +13,12 @@ A strength is a mass per volume ("10 mg/mL") or biological units per volume
 from __future__ import annotations
 
 import datetime
-import functools
 import tomllib
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
-from mesocalc import _codec, _validators
+from mesocalc import _codec, _engine, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import check, read
@@ -305,7 +304,7 @@ def _whole(doc: dict[str, Any], key: str, where: str) -> int:
     return value
 
 
-@functools.cache
+@_engine.cached()
 def _products() -> dict[str, Product]:
     """The shipped products by folded name and alias, read and validated once."""
     doc = tomllib.loads(read_text("products.toml"))

@@ -9,7 +9,6 @@ sits does not change its layout (see :func:`mesocalc.layout`).
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import reprlib
@@ -122,7 +121,7 @@ class Shape:
         return _length(np.array(polygon_of(self).bounds))
 
 
-@functools.lru_cache(maxsize=128)
+@_engine.cached(128)
 def polygon_of(shape: Shape) -> Any:
     """The shapely polygon of a shape, built once per shape and prepared for fast queries."""
     shapely = shapely_module()

@@ -21,7 +21,6 @@ Arrays of values, and values that may be in any of several dimensions, are read 
 from __future__ import annotations
 
 import enum
-import functools
 import math
 import re
 import sys
@@ -186,7 +185,7 @@ _NUMBER = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@_engine.cached(4096)
 def parse_string(text: str, parameter: str, dim: Dim) -> float:
     """Read ``"<number> <unit>"`` into a magnitude in ``dim``'s canonical unit.
 
