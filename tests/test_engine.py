@@ -125,3 +125,14 @@ def test_imported_imports_once_numpy_first_and_loaded_never_imports() -> None:
     with pytest.raises(ModuleNotFoundError):
         _engine.imported("mesocalc_no_such_module")
     assert _engine.loaded("mesocalc_no_such_module") is None
+
+
+def test_a_module_taken_out_of_sys_modules_is_imported_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = _engine.imported("json")
+    monkeypatch.setitem(sys.modules, "json", None)  # import json now fails
+    with pytest.raises(ModuleNotFoundError):
+        _engine.imported("json")
+    monkeypatch.undo()
+    assert _engine.imported("json") is first

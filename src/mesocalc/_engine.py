@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 import threading
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
@@ -45,14 +46,17 @@ _TABLES: Final[dict[str, dict[Any, Any]]] = {}
 def imported(name: str) -> ModuleType:
     """Module ``name``, imported under the engine's lock on first use (numpy first).
 
+    A module someone took out of ``sys.modules`` since (tests do, to stand for a missing
+    extra) is imported again.
+
     Raises:
         ModuleNotFoundError: the module is not installed (the caller says which extra).
     """
     module = _IMPORTED.get(name)
-    if module is None:
+    if module is None or sys.modules.get(name) is not module:  # a module taken out is gone
         with LOCK:
             module = _IMPORTED.get(name)
-            if module is None:
+            if module is None or sys.modules.get(name) is not module:
                 if name != "numpy":  # every optional package mesocalc uses is built on numpy
                     imported("numpy")
                 module = importlib.import_module(name)
