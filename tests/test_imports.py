@@ -60,30 +60,26 @@ def test_a_plan_over_arrays_imports_numpy_on_first_use() -> None:
         "from mesocalc import _core, _units\n"
         "p = mesocalc.plan(technique='classic', zone='face', area=['4 cm^2', '40 cm^2'])\n"
         "assert p.points.tolist() == [4, 40]\n"
-        "assert _core.np is sys.modules['numpy'] and _units.np is sys.modules['numpy']"
+        "assert _core.np.ndarray is sys.modules['numpy'].ndarray and _units.np is _core.np"
     )
     assert _modules_after(code, "numpy") == ["numpy"]
 
 
-def test_the_stand_in_puts_numpy_where_it_was_bound_on_first_read() -> None:
-    stand_in: Any = _numpy._Numpy()
-    home: dict[str, Any] = {}
-    other: dict[str, Any] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_numpy, "loaded", lambda: False)
-        home["np"] = stand_in.bind(home)
-        stand_in.bind(other)
-    other["np"] = "rebound by its module"
-    assert home["np"] is stand_in
+def test_the_stand_in_reads_numpy_on_first_use_and_writes_into_no_module() -> None:
+    stand_in: Any = _numpy._Numpy("numpy")
+    home: dict[str, Any] = {"np": stand_in}
     assert repr(stand_in) == "<numpy, imported on first use>"
     assert stand_in.float64 is np.float64
-    assert home["np"] is np
-    assert other["np"] == "rebound by its module"
+    assert stand_in.asarray is np.asarray  # numpy's names are copied in on the first read
+    assert "asarray" in vars(stand_in)
+    assert repr(stand_in) == "<numpy>"
+    assert stand_in.testing is np.testing  # a name numpy makes on its first read
+    assert home["np"] is stand_in
 
 
-def test_once_numpy_is_imported_modules_bind_numpy_itself() -> None:
-    assert _numpy.loaded()
-    assert _numpy.bind({}) is np
+def test_modules_bind_the_engines_stand_in() -> None:
+    assert _numpy.bind({}) is _numpy.NUMPY
+    assert _numpy.NUMPY.ndarray is np.ndarray
 
 
 def test_numpy_still_being_imported_is_not_loaded(monkeypatch: pytest.MonkeyPatch) -> None:

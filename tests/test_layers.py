@@ -16,6 +16,7 @@ PACKAGE = Path(mesocalc.__file__).parent
 
 # Bottom first. A module may import modules of earlier layers only.
 LAYERS: list[tuple[str, set[str]]] = [
+    ("the engine: imports on first use and caches", {"_engine"}),
     ("errors and type aliases", {"exceptions", "typing", "_data", "_cache", "_numpy"}),
     (
         "names, units, codes, validators and the JSON schemas",

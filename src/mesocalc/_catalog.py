@@ -8,14 +8,13 @@ the reader that validates a document in ``_catalog_reader``.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from mesocalc import _cache
+from mesocalc import _cache, _engine
 from mesocalc._catalog_entries import (
     NO_SKIN_FIGURES,
     Contraindication,
@@ -201,7 +200,7 @@ def parse_catalog(text: str, *, origin: str = "catalog") -> Catalog:
     return parse_document(parse_bounded(text, origin, CatalogError), origin)
 
 
-@functools.cache
+@_engine.cached()
 def default_catalog() -> Catalog:
     """The catalog shipped with mesocalc, loaded and validated once."""
     text = read_text("catalog.toml")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from mesocalc import _numpy
+from mesocalc import _engine, _numpy
 from mesocalc._numpy import is_ndarray
 from mesocalc._parameters import PARAMETERS
 from mesocalc._structuring import SCHEMA_VERSION, Reader, old_units, version_of
@@ -31,7 +31,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 if TYPE_CHECKING:
     import numpy as np
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -439,7 +439,9 @@ def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
     return out
 
 
-_FIELDS: dict[type, list[tuple[attrs.Attribute[Any], _Kind, str]]] = {}
+_FIELDS: Final[dict[type, list[tuple[attrs.Attribute[Any], _Kind, str]]]] = _engine.table(
+    "codec.fields"
+)
 
 
 def _fields_of(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:

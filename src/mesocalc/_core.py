@@ -8,11 +8,10 @@ round and measure the same way by construction.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 
-from mesocalc import _numpy
+from mesocalc import _engine, _numpy
 from mesocalc._names import Lattice
 from mesocalc._parameters import PARAMETERS
 from mesocalc.exceptions import DomainError, InvalidValueError
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "MAX_POINTS",
@@ -127,7 +126,7 @@ def count_points(area: Any, cell: Any, spacing: Any) -> Any:
 _LARGEST_AREA = PARAMETERS["area"].domain.high
 
 
-@functools.cache
+@_engine.cached()
 def _ones() -> NDArray[np.float64]:
     """A chunk's worth of ones, read-only, made once, for every count over arrays.
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 import itertools
 import tomllib
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mesocalc import _codec, _stored
+from mesocalc import _codec, _engine, _stored
 from mesocalc._catalog import cite, default_catalog
 from mesocalc._data import read_text
 from mesocalc._products import product_key
@@ -49,7 +48,7 @@ class _Interval:
     note: str
 
 
-@functools.cache
+@_engine.cached()
 def _interval() -> _Interval:
     """Seed 003's interval between sessions, read from course.toml once."""
     doc = tomllib.loads(read_text("course.toml"))

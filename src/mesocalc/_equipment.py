@@ -8,7 +8,6 @@ is product drawn up that never leaves it. The figures behind the presets live in
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import tomllib
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from mesocalc import _codec, _core, _validators
+from mesocalc import _codec, _core, _engine, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._inputs import in_domain, read
@@ -90,7 +89,7 @@ def _parse_equipment(text: str) -> _Equipment:
     )
 
 
-@functools.cache
+@_engine.cached()
 def _equipment() -> _Equipment:
     """The shipped equipment figures, read and validated once."""
     text = read_text("equipment.toml")

@@ -14,12 +14,12 @@ again in halves. pandas and pint-pandas are imported on use, never at ``import m
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
+from mesocalc import _engine
 from mesocalc._catalog import Catalog, default_catalog
 from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
@@ -469,18 +469,17 @@ def suffixed(name: str) -> str:
 def _pint_array() -> Any:
     """pint-pandas's PintArray, or None without pint-pandas (floats in suffixed columns)."""
     try:
-        from pint_pandas import PintArray  # noqa: PLC0415 - an optional extra
+        return _engine.imported("pint_pandas").PintArray
     except ImportError:
         return None
-    return PintArray
 
 
-@functools.cache
+@_engine.cached()
 def _plans_class() -> Any:
     """The DataFrame class of plan_frame's results, made on first use (pandas is imported then)."""
-    import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
+    pd = _engine.imported("pandas")
 
-    class DataFrame(pd.DataFrame):  # type: ignore[misc] # pandas is untyped here (optional)
+    class DataFrame(pd.DataFrame):  # type: ignore[misc,name-defined] # pandas is untyped here (optional)
         """plan_frame's result: a pandas DataFrame whose display names each column's unit.
 
         The columns keep their pint dtypes; a notebook, the docs or ``print`` show
@@ -582,7 +581,7 @@ def plan_frame(
         >>> str(volumes.pint.units), volumes.pint.magnitude.round(6).tolist()
         ('microliter', [40.0, 400.0, 112.0])
     """
-    import pandas as pd  # noqa: PLC0415 - an optional extra, imported on use
+    pd = _engine.imported("pandas")  # an optional extra, imported on use
 
     _pint_array()  # registers the pint[...] dtype with pandas, when pint-pandas is there
     if not isinstance(requests, pd.DataFrame):

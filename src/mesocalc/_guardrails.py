@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Final
 
-from mesocalc import _core, _numpy
+from mesocalc import _core, _engine, _numpy
 from mesocalc._catalog import cite
 from mesocalc._catalog_entries import Basis, Layer, Range, SkinThickness, Spec
 from mesocalc._inputs import check, first_index, read, read_array
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from mesocalc._core import Magnitudes
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "GIVEN_BITS",
@@ -524,7 +524,7 @@ def given_bits(given: dict[str, Any]) -> int:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@_engine.cached(4096)
 def spec_warnings(
     entry: Spec, given: int = 0
 ) -> tuple[tuple[WarningRecord, ...], tuple[str, ...]]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from mesocalc._core import Magnitudes
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "check",

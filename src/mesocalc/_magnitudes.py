@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["MAX_DIMS", "any_array", "element", "magnitude_in", "magnitudes"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from mesocalc import _numpy, _pipeline, _units
+from mesocalc import _engine, _numpy, _pipeline, _units
 from mesocalc._names import Lattice, Technique, Zone
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mesocalc._plan_array import PlanArray
     from mesocalc._warning import WarningRecord
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["Kept", "clear", "planned"]
 
@@ -42,7 +42,7 @@ class Kept(NamedTuple):
     rules: tuple[_pipeline.Rule, ...]  # the rules per area that apply to it
 
 
-_REQUESTS: dict[tuple[Any, ...], Kept] = {}
+_REQUESTS: Final[dict[tuple[Any, ...], Kept]] = _engine.table("memo.requests")
 _MAX_REQUESTS: Final = 1024
 _KEYED: Final = (float, int)
 _NAMES: Final = (str, Technique, Zone, Lattice)

@@ -8,11 +8,11 @@ A near miss gets a "did you mean" suggestion.
 from __future__ import annotations
 
 import enum
-import functools
 import re
 import unicodedata
 from typing import Any, Final, TypeVar
 
+from mesocalc import _engine
 from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameError
 
 __all__ = [
@@ -223,7 +223,7 @@ def resolve(kind: type[E], value: Any, parameter: str) -> E:
         raise UnknownNameError(parameter, value, expected, suggestions=suggestions) from None
 
 
-@functools.lru_cache(maxsize=1024)
+@_engine.cached(1024)
 def _lookup(kind: type[E], text: str) -> E | None:
     """The member ``text`` names, or None; cached, since plans name the same few often."""
     key = _key(text)

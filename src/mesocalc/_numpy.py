@@ -1,62 +1,52 @@
-"""numpy, imported when a plan first needs it.
+"""numpy, imported when a plan first needs it: the engine's numpy binding.
 
 numpy's import is about half of ``python -m mesocalc plan``'s start-up and more than half
 of ``import mesocalc``, and a plan of one area computes on floats: the command line and a
-plan from strings never need it. A module binds its ``np`` with :func:`bind`; the first
-attribute read imports numpy and puts the module itself in every namespace that bound
-it, so that later reads cost what any global's do. Type checkers see numpy itself::
+plan from strings never need it. A module binds :data:`NUMPY` as its ``np``; the first
+attribute read that it lacks imports numpy through :func:`mesocalc._engine.imported`
+(under the engine's lock) and copies numpy's names into the stand-in, so that later reads
+cost what a read of numpy's own attributes does. Nothing is written into the modules that
+bound it. Type checkers see numpy itself::
 
     if TYPE_CHECKING:
         import numpy as np
     else:
-        np = _numpy.bind(globals())
+        np = _numpy.NUMPY
 """
 
 from __future__ import annotations
 
 import sys
-import threading
-from typing import Any
+import types
+from typing import Any, Final
 
-__all__ = ["bind", "is_ndarray", "loaded"]
+from mesocalc import _engine
+
+__all__ = ["NUMPY", "bind", "is_ndarray", "loaded"]
 
 
-class _Numpy:
-    """Stands for numpy in the namespaces that bound it, until numpy is imported."""
-
-    __slots__ = ("_homes", "_lock")
-
-    def __init__(self) -> None:
-        self._homes: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-
-    def bind(self, namespace: dict[str, Any]) -> Any:
-        with self._lock:
-            if loaded():
-                return sys.modules["numpy"]
-            self._homes.append(namespace)
-            return self
+class _Numpy(types.ModuleType):
+    """Stands for numpy: holds numpy's names once it is imported, and imports it if not."""
 
     def __getattr__(self, name: str) -> Any:
-        import numpy  # noqa: PLC0415 - the point of this module; the import lock serialises it
-
-        with self._lock:
-            for home in self._homes:
-                if home.get("np") is self:
-                    home["np"] = numpy
-            self._homes.clear()
-        return getattr(numpy, name)
+        numpy = _engine.imported("numpy")
+        if "ndarray" not in vars(self):
+            with _engine.LOCK:
+                vars(self).update((k, v) for k, v in vars(numpy).items() if not k.startswith("__"))
+        return getattr(numpy, name)  # names numpy makes on first read (np.testing...)
 
     def __repr__(self) -> str:
-        return "<numpy, imported on first use>"
+        done = "ndarray" in vars(self)
+        return "<numpy>" if done else "<numpy, imported on first use>"
 
 
-_PROXY = _Numpy()
+NUMPY: Final = _Numpy("numpy")
 
 
 def bind(namespace: dict[str, Any]) -> Any:
-    """What a module binds as ``np``: numpy, or a stand-in that imports it when first read."""
-    return _PROXY.bind(namespace)
+    """:data:`NUMPY` (``namespace`` is not used: kept for modules that bind this way)."""
+    del namespace
+    return NUMPY
 
 
 def loaded() -> bool:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from mesocalc._overrides import Override
     from mesocalc._plan_array import PlanArray
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["PER_AREA", "RULES", "Request", "Rule", "Run", "planned", "read", "rules_for", "run"]
 

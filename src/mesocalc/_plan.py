@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from mesocalc._threads import Threads
     from mesocalc.typing import Quantity
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "RESULTS",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import weakref
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 import numpy as np
 
-from mesocalc import _codec, _core, _validators
+from mesocalc import _codec, _core, _engine, _validators
 from mesocalc._catalog_entries import Protocol
 from mesocalc._names import Lattice, Technique, Zone
 from mesocalc._parameters import PARAMETERS, shown_quantity
@@ -370,7 +370,9 @@ def _frozen(value: Any) -> Any:
 
 # The volumes computed but not yet read of each PlanArray whose volumes were read, by
 # its id, while it lives (a weak reference forgets them with the plans).
-_SPARE: dict[int, tuple[weakref.ref[PlanArray], dict[str, NDArray[np.float64]]]] = {}
+_SPARE: Final[dict[int, tuple[weakref.ref[PlanArray], dict[str, NDArray[np.float64]]]]] = (
+    _engine.table("plan_array.spare")
+)
 
 
 def _spare(plans: PlanArray) -> dict[str, NDArray[np.float64]] | None:

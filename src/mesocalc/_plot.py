@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mesocalc import _engine
 from mesocalc._parameters import PARAMETERS
 from mesocalc._shapes import polygon_of
 
@@ -31,7 +32,7 @@ def _axes(ax: Any) -> Any:
     if ax is not None:
         return ax
     try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional extra
+        plt = _engine.imported("matplotlib.pyplot")  # an optional extra
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs it
         raise ModuleNotFoundError(
             'plots need matplotlib: pip install ".[plot]" in mesocalc\'s folder', name="matplotlib"
@@ -41,8 +42,8 @@ def _axes(ax: Any) -> Any:
 
 
 def _outline(ax: Any, shape: Shape) -> None:
-    from matplotlib.patches import PathPatch  # noqa: PLC0415 - optional extra
-    from matplotlib.path import Path  # noqa: PLC0415
+    PathPatch = _engine.imported("matplotlib.patches").PathPatch  # noqa: N806 - a class
+    Path = _engine.imported("matplotlib.path").Path  # noqa: N806 - a class
 
     poly = polygon_of(shape)
     rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
@@ -88,7 +89,7 @@ def plot_layout(layout: Layout, ax: Any = None, *, title: str | None = None) -> 
 
 def plot_threads(threads: Threads, ax: Any = None, *, title: str | None = None) -> Any:
     """Draw a thread layout's outline, threads and their entry points."""
-    from matplotlib.collections import LineCollection  # noqa: PLC0415 - optional extra
+    LineCollection = _engine.imported("matplotlib.collections").LineCollection  # noqa: N806
 
     ax = _axes(ax)
     _outline(ax, threads.shape)

@@ -13,13 +13,12 @@ A strength is a mass per volume ("10 mg/mL") or biological units per volume
 from __future__ import annotations
 
 import datetime
-import functools
 import tomllib
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
-from mesocalc import _codec, _data, _validators
+from mesocalc import _codec, _data, _engine, _validators
 from mesocalc._catalog import default_catalog
 from mesocalc._data import read_text
 from mesocalc._gs1 import gtin_error, read_gs1
@@ -452,7 +451,7 @@ class _Shipped(NamedTuple):
     label: Label
 
 
-@functools.cache
+@_engine.cached()
 def _shipped() -> dict[str, _Shipped]:
     """The shipped products by folded name and alias, read and validated once.
 
@@ -462,7 +461,7 @@ def _shipped() -> dict[str, _Shipped]:
     return _read(_data.read_text("products.toml"))
 
 
-@functools.cache
+@_engine.cached()
 def _products() -> dict[str, Product]:
     """The shipped products as Products, by folded name and alias (one Product each)."""
     made: dict[str, Product] = {}
@@ -522,7 +521,7 @@ def _read(text: str) -> dict[str, _Shipped]:
     return out
 
 
-@functools.cache
+@_engine.cached()
 def _shipped_labels() -> dict[str, Label]:
     """The shipped labels by folded product name and alias."""
     return {key: made.label for key, made in _shipped().items()}

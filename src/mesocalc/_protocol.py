@@ -12,12 +12,12 @@ published skin thickness (which bound every depth there).
 from __future__ import annotations
 
 import copy
-import functools
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Final
 
+from mesocalc import _engine
 from mesocalc._catalog import Catalog, default_catalog, parse_document
 from mesocalc._catalog_entries import Range, SessionCap, Spec
 from mesocalc._catalog_reader import RANGE_KEYS
@@ -65,7 +65,7 @@ def parse_protocol(text: str, *, origin: str = "protocol") -> Catalog:
     return book
 
 
-@functools.cache
+@_engine.cached()
 def _shipped_document() -> dict[str, Any]:
     return tomllib.loads(read_text("catalog.toml"))
 

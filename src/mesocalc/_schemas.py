@@ -13,12 +13,12 @@ document's embedded resources anew on each lookup, ten times slower).
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from importlib import resources
 from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import urldefrag, urljoin
 
+from mesocalc import _engine
 from mesocalc.exceptions import InputTypeError, UnknownNameError
 
 __all__ = ["INPUTS", "KINDS", "json_schema"]
@@ -30,7 +30,7 @@ _BASE: Final = "https://mesocalc.invalid/schemas/2/"
 _FILES: Final = ("common", *KINDS, *INPUTS)
 
 
-@functools.cache
+@_engine.cached()
 def _load(name: str) -> dict[str, Any]:
     """The schema file ``<name>.schema.json`` shipped in the package, as parsed."""
     text = (resources.files("mesocalc") / "schemas" / f"{name}.schema.json").read_text("utf-8")
@@ -78,7 +78,7 @@ def _local(node: Any, name: str, root: str) -> Any:
     return out
 
 
-@functools.cache
+@_engine.cached()
 def _bundled(kind: str) -> dict[str, Any]:
     schema: dict[str, Any] = _local(_load(kind), kind, kind)
     for name in _referenced(kind):

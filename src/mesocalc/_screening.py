@@ -40,14 +40,13 @@ Rules that decide what "unscreened" and "not asked" mean:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from mesocalc import _codec, _validators
+from mesocalc import _codec, _engine, _validators
 from mesocalc._catalog import cite
 from mesocalc._catalog_entries import Basis
 from mesocalc._data import read_text
@@ -338,7 +337,7 @@ def _parse_rules(text: str) -> Rules:
     return parse_rules(text, {f.name for f in attrs.fields(Patient)})
 
 
-@functools.cache
+@_engine.cached()
 def _rules() -> Rules:
     """The shipped screening rules, read and validated once."""
     text = read_text("screening.toml")

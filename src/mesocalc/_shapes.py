@@ -9,7 +9,6 @@ sits does not change its layout (see :func:`mesocalc.layout`).
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import reprlib
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
-from mesocalc import _codec
+from mesocalc import _codec, _engine
 from mesocalc._inputs import read
 from mesocalc._parameters import PARAMETERS
 from mesocalc._units import SANE_MAX, Dim, length_pairs, quantity, unit_factor
@@ -54,7 +53,7 @@ _MAX_SEGMENTS: Final = 20_000
 def shapely_module() -> Any:
     """shapely, imported on first use, with an install hint if it is missing."""
     try:
-        import shapely  # noqa: PLC0415 - optional extra, never imported with mesocalc
+        shapely = _engine.imported("shapely")  # an optional extra, under the engine's lock
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extra installs shapely
         raise ModuleNotFoundError(
             'shapes need shapely: pip install ".[shapes]" in mesocalc\'s folder', name="shapely"
@@ -122,7 +121,7 @@ class Shape:
         return _length(np.array(polygon_of(self).bounds))
 
 
-@functools.lru_cache(maxsize=128)
+@_engine.cached(128)
 def polygon_of(shape: Shape) -> Any:
     """The shapely polygon of a shape, built once per shape and prepared for fast queries."""
     shapely = shapely_module()

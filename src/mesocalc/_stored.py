@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mesocalc._plan import Plan
     from mesocalc._plan_array import PlanArray
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = ["catalog_for", "reading_with", "recheck", "recheck_array"]
 

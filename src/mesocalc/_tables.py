@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, NamedTuple
 
+from mesocalc import _engine
 from mesocalc._parameters import PARAMETERS
 
 __all__ = [
@@ -189,7 +190,7 @@ def svg_map(count: int, what: str, plot: Callable[[Any], Any]) -> str:
             "(too large to inline); plan.plot() draws it.</p>"
         )
     try:
-        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, on use
+        Figure = _engine.imported("matplotlib.figure").Figure  # noqa: N806 - a class
     except ModuleNotFoundError:
         return ""
     import io  # noqa: PLC0415 - only drawing needs it

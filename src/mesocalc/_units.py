@@ -21,14 +21,12 @@ Arrays of values, and values that may be in any of several dimensions, are read 
 from __future__ import annotations
 
 import enum
-import functools
 import math
 import re
 import sys
-import threading
 from typing import TYPE_CHECKING, Any, Final
 
-from mesocalc import _numpy
+from mesocalc import _engine, _numpy
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
@@ -42,7 +40,7 @@ if TYPE_CHECKING:
 
     from mesocalc.typing import Quantity
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 __all__ = [
     "BIOLOGICAL_UNIT",
@@ -188,7 +186,7 @@ _NUMBER = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@_engine.cached(4096)
 def parse_string(text: str, parameter: str, dim: Dim) -> float:
     """Read ``"<number> <unit>"`` into a magnitude in ``dim``'s canonical unit.
 
@@ -264,40 +262,26 @@ def unit_factor(unit: Any, parameter: str, dim: Dim) -> float:
 # The dimensions of biological units, defined in the registry before a factor to them.
 _BIOLOGICAL_DIMS: Final = (Dim.BIOLOGICAL, Dim.BIOLOGICAL_CONCENTRATION)
 
-# Guards the first import of pint and the first build of its registry (see registry()).
-_lock = threading.RLock()
-_built: set[int] = set()
-# By pint unit name: the registry Quantities were made for, and how to make them (_maker).
-_makers: dict[str, tuple[Any, Any, Any, bool]] = {}
-_factor_cache: dict[tuple[Any, Dim], float | None] = {}
-
-# pint's Quantity class, set once pint is fully imported, and pint itself, set last: a
-# thread that finds ``_pint`` set finds a whole module. pint in ``sys.modules`` is not
-# enough, as another thread may still be running its ``__init__``.
-_quantity_class: Any = None
-_app: Any = None  # pint's application registry (the wrapper whose .get() is the registry)
-_pint: Any = None
+# The engine's stores (mesocalc._engine), which the engine's lock guards: the registries
+# (by id) already built; by pint unit name, the registry Quantities were made for and how
+# to make them (_maker); unit factors; and pint's Quantity class and application registry
+# (the wrapper whose .get() is the registry), set once pint is fully imported, pint last.
+_built: Final = _engine.table("units.built")
+_makers: Final[dict[str, tuple[Any, Any, Any, bool]]] = _engine.table("units.makers")
+_factor_cache: Final[dict[tuple[Any, Dim], float | None]] = _engine.table("units.factors")
+_pint: Final = _engine.table("units.pint")
 
 
 def pint_module() -> Any:
-    """pint, imported on first use: the global is set only once the import has completed."""
-    module = _pint
+    """pint, imported on first use by the engine (pint costs ~200 ms; strings never need it)."""
+    module = _pint.get("pint")
     if module is None:
-        with _lock:
-            module = _pint
-            if module is None:
-                module = _import_pint()
+        with _engine.LOCK:
+            module = _engine.imported("pint")
+            _pint["quantity_class"] = module.Quantity
+            _pint["app"] = module.get_application_registry()
+            _pint["pint"] = module
     return module
-
-
-def _import_pint() -> Any:
-    global _pint, _quantity_class, _app  # noqa: PLW0603 - set once, under the lock, pint last
-    import pint  # noqa: PLC0415 - pint costs ~200 ms to import; string inputs never need it
-
-    _quantity_class = pint.Quantity
-    _app = pint.get_application_registry()  # type: ignore[no-untyped-call]
-    _pint = pint
-    return pint
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -308,10 +292,10 @@ def registry() -> pint.UnitRegistry[Any]:
     """
     reg: pint.UnitRegistry[Any] = pint_module().get_application_registry().get()
     if id(reg) not in _built:
-        with _lock:
+        with _engine.LOCK:
             if id(reg) not in _built:
                 reg.Unit("mm")  # forces a lazy registry to build itself
-                _built.add(id(reg))
+                _built[id(reg)] = True
     return reg
 
 
@@ -338,7 +322,7 @@ def _maker(reg: pint.UnitRegistry[Any], unit: str) -> tuple[Any, Any, bool]:
 
 
 # Registries (by id) in which biological_unit is known to be defined as mesocalc needs it.
-_biological: set[int] = set()
+_biological: Final = _engine.table("units.biological")
 
 
 def define_biological_unit(reg: Any) -> None:
@@ -354,7 +338,7 @@ def define_biological_unit(reg: Any) -> None:
     """
     if id(reg) in _biological:
         return
-    with _lock:
+    with _engine.LOCK:
         expected = f"{BIOLOGICAL_UNIT} of its own dimension, {BIOLOGICAL_DIMENSION}"
         if BIOLOGICAL_UNIT not in reg:
             try:
@@ -371,7 +355,7 @@ def define_biological_unit(reg: Any) -> None:
                 expected,
                 f"the application registry already defines it as {found}",
             )
-        _biological.add(id(reg))
+        _biological[id(reg)] = True
 
 
 _new = object.__new__
@@ -384,7 +368,7 @@ def quantity(value: Any, unit: str) -> Quantity:
     that the application registry is still the one the maker was built for, and two slots.
     """
     made = _makers.get(unit)
-    if made is None or made[0] is not _app.get():
+    if made is None or made[0] is not _pint["app"].get():
         reg = registry()
         if BIOLOGICAL_UNIT in unit:
             define_biological_unit(reg)
@@ -402,9 +386,10 @@ def quantity(value: Any, unit: str) -> Quantity:
 
 def quantity_class() -> Any:
     """The Quantity class of pint once pint is fully imported (by anyone), else None."""
-    if _quantity_class is None and "pint" in sys.modules:
-        pint_module()
-    return _quantity_class
+    cls = _pint.get("quantity_class")
+    if cls is None and "pint" in sys.modules:
+        cls = pint_module().Quantity
+    return cls
 
 
 def is_quantity(value: Any) -> bool:
@@ -414,12 +399,11 @@ def is_quantity(value: Any) -> bool:
     through :func:`pint_module`, which waits for another thread's import to finish
     rather than read a partly initialised module.
     """
-    cls = _quantity_class
+    cls = _pint.get("quantity_class")
     if cls is None:
         if "pint" not in sys.modules:
             return False
-        pint_module()
-        cls = _quantity_class
+        cls = pint_module().Quantity
     return isinstance(value, cls)
 
 
@@ -564,7 +548,7 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
         if type(value) is not str:  # a subclass (numpy.str_, or one that will not hash)
             value = str.__str__(value)  # its text, as a plain str
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
-    cls = _quantity_class
+    cls = _pint.get("quantity_class")
     if cls is not None:
         # The common case, inlined: a Quantity of float magnitude whose units were seen.
         mag = getattr(value, "_magnitude", None)

@@ -22,7 +22,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     import numpy as np
 else:
-    np = _numpy.bind(globals())
+    np = _numpy.NUMPY
 
 
 def _name(attr: attrs.Attribute[Any]) -> str:
