@@ -10,12 +10,12 @@ a source verifies one.
 from __future__ import annotations
 
 import difflib
-import functools
 import tomllib
 from typing import Any, Final
 
 import attrs
 
+from mesocalc import _engine
 from mesocalc._codes import SiteCode
 from mesocalc._data import read_text
 from mesocalc._names import Zone, folded, resolve
@@ -88,12 +88,12 @@ def sites() -> tuple[Site, ...]:
     return _sites()
 
 
-@functools.cache
+@_engine.cached()
 def _sites() -> tuple[Site, ...]:
     return parse_sites(read_text("sites.toml"))
 
 
-@functools.cache
+@_engine.cached()
 def _index() -> dict[str, Site]:
     index: dict[str, Site] = {}
     for site in _sites():
