@@ -50,6 +50,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the memo of requests seen before", {"_memo"}),
     ("the planner", {"_planner"}),
     ("FHIR export", {"_fhir"}),
+    ("a session's checks of its label, summed caps and screening", {"_session_checks"}),
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
     ("the catalog in words, for the command line", {"_cli_catalog"}),

@@ -17,23 +17,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from mesocalc import _codec, _guardrails, _stored
-from mesocalc._catalog import Catalog, cite, default_catalog
+from mesocalc import _codec, _session_checks, _stored
+from mesocalc._catalog import Catalog
 from mesocalc._catalog_entries import Protocol
 from mesocalc._equipment import Supply, Syringe
 from mesocalc._names import Side, Technique, Zone, resolve
 from mesocalc._overrides import Override
-from mesocalc._parameters import PARAMETERS, shown_quantity
+from mesocalc._parameters import shown_quantity
 from mesocalc._plan import SHIPPED_CATALOG, Plan
 from mesocalc._planner import plan
 from mesocalc._products import Product
 from mesocalc._screening import Patient, Screening, screen
-from mesocalc._screening_rules import Severity
 from mesocalc._tables import html_table, markdown_table, plural, shown, text_table
 from mesocalc._units import quantity
 from mesocalc._warning import WarningCode, WarningRecord, record
 from mesocalc.exceptions import (
-    HardLimitError,
     InputTypeError,
     InvalidValueError,
     MesocalcError,
@@ -216,81 +214,10 @@ class Session:
         self._session_caps()
 
     def _check_label(self) -> None:
-        """The product's expiry on the session's date, and its label's caps over all areas."""
-        product = self.product
-        if product is None:
-            return
-        if product.expires is not None and self.date is not None and self.date > product.expires:
-            lot = f"lot {product.lot} of " if product.lot else ""
-            raise InvalidValueError(
-                "product",
-                product.name,
-                f"a product that has not expired on the session's date, {self.date.isoformat()}",
-                f"{lot}{product.name} expired on {product.expires.isoformat()}",
-            )
-        label = product.label
-        if label is None:
-            return
-        where = f"per treatment of {product.name}, over all areas"
-        source = f"source: {cite(label.source)}; the label's cap, a hard limit"
-        if self.points > label.max_injections:
-            allowed = f"at most {label.max_injections} injections"
-            raise HardLimitError(
-                "points",
-                self.points,
-                f"{allowed} {where}",
-                source,
-                allowed=allowed,
-                source=label.source,
-            )
-        total = self.total_volume.magnitude
-        if total > label.max_volume_ml * (1 + 1e-9):
-            allowed = f"at most {PARAMETERS['total_volume'].show(label.max_volume_ml, 6)}"
-            raise HardLimitError(
-                "total_volume",
-                PARAMETERS["total_volume"].show(total, 6),
-                f"{allowed} {where}",
-                source,
-                allowed=allowed,
-                source=label.source,
-            )
+        _session_checks.check_label(self)
 
     def _session_caps(self) -> list[WarningRecord]:
-        """The catalog's per-session caps over the areas of one use (a technique on a zone).
-
-        Each plan was held to its use's cap alone; two areas of that use in one sitting
-        share it, so their totals are held to it as one plan's are: beyond a hard cap
-        refused, beyond a soft (analogue) one refused without the session's override,
-        and recorded with it. The plans' catalog is the one they are read or planned
-        with; a clinic's plans without it are held to the shipped cap, which their
-        protocol may only narrow.
-        """
-        uses: dict[tuple[Technique, Zone], list[Plan]] = {}
-        for p in self.plans:
-            uses.setdefault((p.technique, p.zone), []).append(p)
-        out: list[WarningRecord] = []
-        for (tech, zone), plans in uses.items():
-            if len(plans) < 2:
-                continue
-            try:
-                book = _stored.catalog_for(plans[0].protocol, None)
-            except MesocalcError:
-                book = default_catalog()
-            entry = book.entries.get((tech, zone)) or book.unpublished.get((tech, zone))
-            if entry is None or entry.session is None:
-                continue
-            points = sum(p.points for p in plans)
-            volume = sum(p.points * p._volume_per_point for p in plans)
-            over = f"{len(plans)} areas of {tech.value} on the {zone.value}, summed"
-            try:
-                found = _guardrails.check_session(
-                    entry, points, volume / max(points, 1), self.override
-                )
-            except MesocalcError as exc:
-                detail = f"{over}; {exc.detail}" if exc.detail else over
-                raise type(exc)(**{**exc._fields(), "detail": detail}) from None
-            out += [w.in_area(over) for w in found if w.code is WarningCode.SESSION_CAP_OVERRIDDEN]
-        return out
+        return _session_checks.session_caps(self)
 
     @property
     def screening(self) -> Screening | None:
@@ -304,50 +231,10 @@ class Session:
         return screen(self.patient, product=None if self.product is None else (self.product.name,))
 
     def _check_screening(self) -> None:
-        """An absolute finding refuses the session: no override passes it."""
-        result = self.screening
-        if result is None or not result.absolute:
-            return
-        first = result.absolute[0]
-        more = len(result.absolute) - 1
-        detail = f"{first.reason} ({cite(first.source) if first.source else 'no source'})"
-        if more:
-            others = ", ".join(f.condition for f in result.absolute[1:])
-            detail += f"; also absolute: {others}"
-        raise HardLimitError(
-            "patient",
-            first.condition,
-            "a patient without an absolute contraindication for this product",
-            detail,
-            allowed="no absolute finding in the patient's screening",
-            source=first.source,
-        )
+        _session_checks.check_screening(self)
 
     def _screening_warnings(self) -> list[WarningRecord]:
-        result = self.screening
-        if result is None:
-            return []
-        out = [
-            record(
-                WarningCode.SCREENING_FINDING,
-                f"screening: {f}",
-                parameter="patient",
-                basis=f.basis,
-                sources=f.source,
-            )
-            for f in result.findings
-            if f.severity is Severity.RELATIVE
-        ]
-        if result.unscreened or result.not_asked:
-            out.append(
-                record(
-                    WarningCode.SCREENING_INCOMPLETE,
-                    f"screening: {result.status}; the physician reviews what went unasked "
-                    "or unscreened",
-                    parameter="patient",
-                )
-            )
-        return out
+        return _session_checks.screening_warnings(self)
 
     @property
     def active_dose(self) -> Quantity | None:
