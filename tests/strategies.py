@@ -611,6 +611,7 @@ def courses(draw: st.DrawFn, *, max_areas: int = 2) -> mesocalc.Course:
         syringe=draw(st.none() | syringes()),
         sides=list(first.sides) or None,
         patient=first.patient,
+        override=first.override,
     )
 
 

@@ -89,3 +89,15 @@ def test_adding_months_keeps_the_day_within_the_month(day: datetime.date, months
     later = add_months(day, months)
     assert (later.year - day.year) * 12 + later.month - day.month == months
     assert later.day == day.day or later.day < day.day
+
+
+def test_a_course_laid_out_with_an_override_passes_the_summed_session_cap() -> None:
+    chin = mesocalc.plan(technique="infiltration", zone="submental", area="30 cm^2")
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.Course.lay_out([chin, chin], first="2026-12-01", count=2, every=30)
+    assert info.value.parameter == "points"
+    reason = mesocalc.Override(reason="two sides in one sitting, agreed with the patient")
+    course = mesocalc.Course.lay_out(
+        [chin, chin], first="2026-12-01", count=2, every=30, override=reason
+    )
+    assert all(s.override == reason for s in course.sessions)

@@ -178,6 +178,7 @@ def test_sessions_and_courses_render_as_markdown_and_html(session: mesocalc.Sess
         every=14,
         sides=list(session.sides),
         patient=session.patient,  # each session screens the patient as this one does
+        override=session.override,  # and passes the summed session caps as it does
         product=None
         if product is None
         else mesocalc.Product(

@@ -199,10 +199,12 @@ class Course:
         syringe: Any = None,
         sides: Any = None,
         patient: Any = None,
+        override: Any = None,
     ) -> Course:
         """A course of ``count`` sessions of ``plans``, ``every`` days apart from ``first``.
 
-        ``product``, ``syringe``, ``sides`` and ``patient`` are those of every session
+        ``product``, ``syringe``, ``sides``, ``patient`` and ``override`` (for the
+        catalog's per-session caps, summed over the areas) are those of every session
         (see :class:`Session`): each session screens the patient, and an absolute finding
         refuses the course. To screen a patient anew before a later session, build
         that session with the new answers and the course from the sessions.
@@ -212,7 +214,7 @@ class Course:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise InvalidValueError("every", every, "a whole number of days, 1 or more")
         try:
-            start = Session(plans=plans, sides=sides, date=first).date
+            start = Session(plans=plans, sides=sides, date=first, override=override).date
         except InvalidValueError as exc:
             if exc.parameter != "date":
                 raise
@@ -231,6 +233,7 @@ class Course:
                     product=product,
                     syringe=syringe,
                     patient=patient,
+                    override=override,
                 )
                 for i in range(count)
             ]
