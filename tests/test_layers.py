@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
     ("the catalog in words, for the command line", {"_cli_catalog"}),
+    ("the TOML files the command line reads: a session, a patient's answers", {"_cli_files"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]
@@ -122,5 +123,5 @@ def test_no_import_cycle() -> None:
 
 def test_the_layer_test_sees_imports_inside_functions() -> None:
     assert "mesocalc._placement" in GRAPH["mesocalc._pipeline"]  # imported on first use
-    assert "mesocalc._session" in GRAPH["mesocalc._cli"]
+    assert "mesocalc._session" in GRAPH["mesocalc._cli_files"]
     assert "mesocalc._equipment" in GRAPH["mesocalc._plan"]

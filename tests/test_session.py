@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli import _session
+from mesocalc._cli_files import _session
 from mesocalc.testing.strategies import plan_requests
 
 from . import strategies as mst

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import mesocalc
-from mesocalc import _cli, _structuring
+from mesocalc import _cli_files, _structuring
 from mesocalc.exceptions import CatalogError
 from tests.test_depth_catalog import DEPTH, LAYER, LOSS, MINIMAL, USE
 
@@ -204,12 +204,12 @@ def test_a_session_file_with_an_unknown_key_names_the_nearest(tmp_path: Path) ->
     path = tmp_path / "session.toml"
     path.write_text('[[aeras]]\ntechnique = "classic"\n', encoding="utf-8")
     with pytest.raises(mesocalc.UnknownNameError) as info:  # a name, with its suggestion
-        _cli._session(str(path))
+        _cli_files._session(str(path))
     assert (info.value.parameter, info.value.value) == ("file", "aeras")
     assert "did you mean 'areas'?" in str(info.value)
     path.write_text("patient = 1\n", encoding="utf-8")
     with pytest.raises(mesocalc.InputTypeError) as wrong:
-        _cli._session(str(path))
+        _cli_files._session(str(path))
     assert wrong.value.parameter == "patient"
 
 
