@@ -3,7 +3,7 @@
 Every reader of parsed data that a user can write goes through :class:`Reader`: the
 codec reading stored JSON back (``_codec``), the catalog's and a protocol's TOML
 (``_catalog_reader``, ``_protocol``), the screening rules (``_screening_rules``) and the
-command line's session file (``_cli``). Each check refuses a value of the wrong type
+command line's session file (``_cli_files``). Each check refuses a value of the wrong type
 before anything hashes it, converts it or compares it, so a list where a unit belongs or a
 number of 400 digits is a MesocalcError naming the key path, never a TypeError or an
 OverflowError. docs/adr/0011-structuring.md says why this is mesocalc's own code rather
