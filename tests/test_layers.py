@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("sessions", {"_session"}),
     ("courses", {"_course"}),
     ("the catalog in words, for the command line", {"_cli_catalog"}),
+    ("plan_frame's result columns and their display", {"_frame_results"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]
