@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import mesocalc
-from mesocalc._frame import suffixed
+from mesocalc._frame_results import suffixed
 from mesocalc._parameters import PARAMETERS
 
 _REQUESTS = pd.DataFrame(

@@ -55,6 +55,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("courses", {"_course"}),
     ("the catalog in words, for the command line", {"_cli_catalog"}),
     ("the TOML files the command line reads: a session, a patient's answers", {"_cli_files"}),
+    ("plan_frame's result columns and their display", {"_frame_results"}),
     ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]

@@ -13,7 +13,7 @@ import attrs
 from hypothesis import given
 
 import mesocalc
-from mesocalc import _cli, _frame, _guardrails
+from mesocalc import _cli, _frame, _frame_results, _guardrails
 from mesocalc._catalog_entries import Range, Spec
 from mesocalc._parameters import PARAMETERS, PLANNED, RANGED
 from mesocalc._units import quantity
@@ -55,7 +55,7 @@ def test_the_cli_has_a_flag_per_input() -> None:
 def test_plan_frame_reads_a_column_per_input() -> None:
     assert ("area", *RANGED) == _frame._NUMBERS
     assert set(INPUTS) <= set(_frame._COLUMNS)
-    assert set(INPUTS) <= set(_frame._RESULTS)
+    assert set(INPUTS) <= set(_frame_results._RESULTS)
 
 
 def test_the_warnings_cache_key_has_a_bit_per_ranged_parameter() -> None:

@@ -21,12 +21,20 @@ import numpy as np
 
 from mesocalc import _engine
 from mesocalc._catalog import Catalog, default_catalog
+from mesocalc._frame_results import (
+    _COUNTS,
+    _QUANTITIES,
+    _RESULTS,
+    _TEXTS,
+    _pint_array,
+    _plans_class,
+    suffixed,
+)
 from mesocalc._magnitudes import any_array, magnitudes
 from mesocalc._names import Lattice, resolve
 from mesocalc._parameters import PARAMETERS, RANGED
 from mesocalc._plan import Plan
 from mesocalc._planner import plan
-from mesocalc._tables import KINDS
 from mesocalc._units import MAX_ELEMENTS, Dim, magnitude, quantity
 from mesocalc.exceptions import (
     InputTypeError,
@@ -56,48 +64,6 @@ _EQUIPMENT: Final = (
     "low_dead_space",
 )
 _COLUMNS: Final = (*_REQUIRED, *RANGED, "lattice", *_EQUIPMENT)  # every column read
-_TEXTS: Final = (
-    "technique",
-    "zone",
-    "lattice",
-    "protocol",
-    "warnings",
-    "warning_codes",
-    "error_type",
-    "error_parameter",
-    "error",
-)
-# One schema whatever the rows and the mode, so that partitions (dask) concatenate.
-_RESULTS: Final = (
-    "technique",
-    "zone",
-    "lattice",
-    "points",
-    "area",
-    "spacing",
-    "volume_per_point",
-    "depth",
-    "angle",
-    "loss_fraction",
-    "thread_length",
-    "total_volume",
-    "expected_loss",
-    "delivered_volume",
-    "insertion_length",
-    "dose_per_area",
-    "syringes",
-    "draw_up_volume",
-    "protocol",
-    "warnings",
-    "warning_codes",
-    "error_type",
-    "error_parameter",
-    "error",
-)
-# Result columns with a unit, each a pint-pandas column in the parameter's shown unit, and
-# whole-number columns: each column's kind is the plan's field's (_tables.FIELDS).
-_QUANTITIES: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "quantity")
-_COUNTS: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "count")
 _EMPTY: Final = {  # what an empty cell of a required column lacks
     "technique": "a technique in every row, such as 'classic'",
     "zone": "a zone in every row, such as 'face'",
@@ -458,68 +424,6 @@ class _Table:
                 values = pint_array(self.numbers[name], dtype=f"pint[{unit}]")
             columns[name] = pd.Series(values, index=index, copy=False)
         return _plans_class()(columns, index=index, copy=False)
-
-
-def suffixed(name: str) -> str:
-    """A result column's name with its unit, as it is without pint-pandas: ``area_cm2``."""
-    shown = PARAMETERS[name].shown
-    return f"{name}_{shown.lower().replace('²', '2').replace('/', '_')}"
-
-
-def _pint_array() -> Any:
-    """pint-pandas's PintArray, or None without pint-pandas (floats in suffixed columns)."""
-    try:
-        return _engine.imported("pint_pandas").PintArray
-    except ImportError:
-        return None
-
-
-@_engine.cached()
-def _plans_class() -> Any:
-    """The DataFrame class of plan_frame's results, made on first use (pandas is imported then)."""
-    pd = _engine.imported("pandas")
-
-    class DataFrame(pd.DataFrame):  # type: ignore[misc,name-defined] # pandas is untyped here (optional)
-        """plan_frame's result: a pandas DataFrame whose display names each column's unit.
-
-        The columns keep their pint dtypes; a notebook, the docs or ``print`` show
-        ``total_volume (mL)`` over the magnitudes. Selections keep the display.
-        """
-
-        @property
-        def _constructor(self) -> type[DataFrame]:
-            return DataFrame
-
-        def _shown(self) -> Any:
-            """The frame as displayed: each pint column's header says its unit."""
-            plain = pd.DataFrame(self, copy=False)
-            units = {
-                c: _header(c, plain[c].dtype)
-                for c in plain.columns
-                if str(plain[c].dtype).startswith("pint[")
-            }
-            return plain.rename(columns=units)
-
-        def __repr__(self) -> str:
-            return repr(self._shown())
-
-        def _repr_html_(self) -> Any:
-            return self._shown()._repr_html_()
-
-        def to_string(self, *args: Any, **kwargs: Any) -> Any:
-            """As DataFrame.to_string, each header saying its unit."""
-            return self._shown().to_string(*args, **kwargs)
-
-    DataFrame.__module__ = __name__  # pickled by name: this module's __getattr__ makes it
-    DataFrame.__qualname__ = "DataFrame"
-    return DataFrame
-
-
-def _header(name: Any, dtype: Any) -> str:
-    """A pint column's header with its unit: ``total_volume (mL)``."""
-    parameter = PARAMETERS.get(str(name))
-    unit = parameter.shown if parameter is not None else f"{dtype.units:~P}"
-    return f"{name} ({unit})"
 
 
 def __getattr__(name: str) -> Any:
