@@ -1,6 +1,6 @@
 """The wheel's build step: the shipped catalog, parsed and validated once, kept as a file.
 
-``mesocalc/_cache.py`` says why. The catalog is parsed by the package's own code, from
+``mesocalc/_engine/built.py`` says why. The catalog is parsed by the package's own code, from
 this source tree, so the file matches the modules beside it in the wheel. Editable
 installs get no file: they parse catalog.toml at first use, as a source checkout must.
 """
@@ -27,7 +27,9 @@ class CatalogHook(BuildHookInterface):  # type: ignore[type-arg]
         src = str(Path(self.root) / "src")
         sys.path.insert(0, src)
         try:
-            from mesocalc import _cache, _catalog, _data  # noqa: PLC0415
+            from mesocalc._catalog import catalog as _catalog  # noqa: PLC0415
+            from mesocalc._engine import built as _cache  # noqa: PLC0415
+            from mesocalc._engine import files as _data  # noqa: PLC0415
 
             text = _data.read_text("catalog.toml")
             catalog = _catalog.parse_catalog(text, origin="mesocalc catalog")

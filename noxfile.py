@@ -110,7 +110,7 @@ def bench(session: nox.Session) -> None:
 # new interpreter with the mutant on from the start, over the tests of reading units (one of
 # which starts a fresh interpreter of its own, 16 threads using mesocalc first at once).
 FRESH_FUNCTIONS = tuple(
-    f"mesocalc._units.x_{name}"
+    f"mesocalc._quantities.units.x_{name}"
     for name in (
         "pint_module",
         "_import_pint",
@@ -127,8 +127,8 @@ FRESH_TESTS = ("tests/test_units.py",)
 def mutate(session: nox.Session) -> None:
     """Mutation testing of the pure modules ([tool.mutmut]); docs/mutation.md holds the results.
 
-    About half an hour on two cores; ``nox -s mutate -- "mesocalc._core*"`` runs one
-    module's mutants. mutmut keeps its results in ``mutants/``, so a second run resumes.
+    About half an hour on two cores; ``nox -s mutate -- "mesocalc._quantities.arithmetic*"``
+    runs one module's mutants. mutmut keeps its results in ``mutants/``, so a second run resumes.
     """
     session.install("-e", ".[test]", MUTMUT)
     # The quick hypothesis profile, without shrinking: each mutant runs the tests that reach

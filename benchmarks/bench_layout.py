@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 
 import mesocalc
-from mesocalc._shapes import polygon_of
+from mesocalc._geometry.shapes import polygon_of
 
 REPEATS = 7
 

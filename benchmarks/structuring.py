@@ -28,21 +28,21 @@ from typing import Any, Literal
 
 import attrs
 
-from mesocalc import _codec
-from mesocalc._catalog_reader import RANGE_KEYS, _Reader, read_document
-from mesocalc._data import read_text
-from mesocalc._plan import Plan
-from mesocalc._planner import plan
+from mesocalc._catalog.reader import RANGE_KEYS, _Reader, read_document
+from mesocalc._engine.files import read_text
+from mesocalc._planning.plan import Plan
+from mesocalc._planning.planner import plan
+from mesocalc._records import codec as _codec
 from mesocalc.exceptions import MesocalcError
 
 LIBRARIES = [n for n in ("cattrs", "msgspec", "pydantic") if importlib.util.find_spec(n)]
 # What each candidate imports, timed inside a fresh interpreter after what reading a file
 # loads in any case (the catalog's records, units); the codec after ``import mesocalc``.
 _IMPORTS = {
-    "codec": ("import mesocalc", "import mesocalc._codec"),
-    "cattrs": ("import mesocalc._catalog_reader", "import cattrs; cattrs.Converter()"),
-    "msgspec": ("import mesocalc._catalog_reader", "import msgspec"),
-    "pydantic": ("import mesocalc._catalog_reader", "import pydantic"),
+    "codec": ("import mesocalc", "import mesocalc._records.codec"),
+    "cattrs": ("import mesocalc._catalog.reader", "import cattrs; cattrs.Converter()"),
+    "msgspec": ("import mesocalc._catalog.reader", "import msgspec"),
+    "pydantic": ("import mesocalc._catalog.reader", "import pydantic"),
 }
 _TIMED = "{0}\nimport time\nt = time.perf_counter()\n{1}\nprint(time.perf_counter() - t)"
 

@@ -17,11 +17,11 @@ from hypothesis import assume, event
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _validators
-from mesocalc._catalog import default_catalog
-from mesocalc._catalog_entries import Range, Spec
-from mesocalc._parameters import PARAMETERS, RANGED
-from mesocalc._units import Dim, quantity
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._catalog.entries import Range, Spec
+from mesocalc._quantities import validators as _validators
+from mesocalc._quantities.parameters import PARAMETERS, RANGED
+from mesocalc._quantities.units import Dim, quantity
 from mesocalc.testing.strategies import (
     UNIT_CHOICES,
     areas,
@@ -152,7 +152,7 @@ def _not_valid(text: str) -> bool:
     """Whether ``text`` is not a value of any dimension ("2mm2" is an area, not a length)."""
     for dim in Dim:
         try:
-            mesocalc._units.parse_string(text, "x", dim)
+            mesocalc._quantities.units.parse_string(text, "x", dim)
         except mesocalc.MesocalcError:
             continue
         return False
@@ -421,7 +421,7 @@ def shapes(draw: st.DrawFn, *, low: float = 5.0, high: float = 80.0) -> mesocalc
 
 def translated(shape: mesocalc.Shape, dx: float, dy: float) -> mesocalc.Polygon:
     """``shape`` as a polygon moved by (dx, dy) mm."""
-    from mesocalc._shapes import polygon_of  # noqa: PLC0415 - test helper
+    from mesocalc._geometry.shapes import polygon_of  # noqa: PLC0415 - test helper
 
     poly = polygon_of(shape)
     shell = [[x + dx, y + dy] for x, y in poly.exterior.coords[:-1]]

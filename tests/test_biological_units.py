@@ -16,9 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._fhir import BIOLOGICAL_UNITS_TEXT
-from mesocalc._magnitudes import magnitude_in
-from mesocalc._units import BIOLOGICAL_UNIT, Dim, define_biological_unit, parse_string, quantity
+from mesocalc._clinic.fhir import BIOLOGICAL_UNITS_TEXT
+from mesocalc._quantities.magnitudes import magnitude_in
+from mesocalc._quantities.units import (
+    BIOLOGICAL_UNIT,
+    Dim,
+    define_biological_unit,
+    parse_string,
+    quantity,
+)
 
 from . import strategies as mst
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import mesocalc
-from mesocalc import _cache
-from mesocalc._catalog import Catalog, default_catalog, parse_catalog
-from mesocalc._data import read_text
+from mesocalc._catalog.catalog import Catalog, default_catalog, parse_catalog
+from mesocalc._engine import built as _cache
+from mesocalc._engine.files import read_text
 
 TEXT = read_text("catalog.toml")
 
@@ -48,7 +48,7 @@ def test_default_catalog_reads_the_built_file_without_parsing(
     def refuse(*args: object, **kwargs: object) -> Catalog:
         raise AssertionError("the built catalog should have been read")
 
-    monkeypatch.setattr("mesocalc._catalog.parse_catalog", refuse)
+    monkeypatch.setattr("mesocalc._catalog.catalog.parse_catalog", refuse)
     assert default_catalog.__wrapped__() == default_catalog()
 
 
@@ -81,7 +81,7 @@ def test_an_edited_catalog_is_parsed_again(built: Path) -> None:
 
 
 def test_the_built_file_sits_beside_the_catalog() -> None:
-    assert Path(_cache.path("catalog.toml")) == Path(_cache.__file__).with_name("catalog.pickle")
+    assert Path(_cache.path("catalog.toml")) == Path(mesocalc.__file__).with_name("catalog.pickle")
 
 
 def test_a_plan_needs_no_toml_parser_when_the_catalog_was_built(tmp_path: Path) -> None:
@@ -115,6 +115,8 @@ def test_the_key_covers_every_module_whose_classes_the_file_holds() -> None:
             return super().find_class(module, name)
 
     Recording(io.BytesIO(pickle.dumps(default_catalog()))).load()
-    ours = {m.removeprefix("mesocalc.") for m in seen if m.startswith("mesocalc.")}
-    assert {"_catalog", "_catalog_entries"} <= ours
+    ours = {
+        m.removeprefix("mesocalc.").replace(".", "/") for m in seen if m.startswith("mesocalc.")
+    }
+    assert {"_catalog/catalog", "_catalog/entries"} <= ours
     assert ours <= set(_cache._CODE)

@@ -11,8 +11,8 @@ from hypothesis import given
 
 import mesocalc
 from mesocalc import Basis, Technique, Zone
-from mesocalc._catalog import default_catalog
-from mesocalc._codes import is_concept_id
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._quantities.codes import is_concept_id
 
 from . import strategies as mst
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 
 import mesocalc
-from mesocalc._catalog import default_catalog
-from mesocalc._cli import main
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._exchange.cli import main
 from tests import strategies as mst
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -510,7 +510,7 @@ def test_a_gauge_as_30g_and_a_loss_as_50_percent(capsys: pytest.CaptureFixture[s
 
 def test_the_console_script_is_the_one_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["scripts"]["mesocalc"] == "mesocalc._cli:console"
+    assert project["project"]["scripts"]["mesocalc"] == "mesocalc._exchange.cli:console"
     main_py = (ROOT / "src" / "mesocalc" / "__main__.py").read_text(encoding="utf-8")
     assert "console()" in main_py
     assert "BrokenPipeError" not in main_py  # handled once, in console()
@@ -528,7 +528,7 @@ def _to_a_closed_pipe(command: list[str]) -> subprocess.CompletedProcess[str]:
         os.close(write)
 
 
-CONSOLE = [sys.executable, "-c", "from mesocalc._cli import console; console()"]
+CONSOLE = [sys.executable, "-c", "from mesocalc._exchange.cli import console; console()"]
 
 
 @pytest.mark.parametrize(
@@ -549,7 +549,11 @@ def test_the_console_script_exits_0_on_a_closed_pipe(argv: list[str]) -> None:
 
 
 def test_the_closed_pipe_test_would_catch_the_old_entry_point() -> None:
-    old = [sys.executable, "-c", "import sys; from mesocalc._cli import main; sys.exit(main())"]
+    old = [
+        sys.executable,
+        "-c",
+        "import sys; from mesocalc._exchange.cli import main; sys.exit(main())",
+    ]
     out = _to_a_closed_pipe([*old, "techniques"])
     assert out.returncode != 0
     assert "BrokenPipeError" in out.stderr

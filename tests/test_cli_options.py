@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mesocalc._cli import main
+from mesocalc._exchange.cli import main
 
 _COMMANDS = (
     ["zones"],

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mesocalc._cli import main
+from mesocalc._exchange.cli import main
 
 ANSWERED = """\
 [patient]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._course import add_months
+from mesocalc._clinic.course import add_months
 
 
 def _face() -> mesocalc.Plan:

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import default_catalog
-from mesocalc._catalog_entries import Layer, Spec
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._catalog.entries import Layer, Spec
 
 CATALOG = default_catalog()
 PUBLISHED = [CATALOG.entries[key] for key in sorted(CATALOG.entries)]

@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import Catalog, default_catalog
-from mesocalc._catalog_entries import Spec
-from mesocalc._parameters import PARAMETERS, RANGED
-from mesocalc._units import quantity
+from mesocalc._catalog.catalog import Catalog, default_catalog
+from mesocalc._catalog.entries import Spec
+from mesocalc._quantities.parameters import PARAMETERS, RANGED
+from mesocalc._quantities.units import quantity
 from tests.strategies import _as_array, _wide, entries
 
 

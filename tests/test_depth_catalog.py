@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import mesocalc
-from mesocalc._catalog import default_catalog
-from mesocalc._catalog_entries import Protocol
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._catalog.entries import Protocol
 
 # The smallest catalog the reader accepts: one technique used in one zone.
 MINIMAL = """\

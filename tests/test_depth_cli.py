@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mesocalc._cli import console, main
+from mesocalc._exchange.cli import console, main
 
 HEADER = 'format = 1\nname = "Clinic D"\nversion = "1"\n'
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import mesocalc
-from mesocalc import _equipment, _products
+from mesocalc._clinic import products as _products
+from mesocalc._planning import equipment as _equipment
 
 EQUIPMENT = """\
 format = 1

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 import mesocalc
-from mesocalc import Polygon, _cli
-from mesocalc._names import added_zone
+from mesocalc import Polygon
+from mesocalc._exchange import cli as _cli
+from mesocalc._quantities.names import added_zone
 
 
 def test_importing_the_main_module_runs_nothing() -> None:
@@ -68,7 +69,7 @@ def test_a_geometry_with_bad_rings_is_refused(coordinates: Any, detail: str) -> 
 
 
 def test_a_shape_is_not_a_geometry() -> None:
-    from mesocalc._shapes import is_geometry  # noqa: PLC0415 - private helper
+    from mesocalc._geometry.shapes import is_geometry  # noqa: PLC0415 - private helper
 
     square = Polygon([("0 cm", "0 cm"), ("1 cm", "0 cm"), ("1 cm", "1 cm"), ("0 cm", "1 cm")])
     assert not is_geometry(square)

@@ -15,7 +15,7 @@ import pytest
 
 import mesocalc
 from mesocalc import WarningCode
-from mesocalc._parameters import (
+from mesocalc._quantities.parameters import (
     PARAMETERS,
     Domain,
     Parameter,
@@ -26,7 +26,7 @@ from mesocalc._parameters import (
     _result,
     _volume,
 )
-from mesocalc._units import Dim, quantity
+from mesocalc._quantities.units import Dim, quantity
 from tests.test_depth_catalog import LAYER, MINIMAL, USE
 
 SEED3 = "seed 003, an iLive article reviewed 08.07.2025"
@@ -636,7 +636,7 @@ def test_a_magnitude_is_shown_in_the_shown_unit_and_kept_when_the_units_agree() 
 
 def test_an_angle_giving_an_infinite_insertion_length_is_refused_by_the_arithmetic() -> None:
     """The floor of every input keeps plan() from reaching it; the arithmetic refuses it too."""
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     detail = "the insertion_length overflows a float: no plan has it"
     with pytest.raises(mesocalc.DomainError) as info:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import Dim, magnitude
+from mesocalc._quantities.units import Dim, magnitude
 
 # st.text() draws from every unicode category (controls, format characters, unassigned code
 # points) except surrogates; the alphabet below adds the characters quantities are made of.

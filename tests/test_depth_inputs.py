@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import mesocalc
-from mesocalc._magnitudes import MAX_DIMS, magnitudes
-from mesocalc._units import _MAX_PAIRS, MAX_ELEMENTS, Dim, length_pairs, quantity
+from mesocalc._quantities.magnitudes import MAX_DIMS, magnitudes
+from mesocalc._quantities.units import _MAX_PAIRS, MAX_ELEMENTS, Dim, length_pairs, quantity
 
 
 def _plan(**kwargs: Any) -> Any:

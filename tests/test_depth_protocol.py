@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import mesocalc
-from mesocalc._catalog import Catalog
-from mesocalc._protocol import MAX_PROTOCOL_BYTES, _never_wider
+from mesocalc._catalog.catalog import Catalog
+from mesocalc._catalog.protocol import MAX_PROTOCOL_BYTES, _never_wider
 from tests.test_depth_catalog import LAYER, MINIMAL, USE
 
 HEADER = 'format = 1\nname = "Clinic C"\nversion = "1"\n'

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mesocalc
-from mesocalc._units import quantity
+from mesocalc._quantities.units import quantity
 
 SQUARE = [[0.0, 0.0], [3.0, 0.0], [3.0, 2.0], [0.0, 2.0]]
 

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 import mesocalc
-from mesocalc import _course, _screening, _screening_rules
+from mesocalc._clinic import course as _course
+from mesocalc._clinic import screening as _screening
+from mesocalc._clinic import screening_rules as _screening_rules
 
 RULE = """\
 format = 1

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._magnitudes import magnitude_in
-from mesocalc._units import BIOLOGICAL_UNIT, Dim
+from mesocalc._quantities.magnitudes import magnitude_in
+from mesocalc._quantities.units import BIOLOGICAL_UNIT, Dim
 
 from . import strategies as mst
 

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli import main
-from mesocalc._course import add_months
-from mesocalc._names import added_zone
-from mesocalc._units import quantity
+from mesocalc._clinic.course import add_months
+from mesocalc._exchange.cli import main
+from mesocalc._quantities.names import added_zone
+from mesocalc._quantities.units import quantity
 from tests import strategies as mst
 
 

@@ -21,15 +21,15 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc import Layer, Zone
-from mesocalc._catalog import default_catalog
-from mesocalc._codes import SNOMED, UCUM, is_concept_id
-from mesocalc._fhir import (
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._clinic.fhir import (
     LATERALITY,
     MEDICATION_ADMINISTRATION_STATUSES,
     PROCEDURE_STATUSES,
     ROUTES,
     UCUM_CODES,
 )
+from mesocalc._quantities.codes import SNOMED, UCUM, is_concept_id
 
 from . import strategies as mst
 
@@ -401,7 +401,7 @@ def test_exporting_loads_neither_fhir_resources_nor_pydantic() -> None:
         "import sys, mesocalc\n"
         "p = mesocalc.plan(technique='classic', zone='face', area='40 cm^2')\n"
         "s = mesocalc.Session(plans=[p], date='2026-11-26', product=mesocalc.Product(name='x'))\n"
-        "assert 'mesocalc._fhir' not in sys.modules\n"
+        "assert 'mesocalc._clinic.fhir' not in sys.modules\n"
         "s.to_fhir(patient='Patient/1')\n"
         "print(','.join(m for m in ('fhir', 'fhir_core', 'pydantic') if m in sys.modules))"
     )

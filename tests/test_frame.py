@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 
 import mesocalc
-from mesocalc import _frame
+from mesocalc._exchange import frame as _frame
 from tests.strategies import frame_rows
 
 ROWS: list[dict[str, str | None]] = [

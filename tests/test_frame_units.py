@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import mesocalc
-from mesocalc._frame_results import suffixed
-from mesocalc._parameters import PARAMETERS
+from mesocalc._exchange.frame_results import suffixed
+from mesocalc._quantities.parameters import PARAMETERS
 
 _REQUESTS = pd.DataFrame(
     {
@@ -97,7 +97,7 @@ def test_a_pint_column_of_ones_own_says_its_unit_too() -> None:
 
 
 def test_the_module_makes_only_its_dataframe_class_on_demand() -> None:
-    from mesocalc import _frame  # noqa: PLC0415
+    from mesocalc._exchange import frame as _frame  # noqa: PLC0415
 
     assert _frame.DataFrame is type(mesocalc.plan_frame(_REQUESTS, errors="collect"))
     with pytest.raises(AttributeError):

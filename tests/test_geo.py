@@ -11,9 +11,9 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._parameters import PARAMETERS
-from mesocalc._shapes import polygon_of
-from mesocalc._units import quantity
+from mesocalc._geometry.shapes import polygon_of
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._quantities.units import quantity
 
 from . import strategies as mst
 

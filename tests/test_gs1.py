@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._gs1 import gtin_error, read_gs1
+from mesocalc._clinic.gs1 import gtin_error, read_gs1
 from mesocalc.exceptions import InputTypeError, InvalidValueError, ParseError
 
 # GS1's own example GTIN (General Specifications), with a lot and an expiry.

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import default_catalog, parse_catalog
-from mesocalc._catalog_entries import Layer, Spec
+from mesocalc._catalog.catalog import default_catalog, parse_catalog
+from mesocalc._catalog.entries import Layer, Spec
 from tests import strategies
 
 CATALOG = default_catalog()
@@ -562,7 +562,7 @@ def test_the_new_zones() -> None:
     assert mesocalc.plan(technique="point-by-point", zone="back", area="100 cm^2").points == 16
     # body spacing 1.5 cm (CLINICALGATE52's narrower bound): 10 cm² / 2.25 cm² = 4.4 -> 5 points
     assert mesocalc.plan(technique="infiltration", zone="knee", area="10 cm^2").points == 5
-    book = mesocalc._catalog.default_catalog()
+    book = mesocalc._catalog.catalog.default_catalog()
     assert not [t for (t, z) in book.entries if z is mesocalc.Zone.FOREARM]
     assert book.thickness("forearm").skin is not None
 

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._data import MAX_ENTRIES, MAX_FILE_BYTES, parse_bounded
-from mesocalc._units import quantity
-from mesocalc._validators import visible
+from mesocalc._engine.files import MAX_ENTRIES, MAX_FILE_BYTES, parse_bounded
+from mesocalc._quantities.units import quantity
+from mesocalc._quantities.validators import visible
 from tests import strategies as mst
 
 _PLAIN: dict[str, Any] = {"technique": "classic", "zone": "face", "area": "40 cm^2"}
@@ -158,7 +158,7 @@ def test_a_product_name_of_invisible_characters_is_refused(name: str) -> None:
         mst.hostile_text(),
         mst.nested_lists(),
     ),
-    mst.hostile_quantities(mesocalc._units.Dim.LENGTH),
+    mst.hostile_quantities(mesocalc._quantities.units.Dim.LENGTH),
 )
 def test_hostile_needles_are_refused(gauge: Any, length: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
@@ -168,8 +168,8 @@ def test_hostile_needles_are_refused(gauge: Any, length: Any) -> None:
 
 
 @given(
-    mst.hostile_quantities(mesocalc._units.Dim.VOLUME),
-    st.one_of(st.just("0 uL"), mst.hostile_quantities(mesocalc._units.Dim.VOLUME)),
+    mst.hostile_quantities(mesocalc._quantities.units.Dim.VOLUME),
+    st.one_of(st.just("0 uL"), mst.hostile_quantities(mesocalc._quantities.units.Dim.VOLUME)),
 )
 def test_hostile_syringes_are_refused(capacity: Any, dead_space: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
@@ -178,7 +178,7 @@ def test_hostile_syringes_are_refused(capacity: Any, dead_space: Any) -> None:
     _renders(info.value)
 
 
-@given(mst.hostile_quantities(mesocalc._units.Dim.CONCENTRATION))
+@given(mst.hostile_quantities(mesocalc._quantities.units.Dim.CONCENTRATION))
 def test_hostile_product_concentrations_are_refused(concentration: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
         mesocalc.Product(name="hyaluronic acid", concentration=concentration)
@@ -186,7 +186,7 @@ def test_hostile_product_concentrations_are_refused(concentration: Any) -> None:
     _renders(info.value)
 
 
-@given(mst.hostile_quantities(mesocalc._units.Dim.BIOLOGICAL_CONCENTRATION))
+@given(mst.hostile_quantities(mesocalc._quantities.units.Dim.BIOLOGICAL_CONCENTRATION))
 def test_hostile_strengths_in_biological_units_are_refused(concentration: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
         mesocalc.Product(name="botulinum toxin A", concentration=concentration)
@@ -195,9 +195,9 @@ def test_hostile_strengths_in_biological_units_are_refused(concentration: Any) -
 
 
 @given(
-    st.sampled_from([mesocalc._units.Dim.BIOLOGICAL, mesocalc._units.Dim.MASS]).flatmap(
-        mst.hostile_quantities
-    )
+    st.sampled_from(
+        [mesocalc._quantities.units.Dim.BIOLOGICAL, mesocalc._quantities.units.Dim.MASS]
+    ).flatmap(mst.hostile_quantities)
 )
 def test_hostile_amounts_are_refused(amount: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
@@ -206,7 +206,7 @@ def test_hostile_amounts_are_refused(amount: Any) -> None:
     _renders(info.value)
 
 
-@given(mst.hostile_quantities(mesocalc._units.Dim.VOLUME))
+@given(mst.hostile_quantities(mesocalc._quantities.units.Dim.VOLUME))
 def test_hostile_diluents_and_volumes_are_refused(volume: Any) -> None:
     with pytest.raises(mesocalc.MesocalcError) as info:
         mesocalc.Product.reconstituted(name="t", amount="100 U", diluent=volume)
@@ -226,7 +226,7 @@ def test_hostile_diluents_and_volumes_are_refused(volume: Any) -> None:
     st.data(),
 )
 def test_hostile_layout_arguments_are_refused(name: str, data: st.DataObject) -> None:
-    dim = mesocalc._units.Dim.LENGTH
+    dim = mesocalc._quantities.units.Dim.LENGTH
     value = {
         "shape": data.draw(mst.not_catalogs()),
         "spacing": data.draw(mst.hostile_quantities(dim)),
@@ -245,7 +245,9 @@ def test_hostile_layout_arguments_are_refused(name: str, data: st.DataObject) ->
 def _tiny(value: Any) -> bool:
     """A margin so small it computes as 0 does, which is valid."""
     try:
-        m = mesocalc._units.magnitude(value, "margin", mesocalc._units.Dim.LENGTH)
+        m = mesocalc._quantities.units.magnitude(
+            value, "margin", mesocalc._quantities.units.Dim.LENGTH
+        )
     except mesocalc.MesocalcError:
         return False
     return 0.0 <= m < 1e-9

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mesocalc import _numpy
+from mesocalc._engine import numpy_binding as _numpy
 
 
 def test_import_mesocalc_imports_no_optional_dependency() -> None:
@@ -48,7 +48,7 @@ def test_a_plan_of_one_area_from_strings_its_table_and_json_need_no_numpy() -> N
 
 def test_the_command_line_plans_without_numpy() -> None:
     code = (
-        "from mesocalc._cli import main\n"
+        "from mesocalc._exchange.cli import main\n"
         "main(['plan', '--technique', 'classic', '--zone', 'face', '--area', '40 cm^2'])"
     )
     assert _modules_after(code, "numpy", "pint") == []
@@ -57,7 +57,7 @@ def test_the_command_line_plans_without_numpy() -> None:
 def test_a_plan_over_arrays_imports_numpy_on_first_use() -> None:
     code = (
         "import mesocalc\n"
-        "from mesocalc import _core, _units\n"
+        "from mesocalc._quantities import arithmetic as _core, units as _units\n"
         "p = mesocalc.plan(technique='classic', zone='face', area=['4 cm^2', '40 cm^2'])\n"
         "assert p.points.tolist() == [4, 40]\n"
         "assert _core.np.ndarray is sys.modules['numpy'].ndarray and _units.np is _core.np"

@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._injector import shots
+from mesocalc._geometry.injector import shots
 
 from .strategies import injectors, shapes
 

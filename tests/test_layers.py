@@ -15,48 +15,90 @@ import mesocalc
 PACKAGE = Path(mesocalc.__file__).parent
 
 # Bottom first. A module may import modules of earlier layers only.
+# The subpackages, bottom first: each imports only from the packages before it (and
+# mesocalc.exceptions and mesocalc.typing), and its docstring says so.
+PACKAGES: list[str] = [
+    "_engine",
+    "_quantities",
+    "_records",
+    "_catalog",
+    "_geometry",
+    "_planning",
+    "_clinic",
+    "_exchange",
+]
+
 LAYERS: list[tuple[str, set[str]]] = [
-    ("the engine: imports on first use and caches", {"_engine"}),
-    ("errors and type aliases", {"exceptions", "typing", "_data", "_cache", "_numpy"}),
+    ("the engine: imports on first use and caches", {"_engine.engine"}),
+    (
+        "errors, type aliases and the packages' docstrings",
+        {
+            "exceptions",
+            "typing",
+            *PACKAGES,
+            "_engine.files",
+            "_engine.built",
+            "_engine.numpy_binding",
+        },
+    ),
     (
         "names, units, codes, validators and the JSON schemas",
-        {"_names", "_units", "_codes", "_gs1", "_validators", "_schemas"},
+        {
+            "_quantities.names",
+            "_quantities.units",
+            "_quantities.codes",
+            "_clinic.gs1",
+            "_quantities.validators",
+            "_records.schemas",
+        },
     ),
-    ("structuring untrusted data, migrations of stored JSON", {"_structuring"}),
-    ("units over arrays and of several dimensions", {"_magnitudes"}),
-    ("the parameter table", {"_parameters"}),
-    ("tables of rows, as text, Markdown and HTML", {"_tables"}),
-    ("reading inputs, arithmetic, the codec", {"_inputs", "_core", "_codec"}),
-    ("the records of a catalog entry", {"_catalog_entries"}),
-    ("the catalog's TOML reader", {"_catalog_reader"}),
-    ("the catalog", {"_catalog"}),
-    ("named sites on a person", {"_sites"}),
-    ("the screening rules", {"_screening_rules"}),
-    ("warning records, clinic protocols", {"_warning", "_protocol"}),
-    ("overrides and their records", {"_overrides"}),
+    ("structuring untrusted data, migrations of stored JSON", {"_records.structuring"}),
+    ("units over arrays and of several dimensions", {"_quantities.magnitudes"}),
+    ("the parameter table", {"_quantities.parameters"}),
+    ("tables of rows, as text, Markdown and HTML", {"_records.tables"}),
+    (
+        "reading inputs, arithmetic, the codec",
+        {"_quantities.inputs", "_quantities.arithmetic", "_records.codec"},
+    ),
+    ("the records of a catalog entry", {"_catalog.entries"}),
+    ("the catalog's TOML reader", {"_catalog.reader"}),
+    ("the catalog", {"_catalog.catalog"}),
+    ("named sites on a person", {"_catalog.sites"}),
+    ("the screening rules", {"_clinic.screening_rules"}),
+    ("warning records, clinic protocols", {"_catalog.warnings", "_catalog.protocol"}),
+    ("overrides and their records", {"_planning.overrides"}),
     (
         "rules, equipment, screening, outlines",
-        {"_guardrails", "_equipment", "_screening", "_shapes", "_products"},
+        {
+            "_planning.guardrails",
+            "_planning.equipment",
+            "_clinic.screening",
+            "_geometry.shapes",
+            "_clinic.products",
+        },
     ),
-    ("values derived from other inputs", {"_derived"}),
-    ("drawing", {"_plot"}),
-    ("layouts and heads", {"_layout", "_injector"}),
-    ("threads", {"_threads"}),
-    ("placement on a shape", {"_placement"}),
-    ("stored plans, checked again", {"_stored"}),
-    ("the plan", {"_plan"}),
-    ("plans over arrays", {"_plan_array"}),
-    ("the planning pipeline: a request read once, its rules in one list", {"_pipeline"}),
-    ("the memo of requests seen before", {"_memo"}),
-    ("the planner", {"_planner"}),
-    ("FHIR export", {"_fhir"}),
-    ("a session's checks of its label, summed caps and screening", {"_session_checks"}),
-    ("sessions", {"_session"}),
-    ("courses", {"_course"}),
-    ("the catalog in words, for the command line", {"_cli_catalog"}),
-    ("the TOML files the command line reads: a session, a patient's answers", {"_cli_files"}),
-    ("plan_frame's result columns and their display", {"_frame_results"}),
-    ("what composes plans", {"_frame", "_cli", "testing", "testing.strategies"}),
+    ("values derived from other inputs", {"_planning.derived"}),
+    ("drawing", {"_geometry.plot"}),
+    ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),
+    ("threads", {"_geometry.threads"}),
+    ("placement on a shape", {"_geometry.placement"}),
+    ("stored plans, checked again", {"_planning.stored"}),
+    ("the plan", {"_planning.plan"}),
+    ("plans over arrays", {"_planning.plan_array"}),
+    ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
+    ("the memo of requests seen before", {"_planning.memo"}),
+    ("the planner", {"_planning.planner"}),
+    ("FHIR export", {"_clinic.fhir"}),
+    ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
+    ("sessions", {"_clinic.session"}),
+    ("courses", {"_clinic.course"}),
+    ("the catalog in words, for the command line", {"_exchange.cli_catalog"}),
+    (
+        "the TOML files the command line reads: a session, a patient's answers",
+        {"_exchange.cli_files"},
+    ),
+    ("plan_frame's result columns and their display", {"_exchange.frame_results"}),
+    ("what composes plans", {"_exchange.frame", "_exchange.cli", "testing", "testing.strategies"}),
     ("entry points", {"__main__"}),
 ]
 LAYER = {f"mesocalc.{m}": i for i, (_, modules) in enumerate(LAYERS) for m in modules}
@@ -85,7 +127,9 @@ def _imports(path: Path) -> set[str]:
             visit(child)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
-    return {m for m in found if m in MODULES} - {_name(path), "mesocalc"}
+    # A package's __init__ holds its docstring only: importing from it imports nothing.
+    packages = {f"mesocalc.{p}" for p in PACKAGES}
+    return {m for m in found if m in MODULES} - {_name(path), "mesocalc"} - packages
 
 
 FILES = {_name(p): p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
@@ -123,6 +167,34 @@ def test_no_import_cycle() -> None:
 
 
 def test_the_layer_test_sees_imports_inside_functions() -> None:
-    assert "mesocalc._placement" in GRAPH["mesocalc._pipeline"]  # imported on first use
-    assert "mesocalc._session" in GRAPH["mesocalc._cli_files"]
-    assert "mesocalc._equipment" in GRAPH["mesocalc._plan"]
+    assert (
+        "mesocalc._geometry.placement" in GRAPH["mesocalc._planning.pipeline"]
+    )  # imported on first use
+    assert "mesocalc._clinic.session" in GRAPH["mesocalc._exchange.cli_files"]
+    assert "mesocalc._planning.equipment" in GRAPH["mesocalc._planning.plan"]
+
+
+def test_private_modules_live_in_packages() -> None:
+    loose = {m for m in MODULES if m.count(".") == 1 and m.split(".")[1] not in PACKAGES}
+    assert sorted(m for m in loose if m.split(".")[1].startswith("_")) == ["mesocalc.__main__"]
+
+
+def test_packages_import_only_from_packages_below() -> None:
+    def package(module: str) -> int:
+        part = module.split(".")[1] if module.count(".") else ""
+        return PACKAGES.index(part) if part in PACKAGES else -1
+
+    upward = [
+        f"{m} imports {i}"
+        for m, imported in GRAPH.items()
+        for i in sorted(imported)
+        if package(i) > package(m) >= 0
+    ]
+    assert upward == []
+
+
+def test_every_package_says_what_it_may_import() -> None:
+    for name in PACKAGES:
+        doc = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text("utf-8")))
+        assert doc is not None, name
+        assert "import" in doc, name

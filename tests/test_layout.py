@@ -14,9 +14,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._layout import lattice_points
-from mesocalc._shapes import polygon_of
-from mesocalc._units import Dim, quantity
+from mesocalc._geometry.layout import lattice_points
+from mesocalc._geometry.shapes import polygon_of
+from mesocalc._quantities.units import Dim, quantity
 
 from .strategies import expressed, shapes, spacings_mm, star_polygons, translated
 

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import mesocalc
-from mesocalc._protocol import _never_wider
+from mesocalc._catalog.protocol import _never_wider
 
 _HEAD = 'format = 1\nname = "clinic"\nversion = "1"\n'
 
@@ -71,8 +71,8 @@ def test_a_technique_named_twice_in_a_zone_is_refused() -> None:
 
 
 def test_a_catalog_describing_one_zone_twice_is_refused(tmp_path: Any) -> None:
-    from mesocalc._catalog import parse_document  # noqa: PLC0415 - the reader itself
-    from mesocalc._protocol import _shipped  # noqa: PLC0415
+    from mesocalc._catalog.catalog import parse_document  # noqa: PLC0415 - the reader itself
+    from mesocalc._catalog.protocol import _shipped  # noqa: PLC0415
 
     doc = _shipped()
     doc["zones"]["eyelids"] = doc["zones"]["eyelid"]

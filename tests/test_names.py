@@ -8,7 +8,7 @@ import pytest
 
 import mesocalc
 from mesocalc import Lattice, Technique, Zone
-from mesocalc._names import resolve
+from mesocalc._quantities.names import resolve
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The parameter table says each planning input's role and order; the rest follows it.
 
 plan()'s keywords, the CLI's flags, plan_frame's columns, a Spec's ranges, the test
-strategies and a Plan's properties are checked here against ``mesocalc._parameters``, so
+strategies and a Plan's properties are checked here against ``mesocalc._quantities.parameters``, so
 that a parameter added to the table with a role and left out of one of them fails here.
 """
 
@@ -13,10 +13,13 @@ import attrs
 from hypothesis import given
 
 import mesocalc
-from mesocalc import _cli, _frame, _frame_results, _guardrails
-from mesocalc._catalog_entries import Range, Spec
-from mesocalc._parameters import PARAMETERS, PLANNED, RANGED
-from mesocalc._units import quantity
+from mesocalc._catalog.entries import Range, Spec
+from mesocalc._exchange import cli as _cli
+from mesocalc._exchange import frame as _frame
+from mesocalc._exchange import frame_results as _frame_results
+from mesocalc._planning import guardrails as _guardrails
+from mesocalc._quantities.parameters import PARAMETERS, PLANNED, RANGED
+from mesocalc._quantities.units import quantity
 from mesocalc.testing.strategies import plan_requests
 
 INPUTS = tuple(n for n, p in PARAMETERS.items() if p.role)  # the area, then the ranged

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 import mesocalc
-from mesocalc import _memo, _pipeline
-from mesocalc._catalog import default_catalog
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._planning import memo as _memo
+from mesocalc._planning import pipeline as _pipeline
 
 
 def test_the_rules_per_area_are_rules_of_the_one_list_in_its_order() -> None:

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _memo
-from mesocalc._units import quantity
+from mesocalc._planning import memo as _memo
+from mesocalc._quantities.units import quantity
 
 AREAS = st.floats(0.01, 400.0).map(lambda cm2: f"{cm2!r} cm^2")
 

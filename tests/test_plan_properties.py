@@ -11,8 +11,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._names import resolve
-from mesocalc._units import Dim
+from mesocalc._quantities.names import resolve
+from mesocalc._quantities.units import Dim
 from mesocalc.testing import assert_plan_valid
 
 from . import strategies as mst
@@ -249,7 +249,7 @@ def test_every_bad_input_names_its_parameter(name: str, data: st.DataObject) -> 
 def test_absurd_magnitudes_are_refused() -> None:
     with pytest.raises(mesocalc.InvalidValueError, match="^area: "):
         mesocalc.plan(technique="classic", zone="face", area="1e40 m^2")
-    ureg = mesocalc._units.registry()
+    ureg = mesocalc._quantities.units.registry()
     with pytest.raises(mesocalc.InvalidValueError, match="^area: "):
         mesocalc.plan(technique="classic", zone="face", area=ureg.Quantity(1, "parsec**2"))
     assert math.isfinite(
@@ -260,7 +260,11 @@ def test_absurd_magnitudes_are_refused() -> None:
 # --- defaults that look like published sessions (issue 9) ---------------------------------
 
 _FACE = sorted(
-    (e for (_, z), e in mesocalc._catalog.default_catalog().entries.items() if z.value == "face"),
+    (
+        e
+        for (_, z), e in mesocalc._catalog.catalog.default_catalog().entries.items()
+        if z.value == "face"
+    ),
     key=lambda e: e.technique.value,
 )
 

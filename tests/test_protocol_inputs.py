@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli import main
+from mesocalc._exchange.cli import main
 
 from . import strategies as mst
 

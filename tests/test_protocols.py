@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 import mesocalc
-from mesocalc._cli import main
+from mesocalc._exchange.cli import main
 
 from . import strategies as mst
 

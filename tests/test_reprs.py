@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _tables
-from mesocalc._catalog import default_catalog
-from mesocalc._parameters import PARAMETERS
-from mesocalc._validators import visible
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._quantities.validators import visible
+from mesocalc._records import tables as _tables
 
 from . import strategies as mst
 
@@ -118,7 +118,7 @@ def test_a_plan_on_a_shape_shows_its_injection_map(p: mesocalc.Plan) -> None:
 def test_plans_over_arrays_of_any_shape_render(shape: tuple[int, ...]) -> None:
     import numpy as np  # noqa: PLC0415
 
-    from mesocalc._units import quantity  # noqa: PLC0415
+    from mesocalc._quantities.units import quantity  # noqa: PLC0415
 
     p = mesocalc.plan(
         technique="classic", zone="face", area=quantity(np.full(shape, 40.0), "cm^2")

@@ -20,12 +20,12 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import mesocalc
-from mesocalc import _codec
-from mesocalc._catalog import default_catalog
-from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import RESULTS
-from mesocalc._schemas import INPUTS, KINDS, SchemaKind
-from mesocalc._units import quantity
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._planning.plan import RESULTS
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._quantities.units import quantity
+from mesocalc._records import codec as _codec
+from mesocalc._records.schemas import INPUTS, KINDS, SchemaKind
 from tests.strategies import (
     any_requests,
     array_requests,

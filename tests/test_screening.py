@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import default_catalog
+from mesocalc._catalog.catalog import default_catalog
 from tests import strategies
 from tests.strategies import answered
 
@@ -291,8 +291,8 @@ def test_bad_screen_calls() -> None:
 
 
 def test_bad_product_rules_are_catalog_errors() -> None:
-    from mesocalc._data import read_text  # noqa: PLC0415
-    from mesocalc._screening import _parse_rules  # noqa: PLC0415
+    from mesocalc._clinic.screening import _parse_rules  # noqa: PLC0415
+    from mesocalc._engine.files import read_text  # noqa: PLC0415
 
     text = read_text("screening.toml")
     assert _parse_rules(text).product.water_based
@@ -317,7 +317,7 @@ def test_patients_are_immutable_and_hashable() -> None:
 
 
 def test_validators_have_readable_reprs() -> None:
-    from mesocalc import _validators  # noqa: PLC0415
+    from mesocalc._quantities import validators as _validators  # noqa: PLC0415
 
     assert repr(_validators.whole(0, 3)) == "<whole validator for 0 to 3>"
     assert repr(_validators.non_blank()) == "<non-blank validator>"

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _screening, _screening_rules
-from mesocalc._data import read_text
+from mesocalc._clinic import screening as _screening
+from mesocalc._clinic import screening_rules as _screening_rules
+from mesocalc._engine.files import read_text
 from tests.strategies import NOTHING_TO_REPORT, answered
 
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import quantity
+from mesocalc._quantities.units import quantity
 from tests.strategies import patients, plan_requests
 
 OLD = json.loads((Path(__file__).parent / "data" / "plans-0.1.0.json").read_text("utf-8"))

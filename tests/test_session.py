@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli_files import _session
+from mesocalc._exchange.cli_files import _session
 from mesocalc.testing.strategies import plan_requests
 
 from . import strategies as mst
@@ -230,7 +230,7 @@ def test_several_wrong_areas_are_reported_together() -> None:
 
 
 def test_the_session_command(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    from mesocalc._cli import main  # noqa: PLC0415 - the command line, under test
+    from mesocalc._exchange.cli import main  # noqa: PLC0415 - the command line, under test
 
     path = tmp_path / "session.toml"
     area = '[[areas]]\ntechnique = "infiltration"\nzone = "submental"\narea = "20 cm^2"\nvolume_per_point = "0.2 mL"\n'

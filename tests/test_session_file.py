@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli import main
-from mesocalc._cli_files import _session, _session_areas, _session_product
+from mesocalc._exchange.cli import main
+from mesocalc._exchange.cli_files import _session, _session_areas, _session_product
 
 _AREA = '[[areas]]\ntechnique = "classic"\nzone = "face"\narea = "40 cm^2"\n'
 _DEEP = _AREA + 'depth = "2.2 mm"\n'  # a soft departure (1 to 2 mm on the face)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 import mesocalc
-from mesocalc._warning import WarningCode
+from mesocalc._catalog.warnings import WarningCode
 from tests.strategies import answered, patients
 
 FACE = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import Dim, quantity
+from mesocalc._quantities.units import Dim, quantity
 
 from .strategies import expressed, shapes, star_polygons
 

@@ -72,7 +72,7 @@ def test_the_api_reference_documents_every_public_name(site: ModuleType) -> None
 
 
 def test_the_catalog_tables_cite_every_source_in_full(site: ModuleType) -> None:
-    from mesocalc._catalog import default_catalog  # noqa: PLC0415
+    from mesocalc._catalog.catalog import default_catalog  # noqa: PLC0415
 
     book = default_catalog()
     text = site.catalog_tables()

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._catalog import default_catalog
-from mesocalc._codes import is_concept_id
-from mesocalc._sites import parse_sites
+from mesocalc._catalog.catalog import default_catalog
+from mesocalc._catalog.sites import parse_sites
+from mesocalc._quantities.codes import is_concept_id
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
 SITES = mesocalc.sites()

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._cli import main
-from mesocalc._warning import WarningCode
+from mesocalc._catalog.warnings import WarningCode
+from mesocalc._exchange.cli import main
 from tests.strategies import (
     courses,
     derived_requests,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import mesocalc
-from mesocalc import _cli_files, _structuring
+from mesocalc._exchange import cli_files as _cli_files
+from mesocalc._records import structuring as _structuring
 from mesocalc.exceptions import CatalogError
 from tests.test_depth_catalog import DEPTH, LAYER, LOSS, MINIMAL, USE
 
@@ -165,7 +166,7 @@ RULE = 'format = 1\n\n[conditions.pregnant]\nseverity = "absolute"\nreason = "p"
     ],
 )
 def test_a_malformed_screening_rule_names_the_key(new: str, where: str, value: object) -> None:
-    from mesocalc import _screening  # noqa: PLC0415 - the rules are read on first use
+    from mesocalc._clinic import screening as _screening  # noqa: PLC0415 - the rules are read on first use
 
     with pytest.raises(CatalogError) as info:
         _screening._parse_rules(RULE + new + "\n")
@@ -182,7 +183,7 @@ def test_a_malformed_screening_rule_names_the_key(new: str, where: str, value: o
     ],
 )
 def test_a_malformed_screening_table_names_the_table(text: str, where: str) -> None:
-    from mesocalc import _screening  # noqa: PLC0415
+    from mesocalc._clinic import screening as _screening  # noqa: PLC0415
 
     with pytest.raises(CatalogError) as info:
         _screening._parse_rules(text)
@@ -190,7 +191,7 @@ def test_a_malformed_screening_table_names_the_table(text: str, where: str) -> N
 
 
 def test_malformed_synonyms_and_labels_name_the_table() -> None:
-    from mesocalc import _screening_rules  # noqa: PLC0415
+    from mesocalc._clinic import screening_rules as _screening_rules  # noqa: PLC0415
 
     with pytest.raises(CatalogError) as info:
         _screening_rules._synonyms({"a": "b"})
@@ -220,7 +221,7 @@ def test_a_protocol_name_of_more_than_200_characters_is_refused() -> None:
 
 
 def test_an_empty_list_of_product_names_is_refused() -> None:
-    from mesocalc import _screening_rules  # noqa: PLC0415
+    from mesocalc._clinic import screening_rules as _screening_rules  # noqa: PLC0415
 
     with pytest.raises(CatalogError) as info:
         _screening_rules._names({"forbidden": []}, "forbidden")

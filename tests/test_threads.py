@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._shapes import polygon_of
+from mesocalc._geometry.shapes import polygon_of
 
 from .strategies import shapes, spacings_mm
 

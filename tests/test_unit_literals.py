@@ -1,7 +1,7 @@
 """A unit is spelled in the parameter table, not in the code that shows or makes a quantity.
 
-Every quantity's pint unit, shown unit and JSON unit live in ``mesocalc._parameters`` (and
-the dimensions' canonical units in ``mesocalc._units``), so that a unit has one spelling in
+Every quantity's pint unit, shown unit and JSON unit live in ``mesocalc._quantities.parameters`` (and
+the dimensions' canonical units in ``mesocalc._quantities.units``), so that a unit has one spelling in
 every output. This test reads every module of the package and fails on a unit written as a
 string of its own (``quantity(x, "millimeter")``) or after a formatted number
 (``f"{x:.4g} mm"``) anywhere else, but for the exceptions listed below, each with its reason.
@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import mesocalc
-from mesocalc._parameters import PARAMETERS
-from mesocalc._units import Dim
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._quantities.units import Dim
 
 PACKAGE = Path(mesocalc.__file__).parent
 
@@ -35,10 +35,10 @@ _AFTER_NUMBER = re.compile(
 
 # Modules where a unit is the subject, not a way to show a quantity.
 ALLOWED: dict[str, str] = {
-    "_parameters.py": "the table itself",
-    "_units.py": "the string parser and pint's names: where spellings are read",
-    "_codec.py": "the units older schema versions wrote, read by the migrations",
-    "_structuring.py": "the units older schema versions wrote, read by the migrations",
+    "_quantities/parameters.py": "the table itself",
+    "_quantities/units.py": "the string parser and pint's names: where spellings are read",
+    "_records/codec.py": "the units older schema versions wrote, read by the migrations",
+    "_records/structuring.py": "the units older schema versions wrote, read by the migrations",
     "testing/strategies.py": "spellings a user may type, generated as inputs",
 }
 # Unit literals still written outside the table, by module: a count that may only fall
@@ -47,22 +47,22 @@ ALLOWED: dict[str, str] = {
 # active per area, coordinates and outlines, a needle or a pitch in a message, FHIR's UCUM
 # codes, the syringe sizes of a label.
 REMAINING: dict[str, int] = {
-    "_cli_catalog.py": 3,
-    "_core.py": 2,  # finite_error's units: tests pin its unitless text for other parameters
-    "_course.py": 2,
-    "_derived.py": 4,
-    "_equipment.py": 12,
-    "_fhir.py": 9,
-    "_guardrails.py": 12,
-    "_injector.py": 2,
-    "_layout.py": 7,
-    "_placement.py": 8,
-    "_plan.py": 1,  # volume_per_cm, in mL/cm: no parameter has that dimension
-    "_plot.py": 2,
-    "_products.py": 5,
-    "_shapes.py": 3,
-    "_stored.py": 1,
-    "_threads.py": 15,
+    "_exchange/cli_catalog.py": 3,
+    "_quantities/arithmetic.py": 2,  # finite_error's units: tests pin its unitless text for other parameters
+    "_clinic/course.py": 2,
+    "_planning/derived.py": 4,
+    "_planning/equipment.py": 12,
+    "_clinic/fhir.py": 9,
+    "_planning/guardrails.py": 12,
+    "_geometry/injector.py": 2,
+    "_geometry/layout.py": 7,
+    "_geometry/placement.py": 8,
+    "_planning/plan.py": 1,  # volume_per_cm, in mL/cm: no parameter has that dimension
+    "_geometry/plot.py": 2,
+    "_clinic/products.py": 5,
+    "_geometry/shapes.py": 3,
+    "_planning/stored.py": 1,
+    "_geometry/threads.py": 15,
     "testing/__init__.py": 4,
 }
 
@@ -107,7 +107,9 @@ def _found() -> dict[str, list[tuple[int, str]]]:
 
 def test_no_unit_is_spelled_outside_the_parameter_table() -> None:
     over = {name: found for name, found in _found().items() if len(found) > REMAINING.get(name, 0)}
-    assert over == {}, "unit literals outside mesocalc._parameters (read them from the table)"
+    assert over == {}, (
+        "unit literals outside mesocalc._quantities.parameters (read them from the table)"
+    )
 
 
 def test_the_remaining_counts_are_not_stale() -> None:

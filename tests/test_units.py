@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc import _units
-from mesocalc._units import (
+from mesocalc._quantities import units as _units
+from mesocalc._quantities.units import (
     UNITS,
     Dim,
     _unit_table,

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesocalc
-from mesocalc._units import MAX_ELEMENTS, quantity
+from mesocalc._quantities.units import MAX_ELEMENTS, quantity
 from tests.strategies import array_requests, garbage_strings
 
 
@@ -290,7 +290,7 @@ def test_arrays_check_the_session_cap_element_by_element() -> None:
 
 def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
     """The in-place volume arithmetic of plans over arrays gives numpy's own numbers."""
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     rng = np.random.default_rng(3)
     points = rng.integers(1, 10**6, (50, 40))
@@ -305,7 +305,7 @@ def test_volumes_over_broadcast_arrays_are_the_scalar_formula() -> None:
 @pytest.mark.parametrize("wide", ["volume_per_point", "loss_fraction"])
 def test_volumes_take_their_shape_from_every_operand(wide: str) -> None:
     """The counts may be the narrowest operand: the other two broadcast them."""
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     points = np.array([[3, 4, 5]])
     vpp, loss = np.full((1, 3), 0.02), np.full((1, 1), 0.25)
@@ -323,7 +323,7 @@ def test_volumes_take_their_shape_from_every_operand(wide: str) -> None:
 
 def test_point_counts_are_refused_only_beyond_two_to_the_53() -> None:
     """The bound on every ratio is a shortcut: the exact ratios decide when it fails."""
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     cell = 2.0**-30  # a spacing far below any published one: the bound fails
     at_most = [9007199245733792]  # 2^23 / 2^-30 is 2^53 exactly, shrunk by SNAP
@@ -340,14 +340,14 @@ def test_point_counts_are_refused_only_beyond_two_to_the_53() -> None:
 
 
 def test_counts_of_more_areas_than_one_chunk_are_at_least_one() -> None:
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     counts = _core.count_cells(np.full(20_000, 1.0), 4.0)
     assert np.asarray(counts).tolist() == [1] * 20_000
 
 
 def test_an_angle_of_zero_gives_no_insertion_length_and_no_warning() -> None:
-    from mesocalc import _core  # noqa: PLC0415 - the private arithmetic under test
+    from mesocalc._quantities import arithmetic as _core  # noqa: PLC0415 - the private arithmetic under test
 
     assert _core.insertion_length(np.array([7.0]), 45.0).tolist() == [7.0 / np.sin(np.pi / 4)]
     for depth, angle, index in (

@@ -8,8 +8,8 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from mesocalc._catalog import Catalog, load_catalog, parse_catalog, spec
-from mesocalc._catalog_entries import (
+from mesocalc._catalog.catalog import Catalog, load_catalog, parse_catalog, spec
+from mesocalc._catalog.entries import (
     Basis,
     Layer,
     Protocol,
@@ -18,12 +18,12 @@ from mesocalc._catalog_entries import (
     SkinThickness,
     Spec,
 )
-from mesocalc._codes import SiteCode
-from mesocalc._names import Lattice, Pattern, Side, Technique, Zone
-from mesocalc._overrides import Override, OverrideRecord
-from mesocalc._plan import Plan
-from mesocalc._planner import plan
-from mesocalc._warning import WarningCode, WarningRecord
+from mesocalc._catalog.warnings import WarningCode, WarningRecord
+from mesocalc._planning.overrides import Override, OverrideRecord
+from mesocalc._planning.plan import Plan
+from mesocalc._planning.planner import plan
+from mesocalc._quantities.codes import SiteCode
+from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -40,59 +40,59 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from mesocalc._course import Course
-    from mesocalc._equipment import Needle, Supply, Syringe
-    from mesocalc._frame import plan_frame, plan_partitions
-    from mesocalc._injector import Injector
-    from mesocalc._layout import Layout, layout
-    from mesocalc._placement import Placement
-    from mesocalc._plan_array import PlanArray
-    from mesocalc._products import Label, Product, product
-    from mesocalc._protocol import load_protocol, parse_protocol
-    from mesocalc._schemas import json_schema
-    from mesocalc._screening import Finding, Patient, Screening, screen
-    from mesocalc._screening_rules import Severity
-    from mesocalc._session import Session
-    from mesocalc._shapes import Circle, Ellipse, Polygon, Rectangle, Shape
-    from mesocalc._sites import Site, sites
-    from mesocalc._threads import Threads, threads
+    from mesocalc._catalog.protocol import load_protocol, parse_protocol
+    from mesocalc._catalog.sites import Site, sites
+    from mesocalc._clinic.course import Course
+    from mesocalc._clinic.products import Label, Product, product
+    from mesocalc._clinic.screening import Finding, Patient, Screening, screen
+    from mesocalc._clinic.screening_rules import Severity
+    from mesocalc._clinic.session import Session
+    from mesocalc._exchange.frame import plan_frame, plan_partitions
+    from mesocalc._geometry.injector import Injector
+    from mesocalc._geometry.layout import Layout, layout
+    from mesocalc._geometry.placement import Placement
+    from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._geometry.threads import Threads, threads
+    from mesocalc._planning.equipment import Needle, Supply, Syringe
+    from mesocalc._planning.plan_array import PlanArray
+    from mesocalc._records.schemas import json_schema
 
 __version__ = "0.1.0"
 
 # Parts a plan does not need are imported on first use, to keep `import mesocalc` quick.
 _LAZY: dict[str, str] = {
-    "Circle": "mesocalc._shapes",
-    "Ellipse": "mesocalc._shapes",
-    "Injector": "mesocalc._injector",
-    "Layout": "mesocalc._layout",
-    "Polygon": "mesocalc._shapes",
-    "Rectangle": "mesocalc._shapes",
-    "Shape": "mesocalc._shapes",
-    "Threads": "mesocalc._threads",
-    "layout": "mesocalc._layout",
-    "threads": "mesocalc._threads",
-    "Finding": "mesocalc._screening",
-    "Needle": "mesocalc._equipment",
-    "Placement": "mesocalc._placement",
-    "PlanArray": "mesocalc._plan_array",
-    "Supply": "mesocalc._equipment",
-    "Patient": "mesocalc._screening",
-    "Screening": "mesocalc._screening",
-    "Severity": "mesocalc._screening_rules",
-    "Session": "mesocalc._session",
-    "Course": "mesocalc._course",
-    "Label": "mesocalc._products",
-    "Product": "mesocalc._products",
-    "product": "mesocalc._products",
-    "Syringe": "mesocalc._equipment",
-    "plan_frame": "mesocalc._frame",
-    "plan_partitions": "mesocalc._frame",
-    "load_protocol": "mesocalc._protocol",
-    "parse_protocol": "mesocalc._protocol",
-    "json_schema": "mesocalc._schemas",
-    "screen": "mesocalc._screening",
-    "Site": "mesocalc._sites",
-    "sites": "mesocalc._sites",
+    "Circle": "mesocalc._geometry.shapes",
+    "Ellipse": "mesocalc._geometry.shapes",
+    "Injector": "mesocalc._geometry.injector",
+    "Layout": "mesocalc._geometry.layout",
+    "Polygon": "mesocalc._geometry.shapes",
+    "Rectangle": "mesocalc._geometry.shapes",
+    "Shape": "mesocalc._geometry.shapes",
+    "Threads": "mesocalc._geometry.threads",
+    "layout": "mesocalc._geometry.layout",
+    "threads": "mesocalc._geometry.threads",
+    "Finding": "mesocalc._clinic.screening",
+    "Needle": "mesocalc._planning.equipment",
+    "Placement": "mesocalc._geometry.placement",
+    "PlanArray": "mesocalc._planning.plan_array",
+    "Supply": "mesocalc._planning.equipment",
+    "Patient": "mesocalc._clinic.screening",
+    "Screening": "mesocalc._clinic.screening",
+    "Severity": "mesocalc._clinic.screening_rules",
+    "Session": "mesocalc._clinic.session",
+    "Course": "mesocalc._clinic.course",
+    "Label": "mesocalc._clinic.products",
+    "Product": "mesocalc._clinic.products",
+    "product": "mesocalc._clinic.products",
+    "Syringe": "mesocalc._planning.equipment",
+    "plan_frame": "mesocalc._exchange.frame",
+    "plan_partitions": "mesocalc._exchange.frame",
+    "load_protocol": "mesocalc._catalog.protocol",
+    "parse_protocol": "mesocalc._catalog.protocol",
+    "json_schema": "mesocalc._records.schemas",
+    "screen": "mesocalc._clinic.screening",
+    "Site": "mesocalc._catalog.sites",
+    "sites": "mesocalc._catalog.sites",
 }
 
 

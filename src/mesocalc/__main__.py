@@ -1,6 +1,6 @@
 """``python -m mesocalc``: the command line, run as the ``mesocalc`` command runs it."""
 
-from mesocalc._cli import console
+from mesocalc._exchange.cli import console
 
 if __name__ == "__main__":
     console()

@@ -57,7 +57,7 @@ def client_export() -> int:
     face = mesocalc.plan(technique="classic", zone="face", area="40 cm^2")
     s = mesocalc.Session(plans=[face], date="2026-11-26", product=mesocalc.Product(name="x"))
     bundle: dict[str, Any] = s.to_fhir(patient="Patient/1", given=True)
-    book: mesocalc.Catalog = mesocalc._catalog.default_catalog()
+    book: mesocalc.Catalog = mesocalc._catalog.catalog.default_catalog()
     site: mesocalc.SiteCode | None = book.site(mesocalc.Zone.FACE)
     assert site is not None
     return len(bundle["entry"]) + int(site.verified)
@@ -90,7 +90,7 @@ def client_precise_types() -> int:
     s = mesocalc.Session(plans=list(plans), date="2026-11-26", product=mesocalc.Product(name="x"))
     schema: dict[str, Any] = mesocalc.json_schema("session")
     bundle: dict[str, Any] = s.to_fhir(patient="Patient/1")
-    book: mesocalc.Catalog = mesocalc._catalog.default_catalog()
+    book: mesocalc.Catalog = mesocalc._catalog.catalog.default_catalog()
     entry: mesocalc.Spec = mesocalc.spec("classic", "face", catalog=book)
     return (
         len(s.plans) + int("$id" in schema) + int(bool(bundle)) + int(entry.zone.value == "face")

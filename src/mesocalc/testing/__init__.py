@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mesocalc._catalog import Catalog, default_catalog
-from mesocalc._catalog_entries import Range
-from mesocalc._parameters import PARAMETERS
-from mesocalc._plan import Plan
+from mesocalc._catalog.catalog import Catalog, default_catalog
+from mesocalc._catalog.entries import Range
+from mesocalc._planning.plan import Plan
+from mesocalc._quantities.parameters import PARAMETERS
 
 if TYPE_CHECKING:
-    from mesocalc._plan_array import PlanArray
+    from mesocalc._planning.plan_array import PlanArray
 
 __all__ = ["assert_plan_valid"]
 

@@ -21,11 +21,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mesocalc._catalog import Catalog, default_catalog
-from mesocalc._catalog_entries import Range, Spec
-from mesocalc._names import Lattice
-from mesocalc._parameters import PARAMETERS
-from mesocalc._units import Dim, quantity
+from mesocalc._catalog.catalog import Catalog, default_catalog
+from mesocalc._catalog.entries import Range, Spec
+from mesocalc._quantities.names import Lattice
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._quantities.units import Dim, quantity
 
 __all__ = ["UNIT_CHOICES", "areas", "entries", "expressed", "in_range", "plan_requests"]
 

@@ -1,0 +1,171 @@
+"""Sites: named places on a person (the cheek, the anterior thigh), each in one zone.
+
+Clinics chart where an injection goes by site and side; mesocalc's limits belong to
+zones. A site ties the two: the periorbital site is in the eyelid's zone, so calling
+it anything else cannot escape the eyelid's limits. ``sites.toml`` lists them, with
+whether the body has a left and a right of each and the site's SNOMED CT code where
+a source verifies one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from typing import Any, Final
+
+import attrs
+
+from mesocalc._engine import engine as _engine
+from mesocalc._engine.files import read_text
+from mesocalc._quantities.codes import SiteCode
+from mesocalc._quantities.names import Zone, folded, resolve
+from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
+
+__all__ = ["Site", "sites"]
+
+_KEYS: Final = frozenset({"zone", "paired", "aliases", "code", "no_code"})
+_CODE_KEYS: Final = frozenset({"code", "source", "note"})
+_MAX_NAME: Final = 64
+
+
+@attrs.frozen(kw_only=True)
+class Site:
+    """A named site: its zone (and so its limits), whether it is paired, and its code.
+
+    Attributes:
+        name: the site's name, as ``plan(site=...)`` and charts spell it.
+        zone: the catalog zone whose limits bind every plan on the site.
+        paired: True where the body has a left and a right of the site.
+        code: the site's own SNOMED CT code, or None where no source verifies one.
+        no_code: why ``code`` is None (empty when there is a code).
+        aliases: other names that find the site.
+
+    Examples:
+        >>> import mesocalc
+        >>> cheek = mesocalc.Site.named("malar")
+        >>> print(cheek.name, cheek.zone.value, cheek.paired, cheek.code.code)
+        cheek face True 60819002
+        >>> mesocalc.Site.named("periorbital").zone.value
+        'eyelid'
+    """
+
+    name: str
+    zone: Zone
+    paired: bool
+    code: SiteCode | None = None
+    no_code: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def named(cls, name: Any) -> Site:
+        """The site called ``name`` (case, spaces and hyphens aside), or one of its aliases.
+
+        Raises:
+            UnknownNameError: no site has that name; the nearest names are suggested.
+            InputTypeError: ``name`` is not a string.
+        """
+        expected = "a site's name, such as 'cheek' (mesocalc.sites() lists them)"
+        if not isinstance(name, str):
+            raise InputTypeError("site", name, expected, f"got a {type(name).__name__}")
+        index = _index()
+        key = folded(name[: _MAX_NAME + 1])
+        found = index.get(key)
+        if found is None or len(name) > _MAX_NAME:
+            close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
+            suggestions = tuple(dict.fromkeys(index[c].name for c in close))
+            raise UnknownNameError("site", name, expected, suggestions=suggestions)
+        return found
+
+
+def sites() -> tuple[Site, ...]:
+    """Every site mesocalc knows, in the order of ``sites.toml`` (head to foot).
+
+    Examples:
+        >>> import mesocalc
+        >>> [s.name for s in mesocalc.sites()][:3]
+        ['forehead', 'glabella', 'temple']
+    """
+    return _sites()
+
+
+@_engine.cached()
+def _sites() -> tuple[Site, ...]:
+    return parse_sites(read_text("sites.toml"))
+
+
+@_engine.cached()
+def _index() -> dict[str, Site]:
+    index: dict[str, Site] = {}
+    for site in _sites():
+        for name in (site.name, *site.aliases):
+            index[folded(name)] = site
+    return index
+
+
+def parse_sites(text: str) -> tuple[Site, ...]:
+    """The sites of a ``sites.toml`` text, checked: every zone known, every name unique.
+
+    Raises:
+        CatalogError: a malformed file, an unknown zone or key, a paired flag that is
+            not a boolean, a code without a source, or a site without a code nor the
+            reason it has none; the error names the key.
+    """
+    try:
+        table = tomllib.loads(text).get("sites")
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError("sites.toml", "...", "a TOML file", str(exc)) from None
+    if not isinstance(table, dict) or not table:
+        raise CatalogError("sites", table, "a table of sites")
+    out: list[Site] = []
+    seen: set[str] = set()
+    for name, entry in table.items():
+        site = _site(name, entry)
+        for key in (folded(site.name), *map(folded, site.aliases)):
+            if key in seen:
+                raise CatalogError(f"sites.{name}", key, "names no other site uses")
+            seen.add(key)
+        out.append(site)
+    return tuple(out)
+
+
+def _site(name: str, entry: Any) -> Site:
+    where = f"sites.{name}"
+    if not isinstance(entry, dict):
+        raise CatalogError(where, entry, "a table with zone and paired")
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise CatalogError(f"{where}.{unknown[0]}", entry[unknown[0]], f"one of {sorted(_KEYS)}")
+    try:
+        zone = resolve(Zone, entry.get("zone"), f"{where}.zone")
+    except (UnknownNameError, InputTypeError) as exc:
+        raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone") from exc
+    if zone not in tuple(Zone):  # a zone a clinic's protocol added is no shipped site's
+        raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone")
+    paired = entry.get("paired")
+    if not isinstance(paired, bool):
+        raise CatalogError(f"{where}.paired", paired, "true or false")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        raise CatalogError(f"{where}.aliases", aliases, "a list of names")
+    code = _code(where, entry.get("code"))
+    no_code = entry.get("no_code", "")
+    if not isinstance(no_code, str) or (code is None) == (not no_code):
+        raise CatalogError(f"{where}.no_code", no_code, "why there is no code, only when none")
+    return Site(
+        name=name, zone=zone, paired=paired, code=code, no_code=no_code, aliases=tuple(aliases)
+    )
+
+
+def _code(where: str, value: Any) -> SiteCode | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - _CODE_KEYS:
+        raise CatalogError(f"{where}.code", value, "a table of code, source and note")
+    code, source, note = value.get("code"), value.get("source"), value.get("note", "")
+    if not isinstance(code, str) or not code.isdigit():
+        raise CatalogError(f"{where}.code.code", code, "a SNOMED CT concept id, as a string")
+    if not isinstance(source, list) or not source or not all(isinstance(s, str) for s in source):
+        raise CatalogError(f"{where}.code.source", source, "a list of source keys")
+    if not isinstance(note, str):
+        raise CatalogError(f"{where}.code.note", note, "a sentence")
+    return SiteCode(code=code, sources=tuple(source), note=note)

@@ -1,0 +1,596 @@
+"""Session: several areas treated in one sitting, from one product and one set of syringes.
+
+A session composes plans; it adds what only the sitting as a whole has: the totals
+across its areas, the syringes to prepare for all of them (one dead space per syringe,
+not per area), every plan's warnings and overrides in one place, and, given the
+patient, the screening of that patient for the session's product: an absolute finding
+refuses the session (a HardLimitError), a relative one warns, and a screening that is
+not clear (questions not asked, names not screened) warns too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from mesocalc._catalog.catalog import Catalog
+from mesocalc._catalog.entries import Protocol
+from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
+from mesocalc._clinic import session_checks as _session_checks
+from mesocalc._clinic.products import Product
+from mesocalc._clinic.screening import Patient, Screening, screen
+from mesocalc._planning import stored as _stored
+from mesocalc._planning.equipment import Supply, Syringe
+from mesocalc._planning.overrides import Override
+from mesocalc._planning.plan import SHIPPED_CATALOG, Plan
+from mesocalc._planning.planner import plan
+from mesocalc._quantities.names import Side, Technique, Zone, resolve
+from mesocalc._quantities.parameters import shown_quantity
+from mesocalc._quantities.units import quantity
+from mesocalc._records import codec as _codec
+from mesocalc._records.tables import html_table, markdown_table, plural, shown, text_table
+from mesocalc.exceptions import (
+    InputTypeError,
+    InvalidValueError,
+    MesocalcError,
+    MesocalcErrorGroup,
+)
+
+if TYPE_CHECKING:
+    from mesocalc._catalog.catalog import Catalog
+    from mesocalc._planning.overrides import OverrideRecord
+    from mesocalc.typing import Quantity
+
+__all__ = ["Session"]
+
+SCHEMA = "mesocalc.session"
+_MAX_AREAS = 10_000  # a software bound on a session's areas, not a clinical one
+
+
+def _plans(value: Sequence[Plan]) -> tuple[Plan, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
+    if len(value) > _MAX_AREAS:
+        raise InvalidValueError("plans", len(value), f"at most {_MAX_AREAS} areas in a session")
+    for i, item in enumerate(value):
+        if not isinstance(item, Plan):
+            raise InputTypeError(
+                f"plans[{i}]", item, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
+            )
+    return tuple(value)
+
+
+def _sides(value: Sequence[Side | str | None] | None) -> tuple[Side | None, ...]:
+    """One side (or None) per plan; () when no plan has one."""
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or len(value) > _MAX_AREAS:
+        raise InputTypeError("sides", value, "None, or a list of 'left', 'right' or None per plan")
+    sides = tuple(
+        None if v is None else resolve(Side, v, f"sides[{i}]") for i, v in enumerate(value)
+    )
+    return sides if any(sides) else ()
+
+
+def _date(value: datetime.date | str | None) -> datetime.date | None:
+    if value is None or (type(value) is datetime.date):
+        return value
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidValueError(
+        "date", value, "None, a datetime.date or an ISO date such as '2026-11-26'"
+    )
+
+
+def _product(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Product):
+        raise InputTypeError(
+            "product",
+            value,
+            "None or a mesocalc.Product, such as mesocalc.product('deoxycholic acid')",
+        )
+
+
+def _override(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Override):
+        raise InputTypeError(
+            "override", value, "None or mesocalc.Override(reason=...), for the session's caps"
+        )
+
+
+def _patient(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Patient):
+        raise InputTypeError(
+            "patient",
+            value,
+            "None or a mesocalc.Patient(...), such as mesocalc.Patient(pregnant=False, ...)",
+        )
+
+
+def _syringe(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Syringe):
+        raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
+
+
+_PARAMETERS = inspect.signature(plan).parameters
+_PLAN_KEYWORDS = frozenset(_PARAMETERS) - {"catalog"}  # the session's, for every area
+_REQUIRED = tuple(k for k, p in _PARAMETERS.items() if p.default is inspect.Parameter.empty)
+
+
+def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
+    """What is wrong with an area's keywords, before plan() sees them (None: nothing)."""
+    unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
+    if unknown:
+        return "plan() keywords and side", f"unknown: {', '.join(unknown)}"
+    missing = [k for k in _REQUIRED if k not in request]
+    if missing:
+        return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
+    return None
+
+
+def _label_defaults(request: dict[str, Any], product: Product | None) -> dict[str, Any]:
+    """An area of the label's own use takes the label's grid and volume per injection.
+
+    The label is the source that states them for that use (the deoxycholic acid label's
+    0.2 mL on a 1 cm grid, KYB); whatever the area gives itself is kept.
+    """
+    label = None if product is None else product.label
+    if label is None:
+        return request
+    try:
+        same = (
+            resolve(Technique, request["technique"], "technique") is label.technique
+            and resolve(Zone, request["zone"], "zone") is label.zone
+        )
+    except MesocalcError:
+        return request  # plan() names the wrong name
+    if not same:
+        return request
+    defaults: dict[str, Any] = {}
+    if not {"spacing", "points"} & request.keys():
+        defaults["spacing"] = label.grid
+    if not {"volume_per_point", "total_volume", "dose_per_area"} & request.keys():
+        defaults["volume_per_point"] = label.volume_per_injection
+    return {**defaults, **request}
+
+
+@attrs.frozen(kw_only=True)
+class Session:
+    """One treatment session: the plans of its areas, its date and the syringes it uses.
+
+    ``sides`` gives each plan the side of a paired zone it lies on ("left", "right" or
+    None), so that both sides of the jaw are two areas the record tells apart.
+
+    A catalog's per-session cap (submental infiltration: 50 injections, 10 mL, KYB)
+    holds over the session's areas of one technique on one zone, summed: beyond a soft
+    cap the session needs its ``override`` (a :class:`mesocalc.Override`), as one plan
+    beyond it does, and a hard cap no override passes.
+
+    Examples:
+        >>> import mesocalc
+        >>> face = mesocalc.plan(technique="classic", zone="face", area="200 cm^2")
+        >>> neck = mesocalc.plan(technique="classic", zone="neck", area="100 cm^2")
+        >>> s = mesocalc.Session(plans=[face, neck], syringe=mesocalc.Syringe.conventional())
+        >>> print(s.points, s.total_volume, s.syringes, sep=", ")
+        300, 3.0 milliliter, 3
+        >>> hand = mesocalc.plan(technique="classic", zone="hands", area="80 cm^2")
+        >>> both = mesocalc.Session(plans=[hand, hand], sides=["left", "right"])
+        >>> both.where(1)
+        'classic on the hands, right'
+    """
+
+    plans: tuple[Plan, ...] = attrs.field(converter=_plans, metadata=_codec.payloads(lambda: Plan))
+    sides: tuple[Side | None, ...] = attrs.field(
+        default=(), converter=_sides, metadata=_codec.names(Side)
+    )
+    date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.date())
+    syringe: Syringe | None = attrs.field(
+        default=None, validator=_syringe, metadata=_codec.part(_codec.one_of(Syringe))
+    )
+    product: Product | None = attrs.field(
+        default=None, validator=_product, metadata=_codec.part(_codec.one_of(Product))
+    )
+    patient: Patient | None = attrs.field(
+        default=None, validator=_patient, metadata=_codec.part(_codec.one_of(Patient))
+    )
+    override: Override | None = attrs.field(
+        default=None, validator=_override, metadata=_codec.part(_codec.one_of(Override))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.sides and len(self.sides) != len(self.plans):
+            raise InvalidValueError(
+                "sides",
+                [None if v is None else v.value for v in self.sides],
+                f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
+            )
+        self._check_screening()
+        self._check_label()  # a label's hard caps before the catalog's soft one
+        self._session_caps()
+
+    def _check_label(self) -> None:
+        _session_checks.check_label(self)
+
+    def _session_caps(self) -> list[WarningRecord]:
+        return _session_checks.session_caps(self)
+
+    @property
+    def screening(self) -> Screening | None:
+        """The patient screened for the session's product (by its name); None without a patient.
+
+        Without a product, an allergy cannot be checked (a relative finding); a product
+        mesocalc holds no label or rule for is listed as unscreened.
+        """
+        if self.patient is None:
+            return None
+        return screen(self.patient, product=None if self.product is None else (self.product.name,))
+
+    def _check_screening(self) -> None:
+        _session_checks.check_screening(self)
+
+    def _screening_warnings(self) -> list[WarningRecord]:
+        return _session_checks.screening_warnings(self)
+
+    @property
+    def active_dose(self) -> Quantity | None:
+        """Active ingredient given over all areas, when the concentration is known.
+
+        In mg for a concentration in mg/mL; in biological units (``biological_unit``, "U")
+        for one in U/mL.
+        """
+        active = None if self.product is None else self.product.active
+        if active is None:
+            return None
+        per_ml, unit, _ = active
+        return quantity(self.total_volume.magnitude * per_ml, unit)
+
+    @property
+    def active_dose_per_area(self) -> Quantity | None:
+        """Active ingredient per area treated, in mg/cm² (or U/cm²), when it is known."""
+        active = None if self.product is None else self.product.active
+        if active is None:
+            return None
+        per_ml, unit, _ = active
+        area = sum(p.area.magnitude for p in self.plans)
+        dose = self.total_volume.magnitude * per_ml / area
+        return quantity(dose, f"{unit} / centimeter ** 2")
+
+    @property
+    def active_dose_per_point(self) -> tuple[Quantity, ...] | None:
+        """Active ingredient in one point (one thread for retrograde), per area, in mg or U.
+
+        One Quantity per plan, in the order of :attr:`plans`; None when the concentration
+        is not known.
+        """
+        active = None if self.product is None else self.product.active
+        if active is None:
+            return None
+        per_ml, unit, _ = active
+        return tuple(quantity(p._volume_per_point * per_ml, unit) for p in self.plans)
+
+    @classmethod
+    def from_requests(
+        cls,
+        areas: list[Any],
+        *,
+        date: Any = None,
+        syringe: Syringe | None = None,
+        product: Product | None = None,
+        catalog: Catalog | None = None,
+        patient: Patient | None = None,
+        override: Override | None = None,
+    ) -> Session:
+        """Plan each area (keyword arguments of :func:`mesocalc.plan`) and make the session.
+
+        An area may also give its ``side`` ("left" or "right") for a paired zone.
+        ``catalog`` (a clinic's protocol, :func:`mesocalc.load_protocol`) plans every area,
+        and holds the session's totals to its caps; ``override`` is the session's (see
+        :class:`Session`).
+
+        Raises:
+            MesocalcError: one area is wrong; its parameter names the area
+                (``areas[1].depth``).
+            MesocalcErrorGroup: several areas are wrong (an ExceptionGroup that is
+                also a MesocalcError); each error in it names its area.
+        """
+        if not isinstance(areas, list) or not areas:
+            raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
+        if len(areas) > _MAX_AREAS:
+            raise InvalidValueError(
+                "areas", len(areas), f"at most {_MAX_AREAS} areas in a session"
+            )
+        plans: list[Plan] = []
+        sides: list[Any] = []
+        errors: list[MesocalcError] = []
+        for i, request in enumerate(areas):
+            if not isinstance(request, dict):
+                errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
+                continue
+            request = dict(request)  # noqa: PLW2901 - the caller's dict stays as it was
+            side = request.pop("side", None)
+            wrong = _wrong_keywords(request)
+            if wrong:
+                errors.append(InputTypeError(f"areas[{i}]", sorted(request, key=str), *wrong))
+                continue
+            try:
+                sides.append(None if side is None else resolve(Side, side, "side"))
+                plans.append(plan(**_label_defaults(request, product), catalog=catalog))
+            except MesocalcError as exc:
+                fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
+                errors.append(type(exc)(**fields))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
+        with _stored.reading_with(catalog):
+            return cls(
+                plans=plans,
+                sides=sides,
+                date=date,
+                syringe=syringe,
+                product=product,
+                patient=patient,
+                override=override,
+            )
+
+    def where(self, i: int) -> str:
+        """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
+        p = self.plans[i]
+        side = self.sides[i] if self.sides else None
+        return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
+
+    @property
+    def protocols(self) -> tuple[Protocol, ...]:
+        """The catalog or clinic protocols its plans were checked against, each once."""
+        return tuple(dict.fromkeys(p.protocol for p in self.plans if p.protocol is not None))
+
+    @property
+    def points(self) -> int:
+        """Injection points (threads for retrograde) over all areas."""
+        return sum(p.points for p in self.plans)
+
+    def _sum(self, name: str) -> float:
+        return float(sum(getattr(p, name).magnitude for p in self.plans))
+
+    @property
+    def total_volume(self) -> Quantity:
+        """Product injected over all areas, in mL."""
+        return shown_quantity(
+            "total_volume", sum(p.points * p._volume_per_point for p in self.plans)
+        )
+
+    @property
+    def expected_loss(self) -> Quantity:
+        """Product expected to be lost over all areas, in mL."""
+        return shown_quantity("expected_loss", self._sum("expected_loss"))
+
+    @property
+    def delivered_volume(self) -> Quantity:
+        """Product expected to stay in the skin over all areas, in mL."""
+        return shown_quantity("delivered_volume", self._sum("delivered_volume"))
+
+    @property
+    def supply(self) -> Supply | None:
+        """The syringes for the whole session (one dead space each), or None without a syringe."""
+        if self.syringe is None:
+            return None
+        return Supply.of(self.total_volume.magnitude, self.syringe)
+
+    @property
+    def syringes(self) -> int | None:
+        """Syringes to prepare for the session, or None without a syringe."""
+        supply = self.supply
+        return None if supply is None else supply.syringes
+
+    @property
+    def draw_up_volume(self) -> Quantity | None:
+        """Product to draw up for the session, dead spaces included, in mL; else None."""
+        supply = self.supply
+        return None if supply is None else supply.draw_up_volume
+
+    @property
+    def warning_records(self) -> tuple[WarningRecord, ...]:
+        """The session's own warnings, then every plan's, each once, naming its area."""
+        out: dict[WarningRecord, None] = {}
+        product = self.product
+        if product is not None and product.expires is not None and self.date is None:
+            expiry = product.expires.isoformat()
+            text = (
+                f"the expiry of {product.name} ({expiry}) is not checked: the session has no date"
+            )
+            out[record(WarningCode.EXPIRY_UNCHECKED, text, parameter="date")] = None
+        for w in self._screening_warnings():
+            out[w] = None
+        for w in self._session_caps():
+            out[w] = None
+        for i, p in enumerate(self.plans):
+            for w in p.warning_records:
+                out[w.in_area(self.where(i))] = None
+        return tuple(out)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings as text, each naming its area; :attr:`warning_records` as records."""
+        return tuple(dict.fromkeys(str(w) for w in self.warning_records))
+
+    @property
+    def overrides(self) -> tuple[OverrideRecord, ...]:
+        """Every plan's override records."""
+        return tuple(r for p in self.plans for r in p.overrides)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """One row per area, then the totals."""
+        rows = [
+            (
+                f"{i + 1}. {self.where(i)}",
+                f"{shown('area', p._area)}, {plural(p.points, 'point')}, "
+                f"{shown('total_volume', p.total_volume.magnitude)}",
+            )
+            for i, p in enumerate(self.plans)
+        ]
+        rows += [
+            ("points", str(self.points)),
+            ("total_volume", shown("total_volume", self.total_volume.magnitude)),
+            ("expected_loss", shown("expected_loss", self.expected_loss.magnitude)),
+        ]
+        active = None if self.product is None else self.product.active
+        if active is not None:
+            dose = self.total_volume.magnitude * active[0]
+            rows.append(("active_dose", f"{dose:.4g} {active[2]}"))
+        rows += self._product_rows()
+        if self.screening is not None:
+            rows.append(("screening", self.screening.status))
+        clinic = [str(p) for p in self.protocols if p.name != SHIPPED_CATALOG]
+        if clinic:
+            rows.append(("protocol", ", ".join(clinic)))
+        if self.supply is not None:
+            rows.append(("syringes", str(self.supply.syringes)))
+            rows.append(
+                ("draw_up_volume", shown("draw_up_volume", self.supply.draw_up_volume.magnitude))
+            )
+        return rows
+
+    def _product_rows(self) -> list[tuple[str, str]]:
+        """The product's name, lot and expiry, each when known."""
+        product = self.product
+        if product is None:
+            return []
+        rows = [("product", product.name)]
+        if product.lot is not None:
+            rows.append(("lot", product.lot))
+        if product.expires is not None:
+            rows.append(("expires", product.expires.isoformat()))
+        return rows
+
+    def _merged_warnings(self) -> tuple[str, ...]:
+        """The warnings as tables show them: one the areas share is said once, naming each."""
+        areas: dict[str, list[str]] = {}
+        for w in self.warning_records:
+            areas.setdefault(w.text, [])
+            if w.area and w.area not in areas[w.text]:
+                areas[w.text].append(w.area)
+        return tuple(f"{'; '.join(a)}: {text}" if a else text for text, a in areas.items())
+
+    def table(self) -> str:
+        """The session as a plain-text table: its areas, then its totals and warnings.
+
+        A warning several areas share is printed once, naming each of them.
+        """
+        return text_table(self.rows(), self._merged_warnings())
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self.rows(), self._merged_warnings())
+
+    def _repr_html_(self) -> str:
+        """One row per area, then the totals and the areas' warnings, each said once."""
+        return html_table(self.rows(), self._merged_warnings(), caption=self._title())
+
+    def _title(self) -> str:
+        when = f" on {self.date.isoformat()}" if self.date else ""
+        return f"Session of {plural(len(self.plans), 'area')}{when}"
+
+    def __repr__(self) -> str:
+        product = self.product
+        of = ""
+        if product is not None:
+            lot = f" lot {product.lot}" if product.lot is not None else ""
+            expires = f", expires {product.expires.isoformat()}" if product.expires else ""
+            of = f", {product.name}{lot}{expires}"
+        return (
+            f"<{self._title()}: {plural(self.points, 'point')}, "
+            f"total {shown('total_volume', self.total_volume.magnitude)}{of}>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict naming its schema (``mesocalc.session``); each plan whole.
+
+        With a patient, the screening is written beside it for readers (``screening``).
+        """
+        out = _codec.dump(self, SCHEMA)
+        if self.screening is not None:
+            out["screening"] = _codec.unstructure(self.screening)
+        return out
+
+    if TYPE_CHECKING:  # a patient is required; called without one, a MesocalcError says so
+
+        def to_fhir(
+            self,
+            *,
+            patient: str,
+            given: bool = False,
+            catalog: Catalog | None = None,
+            version: Literal["R5", "R4"] = "R5",
+            bundle: Literal["collection", "transaction"] = "collection",
+        ) -> dict[str, Any]:
+            """The session as a FHIR Bundle (see below)."""
+
+    def to_fhir(  # type: ignore[no-redef] # the precise signature is the one above
+        self,
+        *,
+        patient: Any = None,
+        given: bool = False,
+        catalog: Catalog | None = None,
+        version: Any = "R5",
+        bundle: Any = "collection",
+    ) -> dict[str, Any]:
+        """The session as a FHIR Bundle (a JSON-ready dict), R5 or R4; docs/fhir.md shows one.
+
+        One Procedure for the session, one MedicationAdministration per area (its route
+        from the technique's layer, its site from the zone's SNOMED CT code, its dose in
+        UCUM mL), the product as a Medication and each needle as a Device. Ids derive from
+        the session and the patient: the same session exports the same bundle.
+
+        Args:
+            patient: a reference to the patient, such as ``"Patient/123"``; R5 requires it.
+            given: True when the session was given as planned (status "completed");
+                False, the default, for a plan ("preparation"; "unknown" for each area).
+            catalog: the catalog of the zones' codes and the techniques' layers (the
+                shipped one by default).
+            version: "R5" (the default) or "R4", which most production EHRs run.
+            bundle: "collection" (the default), a document of the session; or
+                "transaction", which a FHIR server takes in one POST: every entry
+                carries its ``request`` and every reference between entries resolves
+                inside the bundle.
+
+        Raises:
+            MesocalcError: no patient, or a wrong one; a session without a date or a
+                product, which FHIR requires of a MedicationAdministration; a version
+                or bundle type other than those above.
+        """
+        from mesocalc._clinic.fhir import bundle as make  # noqa: PLC0415 - loaded on first use
+
+        return make(
+            self, patient=patient, given=given, catalog=catalog, version=version, kind=bundle
+        )
+
+    @classmethod
+    def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> Session:
+        """Rebuild a session from :meth:`to_dict` output, each plan checked as it is read.
+
+        ``catalog`` is the clinic protocol the plans were made with (see
+        :meth:`Plan.from_dict`); the shipped catalog by default.
+        """
+        stored = data.get("screening") if isinstance(data, dict) else None
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "screening"}
+        with _stored.reading_with(catalog):
+            session = _codec.load(cls, data, SCHEMA)
+        if stored is not None:
+            screening = session.screening
+            again = None if screening is None else _codec.unstructure(screening)
+            if stored != again:
+                raise InvalidValueError(
+                    "screening",
+                    stored,
+                    "the screening of the stored patient and product, as mesocalc screens "
+                    "them now (without a patient, no screening)",
+                    "take the screening out of the JSON to screen the patient again",
+                )
+        return session

@@ -1,0 +1,151 @@
+"""What a session is checked against as a whole: its product's label, its summed caps, its patient.
+
+Kept apart from the Session (``_session``), which calls these as it is made and as it warns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mesocalc._catalog.catalog import cite, default_catalog
+from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
+from mesocalc._clinic.screening_rules import Severity
+from mesocalc._planning import guardrails as _guardrails
+from mesocalc._planning import stored as _stored
+from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc.exceptions import HardLimitError, InvalidValueError, MesocalcError
+
+if TYPE_CHECKING:
+    from mesocalc._clinic.session import Session
+    from mesocalc._planning.plan import Plan
+    from mesocalc._quantities.names import Technique, Zone
+
+__all__ = ["check_label", "check_screening", "screening_warnings", "session_caps"]
+
+
+def check_label(session: Session) -> None:
+    """The product's expiry on the session's date, and its label's caps over all areas."""
+    product = session.product
+    if product is None:
+        return
+    if product.expires is not None and session.date is not None and session.date > product.expires:
+        lot = f"lot {product.lot} of " if product.lot else ""
+        raise InvalidValueError(
+            "product",
+            product.name,
+            f"a product that has not expired on the session's date, {session.date.isoformat()}",
+            f"{lot}{product.name} expired on {product.expires.isoformat()}",
+        )
+    label = product.label
+    if label is None:
+        return
+    where = f"per treatment of {product.name}, over all areas"
+    source = f"source: {cite(label.source)}; the label's cap, a hard limit"
+    if session.points > label.max_injections:
+        allowed = f"at most {label.max_injections} injections"
+        raise HardLimitError(
+            "points",
+            session.points,
+            f"{allowed} {where}",
+            source,
+            allowed=allowed,
+            source=label.source,
+        )
+    total = session.total_volume.magnitude
+    if total > label.max_volume_ml * (1 + 1e-9):
+        allowed = f"at most {PARAMETERS['total_volume'].show(label.max_volume_ml, 6)}"
+        raise HardLimitError(
+            "total_volume",
+            PARAMETERS["total_volume"].show(total, 6),
+            f"{allowed} {where}",
+            source,
+            allowed=allowed,
+            source=label.source,
+        )
+
+
+def session_caps(session: Session) -> list[WarningRecord]:
+    """The catalog's per-session caps over the areas of one use (a technique on a zone).
+
+    Each plan was held to its use's cap alone; two areas of that use in one sitting
+    share it, so their totals are held to it as one plan's are: beyond a hard cap
+    refused, beyond a soft (analogue) one refused without the session's override,
+    and recorded with it. The plans' catalog is the one they are read or planned
+    with; a clinic's plans without it are held to the shipped cap, which their
+    protocol may only narrow.
+    """
+    uses: dict[tuple[Technique, Zone], list[Plan]] = {}
+    for p in session.plans:
+        uses.setdefault((p.technique, p.zone), []).append(p)
+    out: list[WarningRecord] = []
+    for (tech, zone), plans in uses.items():
+        if len(plans) < 2:
+            continue
+        try:
+            book = _stored.catalog_for(plans[0].protocol, None)
+        except MesocalcError:
+            book = default_catalog()
+        entry = book.entries.get((tech, zone)) or book.unpublished.get((tech, zone))
+        if entry is None or entry.session is None:
+            continue
+        points = sum(p.points for p in plans)
+        volume = sum(p.points * p._volume_per_point for p in plans)
+        over = f"{len(plans)} areas of {tech.value} on the {zone.value}, summed"
+        try:
+            found = _guardrails.check_session(
+                entry, points, volume / max(points, 1), session.override
+            )
+        except MesocalcError as exc:
+            detail = f"{over}; {exc.detail}" if exc.detail else over
+            raise type(exc)(**{**exc._fields(), "detail": detail}) from None
+        out += [w.in_area(over) for w in found if w.code is WarningCode.SESSION_CAP_OVERRIDDEN]
+    return out
+
+
+def check_screening(session: Session) -> None:
+    """An absolute finding refuses the session: no override passes it."""
+    result = session.screening
+    if result is None or not result.absolute:
+        return
+    first = result.absolute[0]
+    more = len(result.absolute) - 1
+    detail = f"{first.reason} ({cite(first.source) if first.source else 'no source'})"
+    if more:
+        others = ", ".join(f.condition for f in result.absolute[1:])
+        detail += f"; also absolute: {others}"
+    raise HardLimitError(
+        "patient",
+        first.condition,
+        "a patient without an absolute contraindication for this product",
+        detail,
+        allowed="no absolute finding in the patient's screening",
+        source=first.source,
+    )
+
+
+def screening_warnings(session: Session) -> list[WarningRecord]:
+    """The screening's relative findings, and a screening not clear, as warnings."""
+    result = session.screening
+    if result is None:
+        return []
+    out = [
+        record(
+            WarningCode.SCREENING_FINDING,
+            f"screening: {f}",
+            parameter="patient",
+            basis=f.basis,
+            sources=f.source,
+        )
+        for f in result.findings
+        if f.severity is Severity.RELATIVE
+    ]
+    if result.unscreened or result.not_asked:
+        out.append(
+            record(
+                WarningCode.SCREENING_INCOMPLETE,
+                f"screening: {result.status}; the physician reviews what went unasked "
+                "or unscreened",
+                parameter="patient",
+            )
+        )
+    return out

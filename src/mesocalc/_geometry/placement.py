@@ -1,0 +1,437 @@
+"""Where a plan's points go on a real shape, threads in a pattern, or shots of a head.
+
+A :class:`Placement` is the part of a plan that only plans on a shape, in a
+pattern or with a multi-needle head have. plan() reads its area through
+:func:`read_area` and, once spacing and lattice are known, calls
+:meth:`AreaRequest.complete`; the result says how many points the plan has (the
+exact layout count on a shape, the density estimate otherwise) and which
+placement and warnings go with it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
+from mesocalc._geometry.injector import Injector, shots
+from mesocalc._geometry.layout import MAX_CANDIDATES, Layout, lattice_points, read_margin
+from mesocalc._geometry.shapes import (
+    FROM_GEOMETRY,
+    Circle,
+    Ellipse,
+    Polygon,
+    Rectangle,
+    Shape,
+    is_geometry,
+    polygon_of,
+)
+from mesocalc._geometry.threads import Threads, lay_threads
+from mesocalc._quantities import validators as _validators
+from mesocalc._quantities.inputs import check, in_domain, read
+from mesocalc._quantities.names import Lattice, Pattern, resolve
+from mesocalc._quantities.units import quantity
+from mesocalc._records import codec as _codec
+from mesocalc.exceptions import InputTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc.typing import Quantity
+
+__all__ = ["AreaRequest", "Completion", "Placement", "read_area"]
+
+_SHAPE_NAMES = "a mesocalc shape (Rectangle, Circle, Ellipse, Polygon)"
+MAX_SHOTS = MAX_CANDIDATES  # no layout has more points, so no head more placements
+
+
+@attrs.frozen(kw_only=True)
+class Placement:
+    """Where a plan's points (or threads) go: a shape, its margin, a pattern, a head's shots.
+
+    ``layout`` is the :class:`Layout` or :class:`Threads` laid over ``shape``; it is
+    drawn again from the shape when a plan is read from JSON, so it is not stored.
+    """
+
+    shape: Shape | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Rectangle, Circle, Ellipse, Polygon))
+    )
+    _margin: float | None = attrs.field(
+        default=None,
+        alias="margin_mm",
+        validator=in_domain("margin"),
+        metadata=_codec.quantity_field("margin"),
+    )
+    pattern: Pattern | None = attrs.field(default=None, metadata=_codec.name(Pattern))
+    _total_thread_length: float | None = attrs.field(
+        default=None,
+        alias="total_thread_length_mm",
+        validator=in_domain("total_thread_length"),
+        metadata=_codec.quantity_field("total_thread_length"),
+    )
+    injector: Injector | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Injector))
+    )
+    shots: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_validators.whole(1, MAX_SHOTS)),
+        metadata=_codec.whole(),
+    )
+    layout: Layout | Threads | None = attrs.field(
+        default=None, eq=False, repr=False, metadata=_codec.skip()
+    )
+
+    @property
+    def margin(self) -> Quantity | None:
+        """Least distance from a point (or thread) to the shape's edge, in mm; else None."""
+        return None if self._margin is None else quantity(self._margin, "millimeter")
+
+    @property
+    def margin_mm(self) -> float | None:
+        """The margin as a float in mm, or None."""
+        return self._margin
+
+    @property
+    def total_thread_length(self) -> Quantity | None:
+        """The summed length of retrograde threads laid over a shape, in mm; else None."""
+        if self._total_thread_length is None:
+            return None
+        return quantity(self._total_thread_length, "millimeter")
+
+    @property
+    def total_thread_length_mm(self) -> float | None:
+        """The summed thread length as a float in mm, or None."""
+        return self._total_thread_length
+
+    @property
+    def needles(self) -> int | None:
+        """Needles of the head, or None without one."""
+        return None if self.injector is None else self.injector.needles
+
+    def __repr__(self) -> str:
+        shown = {
+            "shape": self.shape,
+            "margin": None if self._margin is None else f"{self._margin:g} mm",
+            "pattern": None if self.pattern is None else self.pattern.value,
+            "total_thread_length": (
+                None
+                if self._total_thread_length is None
+                else f"{self._total_thread_length:.4g} mm"
+            ),
+            "injector": self.injector,
+            "shots": self.shots,
+        }
+        parts = ", ".join(f"{k}={v!r}" for k, v in shown.items() if v is not None)
+        return f"Placement({parts})"
+
+    def redrawn(self, spacing: float, lattice: Lattice, thread_length: float | None) -> Placement:
+        """This placement with its layout drawn again from the shape (for a stored plan)."""
+        if self.shape is None:
+            return self
+        margin = self._margin or 0.0
+        drawing = _draw(self.shape, spacing, lattice, thread_length, margin, self.pattern)
+        if isinstance(drawing, Threads):
+            return attrs.evolve(
+                self, layout=drawing, total_thread_length_mm=drawing.total_length_mm
+            )
+        return attrs.evolve(self, layout=drawing)
+
+
+def _draw(  # noqa: PLR0917 - private, called twice with the same six things
+    shape: Shape,
+    spacing: float,
+    lattice: Lattice,
+    thread_length: float | None,
+    margin: float,
+    pattern: Pattern | None,
+) -> Layout | Threads:
+    """The layout (points) or threads of ``shape``."""
+    if thread_length is not None:
+        return lay_threads(shape, spacing, pattern or Pattern.PARALLEL, thread_length, margin)
+    xy, ij = lattice_points(polygon_of(shape), spacing, lattice, margin)
+    return Layout(
+        shape=shape, lattice=lattice, spacing_mm=spacing, margin_mm=margin, xy_mm=xy, indices=ij
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Completion:
+    """The plan's point count, its placement and the warnings that go with them."""
+
+    points: int
+    placement: Placement
+    warnings: tuple[WarningRecord, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class AreaRequest:
+    """The area of a plan request, read once: a shape or a magnitude, and what goes with it."""
+
+    area_mm2: float
+    shape: Shape | None = None
+    margin_mm: float | None = None
+    margin_value: Any = None  # as the caller gave it, for error messages
+    pattern: Pattern | None = None
+    injector: Injector | None = None
+
+    def spacing(self, spacing: Any) -> Any:
+        """The spacing plan() should check: the head's needle pitch when it has one."""
+        head = self.injector
+        if head is None or head.needles == 1 or head.pitch is None:
+            return spacing
+        if spacing is None:
+            return head.pitch
+        if not math.isclose(read(spacing, "spacing"), head.pitch_mm or 0.0):
+            raise InvalidValueError(
+                "spacing",
+                spacing,
+                f"the injector's needle pitch ({head.pitch_mm:.6g} mm), or no spacing",
+                "a multi-needle head fixes the distance between points",
+            )
+        return spacing
+
+    def spacing_for(
+        self, points: int, lattice: Lattice, thread_length: float | None, estimate: float
+    ) -> tuple[float, int]:
+        """A spacing (mm) whose layout on the shape holds ``points`` points (or threads).
+
+        A layout's count on a real outline jumps, and not always downwards, as the
+        spacing grows, so some counts no spacing gives. The search finds where the count
+        crosses ``points``, then samples the spacings within a quarter of it either way:
+        the count sampled nearest ``points`` wins (the larger on a tie), and the spacing
+        is the middle of its widest run, far from the jumps, so that the layout drawn
+        again from it (a stored plan read back) keeps its count. ``estimate`` is the
+        density estimate the search starts from.
+        """
+        shape = self.shape
+        if shape is None:
+            raise InvalidValueError("area", self.area_mm2, "a shape to lay points on")
+        if points > MAX_SEARCHED_POINTS:
+            raise InvalidValueError(
+                "points",
+                points,
+                f"at most {MAX_SEARCHED_POINTS} points on a shape (a software bound: "
+                "the search draws the layout many times); give a spacing instead",
+            )
+        margin, pattern = self.margin_mm or 0.0, self.pattern
+        counts: dict[float, int] = {}
+
+        def count(spacing: float) -> int:
+            if spacing not in counts:
+                try:
+                    drawing = _draw(shape, spacing, lattice, thread_length, margin, pattern)
+                    counts[spacing] = len(drawing)
+                except InvalidValueError as exc:
+                    if exc.parameter != "spacing":
+                        raise
+                    counts[spacing] = MAX_CANDIDATES + 1  # denser than any layout
+            return counts[spacing]
+
+        crossing = _bracket(count, estimate, points)
+        centre = estimate if crossing is None else crossing[0]
+        grid = [centre * _SAMPLE_RATIO**k for k in range(-_SAMPLES, _SAMPLES + 1)]
+        sampled = [count(s) for s in grid]
+        # Nearest first, the larger on a tie; a count that holds only at one spacing (the
+        # lattice meeting the outline exactly) is passed over: drawn again, it would not keep.
+        for best in sorted(set(sampled), key=lambda c: (abs(c - points), -c)):
+            if best == 0 or best > MAX_CANDIDATES:
+                break
+            first, last = _widest_run(sampled, best)
+            low, high = grid[first], grid[last]
+            if first > 0:  # the run's edges, between the samples either side of it
+                low = _bisect(lambda s, c=best: count(s) != c, grid[first - 1], low, 1e-6)[1]
+            if last < len(grid) - 1:
+                high = _bisect(lambda s, c=best: count(s) == c, high, grid[last + 1], 1e-6)[0]
+            middle = (low + high) / 2.0
+            if count(middle) != best:
+                middle = grid[(first + last) // 2]
+            if all(count(middle * n) == best for n in _NUDGES):
+                return middle, best
+        raise InvalidValueError(
+            "points",
+            points,
+            f"a number of points a layout of {shape!r} can hold",
+            f"no spacing near {centre:.3g} mm gives a layout of about {points}",
+        )
+
+    def complete(
+        self, lattice: Lattice, spacing: float, thread_length: float | None, estimate: int
+    ) -> Completion:
+        """Points, placement and warnings at a spacing (mm) on a lattice.
+
+        ``thread_length`` is None for point techniques; ``estimate`` is the density
+        estimate of the point count, used without a shape.
+        """
+        threaded = thread_length is not None
+        if self.pattern is not None and not threaded:
+            raise InvalidValueError(
+                "pattern", self.pattern.value, "no pattern: patterns lay retrograde threads"
+            )
+        if self.injector is not None and threaded:
+            raise InvalidValueError(
+                "injector", self.injector, "no injector: heads inject points, not threads"
+            )
+        placement = Placement(pattern=self.pattern, injector=self.injector)
+        points = estimate
+        if self.shape is None:
+            if self.pattern not in (None, Pattern.PARALLEL):
+                raise InvalidValueError(
+                    "area", "an area without a shape", f"{_SHAPE_NAMES} for {self.pattern} threads"
+                )
+        else:
+            margin = self.margin_mm or 0.0
+            placement = attrs.evolve(placement, shape=self.shape, margin_mm=margin)
+            placement = placement.redrawn(spacing, lattice, thread_length)
+            points = len(placement.layout or ())
+            if points == 0:
+                at_fault = "margin" if margin > 0 else "spacing"
+                raise InvalidValueError(
+                    at_fault,
+                    self.margin_value if margin > 0 else quantity(spacing, "millimeter"),
+                    f"a {at_fault} that leaves room for at least one point in {self.shape!r}",
+                )
+            if isinstance(placement.layout, Threads):
+                placement = attrs.evolve(placement, pattern=placement.layout.pattern)
+        count, warnings = self._shots(points, lattice, spacing, placement.layout)
+        return Completion(
+            points=points,
+            placement=attrs.evolve(placement, shots=count),
+            warnings=warnings,
+        )
+
+    def _shots(
+        self, points: int, lattice: Lattice, spacing: float, drawing: Layout | Threads | None
+    ) -> tuple[int | None, tuple[WarningRecord, ...]]:
+        """Shots of the injector and their warnings, once the points are known."""
+        head = self.injector
+        if head is None:
+            return None, ()
+        if head.needles > 1 and lattice is not Lattice.SQUARE:
+            raise InvalidValueError(
+                "lattice", lattice.value, "'square' for a multi-needle head (needles in a grid)"
+            )
+        warnings: list[WarningRecord] = []
+        if isinstance(drawing, Layout):
+            count = shots(drawing.indices, head)
+        else:
+            count = math.ceil(points / head.needles)
+            warnings.append(
+                record(
+                    WarningCode.SHOTS_ESTIMATED,
+                    f"shots ({count}) estimated as points / needles; give a shape as area "
+                    "for head placements on the actual layout",
+                )
+            )
+        if head.needles > 1 and head.pitch is None:
+            warnings.append(
+                record(
+                    WarningCode.PITCH_ASSUMED,
+                    f"injector needle pitch not given: taken to equal the spacing "
+                    f"({spacing:.4g} mm); no published source gives the needle pitch of "
+                    "multi-needle heads",
+                    parameter="pitch",
+                )
+            )
+        overhang = count * head.needles - points
+        if overhang > 0 and head.needles > 1:
+            warnings.append(
+                record(
+                    WarningCode.EDGE_SHOTS,
+                    f"{count} shots of {head.needles} needles make {count * head.needles} "
+                    f"punctures for {points} points: {overhang} needles of edge shots fall off "
+                    "the layout; total_volume counts the layout's points only",
+                )
+            )
+        return count, tuple(warnings)
+
+
+# A software bound, not a clinical one: the search for a spacing draws the layout some
+# hundred and fifty times, so the points it may look for are bounded as candidates are.
+MAX_SEARCHED_POINTS: Final = 100_000
+_BRACKET_STEPS: Final = 12
+_SEARCH_STEPS: Final = 40
+_SAMPLES: Final = 48  # on each side of the crossing, from 1/1.25 to 1.25 times it
+_SAMPLE_RATIO: Final = 1.25 ** (1 / _SAMPLES)
+
+
+def _bracket(count: Any, spacing: float, points: int) -> tuple[float, float] | None:
+    """Spacings ``low < high`` around where the count falls below ``points``, or None.
+
+    count(low) >= points > count(high), within a thousandth of each other.
+    """
+    low = high = spacing
+    for _ in range(_BRACKET_STEPS):
+        if count(low) >= points:
+            break
+        low /= 2.0
+    for _ in range(_BRACKET_STEPS):
+        if count(high) < points:
+            break
+        high *= 2.0
+    if count(low) < points or count(high) >= points:
+        return None
+    return _bisect(lambda s: count(s) >= points, low, high, 1e-3)
+
+
+def _bisect(holds: Any, low: float, high: float, tolerance: float) -> tuple[float, float]:
+    """Narrow ``low < high`` (``holds(low)``, not ``holds(high)``) to where ``holds`` changes."""
+    for _ in range(_SEARCH_STEPS):
+        middle = (low + high) / 2.0
+        if not low < middle < high or high - low <= tolerance * high:
+            break
+        if holds(middle):
+            low = middle
+        else:
+            high = middle
+    return low, high
+
+
+# A spacing is kept only if spacings this close either way give the same count: far wider
+# than the rounding of a stored plan read back, far narrower than any run of a real count.
+_NUDGES: Final = (1 - 1e-7, 1 + 1e-7)
+
+
+def _widest_run(sampled: list[int], value: int) -> tuple[int, int]:
+    """First and last index of the longest stretch of ``value`` in ``sampled``."""
+    best, start = (0, -1), None
+    for i, c in enumerate([*sampled, None]):
+        if c == value and start is None:
+            start = i
+        elif c != value and start is not None:
+            if i - 1 - start > best[1] - best[0]:
+                best = (start, i - 1)
+            start = None
+    return best
+
+
+def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaRequest:
+    """Read plan()'s area with its shape-related keywords."""
+    kind = None if pattern is None else resolve(Pattern, pattern, "pattern")
+    if injector is not None and not isinstance(injector, Injector):
+        raise InputTypeError(
+            "injector",
+            injector,
+            "a mesocalc.Injector such as Injector(needles=9)",
+            f"got a {type(injector).__name__}",
+        )
+    if isinstance(area, Shape):
+        return AreaRequest(
+            area_mm2=check(area._area_mm2(), area, "area"),  # as an area given as a number
+            shape=area,
+            margin_mm=None if margin is None else read_margin(margin),
+            margin_value=margin,
+            pattern=kind,
+            injector=injector,
+        )
+    if is_geometry(area):
+        raise InputTypeError(
+            "area",
+            area,
+            f"{_SHAPE_NAMES}, or an area such as '40 cm^2'",
+            f"a geometry's coordinates have no unit; make it a shape: {FROM_GEOMETRY}",
+        )
+    if margin is not None:
+        raise InvalidValueError(
+            "margin", margin, f"no margin, or {_SHAPE_NAMES} as area: a margin needs an edge"
+        )
+    return AreaRequest(area_mm2=read(area, "area"), pattern=kind, injector=injector)
