@@ -31,8 +31,11 @@ class _Numpy(types.ModuleType):
     def __getattr__(self, name: str) -> Any:
         numpy = _engine.imported("numpy")
         if "ndarray" not in vars(self):
+            # A copy, taken at once: numpy adds names to its own namespace on first read
+            # (np.testing...), from any thread and outside this lock.
+            names = vars(numpy).copy()
             with _engine.LOCK:
-                vars(self).update((k, v) for k, v in vars(numpy).items() if not k.startswith("__"))
+                vars(self).update((k, v) for k, v in names.items() if not k.startswith("__"))
         return getattr(numpy, name)  # names numpy makes on first read (np.testing...)
 
     def __repr__(self) -> str:
