@@ -292,11 +292,11 @@ def registry() -> pint.UnitRegistry[Any]:
     corrupt it; the lock makes the first build happen once.
     """
     reg: pint.UnitRegistry[Any] = pint_module().get_application_registry().get()
-    if id(reg) not in _built:
+    if _built.get(id(reg)) is not reg:  # the same registry: an id alone may be reused
         with _engine.LOCK:
-            if id(reg) not in _built:
+            if _built.get(id(reg)) is not reg:
                 reg.Unit("mm")  # forces a lazy registry to build itself
-                _built[id(reg)] = True
+                _built[id(reg)] = reg
     return reg
 
 
@@ -337,7 +337,7 @@ def define_biological_unit(reg: Any) -> None:
         UnitError: ``reg`` already holds a ``biological_unit`` of another dimension, or
             refuses the definition.
     """
-    if id(reg) in _biological:
+    if _biological.get(id(reg)) is reg:  # the same registry: an id alone may be reused
         return
     with _engine.LOCK:
         expected = f"{BIOLOGICAL_UNIT} of its own dimension, {BIOLOGICAL_DIMENSION}"
@@ -356,7 +356,7 @@ def define_biological_unit(reg: Any) -> None:
                 expected,
                 f"the application registry already defines it as {found}",
             )
-        _biological[id(reg)] = True
+        _biological[id(reg)] = reg  # kept alive, so that its id names no other object
 
 
 _new = object.__new__
