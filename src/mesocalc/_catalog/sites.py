@@ -19,6 +19,7 @@ from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._quantities.codes import SiteCode
 from mesocalc._quantities.names import Zone, folded, resolve
+from mesocalc._records.structuring import Reader
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
 __all__ = ["Site", "sites"]
@@ -128,44 +129,40 @@ def parse_sites(text: str) -> tuple[Site, ...]:
     return tuple(out)
 
 
+_READ: Final = Reader(CatalogError, keys_in_table=False)
+
+
 def _site(name: str, entry: Any) -> Site:
     where = f"sites.{name}"
-    if not isinstance(entry, dict):
-        raise CatalogError(where, entry, "a table with zone and paired")
-    unknown = sorted(set(entry) - _KEYS)
-    if unknown:
-        raise CatalogError(f"{where}.{unknown[0]}", entry[unknown[0]], f"one of {sorted(_KEYS)}")
+    entry = _READ.table(entry, where, "a table with zone and paired")
+    _READ.keys(entry, _KEYS, where)
     try:
         zone = resolve(Zone, entry.get("zone"), f"{where}.zone")
     except (UnknownNameError, InputTypeError) as exc:
         raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone") from exc
     if zone not in tuple(Zone):  # a zone a clinic's protocol added is no shipped site's
         raise CatalogError(f"{where}.zone", entry.get("zone"), "a shipped zone")
-    paired = entry.get("paired")
-    if not isinstance(paired, bool):
-        raise CatalogError(f"{where}.paired", paired, "true or false")
-    aliases = entry.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
-        raise CatalogError(f"{where}.aliases", aliases, "a list of names")
+    paired = _READ.flag(entry.get("paired"), f"{where}.paired")
+    aliases = _READ.texts(entry.get("aliases", []), f"{where}.aliases", "a list of names")
+    if not all(aliases):
+        raise CatalogError(f"{where}.aliases", list(aliases), "a list of names")
     code = _code(where, entry.get("code"))
-    no_code = entry.get("no_code", "")
-    if not isinstance(no_code, str) or (code is None) == (not no_code):
+    no_code = _READ.text(entry.get("no_code", ""), f"{where}.no_code", "a sentence")
+    if (code is None) == (not no_code):
         raise CatalogError(f"{where}.no_code", no_code, "why there is no code, only when none")
-    return Site(
-        name=name, zone=zone, paired=paired, code=code, no_code=no_code, aliases=tuple(aliases)
-    )
+    return Site(name=name, zone=zone, paired=paired, code=code, no_code=no_code, aliases=aliases)
 
 
 def _code(where: str, value: Any) -> SiteCode | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or set(value) - _CODE_KEYS:
-        raise CatalogError(f"{where}.code", value, "a table of code, source and note")
-    code, source, note = value.get("code"), value.get("source"), value.get("note", "")
-    if not isinstance(code, str) or not code.isdigit():
-        raise CatalogError(f"{where}.code.code", code, "a SNOMED CT concept id, as a string")
-    if not isinstance(source, list) or not source or not all(isinstance(s, str) for s in source):
-        raise CatalogError(f"{where}.code.source", source, "a list of source keys")
-    if not isinstance(note, str):
-        raise CatalogError(f"{where}.code.note", note, "a sentence")
-    return SiteCode(code=code, sources=tuple(source), note=note)
+    value = _READ.table(value, f"{where}.code", "a table of code, source and note")
+    _READ.keys(value, _CODE_KEYS, f"{where}.code")
+    code = _READ.text(value.get("code"), f"{where}.code.code", "a SNOMED CT concept id, as text")
+    if not code.isdigit():
+        raise CatalogError(f"{where}.code.code", code, "a SNOMED CT concept id, as text")
+    sources = _READ.texts(value.get("source"), f"{where}.code.source", "a list of source keys")
+    if not sources:
+        raise CatalogError(f"{where}.code.source", [], "a list of source keys")
+    note = _READ.text(value.get("note", ""), f"{where}.code.note", "a sentence")
+    return SiteCode(code=code, sources=sources, note=note)

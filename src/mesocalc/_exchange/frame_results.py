@@ -11,17 +11,6 @@ from mesocalc._engine import engine as _engine
 from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._records.tables import KINDS
 
-_TEXTS: Final = (
-    "technique",
-    "zone",
-    "lattice",
-    "protocol",
-    "warnings",
-    "warning_codes",
-    "error_type",
-    "error_parameter",
-    "error",
-)
 # One schema whatever the rows and the mode, so that partitions (dask) concatenate.
 _RESULTS: Final = (
     "technique",
@@ -53,6 +42,10 @@ _RESULTS: Final = (
 # whole-number columns: each column's kind is the plan's field's (_tables.FIELDS).
 _QUANTITIES: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "quantity")
 _COUNTS: Final = tuple(n for n in _RESULTS if KINDS.get(n) == "count")
+# Text columns: the rest but the loss fraction, a plain float.
+_TEXTS: Final = tuple(
+    n for n in _RESULTS if n not in (*_QUANTITIES, *_COUNTS) and n != "loss_fraction"
+)
 
 
 def suffixed(name: str) -> str:
