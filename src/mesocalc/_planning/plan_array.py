@@ -196,7 +196,7 @@ class PlanArray:
     def _volume(self, part: str) -> NDArray[np.float64]:
         """A volume result as a new array: the caller's to keep, or to change in place.
 
-        The first read computes the three volumes in one pass (the counts cast to float
+        The first read computes the three volumes together (the counts cast to float
         once, for all three), hands out the one asked and keeps the other two for their
         first read; later reads compute afresh. No array is handed out twice.
         """

@@ -162,14 +162,40 @@ def volume_arrays(
     """Each of ``parts`` ("total", "lost", "delivered") of :func:`volumes`, for arrays.
 
     The total is ``points x volume_per_point``, the part lost ``total x loss_fraction``
-    and the part delivered ``total - lost``, element by element, as for one area. They
-    are computed a chunk at a time, the counts cast to float in a buffer that stays in
-    the CPU cache, straight into the arrays returned: no whole-array temporary (each
-    costs an allocation and its page faults), no int-by-float product (which numpy casts
-    in a slow buffered loop), and one cast of the counts for all the parts asked.
+    and the part delivered ``total - lost``, element by element, as for one area. Each
+    is computed straight into an array returned (or into the one array returned, in
+    place): no whole-array temporary (each costs an allocation and its page faults),
+    and no int-by-float product (which numpy casts in a slow buffered loop): the counts
+    are cast to float once, into the total's array. The delivered part asked without
+    the two others would need the part lost as a temporary: it is computed a chunk at
+    a time instead (:func:`_volume_chunks`).
     """
     shape = np.broadcast_shapes(np.shape(points), np.shape(volume_per_point))
     shape = np.broadcast_shapes(shape, np.shape(loss_fraction))
+    if "delivered" in parts and len(parts) < 3:
+        return _volume_chunks(points, volume_per_point, loss_fraction, parts, shape)
+    total = np.empty(shape, dtype=np.float64)
+    np.copyto(total, points, casting="unsafe")  # exact: counts stay below 2^53
+    np.multiply(total, volume_per_point, out=total)
+    found = {"total": total}
+    if len(parts) > 1 or parts[0] != "total":  # the part lost, in the total's array if alone
+        found["lost"] = np.multiply(total, loss_fraction, out=None if len(parts) > 1 else total)
+    if "delivered" in parts:
+        found["delivered"] = np.subtract(total, found["lost"])
+    return tuple(found[part] for part in parts)
+
+
+def _volume_chunks(
+    points: Any,
+    volume_per_point: Any,
+    loss_fraction: Any,
+    parts: tuple[str, ...],
+    shape: tuple[int, ...],
+) -> tuple[NDArray[np.float64], ...]:
+    """:func:`volume_arrays` a chunk at a time, the counts cast in a buffer in the CPU cache.
+
+    The parts not asked (the part lost, to subtract it) stay in a chunk-sized scratch array.
+    """
     outs = tuple(np.empty(shape, dtype=np.float64) for _ in parts)
     at = {part: i for i, part in enumerate(parts)}
     scratch = np.empty((2, _CHUNK))
