@@ -99,6 +99,7 @@ class Run:
     per_area_from: int | None = None  # where in ``more`` rules per area began adding
     records: tuple[Any, ...] = ()
     placement: Any = None
+    extremes: tuple[float, float] | None = None  # plans over arrays: least and greatest area
 
 
 # A rule: a function of the run, which adds what it finds to it or raises.
@@ -128,7 +129,7 @@ def read(
         entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
         spacing = given["spacing"]
         per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
-    area_mm2, shaped = _read_area(numbers[0], seen is None and arrays, *parts[1:4])
+    area_mm2, shaped, extremes = _read_area(numbers[0], seen is None and arrays, *parts[1:4])
     if seen is not None:
         return Run(seen, area_mm2, seen.departures, [])
     if shaped is not None:
@@ -166,7 +167,7 @@ def read(
         shape=_broadcast({"area": area_mm2, **values}) if arrays else None,
     )
     area_mm2 = np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2
-    return Run(request, area_mm2, departures, [])
+    return Run(request, area_mm2, departures, [], extremes=extremes)
 
 
 def _read_values(
@@ -233,10 +234,15 @@ def _unpublished_first(book: Catalog, entry: Spec, chosen: Any, given: dict[str,
 
 def _read_area(
     area: Any, arrays: bool, margin: Any, injector: Any, pattern: Any
-) -> tuple[Any, Any]:
-    """The area in mm², and the shaped request when the area comes with a shape or a head."""
+) -> tuple[Any, Any, tuple[float, float] | None]:
+    """The area in mm², its shaped request, and for arrays the least and greatest area.
+
+    The shaped request is that of an area given as a shape or with an injector head; the
+    extremes of an array of areas are those their reading checked.
+    """
     if arrays:
-        return _inputs.read_any(area, "area"), None
+        area_mm2, least, greatest = _inputs.read_extremes(area, "area")
+        return area_mm2, None, (least, greatest)
     if (
         margin is not None
         or injector is not None
@@ -246,8 +252,8 @@ def _read_area(
         from mesocalc._geometry import placement as _placement  # noqa: PLC0415 - shapes load on first use(start-up)
 
         shaped = _placement.read_area(area, margin=margin, pattern=pattern, injector=injector)
-        return shaped.area_mm2, shaped
-    return _inputs.read(area, "area"), None
+        return shaped.area_mm2, shaped, None
+    return _inputs.read(area, "area"), None, None
 
 
 def _per_point(name: str, value: Any) -> tuple[str, float]:
@@ -347,13 +353,24 @@ def _insertion(run: Run) -> None:
 
 
 def _dose(run: Run) -> None:
-    """Refuse a dose per area that would be infinite (a subnormal area), as the angle."""
-    points, vpp, area_mm2 = run.count, run.request.values["volume_per_point"], run.area
-    if run.request.shape is None:
+    """Refuse a dose per area that would be infinite (a subnormal area), as the angle.
+
+    For arrays, bounds that take no pass over the counts or the areas bound every element:
+    the greatest area over the least cell, plus one, is at least every count (each step
+    of a count is monotonic, and ceil(x) <= x + 1); the least area is the one the
+    areas' reading checked. Only when the bounds overflow do the elements decide.
+    """
+    q = run.request
+    points, vpp, area_mm2 = run.count, q.values["volume_per_point"], run.area
+    if q.shape is None:
         dose_per_area(points * vpp, area_mm2 / 100.0)
         return
+    assert run.extremes is not None  # read: for every plan over arrays
+    least, greatest = run.extremes
+    cell = _core.cell_area(float(np.min(q.values["spacing"])), q.grid, q.thread)
+    most = greatest / (cell / _core.SNAP) + 1.0
     try:
-        dose_per_area(float(np.max(points)) * float(np.max(vpp)), float(np.min(area_mm2)) / 100.0)
+        dose_per_area(most * float(np.max(vpp)), least / 100.0)
     except DomainError:
         dose_per_area(points * vpp, np.broadcast_to(area_mm2, np.shape(points)) / 100.0)
 

@@ -9,6 +9,7 @@ fraction in [0, 1).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +33,8 @@ __all__ = [
     "first_index",
     "in_domain",
     "read",
-    "read_any",
     "read_array",
+    "read_extremes",
 ]
 
 _DOMAIN_SOURCE = "the parameter's domain"
@@ -106,6 +107,16 @@ def read_array(
     Raises:
         MesocalcError: as :func:`read`, with ``index`` set where an element is at fault.
     """
+    return _read_array(value, name, each, within)[0]
+
+
+def _read_array(
+    value: Any,
+    name: str,
+    each: Callable[[Any], float] | None = None,
+    within: Callable[[Any], Any] | None = None,
+) -> tuple[NDArray[np.float64], float, float]:
+    """:func:`read_array`, with the least and the greatest magnitude it checked (NaN if none)."""
     if each is None:
         each = functools.partial(read, name=name)
     m = magnitudes(value, name, PARAMETERS[name].dim, each)
@@ -114,8 +125,11 @@ def read_array(
     def ok(x: Any) -> Any:
         return domain.contains(x) if within is None else domain.contains(x) & within(x)
 
-    if m.size == 0 or bool(ok(m.min()) and ok(m.max())):
-        return m
+    if m.size == 0:
+        return m, math.nan, math.nan
+    low, high = float(m.min()), float(m.max())
+    if ok(low) and ok(high):
+        return m, low, high
     index = first_index(~ok(m))
     item = element(value, index)
     try:
@@ -125,9 +139,17 @@ def read_array(
     raise domain_error(item, name, float(m[index])).at(index)
 
 
-def read_any(value: Any, name: str) -> Magnitudes:
-    """:func:`read` for a scalar input, :func:`read_array` for an array one."""
-    return read_array(value, name) if any_array(value) else read(value, name)
+def read_extremes(value: Any, name: str) -> tuple[Magnitudes, float, float]:
+    """:func:`read` or :func:`read_array`, and the least and the greatest magnitude read.
+
+    NaN for an array of no element. The array's own checks find them; the rules that
+    only need bounds on every element take them from here rather than from passes of
+    their own over the array.
+    """
+    if any_array(value):
+        return _read_array(value, name)
+    m = read(value, name)
+    return m, m, m
 
 
 class _InDomain:
