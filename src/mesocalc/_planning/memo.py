@@ -16,20 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from mesocalc._engine import engine as _engine
-from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import pipeline as _pipeline
+from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities import units as _units
 from mesocalc._quantities.names import Lattice, Technique, Zone
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from mesocalc._catalog.catalog import Catalog
     from mesocalc._catalog.warnings import WarningRecord
     from mesocalc._planning.plan import Plan
     from mesocalc._planning.plan_array import PlanArray
-else:
-    np = _numpy.NUMPY
 
 __all__ = ["Kept", "clear", "planned"]
 
@@ -72,7 +68,7 @@ def _input_key(value: Any, cls: Any) -> Any:
         return None if value == 0 else (kind, value)
     if cls is None or not isinstance(value, cls):
         return None
-    mag = value.magnitude
+    mag = value._magnitude  # pint's slot: its property is a call per input
     if type(mag) not in _KEYED or mag == 0:
         return None
     return (kind, type(mag), mag, value._units)
@@ -82,12 +78,16 @@ def planned(
     book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
 ) -> Plan | PlanArray:
     """plan() through the pipeline: a request seen before by the rules per area alone."""
-    key = _key(book, names, numbers, parts)
+    cls = _units.quantity_class()
+    key = _key(book, names, numbers, parts, cls)
     seen = None if key is None else _REQUESTS.get(key)
-    if seen is not None and seen.book is book and _scalar_area(numbers[0]):
-        current = _pipeline.read(book, names, numbers, parts, seen.request)
+    area = numbers[0]
+    if seen is not None and seen.book is book and _scalar_area(area, cls):
+        # Its area read as the pipeline reads one (a string or a Quantity, no shape), and
+        # what the rules not per area found, as they found it.
+        q = seen.request
+        current = _pipeline.Run(q, _inputs.read(area, "area"), q.departures, list(seen.more))
         current.warnings, current.sources = seen.warnings, seen.sources
-        current.more = list(seen.more)
         for rule in seen.rules:  # those per area that apply to it, in the pipeline's order
             rule(current)
         return _pipeline.planned(current)
@@ -108,33 +108,43 @@ def planned(
 
 
 def _key(
-    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+    book: Catalog,
+    names: tuple[Any, ...],
+    numbers: tuple[Any, ...],
+    parts: tuple[Any, ...],
+    cls: Any,
 ) -> tuple[Any, ...] | None:
-    """The request's key in the memo, or None.
+    """The request's key in the memo, or None (``cls``: pint's Quantity class, or None).
 
     No key when the request has parts (an override, a shape's margin, a needle...), which
-    are planned in full every time, or an input that cannot be keyed.
+    are planned in full every time, or an input that cannot be keyed. Built without a
+    loop that appends: a request seen before is planned in a few microseconds.
     """
     for part in parts:  # by identity: an array's == gives an array
         if part is not None:
             return None
-    key: list[Any] = [id(book)]
     for n in names:
         if type(n) not in _NAMES:
             return None
-        key.append(n)
-    cls = _units.quantity_class()
-    for v in numbers[1:]:
-        k = _input_key(v, cls)
-        if k is None:
-            return None
-        key.append(k)
-    return tuple(key)
+    _, spacing, per_point, depth, angle, loss = numbers
+    keys = (
+        _input_key(spacing, cls),
+        _input_key(per_point, cls),
+        _input_key(depth, cls),
+        _input_key(angle, cls),
+        _input_key(loss, cls),
+    )
+    if None in keys:  # the keys are None, strings and tuples: no element's == misleads
+        return None
+    return (id(book), *names, *keys)
 
 
-def _scalar_area(area: Any) -> bool:
-    """Whether ``area`` is one value read as plan() reads a scalar area (a string or Quantity)."""
+def _scalar_area(area: Any, cls: Any) -> bool:
+    """Whether ``area`` is a string or a Quantity (of ``cls``) of a number.
+
+    plan() reads either as one area, as the memo reads it again; other magnitudes (numpy
+    scalars...) are planned in full.
+    """
     if type(area) is str:
         return True
-    cls = _units.quantity_class()
-    return cls is not None and isinstance(area, cls) and not isinstance(area.magnitude, np.ndarray)
+    return cls is not None and isinstance(area, cls) and type(area._magnitude) in _KEYED

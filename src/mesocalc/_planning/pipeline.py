@@ -114,24 +114,16 @@ def read(
     names: tuple[Any, ...],
     numbers: tuple[Any, ...],
     parts: tuple[Any, ...],
-    seen: Request | None = None,
 ) -> Run:
-    """Read a request, in the order its errors are raised (see the module).
-
-    A request ``seen`` before, read then, is read again over its own area alone (a
-    string or a Quantity: the memo keeps no other).
-    """
-    if seen is None:
-        lattice = names[2]
-        *_, needle, syringe, points, total, dose = parts
-        arrays = any_array(*numbers)
-        given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
-        entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
-        spacing = given["spacing"]
-        per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
-    area_mm2, shaped, extremes = _read_area(numbers[0], seen is None and arrays, *parts[1:4])
-    if seen is not None:
-        return Run(seen, area_mm2, seen.departures, [])
+    """Read a request, in the order its errors are raised (see the module)."""
+    lattice = names[2]
+    *_, needle, syringe, points, total, dose = parts
+    arrays = any_array(*numbers)
+    given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
+    entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
+    spacing = given["spacing"]
+    per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
+    area_mm2, shaped, extremes = _read_area(numbers[0], arrays, *parts[1:4])
     if shaped is not None:
         given["spacing"] = shaped.spacing(spacing)
         if points is not None and given["spacing"] is not None:

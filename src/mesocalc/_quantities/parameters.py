@@ -297,4 +297,5 @@ def shown_quantity(name: str, m: Any) -> Quantity:
     is the table's, so that no record spells one of its own.
     """
     p = PARAMETERS[name]
-    return quantity(p.to_shown(m), p.shown_unit)
+    # Parameter.to_shown, inlined: every result a plan of one area reads passes here.
+    return quantity(m if p.per_shown == 1.0 else m / p.per_shown, p.shown_unit)
