@@ -397,3 +397,38 @@ def test_volume_reads_in_any_order_give_the_same_numbers_and_new_arrays(
         assert not any(np.shares_memory(array, other) for other in seen)
         seen.append(array)
         array[:] = -1.0  # the caller's own: the next read is not changed by this
+
+
+def test_arrays_of_4_mib_or_more_start_on_a_huge_page_with_the_same_numbers() -> None:
+    """Plans over large arrays keep their arrays on 2 MiB boundaries; no number changes.
+
+    numpy asks the kernel for huge pages from 4 MiB, which only aligned stretches can have
+    (mesocalc._engine.numpy_binding.empty); smaller arrays are numpy's own.
+    """
+    from mesocalc._engine import numpy_binding as _numpy  # noqa: PLC0415 - the private allocation under test
+
+    big = _numpy.empty((1024, 513), np.int64)
+    assert (big.shape, big.dtype, big.flags.c_contiguous, big.flags.writeable) == (
+        (1024, 513),
+        np.dtype(np.int64),
+        True,
+        True,
+    )
+    assert big.__array_interface__["data"][0] % _numpy.HUGE_PAGE == 0
+    assert _numpy.empty((3,), np.float64).base is None
+    areas = np.random.default_rng(8).uniform(0.5, 400.0, 600_000)  # 4.8 MB of float64
+    request: dict[str, Any] = {"technique": "classic", "zone": "face", "loss_fraction": 0.1}
+    plans = mesocalc.plan(area=quantity(areas, "cm**2"), **request)
+    arrays = {
+        "points": plans.points,
+        "area": plans.area.magnitude,
+        "total_volume": plans.total_volume.magnitude,
+        "expected_loss": plans.expected_loss.magnitude,
+        "delivered_volume": plans.delivered_volume.magnitude,
+    }
+    for name in ("points", "total_volume", "expected_loss", "delivered_volume"):
+        assert arrays[name].__array_interface__["data"][0] % _numpy.HUGE_PAGE == 0, name
+    parts = [mesocalc.plan(area=quantity(a, "cm**2"), **request) for a in np.split(areas, 6)]
+    for name, array in arrays.items():  # 100,000 areas a part: numpy's own arrays
+        got = [p.points if name == "points" else getattr(p, name).magnitude for p in parts]
+        assert array.tobytes() == np.concatenate(got).tobytes(), name

@@ -79,7 +79,7 @@ def count_cells(area: Any, cell: Any) -> int | NDArray[np.int64]:
     if type(area) is float and type(cell) is float:
         return max(1, math.ceil(area / (cell / SNAP)))
     shape = np.broadcast_shapes(np.shape(area), np.shape(cell))
-    out = np.empty(shape, dtype=np.int64)
+    out = _numpy.empty(shape, np.int64)
     ones = _ones()
     with np.nditer(
         [area, np.divide(cell, SNAP), out],
@@ -174,14 +174,15 @@ def volume_arrays(
     shape = np.broadcast_shapes(shape, np.shape(loss_fraction))
     if "delivered" in parts and len(parts) < 3:
         return _volume_chunks(points, volume_per_point, loss_fraction, parts, shape)
-    total = np.empty(shape, dtype=np.float64)
+    total = _numpy.empty(shape, np.float64)
     np.copyto(total, points, casting="unsafe")  # exact: counts stay below 2^53
     np.multiply(total, volume_per_point, out=total)
     found = {"total": total}
     if len(parts) > 1 or parts[0] != "total":  # the part lost, in the total's array if alone
-        found["lost"] = np.multiply(total, loss_fraction, out=None if len(parts) > 1 else total)
+        lost = _numpy.empty(shape, np.float64) if len(parts) > 1 else total
+        found["lost"] = np.multiply(total, loss_fraction, out=lost)
     if "delivered" in parts:
-        found["delivered"] = np.subtract(total, found["lost"])
+        found["delivered"] = np.subtract(total, lost, out=_numpy.empty(shape, np.float64))
     return tuple(found[part] for part in parts)
 
 
@@ -196,7 +197,7 @@ def _volume_chunks(
 
     The parts not asked (the part lost, to subtract it) stay in a chunk-sized scratch array.
     """
-    outs = tuple(np.empty(shape, dtype=np.float64) for _ in parts)
+    outs = tuple(_numpy.empty(shape, np.float64) for _ in parts)
     at = {part: i for i, part in enumerate(parts)}
     scratch = np.empty((2, _CHUNK))
     op_flags: Any = [["readonly"]] * 3 + [["writeonly"]] * len(parts)  # numpy's stubs: literals

@@ -184,8 +184,11 @@ def magnitudes(
         if mag.size > MAX_ELEMENTS:
             raise too_many(parameter, value, dim, mag.size)
         factor = factor_of(value, parameter, dim)
+        # On huge pages (see numpy_binding.empty); a subclass's own result is left to it.
+        out = _numpy.empty(mag.shape, np.float64) if type(mag) is np.ndarray else None
         with np.errstate(over="ignore", invalid="ignore"):  # the range check catches inf
-            return np.multiply(mag, factor, dtype=np.float64)
+            found: NDArray[np.float64] = np.multiply(mag, factor, out=out, dtype=np.float64)
+        return found
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
         if value.size > MAX_ELEMENTS:
             raise too_many(parameter, value, dim, value.size)
