@@ -55,3 +55,22 @@ def test_equipment_of_the_wrong_type_is_refused_as_the_request_is_read() -> None
     with pytest.raises(mesocalc.InputTypeError) as info:
         mesocalc.plan(technique="classic", zone="face", area="4 cm^2", syringe=hostile)
     assert info.value.parameter == "syringe"
+
+
+def test_the_dose_rule_over_arrays_bounds_from_the_extremes_the_reading_found() -> None:
+    """A run not made by read (over some elements of another) finds its areas' extremes."""
+    current = _read(technique="classic", zone="face", area=["4 cm^2", "40 cm^2", "7 cm^2"])
+    assert current.extremes == (400.0, 4000.0)  # mm², found as the areas were checked
+    _pipeline.run(current)
+    current.extremes = None
+    _pipeline.run(current)  # the same rules, the extremes found again
+    found: Any = current.extremes  # set by the rule, which mypy does not see
+    assert found == (400.0, 4000.0)
+    dose = _pipeline.PER_AREA[3]
+    assert dose.__name__ == "_dose"
+    current.extremes = (1e-320, 4000.0)  # a bound that overflows: the elements decide
+    dose(current)
+    empty = _read(technique="classic", zone="face", area=["4 cm^2"])
+    empty.area, empty.extremes = empty.area[:0], None
+    dose(empty)  # no element: nothing to refuse
+    assert empty.extremes is None

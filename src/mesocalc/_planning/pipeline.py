@@ -357,7 +357,10 @@ def _dose(run: Run) -> None:
     if q.shape is None:
         dose_per_area(points * vpp, area_mm2 / 100.0)
         return
-    assert run.extremes is not None  # read: for every plan over arrays
+    if run.extremes is None:  # a run not made by read (one over some elements): find them
+        if not np.size(area_mm2):
+            return
+        run.extremes = float(np.min(area_mm2)), float(np.max(area_mm2))
     least, greatest = run.extremes
     cell = _core.cell_area(float(np.min(q.values["spacing"])), q.grid, q.thread)
     most = greatest / (cell / _core.SNAP) + 1.0
