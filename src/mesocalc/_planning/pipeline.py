@@ -30,7 +30,7 @@ from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import derived as _derived
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import overrides as _overrides
-from mesocalc._planning.plan import Plan, dose_per_area
+from mesocalc._planning.derived import dose_per_area
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities.magnitudes import any_array
@@ -44,11 +44,21 @@ if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
     from mesocalc._catalog.entries import Spec
     from mesocalc._planning.overrides import Override
-    from mesocalc._planning.plan_array import PlanArray
 else:
     np = _numpy.NUMPY
 
-__all__ = ["PER_AREA", "RULES", "Request", "Rule", "Run", "planned", "read", "rules_for", "run"]
+__all__ = [
+    "COUNT",
+    "PER_AREA",
+    "RULES",
+    "STORED",
+    "Request",
+    "Rule",
+    "Run",
+    "read",
+    "rules_for",
+    "run",
+]
 
 # The parts only a plan of one area takes, in the order they are refused with arrays.
 _ONE_AREA_PARTS: Final = (
@@ -447,6 +457,11 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 # Those that depend on the area, which a request seen before is run through again.
 PER_AREA: Final = (_count, _layout, _derived_volume, _dose, _hard_session, _soft_session)
+# Those a stored plan is run through again (mesocalc._planning.stored), over the count it
+# holds: the limits, hard and soft. The count (COUNT's finding) is compared with the stored
+# one after them; a layout and the results are drawn and computed again by its reader.
+STORED: Final = (_cap, _layer, _needle, _hard_session, _unpublished, _soft_ranges, _soft_session)
+COUNT: Final[Rule] = _count
 
 
 def rules_for(request: Request, rules: tuple[Rule, ...] = RULES) -> tuple[Rule, ...]:
@@ -480,63 +495,3 @@ def run(current: Run, rules: tuple[Rule, ...] | None = None) -> Run:
         if rule is _range_warnings and not np.size(current.count):
             break
     return current
-
-
-def planned(current: Run) -> Plan | PlanArray:
-    """The Plan, or the PlanArray, of a run through every rule."""
-    q = current.request
-    more = current.more
-    warnings = (*current.warnings, *more) if more else current.warnings
-    v = q.values
-    if q.shape is None:
-        count, vpp = current.count, v["volume_per_point"]
-        return Plan(
-            technique=q.entry.technique,
-            zone=q.entry.zone,
-            lattice=q.grid,
-            points=count,
-            loss_fraction=v["loss_fraction"],
-            warnings=warnings,
-            sources=current.sources,
-            area_mm2=current.area,
-            spacing_mm=v["spacing"],
-            volume_per_point_ml=vpp,
-            depth_mm=v["depth"],
-            angle_deg=v["angle"],
-            thread_length_mm=q.thread,
-            protocol=q.book.protocol,
-            overrides=current.records,
-            placement=current.placement,
-            supply=None if q.syringe is None else q.equipment.Supply.of(count * vpp, q.syringe),
-            needle=q.needle,
-        )
-    return _plans(current, warnings)
-
-
-def _plans(current: Run, warnings: tuple[WarningRecord, ...]) -> Plan | PlanArray:
-    from mesocalc._planning.plan_array import PlanArray  # noqa: PLC0415 - loaded on first use (start-up)
-
-    q, v = current.request, current.request.values
-    shape = q.shape
-    assert shape is not None
-
-    def frozen(value: Any) -> Any:
-        return np.broadcast_to(value, shape)  # a read-only view: plans are immutable
-
-    plans = PlanArray(
-        technique=q.entry.technique,
-        zone=q.entry.zone,
-        lattice=q.grid,
-        points=current.count,
-        loss_fraction=frozen(v["loss_fraction"]),
-        warnings=warnings,
-        sources=current.sources,
-        area_mm2=frozen(current.area),
-        spacing_mm=frozen(v["spacing"]),
-        volume_per_point_ml=frozen(v["volume_per_point"]),
-        depth_mm=frozen(v["depth"]),
-        angle_deg=frozen(v["angle"]),
-        thread_length_mm=None if q.thread is None else frozen(q.thread),
-        protocol=q.book.protocol,
-    )
-    return plans[()] if not shape else plans  # a 0-d array is one area: a Plan

@@ -11,7 +11,6 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -20,6 +19,7 @@ from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningRecord, texts_to_records
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
+from mesocalc._planning.derived import dose_per_area
 from mesocalc._planning.overrides import OverrideRecord
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import domain_error, first_index
@@ -119,28 +119,6 @@ def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[st
         "delivered_volume": total - lost,
         "insertion_length": _core.insertion_length(depth, angle),
     }
-
-
-def dose_per_area(total_ml: Any, area_cm2: Any) -> Any:
-    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give.
-
-    Raises:
-        DomainError: an area so small (a subnormal one) that the dose is infinite.
-    """
-    if type(total_ml) is float and type(area_cm2) is float:
-        dose = total_ml / area_cm2
-        if not math.isfinite(dose):
-            raise _core.finite_error("area", area_cm2, "dose_per_area")
-        return dose
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        dose = np.divide(total_ml, area_cm2)
-    finite = np.isfinite(dose)
-    if not np.all(finite):
-        index = tuple(int(i) for i in np.argwhere(~finite)[0])
-        at = float(np.broadcast_to(area_cm2, np.shape(dose))[index])
-        error = _core.finite_error("area", at, "dose_per_area")
-        raise error.at(index) if index else error
-    return dose
 
 
 @attrs.frozen(kw_only=True)

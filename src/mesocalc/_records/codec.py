@@ -59,6 +59,7 @@ __all__ = [
     "texts",
     "unit_repr",
     "unstructure",
+    "value_of",
     "version_of",
     "whole",
 ]
@@ -450,6 +451,22 @@ def _fields_of(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
     if found is None:
         found = _FIELDS[cls] = _fields(cls)
     return found
+
+
+_KEYED: Final[dict[type, dict[str, str]]] = _engine.table("codec.keyed")
+
+
+def value_of(obj: Any, key: str) -> Any:
+    """The value of ``obj``'s field written under the JSON key ``key``, as the field holds it.
+
+    A quantity field holds its magnitude in its parameter's canonical unit (ADR 0001):
+    how other modules read a record's magnitudes (a plan's ``area``, ``depth``, ...)
+    without naming its private fields.
+    """
+    names = _KEYED.get(type(obj))
+    if names is None:
+        names = _KEYED[type(obj)] = {k: f.name for f, _, k in _fields_of(type(obj))}
+    return getattr(obj, names[key])
 
 
 def unstructure(obj: Any) -> dict[str, Any]:
