@@ -23,7 +23,6 @@ from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic import session_checks as _session_checks
 from mesocalc._clinic.products import Product
 from mesocalc._clinic.screening import Patient, Screening, screen
-from mesocalc._planning import stored as _stored
 from mesocalc._planning.equipment import Supply, Syringe
 from mesocalc._planning.overrides import Override
 from mesocalc._planning.plan import SHIPPED_CATALOG, Plan
@@ -114,6 +113,11 @@ def _patient(inst: Any, attr: Any, value: Any) -> None:
         )
 
 
+def _catalog(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Catalog):
+        raise InputTypeError("catalog", value, "None or a mesocalc.Catalog (load_protocol)")
+
+
 def _syringe(inst: Any, attr: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Syringe):
         raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
@@ -202,6 +206,11 @@ class Session:
     )
     override: Override | None = attrs.field(
         default=None, validator=_override, metadata=_codec.part(_codec.one_of(Override))
+    )
+    # The clinic protocol its plans were planned or read with (Session.of, from_dict), for
+    # the summed caps; not written, and not compared: None holds them to the shipped ones.
+    catalog: Catalog | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_catalog, metadata=_codec.skip()
     )
 
     def __attrs_post_init__(self) -> None:
@@ -329,16 +338,16 @@ class Session:
             raise errors[0]
         if errors:
             raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
-        with _stored.reading_with(catalog):
-            return cls(
-                plans=plans,
-                sides=sides,
-                date=date,
-                syringe=syringe,
-                product=product,
-                patient=patient,
-                override=override,
-            )
+        return cls(
+            plans=plans,
+            sides=sides,
+            date=date,
+            syringe=syringe,
+            product=product,
+            patient=patient,
+            override=override,
+            catalog=catalog,
+        )
 
     def where(self, i: int) -> str:
         """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
@@ -580,8 +589,7 @@ class Session:
         stored = data.get("screening") if isinstance(data, dict) else None
         if isinstance(data, dict):
             data = {k: v for k, v in data.items() if k != "screening"}
-        with _stored.reading_with(catalog):
-            session = _codec.load(cls, data, SCHEMA)
+        session = _codec.load(cls, data, SCHEMA, {"catalog": catalog})
         if stored is not None:
             screening = session.screening
             again = None if screening is None else _codec.unstructure(screening)

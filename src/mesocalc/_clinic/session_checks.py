@@ -82,7 +82,7 @@ def session_caps(session: Session) -> list[WarningRecord]:
         if len(plans) < 2:
             continue
         try:
-            book = _stored.catalog_for(plans[0].protocol, None)
+            book = _stored.catalog_for(plans[0].protocol, session.catalog)
         except MesocalcError:
             book = default_catalog()
         entry = book.entries.get((tech, zone)) or book.unpublished.get((tech, zone))

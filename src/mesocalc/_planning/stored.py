@@ -10,8 +10,6 @@ the plan's ``protocol`` (:func:`catalog_for`).
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import math
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,8 +28,6 @@ from mesocalc._records import codec as _codec
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     import numpy as np
 
     from mesocalc._catalog.entries import Protocol, Spec
@@ -40,28 +36,12 @@ if TYPE_CHECKING:
 else:
     np = _numpy.NUMPY
 
-__all__ = ["catalog_for", "reading_with", "recheck", "recheck_array"]
-
-# The catalog a Session or Course was asked to read its plans with, for Plan.from_dict
-# called by the codec on each stored plan (which passes no arguments of its own).
-_READING: contextvars.ContextVar[Catalog | None] = contextvars.ContextVar(
-    "mesocalc_reading_catalog", default=None
-)
+__all__ = ["catalog_for", "recheck", "recheck_array"]
 
 # The warnings of a limit passed by an override: a stored plan needs the one its rules find.
 _OVERRIDDEN: Final = frozenset({WarningCode.SESSION_CAP_OVERRIDDEN, WarningCode.UNPUBLISHED_USE})
 # Stand-in for the override a stored plan's records show was given (its reason is in them).
 _RECORDED = Override(reason="recorded in the stored plan")
-
-
-@contextlib.contextmanager
-def reading_with(catalog: Catalog | None) -> Iterator[None]:
-    """Read the plans of a session or course, within this block, against ``catalog``."""
-    token = _READING.set(catalog)
-    try:
-        yield
-    finally:
-        _READING.reset(token)
 
 
 def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
@@ -75,8 +55,6 @@ def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
         InputTypeError: ``catalog`` is not a Catalog.
         InvalidValueError: a clinic protocol's plan without its protocol, or with another.
     """
-    if catalog is None:
-        catalog = _READING.get()
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_protocol)")
     shipped = default_catalog()
