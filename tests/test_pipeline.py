@@ -55,3 +55,47 @@ def test_equipment_of_the_wrong_type_is_refused_as_the_request_is_read() -> None
     with pytest.raises(mesocalc.InputTypeError) as info:
         mesocalc.plan(technique="classic", zone="face", area="4 cm^2", syringe=hostile)
     assert info.value.parameter == "syringe"
+
+
+def test_the_rules_a_stored_plan_runs_are_rules_of_the_one_list_in_its_order() -> None:
+    positions = [_pipeline.RULES.index(rule) for rule in _pipeline.STORED]
+    assert positions == sorted(positions)
+    assert _pipeline.COUNT in _pipeline.RULES
+    assert _pipeline.COUNT not in _pipeline.STORED  # compared with the stored count, not taken
+
+
+# Submental infiltration: a session cap of 50 points (KYB), which large areas pass.
+_CAPPED = {"technique": "infiltration", "zone": "submental"}
+
+
+def test_findings_name_every_element_a_rule_refuses_with_its_scalar_error() -> None:
+    areas = ["10 cm^2", "80 cm^2", "20 cm^2", "90 cm^2", "95 cm^2", "30 cm^2"]
+    found, rest = _pipeline.findings(_read(**_CAPPED, area=areas))
+    assert sorted(found) == [(1,), (3,), (4,)]
+    for (i,), error in found.items():
+        with pytest.raises(mesocalc.MesocalcError) as alone:
+            mesocalc.plan(technique="infiltration", zone="submental", area=areas[i])
+        assert (type(error), error.parameter) == (type(alone.value), alone.value.parameter)
+    good = [a for i, a in enumerate(areas) if (i,) not in found]
+    plans = mesocalc.plan(technique="infiltration", zone="submental", area=good)
+    assert rest.request.shape == (3,)
+    assert list(rest.count) == list(plans.points)
+    assert rest.warnings == tuple(plans.warning_records[: len(rest.warnings)])
+
+
+def test_findings_of_a_request_no_rule_refuses_are_none() -> None:
+    found, rest = _pipeline.findings(_read(**_CAPPED, area=[["10 cm^2"], ["20 cm^2"]]))
+    assert found == {}
+    plans = mesocalc.plan(technique="infiltration", zone="submental", area=["10 cm^2", "20 cm^2"])
+    assert list(rest.count) == list(plans.points)
+
+
+def test_an_error_naming_no_element_refuses_every_element_left() -> None:
+    current = _read(**_CAPPED, area=["10 cm^2", "20 cm^2"])
+    current.request.values["spacing"] = 1e-9  # in mm: more points than a float counts
+    found, rest = _pipeline.findings(current)
+    assert sorted(found) == [(0,), (1,)]
+    assert {(type(e), e.parameter, e.index) for e in found.values()} == {
+        (mesocalc.InvalidValueError, "spacing", None)
+    }
+    assert rest.request.shape == (0,)

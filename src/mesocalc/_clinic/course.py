@@ -311,7 +311,7 @@ class Course:
         for s in self.sessions:
             active = None if s.product is None else s.product.active
             for p in s.plans:
-                volume = p.points * p._volume_per_point
+                volume = p.points * _codec.value_of(p, "volume_per_point")
                 entry = totals.setdefault(
                     p.zone.value, [0.0, 0.0, None if active is None else active[1]]
                 )

@@ -282,7 +282,9 @@ class Session:
         if active is None:
             return None
         per_ml, unit, _ = active
-        return tuple(quantity(p._volume_per_point * per_ml, unit) for p in self.plans)
+        return tuple(
+            quantity(_codec.value_of(p, "volume_per_point") * per_ml, unit) for p in self.plans
+        )
 
     @classmethod
     def from_requests(
@@ -372,7 +374,8 @@ class Session:
     def total_volume(self) -> Quantity:
         """Product injected over all areas, in mL."""
         return shown_quantity(
-            "total_volume", sum(p.points * p._volume_per_point for p in self.plans)
+            "total_volume",
+            sum(p.points * _codec.value_of(p, "volume_per_point") for p in self.plans),
         )
 
     @property
@@ -439,7 +442,7 @@ class Session:
         rows = [
             (
                 f"{i + 1}. {self.where(i)}",
-                f"{shown('area', p._area)}, {plural(p.points, 'point')}, "
+                f"{shown('area', _codec.value_of(p, 'area'))}, {plural(p.points, 'point')}, "
                 f"{shown('total_volume', p.total_volume.magnitude)}",
             )
             for i, p in enumerate(self.plans)

@@ -36,7 +36,7 @@ from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities.magnitudes import any_array
 from mesocalc._quantities.names import Lattice, resolve
 from mesocalc._quantities.units import is_quantity
-from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
+from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,6 +55,7 @@ __all__ = [
     "Request",
     "Rule",
     "Run",
+    "findings",
     "read",
     "rules_for",
     "run",
@@ -495,3 +496,82 @@ def run(current: Run, rules: tuple[Rule, ...] | None = None) -> Run:
         if rule is _range_warnings and not np.size(current.count):
             break
     return current
+
+
+# Per-element findings over arrays, for a caller that plans each element apart (plan_frame).
+
+
+def findings(current: Run) -> tuple[dict[tuple[int, ...], MesocalcError], Run]:
+    """Which elements of a request over arrays the rules refuse, and a run of the others.
+
+    The rules run in their order. A rule names the first element it refuses: that one is
+    set aside with the error, and the rule runs again over the elements after it, so that
+    one element at fault hides none of the rest (an error naming no element refuses all
+    those left). The rules after it run over the elements no rule refused. The run
+    returned holds those, flattened, and has been through every rule over them alone.
+    """
+    shape = current.request.shape
+    assert shape is not None  # a request over arrays
+    fresh = _elements(current, None)  # before any rule: the others run afresh
+    flat = _elements(current, None)
+    where = np.arange(int(np.prod(shape)))  # the flat positions of the elements left
+    found: dict[tuple[int, ...], MesocalcError] = {}
+    for rule in rules_for(current.request):
+        refused: list[int] = []  # positions in ``where``
+        start = 0  # the elements before it passed this rule
+        while start < len(where):
+            try:
+                rule(flat if start == 0 else _elements(flat, slice(start, None)))
+            except MesocalcError as exc:
+                at = range(start, len(where)) if exc.index is None else [start + exc.index[0]]
+                refused += at
+                found.update({_at(int(where[k]), shape): exc for k in at})
+                start = at[-1] + 1
+                continue
+            break
+        if refused:
+            keep = np.ones(len(where), dtype=bool)
+            keep[refused] = False
+            flat, where = _elements(flat, keep), where[keep]
+            if len(where):
+                rule(flat)  # what the rule adds, over the elements it passed
+    return found, (run(_elements(fresh, where)) if found else flat)
+
+
+def _at(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(k) for k in np.unravel_index(i, shape))
+
+
+def _elements(current: Run, keep: Any) -> Run:
+    """``current`` over the elements of its flattened arrays that ``keep`` picks (None: all)."""
+    q = current.request
+    assert q.shape is not None
+    shape = q.shape
+
+    def pick(value: Any) -> Any:
+        if value is None or isinstance(value, str) or not np.ndim(value):
+            return value
+        if is_quantity(value):
+            return type(value)(pick(value.magnitude), value.units)
+        flat = np.broadcast_to(value, shape).reshape(-1)
+        return flat if keep is None else flat[keep]
+
+    n = int(np.prod(shape))
+    picked = attrs.evolve(
+        q,
+        values={k: pick(v) for k, v in q.values.items()},
+        given={k: pick(v) for k, v in q.given.items()},
+        shape=(n if keep is None else int(np.arange(n)[keep].size),),
+    )
+    return Run(
+        picked,
+        pick(current.area),
+        list(current.departures),
+        list(current.more),
+        count=pick(current.count),
+        warnings=current.warnings,
+        sources=current.sources,
+        per_area_from=current.per_area_from,
+        records=current.records,
+        placement=current.placement,
+    )

@@ -468,6 +468,19 @@ class Plan:
         return plan
 
 
+# A stored plan's inputs, in the order they are checked in their domains.
+_STORED_INPUTS: Final = (
+    "points",
+    "area",
+    "spacing",
+    "volume_per_point",
+    "depth",
+    "angle",
+    "loss_fraction",
+    "thread_length",
+)
+
+
 def check_stored(
     data: dict[str, Any], plan: Plan | PlanArray, *, catalog: Catalog | None = None
 ) -> None:
@@ -480,16 +493,7 @@ def check_stored(
     Raises:
         MesocalcError: naming the stored value at fault (and its index in an array).
     """
-    values = {
-        "points": plan.points,
-        "area": plan._area,
-        "spacing": plan._spacing,
-        "volume_per_point": plan._volume_per_point,
-        "depth": plan._depth,
-        "angle": plan._angle,
-        "loss_fraction": plan.loss_fraction,
-        "thread_length": plan._thread_length,
-    }
+    values = {n: _codec.value_of(plan, n) for n in _STORED_INPUTS}
     points = np.asarray(values["points"])
     if not np.all((points >= 1) & (points <= _core.MAX_POINTS)):
         raise InvalidValueError("points", data.get("points"), "a positive integer below 2^53")
@@ -514,7 +518,7 @@ def check_stored(
         values["angle"],
     )
     computed["dose_per_area"] = dose_per_area(
-        computed["total_volume"], PARAMETERS["area"].to_shown(plan._area)
+        computed["total_volume"], PARAMETERS["area"].to_shown(values["area"])
     )
     for name in RESULTS:
         if name in data:
