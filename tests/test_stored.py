@@ -420,3 +420,22 @@ def test_a_session_holds_the_catalog_it_was_read_with_passed_explicitly() -> Non
     with pytest.raises(mesocalc.InputTypeError) as info:
         mesocalc.Session(plans=[p], catalog="clinic.toml")  # type: ignore[arg-type]
     assert info.value.parameter == "catalog"
+
+
+def test_a_stored_plan_past_a_soft_session_cap_needs_the_warning_of_its_override() -> None:
+    # Submental infiltration: 50 points a session at most (KYB, an analogue: soft).
+    p = mesocalc.plan(
+        technique="infiltration", zone="submental", area="80 cm^2", override=OVERRIDE
+    )
+    codes = [w.code for w in p.warning_records]
+    assert WarningCode.SESSION_CAP_OVERRIDDEN in codes
+    data = _json(p.to_dict())
+    assert mesocalc.Plan.from_dict(data) == p
+    data["warnings"] = [
+        w for w in data["warnings"] if w["code"] != WarningCode.SESSION_CAP_OVERRIDDEN.value
+    ]
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.Plan.from_dict(data)
+    with pytest.raises(mesocalc.SoftLimitError) as new:
+        mesocalc.plan(technique="infiltration", zone="submental", area="80 cm^2")
+    assert str(info.value) == str(new.value)

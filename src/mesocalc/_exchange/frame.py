@@ -6,9 +6,9 @@ leave unset, and each group is planned in one vectorised call. Rows the arrays
 cannot plan as plan() would go through plan() one by one, so that each gets exactly
 the plan, warnings or error plan() gives it: a cell that does not read, a value
 outside its domain or the catalog's range (an "about" value warns per row, which
-plans over arrays do not), an override, a needle or a syringe. A group that still
-fails at one element (a skin layer, a session cap) gives that row up and is planned
-again in halves. pandas and pint-pandas are imported on use, never at ``import mesocalc``.
+plans over arrays do not), an override, a needle or a syringe, and each row of a group
+that a rule refuses (a skin layer, a session cap), which the pipeline's per-row findings
+name. pandas and pint-pandas are imported on use, never at ``import mesocalc``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Stored plans checked like new ones: plan()'s rules, run on what a record holds.
 
 A record read back from a clinic's database may have been tampered with or
-corrupted. :func:`recheck` runs its inputs through the rules of
-:mod:`mesocalc._planning.guardrails` (the same functions plan() calls, never a copy of
-them) and derives its point count again, so that no record comes back as a plan
-that plan() could not have made. Which catalog it is checked against follows from
-the plan's ``protocol`` (:func:`catalog_for`).
+corrupted. :func:`recheck` reads its inputs into the pipeline's request and runs them
+through the pipeline's own rules (:data:`mesocalc._planning.pipeline.STORED`, never a
+copy of them), then compares what they give with what it holds, its point count
+included, so that no record comes back as a plan that plan() could not have made.
+Which catalog it is checked against follows from the plan's ``protocol``
+(:func:`catalog_for`).
 """
 
 from __future__ import annotations
@@ -111,11 +112,12 @@ def _read(
         r = getattr(entry, name)
         if shape is not None:
             m = np.asarray(m, dtype=np.float64)
-            _guardrails.choose_array(_stored(name, m), name, r, entry)
-        else:
-            _, departure = _guardrails.choose(_stored(name, m), name, r, entry)
-            departures += [] if departure is None else [departure]
         given[name], values[name] = _stored(name, m), m
+        if shape is not None:
+            _guardrails.choose_array(given[name], name, r, entry)
+        else:
+            _, departure = _guardrails.choose(given[name], name, r, entry)
+            departures += [] if departure is None else [departure]
     thread = _guardrails.thread_length(entry, plan.lattice, plan.lattice.value)
     _check_thread(_codec.value_of(plan, "thread_length"), entry, thread)
     request = _pipeline.Request(
