@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import mesocalc
@@ -98,4 +99,14 @@ def test_an_error_naming_no_element_refuses_every_element_left() -> None:
     assert {(type(e), e.parameter, e.index) for e in found.values()} == {
         (mesocalc.InvalidValueError, "spacing", None)
     }
+    assert rest.request.shape == (0,)
+
+
+def test_findings_find_an_element_a_rule_checks_apart_behind_one_it_names_first() -> None:
+    # 40 points of 0.3 mL pass the cap of 50 points but not that of 10 mL (KYB); the cap on
+    # points, checked first, names the second element first.
+    current = _read(**_CAPPED, area=["40 cm^2", "60 cm^2"])
+    current.request.values["volume_per_point"] = np.array([0.3, 0.1])
+    found, rest = _pipeline.findings(current)
+    assert {k: e.parameter for k, e in found.items()} == {(0,): "total_volume", (1,): "points"}
     assert rest.request.shape == (0,)

@@ -507,35 +507,36 @@ def findings(current: Run) -> tuple[dict[tuple[int, ...], MesocalcError], Run]:
     The rules run in their order. A rule names the first element it refuses: that one is
     set aside with the error, and the rule runs again over the elements after it, so that
     one element at fault hides none of the rest (an error naming no element refuses all
-    those left). The rules after it run over the elements no rule refused. The run
-    returned holds those, flattened, and has been through every rule over them alone.
+    those left); then once more over all those left, which it passes unless one it checks
+    apart (a cap on volume beside one on points) was hidden. The rules after it run over
+    the elements no rule refused. The run returned holds those, flattened, and has been
+    through every rule over them alone.
     """
     shape = current.request.shape
     assert shape is not None  # a request over arrays
-    fresh = _elements(current, None)  # before any rule: the others run afresh
-    flat = _elements(current, None)
+    flat = _elements(current, None)  # the rules add to it; ``current`` stays as read
     where = np.arange(int(np.prod(shape)))  # the flat positions of the elements left
     found: dict[tuple[int, ...], MesocalcError] = {}
     for rule in rules_for(current.request):
-        refused: list[int] = []  # positions in ``where``
-        start = 0  # the elements before it passed this rule
-        while start < len(where):
-            try:
-                rule(flat if start == 0 else _elements(flat, slice(start, None)))
-            except MesocalcError as exc:
-                at = range(start, len(where)) if exc.index is None else [start + exc.index[0]]
-                refused += at
-                found.update({_at(int(where[k]), shape): exc for k in at})
-                start = at[-1] + 1
-                continue
-            break
-        if refused:
+        while len(where):
+            refused: list[int] = []  # positions in ``where``
+            start = 0  # the elements before it passed this rule
+            while start < len(where):
+                try:
+                    rule(flat if start == 0 else _elements(flat, slice(start, None)))
+                except MesocalcError as exc:
+                    at = range(start, len(where)) if exc.index is None else [start + exc.index[0]]
+                    refused += at
+                    found.update({_at(int(where[k]), shape): exc for k in at})
+                    start = at[-1] + 1
+                    continue
+                break
+            if not refused:
+                break  # passed over every element left, and added what it finds to ``flat``
             keep = np.ones(len(where), dtype=bool)
             keep[refused] = False
             flat, where = _elements(flat, keep), where[keep]
-            if len(where):
-                rule(flat)  # what the rule adds, over the elements it passed
-    return found, (run(_elements(fresh, where)) if found else flat)
+    return found, (run(_elements(current, where)) if found else flat)
 
 
 def _at(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
