@@ -535,3 +535,15 @@ def test_collect_is_plan_row_by_row(rows: list[dict[str, Any]]) -> None:
         assert caught.value.parameter == expected[bad[0]].parameter  # type: ignore[union-attr]
     else:
         pd.testing.assert_frame_equal(mesocalc.plan_frame(requests), plans)
+
+
+def test_every_row_a_rule_refuses_gets_its_own_error_and_the_others_their_plans() -> None:
+    # Submental infiltration: a session cap of 50 points (KYB); 80 cm^2 and more pass it.
+    areas = ["10 cm^2", "80 cm^2", "20 cm^2", "90 cm^2", "85 cm^2", "30 cm^2"]
+    rows = [{"technique": "infiltration", "zone": "submental", "area": a} for a in areas]
+    plans = mesocalc.plan_frame(pd.DataFrame(rows), errors="collect")
+    for i, row in enumerate(rows):
+        _assert_row(plans, i, _reference(row))
+    assert list(plans["error"].notna()) == [False, True, False, True, True, False]
+    refused = mesocalc.plan_frame(pd.DataFrame([rows[1], rows[3]]), errors="collect")
+    assert list(refused["error_type"]) == ["SoftLimitError", "SoftLimitError"]

@@ -82,10 +82,11 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),
     ("threads", {"_geometry.threads"}),
     ("placement on a shape", {"_geometry.placement"}),
-    ("stored plans, checked again", {"_planning.stored"}),
+    ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
+    ("stored plans, read and run through the pipeline's rules again", {"_planning.stored"}),
     ("the plan", {"_planning.plan"}),
     ("plans over arrays", {"_planning.plan_array"}),
-    ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
+    ("the plans a run through the rules makes", {"_planning.made"}),
     ("the memo of requests seen before", {"_planning.memo"}),
     ("the planner", {"_planning.planner"}),
     ("FHIR export", {"_clinic.fhir"}),
@@ -198,3 +199,23 @@ def test_every_package_says_what_it_may_import() -> None:
         doc = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text("utf-8")))
         assert doc is not None, name
         assert "import" in doc, name
+
+
+# A plan's magnitudes are private fields; other modules read them through the codec's field
+# spec (codec.value_of), by the JSON key a field is written under.
+_PLAN_PRIVATE = {"_area", "_spacing", "_volume_per_point", "_depth", "_angle", "_thread_length"}
+
+
+def test_no_module_reads_a_plans_private_fields() -> None:
+    found = []
+    for module, path in FILES.items():
+        if module in {"mesocalc._planning.plan", "mesocalc._planning.plan_array"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in _PLAN_PRIVATE
+                and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+            ):
+                found.append(f"{module}:{node.lineno} .{node.attr}")
+    assert found == []

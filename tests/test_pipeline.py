@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import mesocalc
@@ -74,3 +75,57 @@ def test_the_dose_rule_over_arrays_bounds_from_the_extremes_the_reading_found() 
     empty.area, empty.extremes = empty.area[:0], None
     dose(empty)  # no element: nothing to refuse
     assert empty.extremes is None
+
+
+def test_the_rules_a_stored_plan_runs_are_rules_of_the_one_list_in_its_order() -> None:
+    positions = [_pipeline.RULES.index(rule) for rule in _pipeline.STORED]
+    assert positions == sorted(positions)
+    assert _pipeline.COUNT in _pipeline.RULES
+    assert _pipeline.COUNT not in _pipeline.STORED  # compared with the stored count, not taken
+
+
+# Submental infiltration: a session cap of 50 points (KYB), which large areas pass.
+_CAPPED = {"technique": "infiltration", "zone": "submental"}
+
+
+def test_findings_name_every_element_a_rule_refuses_with_its_scalar_error() -> None:
+    areas = ["10 cm^2", "80 cm^2", "20 cm^2", "90 cm^2", "95 cm^2", "30 cm^2"]
+    found, rest = _pipeline.findings(_read(**_CAPPED, area=areas))
+    assert sorted(found) == [(1,), (3,), (4,)]
+    for (i,), error in found.items():
+        with pytest.raises(mesocalc.MesocalcError) as alone:
+            mesocalc.plan(technique="infiltration", zone="submental", area=areas[i])
+        assert (type(error), error.parameter) == (type(alone.value), alone.value.parameter)
+    good = [a for i, a in enumerate(areas) if (i,) not in found]
+    plans = mesocalc.plan(technique="infiltration", zone="submental", area=good)
+    assert rest.request.shape == (3,)
+    assert list(rest.count) == list(plans.points)
+    assert rest.warnings == tuple(plans.warning_records[: len(rest.warnings)])
+
+
+def test_findings_of_a_request_no_rule_refuses_are_none() -> None:
+    found, rest = _pipeline.findings(_read(**_CAPPED, area=[["10 cm^2"], ["20 cm^2"]]))
+    assert found == {}
+    plans = mesocalc.plan(technique="infiltration", zone="submental", area=["10 cm^2", "20 cm^2"])
+    assert list(rest.count) == list(plans.points)
+
+
+def test_an_error_naming_no_element_refuses_every_element_left() -> None:
+    current = _read(**_CAPPED, area=["10 cm^2", "20 cm^2"])
+    current.request.values["spacing"] = 1e-9  # in mm: more points than a float counts
+    found, rest = _pipeline.findings(current)
+    assert sorted(found) == [(0,), (1,)]
+    assert {(type(e), e.parameter, e.index) for e in found.values()} == {
+        (mesocalc.InvalidValueError, "spacing", None)
+    }
+    assert rest.request.shape == (0,)
+
+
+def test_findings_find_an_element_a_rule_checks_apart_behind_one_it_names_first() -> None:
+    # 40 points of 0.3 mL pass the cap of 50 points but not that of 10 mL (KYB); the cap on
+    # points, checked first, names the second element first.
+    current = _read(**_CAPPED, area=["40 cm^2", "60 cm^2"])
+    current.request.values["volume_per_point"] = np.array([0.3, 0.1])
+    found, rest = _pipeline.findings(current)
+    assert {k: e.parameter for k, e in found.items()} == {(0,): "total_volume", (1,): "points"}
+    assert rest.request.shape == (0,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from pathlib import Path
@@ -397,3 +398,44 @@ def test_a_corrupted_element_is_refused_or_gives_plans_plan_would_make(
         loss_fraction=np.asarray(back.loss_fraction), lattice=back.lattice,
     )  # fmt: skip
     assert np.array_equal(np.broadcast_to(again.points, back.shape), back.points)
+
+
+def test_a_session_holds_the_catalog_it_was_read_with_passed_explicitly() -> None:
+    clinic = mesocalc.load_protocol(CLINIC)
+    p = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", catalog=clinic)
+    session = mesocalc.Session.from_requests(
+        [{"technique": "classic", "zone": "face", "area": "40 cm^2"}],
+        catalog=clinic,
+        date=datetime.date(2026, 1, 5),
+    )
+    assert session.catalog is clinic
+    assert session.plans == (p,)
+    again = mesocalc.Session.from_dict(_json(session.to_dict()), catalog=clinic)
+    assert again == session
+    assert again.catalog is clinic  # given to the session and to each plan's from_dict
+    assert "catalog" not in session.to_dict()  # not written: the plans name their protocol
+    course = mesocalc.Course(sessions=[session])
+    read = mesocalc.Course.from_dict(_json(course.to_dict()), catalog=clinic)
+    assert read.sessions[0].catalog is clinic
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        mesocalc.Session(plans=[p], catalog="clinic.toml")  # type: ignore[arg-type]
+    assert info.value.parameter == "catalog"
+
+
+def test_a_stored_plan_past_a_soft_session_cap_needs_the_warning_of_its_override() -> None:
+    # Submental infiltration: 50 points a session at most (KYB, an analogue: soft).
+    p = mesocalc.plan(
+        technique="infiltration", zone="submental", area="80 cm^2", override=OVERRIDE
+    )
+    codes = [w.code for w in p.warning_records]
+    assert WarningCode.SESSION_CAP_OVERRIDDEN in codes
+    data = _json(p.to_dict())
+    assert mesocalc.Plan.from_dict(data) == p
+    data["warnings"] = [
+        w for w in data["warnings"] if w["code"] != WarningCode.SESSION_CAP_OVERRIDDEN.value
+    ]
+    with pytest.raises(mesocalc.SoftLimitError) as info:
+        mesocalc.Plan.from_dict(data)
+    with pytest.raises(mesocalc.SoftLimitError) as new:
+        mesocalc.plan(technique="infiltration", zone="submental", area="80 cm^2")
+    assert str(info.value) == str(new.value)

@@ -25,7 +25,6 @@ from mesocalc._clinic.products import product_key
 from mesocalc._clinic.session import Session
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
-from mesocalc._planning import stored as _stored
 from mesocalc._quantities.units import BIOLOGICAL_UNIT, quantity
 from mesocalc._records import codec as _codec
 from mesocalc._records.structuring import Reader
@@ -312,7 +311,7 @@ class Course:
         for s in self.sessions:
             active = None if s.product is None else s.product.active
             for p in s.plans:
-                volume = p.points * p._volume_per_point
+                volume = p.points * _codec.value_of(p, "volume_per_point")
                 entry = totals.setdefault(
                     p.zone.value, [0.0, 0.0, None if active is None else active[1]]
                 )
@@ -388,5 +387,4 @@ class Course:
         ``catalog`` is the clinic protocol the plans were made with (see
         :meth:`Plan.from_dict`); the shipped catalog by default.
         """
-        with _stored.reading_with(catalog):
-            return _codec.load(cls, data, "mesocalc.course")
+        return _codec.load(cls, data, "mesocalc.course", {"catalog": catalog})

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 from mesocalc._catalog.catalog import Catalog, default_catalog
 from mesocalc._catalog.entries import Layer
 from mesocalc._quantities.codes import SNOMED, UCUM
+from mesocalc._records import codec as _codec
 from mesocalc._records.tables import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -240,13 +241,14 @@ def _device(needle: Needle, ident: str, r4: bool) -> dict[str, Any]:
 
 def _dosage(plan: Plan, site: dict[str, Any], route: dict[str, Any]) -> dict[str, Any]:
     each = "threads" if plan.thread_length is not None else "injections"
+    vpp, depth = _codec.value_of(plan, "volume_per_point"), _codec.value_of(plan, "depth")
     return {
-        "text": f"{plan.points} {each} of {shown('volume_per_point', plan._volume_per_point)}, "
-        f"{shown('depth', plan._depth)} deep",
+        "text": f"{plan.points} {each} of {shown('volume_per_point', vpp)}, "
+        f"{shown('depth', depth)} deep",
         "site": site,
         "route": route,
         "method": {"text": f"mesotherapy, {plan.technique.value} technique"},
-        "dose": _quantity(plan.points * plan._volume_per_point, "mL"),
+        "dose": _quantity(plan.points * vpp, "mL"),
     }
 
 

@@ -23,7 +23,6 @@ from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic import session_checks as _session_checks
 from mesocalc._clinic.products import Product
 from mesocalc._clinic.screening import Patient, Screening, screen
-from mesocalc._planning import stored as _stored
 from mesocalc._planning.equipment import Supply, Syringe
 from mesocalc._planning.overrides import Override
 from mesocalc._planning.plan import SHIPPED_CATALOG, Plan
@@ -112,6 +111,11 @@ def _patient(inst: Any, attr: Any, value: Any) -> None:
             value,
             "None or a mesocalc.Patient(...), such as mesocalc.Patient(pregnant=False, ...)",
         )
+
+
+def _catalog(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Catalog):
+        raise InputTypeError("catalog", value, "None or a mesocalc.Catalog (load_protocol)")
 
 
 def _syringe(inst: Any, attr: Any, value: Any) -> None:
@@ -203,6 +207,11 @@ class Session:
     override: Override | None = attrs.field(
         default=None, validator=_override, metadata=_codec.part(_codec.one_of(Override))
     )
+    # The clinic protocol its plans were planned or read with (Session.of, from_dict), for
+    # the summed caps; not written, and not compared: None holds them to the shipped ones.
+    catalog: Catalog | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_catalog, metadata=_codec.skip()
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.sides and len(self.sides) != len(self.plans):
@@ -273,7 +282,9 @@ class Session:
         if active is None:
             return None
         per_ml, unit, _ = active
-        return tuple(quantity(p._volume_per_point * per_ml, unit) for p in self.plans)
+        return tuple(
+            quantity(_codec.value_of(p, "volume_per_point") * per_ml, unit) for p in self.plans
+        )
 
     @classmethod
     def from_requests(
@@ -329,16 +340,16 @@ class Session:
             raise errors[0]
         if errors:
             raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
-        with _stored.reading_with(catalog):
-            return cls(
-                plans=plans,
-                sides=sides,
-                date=date,
-                syringe=syringe,
-                product=product,
-                patient=patient,
-                override=override,
-            )
+        return cls(
+            plans=plans,
+            sides=sides,
+            date=date,
+            syringe=syringe,
+            product=product,
+            patient=patient,
+            override=override,
+            catalog=catalog,
+        )
 
     def where(self, i: int) -> str:
         """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
@@ -363,7 +374,8 @@ class Session:
     def total_volume(self) -> Quantity:
         """Product injected over all areas, in mL."""
         return shown_quantity(
-            "total_volume", sum(p.points * p._volume_per_point for p in self.plans)
+            "total_volume",
+            sum(p.points * _codec.value_of(p, "volume_per_point") for p in self.plans),
         )
 
     @property
@@ -430,7 +442,7 @@ class Session:
         rows = [
             (
                 f"{i + 1}. {self.where(i)}",
-                f"{shown('area', p._area)}, {plural(p.points, 'point')}, "
+                f"{shown('area', _codec.value_of(p, 'area'))}, {plural(p.points, 'point')}, "
                 f"{shown('total_volume', p.total_volume.magnitude)}",
             )
             for i, p in enumerate(self.plans)
@@ -580,8 +592,7 @@ class Session:
         stored = data.get("screening") if isinstance(data, dict) else None
         if isinstance(data, dict):
             data = {k: v for k, v in data.items() if k != "screening"}
-        with _stored.reading_with(catalog):
-            session = _codec.load(cls, data, SCHEMA)
+        session = _codec.load(cls, data, SCHEMA, {"catalog": catalog})
         if stored is not None:
             screening = session.screening
             again = None if screening is None else _codec.unstructure(screening)

@@ -13,6 +13,7 @@ from mesocalc._clinic.screening_rules import Severity
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import stored as _stored
 from mesocalc._quantities.parameters import PARAMETERS
+from mesocalc._records import codec as _codec
 from mesocalc.exceptions import HardLimitError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
@@ -82,14 +83,14 @@ def session_caps(session: Session) -> list[WarningRecord]:
         if len(plans) < 2:
             continue
         try:
-            book = _stored.catalog_for(plans[0].protocol, None)
+            book = _stored.catalog_for(plans[0].protocol, session.catalog)
         except MesocalcError:
             book = default_catalog()
         entry = book.entries.get((tech, zone)) or book.unpublished.get((tech, zone))
         if entry is None or entry.session is None:
             continue
         points = sum(p.points for p in plans)
-        volume = sum(p.points * p._volume_per_point for p in plans)
+        volume = sum(p.points * _codec.value_of(p, "volume_per_point") for p in plans)
         over = f"{len(plans)} areas of {tech.value} on the {zone.value}, summed"
         try:
             found = _guardrails.check_session(

@@ -6,9 +6,9 @@ leave unset, and each group is planned in one vectorised call. Rows the arrays
 cannot plan as plan() would go through plan() one by one, so that each gets exactly
 the plan, warnings or error plan() gives it: a cell that does not read, a value
 outside its domain or the catalog's range (an "about" value warns per row, which
-plans over arrays do not), an override, a needle or a syringe. A group that still
-fails at one element (a skin layer, a session cap) gives that row up and is planned
-again in halves. pandas and pint-pandas are imported on use, never at ``import mesocalc``.
+plans over arrays do not), an override, a needle or a syringe, and each row of a group
+that a rule refuses (a skin layer, a session cap), which the pipeline's per-row findings
+name. pandas and pint-pandas are imported on use, never at ``import mesocalc``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from mesocalc._exchange.frame_results import (
     _plans_class,
     suffixed,
 )
+from mesocalc._planning import made as _made
+from mesocalc._planning import pipeline as _pipeline
+from mesocalc._planning.guardrails import GIVEN_BITS
 from mesocalc._planning.plan import Plan
 from mesocalc._planning.planner import plan
 from mesocalc._quantities.magnitudes import any_array, magnitudes
@@ -137,6 +140,10 @@ def _gauge(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+# plan()'s parts (override, margin, ...) that plans over arrays go without.
+_NO_PARTS: Final = (None,) * 9
 
 
 class _Table:
@@ -312,7 +319,7 @@ class _Table:
 
         Returns the rows left to plan() one by one: those with a value outside its
         domain or the catalog's range (plan() refuses it, or warns of an "about" value
-        per row), and each element at fault, around which the rest is planned in halves.
+        per row), and each row a rule refuses (the pipeline's per-row findings).
         """
         technique, zone, lattice = key
         try:  # as plan() reads them first, for every row alike
@@ -330,29 +337,32 @@ class _Table:
                 odd |= ~(ok if name == "area" else ok & getattr(entry, name).contains(m))
         left = [int(r) for r in rows[odd]]
         rows = rows[~odd]
-        pending = [rows[i : i + MAX_ELEMENTS] for i in range(0, len(rows), MAX_ELEMENTS)]
-        while pending:
-            chosen = pending.pop()
-            if not len(chosen):
-                continue
-            try:
-                p: Any = plan(
-                    technique=technique,
-                    zone=zone,
-                    lattice=lattice,
-                    catalog=self.catalog,
-                    **{c: self.arrays[c][chosen] for c in ("area", *given)},
-                )
-            except MesocalcError as exc:
-                if exc.index is None or len(chosen) == 1:
-                    left.extend(int(r) for r in chosen)  # plan() says for each row why
-                    continue
-                left.append(int(chosen[exc.index[0]]))
-                rest = np.delete(chosen, exc.index[0])
-                pending += [rest[: len(rest) // 2], rest[len(rest) // 2 :]]
-                continue
-            self.put(chosen, p)
+        for i in range(0, len(rows), MAX_ELEMENTS):
+            left += self._plan_rows(rows[i : i + MAX_ELEMENTS], key, given)
         return left
+
+    def _plan_rows(
+        self, rows: NDArray[np.intp], key: tuple[str, str, str], given: Sequence[str]
+    ) -> list[int]:
+        """Plan ``rows`` as arrays but those the pipeline's rules refuse, which it returns.
+
+        The pipeline's per-row findings name every row a rule refuses; plan() then says
+        for each why, as it would for that row alone. A request that does not read
+        leaves all its rows to plan().
+        """
+        read = ("area", *given)
+        numbers = [self.arrays[c][rows] if c in read else None for c in ("area", *GIVEN_BITS)]
+        try:
+            current = _pipeline.read(self.book, key, tuple(numbers), _NO_PARTS)
+            refused, rest = _pipeline.findings(current)
+            plans = _made.planned(rest)
+        except MesocalcError:
+            return [int(r) for r in rows]
+        bad = np.zeros(len(rows), dtype=bool)
+        bad[[i for (i,) in refused]] = True
+        if len(refused) < len(rows):
+            self.put(rows[~bad], plans)
+        return [int(r) for r in rows[bad]]
 
     # Results.
 

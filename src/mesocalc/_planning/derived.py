@@ -13,15 +13,20 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Final
 
+from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._quantities import arithmetic as _core
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from mesocalc._catalog.entries import Spec
     from mesocalc._quantities.names import Lattice
+else:
+    np = _numpy.NUMPY
 
-__all__ = ["one_of", "source", "spacing_for", "volume_per_point"]
+__all__ = ["dose_per_area", "one_of", "source", "spacing_for", "volume_per_point"]
 
 # The most points a request may ask for: a software bound, not a clinical one. Below it the
 # spacing that holds them gives the same count back (SNAP's one part in 10^9 stays under a
@@ -101,3 +106,25 @@ def spacing_for(  # noqa: PLR0917 - private: the planner's request, read
         nearest = "" if held == points else f", the nearest to {points}"
         why = f"{held} points on the shape{nearest}"
     return _guardrails.choose_derived(spacing, "spacing", entry.spacing, entry, why)
+
+
+def dose_per_area(total_ml: Any, area_cm2: Any) -> Any:
+    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give.
+
+    Raises:
+        DomainError: an area so small (a subnormal one) that the dose is infinite.
+    """
+    if type(total_ml) is float and type(area_cm2) is float:
+        dose = total_ml / area_cm2
+        if not math.isfinite(dose):
+            raise _core.finite_error("area", area_cm2, "dose_per_area")
+        return dose
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        dose = np.divide(total_ml, area_cm2)
+    finite = np.isfinite(dose)
+    if not np.all(finite):
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        at = float(np.broadcast_to(area_cm2, np.shape(dose))[index])
+        error = _core.finite_error("area", at, "dose_per_area")
+        raise error.at(index) if index else error
+    return dose

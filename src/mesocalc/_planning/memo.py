@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from mesocalc._engine import engine as _engine
+from mesocalc._planning import made as _made
 from mesocalc._planning import pipeline as _pipeline
 from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities import units as _units
@@ -90,7 +91,7 @@ def planned(
         current.warnings, current.sources = seen.warnings, seen.sources
         for rule in seen.rules:  # those per area that apply to it, in the pipeline's order
             rule(current)
-        return _pipeline.planned(current)
+        return _made.planned(current)
     current = _pipeline.run(_pipeline.read(book, names, numbers, parts))
     q = current.request
     # Kept: a request of one area that passed every rule with no departure (see the module).
@@ -104,7 +105,7 @@ def planned(
         more = tuple(current.more if at is None else current.more[:at])
         rules = _pipeline.rules_for(q, _pipeline.PER_AREA)
         _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, more, rules)
-    return _pipeline.planned(current)
+    return _made.planned(current)
 
 
 def _key(

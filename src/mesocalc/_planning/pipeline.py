@@ -30,13 +30,13 @@ from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import derived as _derived
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import overrides as _overrides
-from mesocalc._planning.plan import Plan, dose_per_area
+from mesocalc._planning.derived import dose_per_area
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities.magnitudes import any_array
 from mesocalc._quantities.names import Lattice, resolve
 from mesocalc._quantities.units import is_quantity
-from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
+from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,11 +44,22 @@ if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
     from mesocalc._catalog.entries import Spec
     from mesocalc._planning.overrides import Override
-    from mesocalc._planning.plan_array import PlanArray
 else:
     np = _numpy.NUMPY
 
-__all__ = ["PER_AREA", "RULES", "Request", "Rule", "Run", "planned", "read", "rules_for", "run"]
+__all__ = [
+    "COUNT",
+    "PER_AREA",
+    "RULES",
+    "STORED",
+    "Request",
+    "Rule",
+    "Run",
+    "findings",
+    "read",
+    "rules_for",
+    "run",
+]
 
 # The parts only a plan of one area takes, in the order they are refused with arrays.
 _ONE_AREA_PARTS: Final = (
@@ -459,6 +470,11 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 # Those that depend on the area, which a request seen before is run through again.
 PER_AREA: Final = (_count, _layout, _derived_volume, _dose, _hard_session, _soft_session)
+# Those a stored plan is run through again (mesocalc._planning.stored), over the count it
+# holds: the limits, hard and soft. The count (COUNT's finding) is compared with the stored
+# one after them; a layout and the results are drawn and computed again by its reader.
+STORED: Final = (_cap, _layer, _needle, _hard_session, _unpublished, _soft_ranges, _soft_session)
+COUNT: Final[Rule] = _count
 
 
 def rules_for(request: Request, rules: tuple[Rule, ...] = RULES) -> tuple[Rule, ...]:
@@ -494,61 +510,81 @@ def run(current: Run, rules: tuple[Rule, ...] | None = None) -> Run:
     return current
 
 
-def planned(current: Run) -> Plan | PlanArray:
-    """The Plan, or the PlanArray, of a run through every rule."""
+# Per-element findings over arrays, for a caller that plans each element apart (plan_frame).
+
+
+def findings(current: Run) -> tuple[dict[tuple[int, ...], MesocalcError], Run]:
+    """Which elements of a request over arrays the rules refuse, and a run of the others.
+
+    The rules run in their order. A rule names the first element it refuses: that one is
+    set aside with the error, and the rule runs again over the elements after it, so that
+    one element at fault hides none of the rest (an error naming no element refuses all
+    those left); then once more over all those left, which it passes unless one it checks
+    apart (a cap on volume beside one on points) was hidden. The rules after it run over
+    the elements no rule refused. The run returned holds those, flattened, and has been
+    through every rule over them alone.
+    """
+    shape = current.request.shape
+    assert shape is not None  # a request over arrays
+    flat = _elements(current, None)  # the rules add to it; ``current`` stays as read
+    where = np.arange(int(np.prod(shape)))  # the flat positions of the elements left
+    found: dict[tuple[int, ...], MesocalcError] = {}
+    for rule in rules_for(current.request):
+        while len(where):
+            refused: list[int] = []  # positions in ``where``
+            start = 0  # the elements before it passed this rule
+            while start < len(where):
+                try:
+                    rule(flat if start == 0 else _elements(flat, slice(start, None)))
+                except MesocalcError as exc:
+                    at = range(start, len(where)) if exc.index is None else [start + exc.index[0]]
+                    refused += at
+                    found.update({_at(int(where[k]), shape): exc for k in at})
+                    start = at[-1] + 1
+                    continue
+                break
+            if not refused:
+                break  # passed over every element left, and added what it finds to ``flat``
+            keep = np.ones(len(where), dtype=bool)
+            keep[refused] = False
+            flat, where = _elements(flat, keep), where[keep]
+    return found, (run(_elements(current, where)) if found else flat)
+
+
+def _at(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(k) for k in np.unravel_index(i, shape))
+
+
+def _elements(current: Run, keep: Any) -> Run:
+    """``current`` over the elements of its flattened arrays that ``keep`` picks (None: all)."""
     q = current.request
-    more = current.more
-    warnings = (*current.warnings, *more) if more else current.warnings
-    v = q.values
-    if q.shape is None:
-        count, vpp = current.count, v["volume_per_point"]
-        return Plan(
-            technique=q.entry.technique,
-            zone=q.entry.zone,
-            lattice=q.grid,
-            points=count,
-            loss_fraction=v["loss_fraction"],
-            warnings=warnings,
-            sources=current.sources,
-            area_mm2=current.area,
-            spacing_mm=v["spacing"],
-            volume_per_point_ml=vpp,
-            depth_mm=v["depth"],
-            angle_deg=v["angle"],
-            thread_length_mm=q.thread,
-            protocol=q.book.protocol,
-            overrides=current.records,
-            placement=current.placement,
-            supply=None if q.syringe is None else q.equipment.Supply.of(count * vpp, q.syringe),
-            needle=q.needle,
-        )
-    return _plans(current, warnings)
-
-
-def _plans(current: Run, warnings: tuple[WarningRecord, ...]) -> Plan | PlanArray:
-    from mesocalc._planning.plan_array import PlanArray  # noqa: PLC0415 - loaded on first use (start-up)
-
-    q, v = current.request, current.request.values
+    assert q.shape is not None
     shape = q.shape
-    assert shape is not None
 
-    def frozen(value: Any) -> Any:
-        return np.broadcast_to(value, shape)  # a read-only view: plans are immutable
+    def pick(value: Any) -> Any:
+        if value is None or isinstance(value, str) or not np.ndim(value):
+            return value
+        if is_quantity(value):
+            return type(value)(pick(value.magnitude), value.units)
+        flat = np.broadcast_to(value, shape).reshape(-1)
+        return flat if keep is None else flat[keep]
 
-    plans = PlanArray(
-        technique=q.entry.technique,
-        zone=q.entry.zone,
-        lattice=q.grid,
-        points=current.count,
-        loss_fraction=frozen(v["loss_fraction"]),
-        warnings=warnings,
-        sources=current.sources,
-        area_mm2=frozen(current.area),
-        spacing_mm=frozen(v["spacing"]),
-        volume_per_point_ml=frozen(v["volume_per_point"]),
-        depth_mm=frozen(v["depth"]),
-        angle_deg=frozen(v["angle"]),
-        thread_length_mm=None if q.thread is None else frozen(q.thread),
-        protocol=q.book.protocol,
+    n = int(np.prod(shape))
+    picked = attrs.evolve(
+        q,
+        values={k: pick(v) for k, v in q.values.items()},
+        given={k: pick(v) for k, v in q.given.items()},
+        shape=(n if keep is None else int(np.arange(n)[keep].size),),
     )
-    return plans[()] if not shape else plans  # a 0-d array is one area: a Plan
+    return Run(
+        picked,
+        pick(current.area),
+        list(current.departures),
+        list(current.more),
+        count=pick(current.count),
+        warnings=current.warnings,
+        sources=current.sources,
+        per_area_from=current.per_area_from,
+        records=current.records,
+        placement=current.placement,
+    )

@@ -11,7 +11,6 @@ head's shots), :class:`Supply` (syringes and the volume to draw up) and the
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -20,6 +19,7 @@ from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningRecord, texts_to_records
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
+from mesocalc._planning.derived import dose_per_area
 from mesocalc._planning.overrides import OverrideRecord
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import domain_error, first_index
@@ -119,28 +119,6 @@ def results(points: Any, vpp: Any, loss: Any, depth: Any, angle: Any) -> dict[st
         "delivered_volume": total - lost,
         "insertion_length": _core.insertion_length(depth, angle),
     }
-
-
-def dose_per_area(total_ml: Any, area_cm2: Any) -> Any:
-    """Product injected per cm² (mL/cm²): the dose a protocol stating one would give.
-
-    Raises:
-        DomainError: an area so small (a subnormal one) that the dose is infinite.
-    """
-    if type(total_ml) is float and type(area_cm2) is float:
-        dose = total_ml / area_cm2
-        if not math.isfinite(dose):
-            raise _core.finite_error("area", area_cm2, "dose_per_area")
-        return dose
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        dose = np.divide(total_ml, area_cm2)
-    finite = np.isfinite(dose)
-    if not np.all(finite):
-        index = tuple(int(i) for i in np.argwhere(~finite)[0])
-        at = float(np.broadcast_to(area_cm2, np.shape(dose))[index])
-        error = _core.finite_error("area", at, "dose_per_area")
-        raise error.at(index) if index else error
-    return dose
 
 
 @attrs.frozen(kw_only=True)
@@ -490,6 +468,19 @@ class Plan:
         return plan
 
 
+# A stored plan's inputs, in the order they are checked in their domains.
+_STORED_INPUTS: Final = (
+    "points",
+    "area",
+    "spacing",
+    "volume_per_point",
+    "depth",
+    "angle",
+    "loss_fraction",
+    "thread_length",
+)
+
+
 def check_stored(
     data: dict[str, Any], plan: Plan | PlanArray, *, catalog: Catalog | None = None
 ) -> None:
@@ -502,16 +493,7 @@ def check_stored(
     Raises:
         MesocalcError: naming the stored value at fault (and its index in an array).
     """
-    values = {
-        "points": plan.points,
-        "area": plan._area,
-        "spacing": plan._spacing,
-        "volume_per_point": plan._volume_per_point,
-        "depth": plan._depth,
-        "angle": plan._angle,
-        "loss_fraction": plan.loss_fraction,
-        "thread_length": plan._thread_length,
-    }
+    values = {n: _codec.value_of(plan, n) for n in _STORED_INPUTS}
     points = np.asarray(values["points"])
     if not np.all((points >= 1) & (points <= _core.MAX_POINTS)):
         raise InvalidValueError("points", data.get("points"), "a positive integer below 2^53")
@@ -536,7 +518,7 @@ def check_stored(
         values["angle"],
     )
     computed["dose_per_area"] = dose_per_area(
-        computed["total_volume"], PARAMETERS["area"].to_shown(plan._area)
+        computed["total_volume"], PARAMETERS["area"].to_shown(values["area"])
     )
     for name in RESULTS:
         if name in data:

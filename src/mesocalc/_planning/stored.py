@@ -1,35 +1,34 @@
 """Stored plans checked like new ones: plan()'s rules, run on what a record holds.
 
 A record read back from a clinic's database may have been tampered with or
-corrupted. :func:`recheck` runs its inputs through the rules of
-:mod:`mesocalc._planning.guardrails` (the same functions plan() calls, never a copy of
-them) and derives its point count again, so that no record comes back as a plan
-that plan() could not have made. Which catalog it is checked against follows from
-the plan's ``protocol`` (:func:`catalog_for`).
+corrupted. :func:`recheck` reads its inputs into the pipeline's request and runs them
+through the pipeline's own rules (:data:`mesocalc._planning.pipeline.STORED`, never a
+copy of them), then compares what they give with what it holds, its point count
+included, so that no record comes back as a plan that plan() could not have made.
+Which catalog it is checked against follows from the plan's ``protocol``
+(:func:`catalog_for`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
 
 from mesocalc._catalog.catalog import Catalog, default_catalog
 from mesocalc._catalog.warnings import WarningCode
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import overrides as _overrides
+from mesocalc._planning import pipeline as _pipeline
 from mesocalc._planning.overrides import Override
-from mesocalc._quantities import arithmetic as _core
-from mesocalc._quantities.names import Lattice
 from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._quantities.units import quantity
+from mesocalc._records import codec as _codec
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     import numpy as np
 
     from mesocalc._catalog.entries import Protocol, Spec
@@ -38,28 +37,12 @@ if TYPE_CHECKING:
 else:
     np = _numpy.NUMPY
 
-__all__ = ["catalog_for", "reading_with", "recheck", "recheck_array"]
+__all__ = ["catalog_for", "recheck", "recheck_array"]
 
-# The catalog a Session or Course was asked to read its plans with, for Plan.from_dict
-# called by the codec on each stored plan (which passes no arguments of its own).
-_READING: contextvars.ContextVar[Catalog | None] = contextvars.ContextVar(
-    "mesocalc_reading_catalog", default=None
-)
-
-# The ranged inputs of a plan, checked as plan() checks a given value.
-_RANGED = ("spacing", "volume_per_point", "depth", "angle", "loss_fraction")
+# The warnings of a limit passed by an override: a stored plan needs the one its rules find.
+_OVERRIDDEN: Final = frozenset({WarningCode.SESSION_CAP_OVERRIDDEN, WarningCode.UNPUBLISHED_USE})
 # Stand-in for the override a stored plan's records show was given (its reason is in them).
 _RECORDED = Override(reason="recorded in the stored plan")
-
-
-@contextlib.contextmanager
-def reading_with(catalog: Catalog | None) -> Iterator[None]:
-    """Read the plans of a session or course, within this block, against ``catalog``."""
-    token = _READING.set(catalog)
-    try:
-        yield
-    finally:
-        _READING.reset(token)
 
 
 def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
@@ -73,8 +56,6 @@ def catalog_for(protocol: Protocol | None, catalog: Any) -> Catalog:
         InputTypeError: ``catalog`` is not a Catalog.
         InvalidValueError: a clinic protocol's plan without its protocol, or with another.
     """
-    if catalog is None:
-        catalog = _READING.get()
     if catalog is not None and not isinstance(catalog, Catalog):
         raise InputTypeError("catalog", catalog, "None or a mesocalc.Catalog (load_protocol)")
     shipped = default_catalog()
@@ -110,12 +91,84 @@ def _stored(name: str, m: Any) -> Any:
     return quantity(m, p.unit) if np.ndim(m) else f"{float(m)!r} {p.json}"
 
 
+def _read(
+    book: Catalog,
+    entry: Spec,
+    plan: Plan | PlanArray,
+    override: Override | None,
+    shape: tuple[int, ...] | None,
+) -> _pipeline.Run:
+    """A stored plan's inputs read into the pipeline's request, as plan() reads given values.
+
+    They are canonical magnitudes already: each is checked in its domain and within its
+    hard range (an array: each element, the first at fault named), and its departure
+    from a soft range found; then the thread length is the technique's.
+    """
+    given: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    departures = []
+    for name in _guardrails.GIVEN_BITS:
+        m = _codec.value_of(plan, name)
+        r = getattr(entry, name)
+        if shape is not None:
+            m = np.asarray(m, dtype=np.float64)
+        given[name], values[name] = _stored(name, m), m
+        if shape is not None:
+            _guardrails.choose_array(given[name], name, r, entry)
+        else:
+            _, departure = _guardrails.choose(given[name], name, r, entry)
+            departures += [] if departure is None else [departure]
+    thread = _guardrails.thread_length(entry, plan.lattice, plan.lattice.value)
+    _check_thread(_codec.value_of(plan, "thread_length"), entry, thread)
+    request = _pipeline.Request(
+        book=book,
+        entry=entry,
+        override=override,
+        grid=plan.lattice,
+        thread=thread,
+        shaped=None,
+        values=values,
+        given=given,
+        departures=departures,
+        per_point=None,
+        points=None,
+        needle=getattr(plan, "needle", None),
+        syringe=None,
+        equipment=None,
+        shape=shape,
+    )
+    points = plan.points if shape is None else np.asarray(plan.points)
+    area = _codec.value_of(plan, "area")
+    return _pipeline.Run(request, area, departures, [], count=points)
+
+
+def _run(current: _pipeline.Run, codes: set[tuple[Any, Any]]) -> _pipeline.Run:
+    """Run the rules a stored plan goes through again (:data:`~_pipeline.STORED`).
+
+    With the override the record shows, a rule that finds an overridden limit (a session
+    cap) whose warning the record lacks runs again without it, and raises as plan() does.
+    """
+    for rule in _pipeline.rules_for(current.request, _pipeline.STORED):
+        found = len(current.more)
+        rule(current)
+        if any(
+            w.code in _OVERRIDDEN and (w.code, w.parameter) not in codes
+            for w in current.more[found:]
+        ):
+            alone = attrs.evolve(current.request, override=None)
+            rule(_pipeline.Run(alone, current.area, current.departures, [], count=current.count))
+    return current
+
+
 def recheck(plan: Plan, data: dict[str, Any], catalog: Any = None) -> None:
     """Refuse a stored plan that plan() could not have made with its catalog.
 
-    Every hard limit as plan() applies it; every departure from a soft range recorded
-    in ``overrides`` (and every record a departure); the point count the area and
-    spacing give (a plan on a shape: its layout's, checked where it is redrawn).
+    Its inputs are read into the pipeline's request and run through plan()'s rules
+    (:mod:`mesocalc._planning.pipeline`), with the override its records show, over the
+    count it holds; then what the rules give is compared with what it holds: every
+    departure from a soft range recorded in ``overrides`` (and every record a
+    departure), and the point count the area and spacing give (a plan on a shape: its
+    layout's, checked where it is redrawn).
 
     Raises:
         MesocalcError: naming the stored value at fault.
@@ -125,36 +178,18 @@ def recheck(plan: Plan, data: dict[str, Any], catalog: Any = None) -> None:
     codes = {(w.code, w.parameter) for w in plan.warning_records}
     if not entry.published and (WarningCode.UNPUBLISHED_USE, "technique") not in codes:
         _guardrails.unpublished(entry, None, {}, book.published(entry.zone))  # raises
-    values = {
-        n: getattr(plan, f"_{n}") if n != "loss_fraction" else plan.loss_fraction for n in _RANGED
-    }
-    departures = []
-    for name in _RANGED:
-        _, departure = _guardrails.choose(
-            _stored(name, values[name]), name, getattr(entry, name), entry
-        )
-        if departure is not None and not departure.advisory:
-            departures.append(departure)
-    _check_thread(plan._thread_length, entry, plan.lattice)
-    _check_cap_and_layer(book, entry, values["depth"], None)
-    if plan.needle is not None:
-        _guardrails.check_needle(plan.needle, plan.needle.length_mm, plan._depth, plan._angle)
-        departures += _guardrails.needle_departures(entry, plan.needle)
-    session = _guardrails.check_session(entry, plan.points, plan._volume_per_point, _RECORDED)
-    for w in session:
-        if w.code is WarningCode.SESSION_CAP_OVERRIDDEN and (w.code, w.parameter) not in codes:
-            _guardrails.check_session(entry, plan.points, plan._volume_per_point)  # raises
+    current = _run(_read(book, entry, plan, _RECORDED, None), codes)
+    departures = [d for d in current.departures if not d.advisory]
     _check_records(plan, departures, entry, same=plan.protocol == book.protocol)
     laid = plan.placement
     if laid is None or (
         laid.shape is None and laid.margin_mm is None and laid.total_thread_length_mm is None
     ):  # not laid on a shape (one stored by mesocalc 0.1.0 lost its outline: no count to check)
-        _check_points(plan, data)
+        _check_points(plan, current, data)
 
 
-def _check_thread(stored: Any, entry: Spec, grid: Lattice) -> None:
+def _check_thread(stored: Any, entry: Spec, expected: float | None) -> None:
     """A retrograde plan's thread length is the technique's; a point technique has none."""
-    expected = _guardrails.thread_length(entry, grid, grid.value)
     same = (
         stored is None
         if expected is None
@@ -168,13 +203,6 @@ def _check_thread(stored: Any, entry: Spec, grid: Lattice) -> None:
             if expected is None
             else f"the thread length of {entry.technique.value}, {expected:g} mm",
         )
-
-
-def _check_cap_and_layer(
-    book: Catalog, entry: Spec, depth: Any, shape: tuple[int, ...] | None
-) -> None:
-    _guardrails.check_cap(entry, book.cap(entry.zone), depth, shape)
-    _guardrails.check_layer(entry, book.layer_thickness(entry.zone), depth, shape)
 
 
 def _check_records(plan: Plan, departures: list[Any], entry: Spec, *, same: bool) -> None:
@@ -220,14 +248,11 @@ def _check_records(plan: Plan, departures: list[Any], entry: Spec, *, same: bool
             raise d.error(entry)
 
 
-def _check_points(plan: Plan | PlanArray, data: dict[str, Any]) -> None:
-    """The points are those the area and spacing give, as plan() counts them."""
-    thread: Any = plan._thread_length  # an array for plans over arrays
-    cell = _core.cell_area(plan._spacing, plan.lattice, thread)
-    area = plan._area
-    if np.ndim(area) == 0:
-        area, cell = float(area), float(cell)
-    counted = _core.count_points(area, cell, plan.spacing)
+def _check_points(plan: Plan | PlanArray, current: _pipeline.Run, data: dict[str, Any]) -> None:
+    """The points are those the pipeline's count gives the stored area and spacing."""
+    probe = _pipeline.Run(current.request, current.area, [], [])
+    _pipeline.COUNT(probe)
+    counted = probe.count
     bad = np.asarray(counted) != np.asarray(plan.points)
     if np.any(bad):
         index = tuple(int(i) for i in np.argwhere(bad)[0]) if np.ndim(bad) else None
@@ -259,16 +284,5 @@ def recheck_array(plans: PlanArray, data: dict[str, Any], catalog: Any = None) -
     shape = plans.shape
     if 0 in shape:
         return
-    for name in _RANGED:
-        m = getattr(plans, f"_{name}") if name != "loss_fraction" else plans.loss_fraction
-        m = np.asarray(m, dtype=np.float64)
-        _guardrails.choose_array(_stored(name, m), name, getattr(entry, name), entry)
-    thread = plans._thread_length
-    _check_thread(None if thread is None else np.asarray(thread), entry, plans.lattice)
-    _check_cap_and_layer(book, entry, np.asarray(plans._depth), shape)
-    for name in _RANGED:  # soft departures after the hard rules, as plan() orders them
-        m = getattr(plans, f"_{name}") if name != "loss_fraction" else plans.loss_fraction
-        m = np.asarray(m, dtype=np.float64)
-        _guardrails.refuse_departures(_stored(name, m), m, name, getattr(entry, name), entry)
-    _guardrails.check_session(entry, np.asarray(plans.points), np.asarray(plans._volume_per_point))
-    _check_points(plans, data)
+    current = _run(_read(book, entry, plans, None, shape), set())
+    _check_points(plans, current, data)

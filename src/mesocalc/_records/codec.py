@@ -59,6 +59,7 @@ __all__ = [
     "texts",
     "unit_repr",
     "unstructure",
+    "value_of",
     "version_of",
     "whole",
 ]
@@ -407,13 +408,17 @@ class _Payloads(_Kind):
         return [item.to_dict() for item in value]
 
     def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        return self.read(raw, path, {})
+
+    def read(self, raw: Any, path: str, context: Mapping[str, Any]) -> Any:
+        """The value objects of ``raw``, each read by its from_dict with ``context``'s keywords."""
         if not isinstance(raw, list):
             raise InvalidValueError(path, raw, "a list")
         cls: Any = self.cls()
         out = []
         for i, item in enumerate(raw):
             try:
-                out.append(cls.from_dict(item))
+                out.append(cls.from_dict(item, **context))
             except MesocalcError as exc:
                 where = f"{path}[{i}].{exc.parameter}"
                 raise type(exc)(**{**exc._fields(), "parameter": where}) from None
@@ -452,6 +457,22 @@ def _fields_of(cls: type) -> list[tuple[attrs.Attribute[Any], _Kind, str]]:
     return found
 
 
+_KEYED: Final[dict[type, dict[str, str]]] = _engine.table("codec.keyed")
+
+
+def value_of(obj: Any, key: str) -> Any:
+    """The value of ``obj``'s field written under the JSON key ``key``, as the field holds it.
+
+    A quantity field holds its magnitude in its parameter's canonical unit (ADR 0001):
+    how other modules read a record's magnitudes (a plan's ``area``, ``depth``, ...)
+    without naming its private fields.
+    """
+    names = _KEYED.get(type(obj))
+    if names is None:
+        names = _KEYED[type(obj)] = {k: f.name for f, _, k in _fields_of(type(obj))}
+    return getattr(obj, names[key])
+
+
 def unstructure(obj: Any) -> dict[str, Any]:
     """``obj``'s fields as plain JSON data; None values are left out."""
     out: dict[str, Any] = {}
@@ -466,8 +487,14 @@ def unstructure(obj: Any) -> dict[str, Any]:
     return out
 
 
-def structure(cls: type[T], data: Any, path: str = "") -> T:
+def structure(
+    cls: type[T], data: Any, path: str = "", context: Mapping[str, Any] | None = None
+) -> T:
     """An instance of ``cls`` from :func:`unstructure` output, every value checked.
+
+    ``context`` holds what the data does not (the catalog its plans are checked
+    against): passed to the from_dict of every value object read whole, and given to
+    the fields not written of its name.
 
     Raises:
         InputTypeError: ``data`` is not a dict.
@@ -477,7 +504,7 @@ def structure(cls: type[T], data: Any, path: str = "") -> T:
     """
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise InputTypeError(path or "data", data, f"a dict from {cls.__name__}.to_dict()")
-    kwargs, known = _decoded(cls, data, path)
+    kwargs, known = _decoded(cls, data, path, context or {})
     unit_of = getattr(cls, "__codec_unit_of__", None)
     if unit_of is not None:
         known.add("unit")
@@ -502,20 +529,28 @@ def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _decoded(cls: type, data: dict[str, Any], path: str) -> tuple[dict[str, Any], set[str]]:
-    """The arguments of ``cls`` that ``data`` gives, each decoded, and every key it may have."""
+def _decoded(
+    cls: type, data: dict[str, Any], path: str, context: Mapping[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
+    """The arguments of ``cls`` that ``data`` (or ``context``) gives, and every key it may have."""
     kwargs: dict[str, Any] = {}
     known = set()
     for f, kind, key in _fields_of(cls):
         known.add(key)
+        name = f.alias or f.name
         if isinstance(kind, _Skip):
+            if name in context:
+                kwargs[name] = context[name]
             continue
         where = _at(path, key)
         if key not in data or data[key] is None:
             if f.default is attrs.NOTHING:
                 raise InvalidValueError(where, None, f"a value for {key}", "missing")
             continue
-        kwargs[f.alias or f.name] = kind.decode(data[key], where, data)
+        if isinstance(kind, _Payloads) and context:
+            kwargs[name] = kind.read(data[key], where, context)
+            continue
+        kwargs[name] = kind.decode(data[key], where, data)
     return kwargs, known
 
 
@@ -563,6 +598,9 @@ def dump(obj: Any, schema: str) -> dict[str, Any]:
     return {"schema": schema, "schema_version": SCHEMA_VERSION, **unstructure(obj)}
 
 
-def load(cls: type[T], data: Any, schema: str) -> T:
-    """An instance of ``cls`` from a top-level payload of ``schema`` (any version read)."""
-    return structure(cls, old_units(data, version_of(data, schema)))
+def load(cls: type[T], data: Any, schema: str, context: Mapping[str, Any] | None = None) -> T:
+    """An instance of ``cls`` from a top-level payload of ``schema`` (any version read).
+
+    ``context``: as :func:`structure` takes it.
+    """
+    return structure(cls, old_units(data, version_of(data, schema)), context=context)
