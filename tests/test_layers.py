@@ -78,7 +78,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("values derived from other inputs", {"_planning.derived"}),
-    ("drawing", {"_geometry.plot"}),
+    ("drawing", {"_geometry.plot", "_geometry.chart"}),
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),
     ("threads", {"_geometry.threads"}),
     ("placement on a shape", {"_geometry.placement"}),

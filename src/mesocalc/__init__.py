@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from mesocalc._clinic.screening_rules import Severity
     from mesocalc._clinic.session import Session
     from mesocalc._exchange.frame import plan_frame, plan_partitions
+    from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.injector import Injector
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
@@ -61,6 +62,7 @@ __version__ = "0.1.0"
 
 # Parts a plan does not need are imported on first use, to keep `import mesocalc` quick.
 _LAZY: dict[str, str] = {
+    "Chart": "mesocalc._geometry.chart",
     "Circle": "mesocalc._geometry.shapes",
     "Ellipse": "mesocalc._geometry.shapes",
     "Injector": "mesocalc._geometry.injector",
@@ -113,6 +115,7 @@ __all__ = [
     "Basis",
     "Catalog",
     "CatalogError",
+    "Chart",
     "Circle",
     "Course",
     "DomainError",
