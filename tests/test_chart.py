@@ -58,6 +58,13 @@ def test_a_plan_on_a_shape_charts_its_outline_and_numbered_points() -> None:
     assert "0.01 mL each" in legend
     assert "classic on the face" in legend
     assert "6 points" in repr(chart)
+    # The scale bar and the points agree: px per mm of the bar is px per mm between points.
+    (bar,) = _all(root, "line")
+    label = next(e.text for e in _all(root, "text") if (e.text or "").endswith(" mm"))
+    bar_px = float(bar.get("x2", "nan")) - float(bar.get("x1", "nan"))
+    bar_mm = float((label or "").removesuffix(" mm"))
+    step_px = float(dots[1].get("cx", "nan")) - float(dots[0].get("cx", "nan"))
+    assert bar_px / bar_mm == pytest.approx(step_px / p.spacing.to("mm").magnitude)
 
 
 def test_the_chart_keeps_the_layout_order_and_flips_y_upwards() -> None:
@@ -85,7 +92,7 @@ def test_retrograde_threads_are_lines_and_their_entries_numbered() -> None:
     root = _parsed(p.chart().svg)
     threads = p.layout
     assert isinstance(threads, mesocalc.Threads)
-    assert len(_all(root, "line")) == len(threads)
+    assert len(_all(root, "line")) == len(threads) + 1  # and the scale bar
     assert len(_all(root, "circle", "point")) == len(threads.entries.magnitude)
     assert any("threads" in (e.text or "") for e in _all(root, "text"))
 

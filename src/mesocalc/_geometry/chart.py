@@ -15,6 +15,7 @@ so the drawing is flipped here, once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
@@ -259,6 +260,8 @@ def render(
         x0 += frame.width + 2 * _PAD
         height = max(height, _TITLE + 2 * _PAD + frame.height)
 
+    body.extend(_scale_bar(scale, widest, height))
+    height += _LINE
     legend, longest = _legend(areas, colours, height, count)
     # About 0.6 em per character of sans-serif text: room for the longest legend line.
     width = max(x0, 320.0, _PAD + 14.0 + longest * 0.6 * _FONT)
@@ -279,6 +282,23 @@ def render(
         "</svg>",
     ]
     return Chart(svg="\n".join(parts), views=tuple(v for v, _ in panels), points=count)
+
+
+def _scale_bar(scale: float, widest: float, top: float) -> list[str]:
+    """A bar of a round length (1, 2 or 5 times a power of ten mm), about a fifth of a panel."""
+    step = 10.0 ** math.floor(math.log10(widest / 5.0))
+    length = max(m * step for m in (1.0, 2.0, 5.0) if m * step <= widest / 5.0)
+    y = top + _LINE / 2.0
+    return [
+        '<g class="scale">'
+        + _element(
+            "line", x1=_PAD, y1=y, x2=_PAD + length * scale, y2=y, stroke=_EDGE, stroke_width=2.0
+        )
+        + _element(
+            "text", f"{length:g} mm", x=_PAD + length * scale + 6.0, y=y + 4.0, font_size=_FONT
+        )
+        + "</g>"
+    ]
 
 
 def _ident(view: str) -> str:
