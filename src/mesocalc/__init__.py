@@ -23,7 +23,7 @@ from mesocalc._planning.overrides import Override, OverrideRecord
 from mesocalc._planning.plan import Plan
 from mesocalc._planning.planner import plan
 from mesocalc._quantities.codes import SiteCode
-from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
+from mesocalc._quantities.names import Lattice, Pattern, Sex, Side, Technique, Zone
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._geometry.templates import Anatomy, KeepOut
     from mesocalc._geometry.threads import Threads, threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -92,6 +93,8 @@ _LAZY: dict[str, str] = {
     "json_schema": "mesocalc._records.schemas",
     "screen": "mesocalc._clinic.screening",
     "Site": "mesocalc._catalog.sites",
+    "Anatomy": "mesocalc._geometry.templates",
+    "KeepOut": "mesocalc._geometry.templates",
     "sites": "mesocalc._catalog.sites",
 }
 
@@ -110,6 +113,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Anatomy",
     "Basis",
     "Catalog",
     "CatalogError",
@@ -122,6 +126,7 @@ __all__ = [
     "Injector",
     "InputTypeError",
     "InvalidValueError",
+    "KeepOut",
     "Label",
     "Lattice",
     "Layer",
@@ -147,6 +152,7 @@ __all__ = [
     "Session",
     "SessionCap",
     "Severity",
+    "Sex",
     "Shape",
     "Side",
     "Site",
