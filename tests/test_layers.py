@@ -77,6 +77,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "_clinic.products",
         },
     ),
+    ("site templates, anatomy and keep-out zones", {"_geometry.templates"}),
     ("values derived from other inputs", {"_planning.derived"}),
     ("drawing", {"_geometry.plot", "_geometry.chart"}),
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),

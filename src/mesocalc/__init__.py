@@ -23,7 +23,7 @@ from mesocalc._planning.overrides import Override, OverrideRecord
 from mesocalc._planning.plan import Plan
 from mesocalc._planning.planner import plan
 from mesocalc._quantities.codes import SiteCode
-from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
+from mesocalc._quantities.names import Lattice, Pattern, Sex, Side, Technique, Zone
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._geometry.templates import Anatomy, KeepOut
     from mesocalc._geometry.threads import Threads, threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -94,6 +95,8 @@ _LAZY: dict[str, str] = {
     "json_schema": "mesocalc._records.schemas",
     "screen": "mesocalc._clinic.screening",
     "Site": "mesocalc._catalog.sites",
+    "Anatomy": "mesocalc._geometry.templates",
+    "KeepOut": "mesocalc._geometry.templates",
     "sites": "mesocalc._catalog.sites",
 }
 
@@ -112,6 +115,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Anatomy",
     "Basis",
     "Catalog",
     "CatalogError",
@@ -125,6 +129,7 @@ __all__ = [
     "Injector",
     "InputTypeError",
     "InvalidValueError",
+    "KeepOut",
     "Label",
     "Lattice",
     "Layer",
@@ -150,6 +155,7 @@ __all__ = [
     "Session",
     "SessionCap",
     "Severity",
+    "Sex",
     "Shape",
     "Side",
     "Site",

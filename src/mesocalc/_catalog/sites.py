@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -22,8 +22,15 @@ from mesocalc._quantities.names import Zone, folded, resolve
 from mesocalc._records.structuring import Reader
 from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
 
+if TYPE_CHECKING:
+    from mesocalc._geometry.shapes import Polygon
+    from mesocalc._geometry.templates import KeepOut
+
 __all__ = ["Site", "sites"]
 
+# The geometry of sites (outlines, keep-outs) lives a layer up, with the shapes; the
+# record reaches it by the engine's first-use import (docs/adr/0016-site-geometry.md).
+_GEOMETRY: Final = "mesocalc._geometry.templates"
 _KEYS: Final = frozenset({"zone", "paired", "aliases", "code", "no_code"})
 _CODE_KEYS: Final = frozenset({"code", "source", "note"})
 _MAX_NAME: Final = 64
@@ -76,6 +83,49 @@ class Site:
             suggestions = tuple(dict.fromkeys(index[c].name for c in close))
             raise UnknownNameError("site", name, expected, suggestions=suggestions)
         return found
+
+    def outline(self, side: Any = None, anatomy: Any = None) -> Polygon:
+        """The site's template outline, a Polygon in the chart frame (docs/sites.md).
+
+        ``side`` is "left" or "right" for a paired site (the right is drawn, the left
+        mirrored) and None for a midline one; ``anatomy`` (a :class:`mesocalc.Anatomy`)
+        scales it from the reference adult. Needs shapely (``mesocalc[shapes]``).
+
+        Raises:
+            InvalidValueError: naming ``side``: a side on a midline site, none on a paired
+                one, or "both" (one outline is one side).
+            InputTypeError: naming ``anatomy``.
+
+        Examples:
+            >>> import mesocalc
+            >>> left = mesocalc.Site.named("cheek").outline(side="left")
+            >>> print(f"{left.area:.3g~P}")
+            12.1 cm²
+        """
+        geometry: Any = _engine.imported(_GEOMETRY)
+        result: Polygon = geometry.outline(self, side, anatomy)
+        return result
+
+    def keep_out(
+        self, product: Any = None, *, side: Any = None, anatomy: Any = None
+    ) -> tuple[KeepOut, ...]:
+        """Where on this site injections must not go, for ``product`` (a name or Product).
+
+        Each region has ``.shape`` (a Polygon in the chart frame), ``.reason``,
+        ``.source`` (source keys) and ``.basis``. Deoxycholic acid keeps out of the band
+        below the mandible on the submental and jawline sites (KYB-BAND, KYB-ISI); the
+        periorbital site keeps out of the orbit for every product (unsourced geometry).
+
+        Examples:
+            >>> import mesocalc
+            >>> [k.name for k in mesocalc.Site.named("submental").keep_out("deoxycholic acid")]
+            ['mandible-band', 'above-mandible']
+            >>> mesocalc.Site.named("submental").keep_out()
+            ()
+        """
+        geometry: Any = _engine.imported(_GEOMETRY)
+        result: tuple[KeepOut, ...] = geometry.keep_out(self, product, side, anatomy)
+        return result
 
 
 def sites() -> tuple[Site, ...]:

@@ -48,7 +48,11 @@ __all__ = [
 ]
 
 # SNOMED CT laterality qualifiers (HL7 Europe's site-laterality value set), by side.
-LATERALITY: Final = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+LATERALITY: Final = {
+    "left": ("7771000", "Left"),
+    "right": ("24028007", "Right"),
+    "both": ("51440002", "Right and left"),
+}
 # The core extension that points a coded site at a BodyStructure (R4B and R5).
 BODY_SITE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/bodySite"
 
