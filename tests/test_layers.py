@@ -64,6 +64,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the catalog's TOML reader", {"_catalog.reader"}),
     ("the catalog", {"_catalog.catalog"}),
     ("named sites on a person", {"_catalog.sites"}),
+    ("skin by site, sex and age", {"_catalog.skin"}),
     ("the screening rules", {"_clinic.screening_rules"}),
     ("warning records, clinic protocols", {"_catalog.warnings", "_catalog.protocol"}),
     ("overrides and their records", {"_planning.overrides"}),
