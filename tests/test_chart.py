@@ -209,3 +209,11 @@ def test_every_point_of_a_charted_plan_is_numbered_inside_the_drawing(
     for dot in dots:
         assert 0.0 <= float(dot.get("cx", "nan")) <= width
         assert 0.0 <= float(dot.get("cy", "nan")) <= height
+
+
+def test_a_chart_refuses_an_anatomy_that_is_not_one() -> None:
+    p = mesocalc.plan(technique="classic", zone="face", area=SQUARE)
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        p.chart(anatomy="tall")  # type: ignore[arg-type]
+    assert info.value.parameter == "anatomy"
+    assert p.chart(anatomy=mesocalc.Anatomy(face_height="12 cm")).points == p.points

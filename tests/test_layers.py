@@ -85,6 +85,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("threads", {"_geometry.threads"}),
     ("placement on a shape", {"_geometry.placement"}),
     ("stored plans, checked again", {"_planning.stored"}),
+    ("charts of plans, on their sites' templates", {"_planning.charting"}),
     ("the plan", {"_planning.plan"}),
     ("plans over arrays", {"_planning.plan_array"}),
     ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),

@@ -43,6 +43,7 @@ from mesocalc.exceptions import (
 if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
     from mesocalc._geometry.chart import Chart
+    from mesocalc._geometry.templates import Anatomy
     from mesocalc._planning.overrides import OverrideRecord
     from mesocalc.typing import Quantity
 
@@ -493,34 +494,29 @@ class Session:
         """One row per area, then the totals and the areas' warnings, each said once."""
         return html_table(self.rows(), self._merged_warnings(), caption=self._title())
 
-    def chart(self) -> Chart:
+    def chart(self, *, anatomy: Anatomy | None = None) -> Chart:
         """The session as one injection chart: every area's points, numbered across areas.
 
-        Areas planned over a shape are drawn (each in its own panel); an area given as a
-        bare size has no positions, and the legend says so.
+        Areas on a site are drawn in their site's view, over its template scaled to
+        ``anatomy``, with the keep-out zones for the session's product shaded; areas over
+        a shape, each in a panel of its own. An area given as a bare size has no
+        positions, and the legend says so.
 
         Raises:
-            InvalidValueError: no area has positions (none was planned over a shape),
-                or the session has more points than one chart shows.
+            InvalidValueError: no area has positions (naming ``plans``), or the session
+                has more points than one chart shows.
+            InputTypeError: naming ``anatomy``.
         """
-        from mesocalc._geometry import chart as _chart  # noqa: PLC0415 - loaded on first use
+        from mesocalc._planning import charting as _charting  # noqa: PLC0415 - loaded on first use
 
-        areas = []
-        for i, p in enumerate(self.plans):
-            area = p._chart_area(self.where(i))
-            if area is None:
-                area = _chart.ChartArea(
-                    label=self.where(i),
-                    technique=p.technique.value,
-                    legend=f"{plural(p.points, 'point')} over {shown('area', p._area)}, "
-                    "not drawn (no shape)",
-                )
-            areas.append(area)
-        if not any(a.points for a in areas):
-            raise InvalidValueError(
-                "plans", len(self.plans), "an area planned over a shape, to chart the session"
-            )
-        return _chart.render(areas, title=f"Injection chart: {self._title().lower()}")
+        return _charting.chart_of(
+            self.plans,
+            [self.where(i) for i in range(len(self.plans))],
+            anatomy=anatomy,
+            product=self.product,
+            parameter="plans",
+            title=f"Injection chart: {self._title().lower()}",
+        )
 
     def _repr_svg_(self) -> str | None:
         """The chart, for notebooks; None where there is none (see :meth:`chart`)."""

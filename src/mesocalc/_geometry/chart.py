@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import attrs
 
+from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc.exceptions import InvalidValueError
 
 __all__ = ["MAX_MARKS", "Chart", "ChartArea", "Ring", "render"]
@@ -295,7 +296,11 @@ def _scale_bar(scale: float, widest: float, top: float) -> list[str]:
             "line", x1=_PAD, y1=y, x2=_PAD + length * scale, y2=y, stroke=_EDGE, stroke_width=2.0
         )
         + _element(
-            "text", f"{length:g} mm", x=_PAD + length * scale + 6.0, y=y + 4.0, font_size=_FONT
+            "text",
+            PARAMETERS["length"].show(length),
+            x=_PAD + length * scale + 6.0,
+            y=y + 4.0,
+            font_size=_FONT,
         )
         + "</g>"
     ]

@@ -354,15 +354,15 @@ def check_group_skin(
     if bad is not None:
         index, d = bad
         source = ", ".join(figure.sources)
+        allowed = f"at most {PARAMETERS['depth'].show(figure.high_magnitude, 6)}"
         _raise(
             HardLimitError(
                 "depth",
-                f"{d:.6g} mm",
-                f"at most {figure.high_magnitude:g} mm for {where(entry)}, the full skin of "
-                f"{found.words}",
+                PARAMETERS["depth"].show(d, 6),
+                f"{allowed} for {where(entry)}, the full skin of {found.words}",
                 f"source: {cite(source)}; deeper leaves the skin {entry.technique.value} is "
                 "defined in; a hard limit, no override passes it",
-                allowed=f"at most {figure.high_magnitude:g} mm",
+                allowed=allowed,
                 source=source,
             ),
             index,

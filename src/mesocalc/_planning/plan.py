@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mesocalc._catalog.catalog import Catalog
-    from mesocalc._geometry.chart import Chart, ChartArea
+    from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.layout import Layout
     from mesocalc._geometry.placement import Placement
+    from mesocalc._geometry.templates import Anatomy
     from mesocalc._geometry.threads import Threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -77,10 +78,6 @@ RESULTS: Final = (
     "insertion_length",
     "dose_per_area",
 )
-
-
-def _ring(xy: Any) -> tuple[tuple[float, float], ...]:
-    return tuple((float(x), float(y)) for x, y in xy.tolist())
 
 
 def clinic_protocol(protocol: Protocol | None) -> Protocol | None:
@@ -432,56 +429,24 @@ class Plan:
                 what += f", {self.shots} shots of {self.needles} needles"
         return drawing.plot(ax, title=what)
 
-    def chart(self) -> Chart:
+    def chart(self, *, anatomy: Anatomy | None = None, product: Any = None) -> Chart:
         """The plan as an injection chart: a standalone SVG document a clinic can embed.
 
-        The outline, each point (each thread's entry, for retrograde) as a dot with its
-        number in the order the layout lays them, coloured by technique, and a legend
-        with the depth and the volume per point.
+        The outline (on a site: over its view's template, scaled to ``anatomy``, with the
+        site's keep-out zones for ``product`` shaded), each point (each thread's entry,
+        for retrograde) as a dot with its number in the order the layout lays them,
+        coloured by technique, and a legend with the depth and the volume per point.
 
         Raises:
-            InvalidValueError: the plan's area was not a shape (nowhere to put the
-                points), or it has more points than one chart shows.
+            InvalidValueError: the plan's area was not a shape nor a site's template
+                (nowhere to put the points), or it has more points than one chart shows.
+            InputTypeError: naming ``anatomy`` or ``product``.
         """
-        from mesocalc._geometry import chart as _chart  # noqa: PLC0415 - loaded on first use
+        from mesocalc._planning import charting as _charting  # noqa: PLC0415 - loaded on first use
 
-        area = self._chart_area()
-        if area is None:
-            raise InvalidValueError(
-                "area", self.area, "a mesocalc shape as plan()'s area, to chart the plan"
-            )
-        return _chart.render(
-            [area], title=f"Injection chart: {self.technique.value} on the {self.zone.value}"
-        )
-
-    def _chart_area(self, label: str | None = None) -> ChartArea | None:
-        """What a chart draws of this plan (None without a layout): see :meth:`chart`."""
-        from mesocalc._geometry.chart import ChartArea  # noqa: PLC0415 - loaded on first use
-        from mesocalc._geometry.threads import Threads  # noqa: PLC0415 - loaded on first use
-
-        drawing = self.layout
-        if drawing is None:
-            return None
-        shell, holes = drawing.shape._outline()
-        outline = tuple(_ring(r) for r in (shell, *holes))
-        segments: tuple[tuple[tuple[float, float], tuple[float, float]], ...] = ()
-        if isinstance(drawing, Threads):
-            segments = tuple((_ring(s)[0], _ring(s)[1]) for s in drawing.segments.magnitude)
-            marks = drawing.entries.magnitude
-            what = plural(self.points, "thread")
-        else:
-            marks = drawing.points.magnitude
-            what = plural(self.points, "point")
-        return ChartArea(
-            label=label or f"{self.technique.value} on the {self.zone.value}",
-            technique=self.technique.value,
-            outline=outline,
-            points=_ring(marks),
-            segments=segments,
-            legend=(
-                f"{what}, {shown('depth', self._depth)} deep, "
-                f"{shown('volume_per_point', self._volume_per_point)} each"
-            ),
+        label = f"{self.technique.value} on the {self.zone.value}"
+        return _charting.chart_of(
+            [self], [label], anatomy=anatomy, product=product, title=f"Injection chart: {label}"
         )
 
     def _repr_svg_(self) -> str | None:
