@@ -146,7 +146,8 @@ def test_a_session_numbers_its_points_across_areas_and_colours_them_by_technique
     legend = " ".join(e.text or "" for e in _all(root, "text"))
     assert "classic on the hands, left" in legend
     assert "retrograde on the hands, right" in legend
-    assert "not drawn (no shape)" in legend
+    assert "not drawn: classic on the neck" in legend
+    assert "with no shape" in legend
     assert s._repr_svg_() == chart.svg
 
 

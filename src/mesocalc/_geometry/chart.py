@@ -51,7 +51,8 @@ _TEMPLATE: Final = "#c9b6a6"
 _KEEP_OUT: Final = "#b00020"
 _SVG_NS: Final = "http://www.w3.org/2000/svg"
 
-_WIDTH: Final = 360.0  # px of the widest panel's drawing
+_WIDTH: Final = 480.0  # px, at most, of the widest panel's drawing
+_HEIGHT: Final = 560.0  # px, at most, of the tallest panel's drawing
 _PAD: Final = 14.0  # px around each panel's drawing
 _TITLE: Final = 20.0  # px above each panel, for its title
 _LINE: Final = 16.0  # px per legend line
@@ -229,7 +230,9 @@ def render(
         background = [ChartArea(label=view, technique="", outline=templates.get(view, ()))]
         boxes.append(_bounds([*members, *background]))
     widest = max(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
-    scale = _WIDTH / widest
+    scale = min(
+        _WIDTH / max(b[2] - b[0] for b in boxes), _HEIGHT / max(b[3] - b[1] for b in boxes)
+    )
     colours: dict[str, str] = {}
     for area in areas:
         colours.setdefault(area.technique, _PALETTE[len(colours) % len(_PALETTE)])
@@ -371,7 +374,7 @@ def _legend(
             if len(area.points) > 1
             else str(number + 1)
             if area.points
-            else "no points drawn"
+            else "not drawn"
         )
         number += len(area.points)
         text = f"{span}: {area.label}" + (f": {area.legend}" if area.legend else "")

@@ -42,8 +42,7 @@ def _area(plan: Plan, label: str, anatomy: _templates.Anatomy | None, product: A
         return ChartArea(
             label=label,
             technique=plan.technique.value,
-            legend=f"{legend}; over {shown('area', plan.area.magnitude * 100.0)}, "
-            "not drawn (no shape)",
+            legend=f"{legend}, over {shown('area', plan._area)} with no shape",
         )
     site = getattr(plan, "site", None)
     view = ""
