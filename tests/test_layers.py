@@ -90,6 +90,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("plans over arrays", {"_planning.plan_array"}),
     ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
     ("the memo of requests seen before", {"_planning.memo"}),
+    ("a plan on a named site: zone, side, template and keep-outs", {"_planning.location"}),
     ("the planner", {"_planning.planner"}),
     ("FHIR export", {"_clinic.fhir"}),
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),

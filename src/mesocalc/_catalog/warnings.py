@@ -44,6 +44,8 @@ class WarningCode(enum.StrEnum):
     INTERVAL_OUTSIDE = "interval-outside"  # a course interval outside the sourced one
     SCREENING_FINDING = "screening-finding"  # a relative finding of the patient's screening
     SCREENING_INCOMPLETE = "screening-incomplete"  # not asked or unscreened: not clear
+    SITE_TEMPLATE = "site-template"  # the area is a site's drawn template, not a measurement
+    KEEP_OUT = "keep-out"  # keep-out zones were cut from the area, or apply to it
     NOTE = "note"  # a warning stored as text only (JSON of schema version 1)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from mesocalc._catalog import sites as _sites
 from mesocalc._catalog.catalog import Catalog
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
@@ -123,7 +124,7 @@ def _syringe(inst: Any, attr: Any, value: Any) -> None:
 
 _PARAMETERS = inspect.signature(plan).parameters
 _PLAN_KEYWORDS = frozenset(_PARAMETERS) - {"catalog"}  # the session's, for every area
-_REQUIRED = tuple(k for k, p in _PARAMETERS.items() if p.default is inspect.Parameter.empty)
+_REQUIRED = ("technique", "zone", "area")  # a site stands for the zone and the area
 
 
 def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
@@ -131,9 +132,12 @@ def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
     unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
     if unknown:
         return "plan() keywords and side", f"unknown: {', '.join(unknown)}"
-    missing = [k for k in _REQUIRED if k not in request]
+    missing = [
+        k for k in _REQUIRED if k not in request and (k == "technique" or "site" not in request)
+    ]
     if missing:
-        return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
+        expected = f"{', '.join(_REQUIRED)} (or a site for zone and area) in every area"
+        return expected, f"missing: {', '.join(missing)}"
     return None
 
 
@@ -213,9 +217,23 @@ class Session:
                 [None if v is None else v.value for v in self.sides],
                 f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
             )
+        for i, side in enumerate(self.sides):
+            self._check_side(i, side)
         self._check_screening()
         self._check_label()  # a label's hard caps before the catalog's soft one
         self._session_caps()
+
+    def _check_side(self, i: int, side: Side | None) -> None:
+        """A plan's side by the rule plan() applies: none on a midline site, one on a paired."""
+        plan = self.plans[i]
+        if side is None:
+            return
+        where = f"sides[{i}]"
+        if plan.side is not None and plan.side is not side:
+            raise InvalidValueError(
+                where, side.value, f"the plan's own side, {plan.side.value}, or None"
+            )
+        _sites.side_of(plan.site, side, parameter=where)
 
     def _check_label(self) -> None:
         _session_checks.check_label(self)
@@ -316,7 +334,7 @@ class Session:
                 errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
                 continue
             request = dict(request)  # noqa: PLW2901 - the caller's dict stays as it was
-            side = request.pop("side", None)
+            side = request.get("side") if "site" in request else request.pop("side", None)
             wrong = _wrong_keywords(request)
             if wrong:
                 errors.append(InputTypeError(f"areas[{i}]", sorted(request, key=str), *wrong))
@@ -343,10 +361,12 @@ class Session:
             )
 
     def where(self, i: int) -> str:
-        """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
+        """Area ``i`` in words: technique, site (or zone), side ("classic on the cheek, left")."""
         p = self.plans[i]
         side = self.sides[i] if self.sides else None
-        return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
+        side = p.side if side is None else side
+        place = p.zone.value if p.location is None or p.location.site is None else p.location.site
+        return f"{p.technique.value} on the {place}" + (f", {side.value}" if side else "")
 
     @property
     def protocols(self) -> tuple[Protocol, ...]:

@@ -25,12 +25,13 @@ import numpy as np
 
 from mesocalc._catalog.catalog import default_catalog
 from mesocalc._catalog.entries import Basis
-from mesocalc._catalog.sites import Site, sites
+from mesocalc._catalog.sites import Site, side_of, sites
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._geometry.shapes import Polygon, polygon_of, shapely_module
 from mesocalc._quantities.inputs import read
 from mesocalc._quantities.names import Sex, Side, folded, resolve
+from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._quantities.units import Dim, quantity, unit_factor
 from mesocalc._records.structuring import Reader
 from mesocalc.exceptions import (
@@ -41,7 +42,7 @@ from mesocalc.exceptions import (
     UnknownNameError,
 )
 
-__all__ = ["Anatomy", "KeepOut", "View", "keep_out", "outline", "side_of", "view_of"]
+__all__ = ["Anatomy", "KeepOut", "View", "cut", "keep_out", "outline", "view_of"]
 
 _READ: Final = Reader(CatalogError, "templates.toml", keys_in_table=False)
 _MEASURES: Final = ("face_height", "face_width", "stature", "hip_width")
@@ -61,6 +62,7 @@ MEDIAPIPE: Final[Mapping[str, int]] = {
     "zygion_left": 454,  # the face's left edge at the cheekbones
 }
 _SCHEMES: Final = ("mediapipe",)
+_MM: Final = Dim.LENGTH.canonical  # the unit of every length here, as the table keeps it
 _MAX_AGE: Final = 130.0  # years: above any human's, a bound on typing errors
 
 
@@ -151,7 +153,7 @@ class Anatomy:
 
     def __repr__(self) -> str:
         given = [
-            f"{n}={getattr(self, '_' + n):.6g} mm"
+            f"{n}={PARAMETERS[n].show(getattr(self, '_' + n), 6)}"
             for n in _MEASURES
             if getattr(self, "_" + n) is not None
         ]
@@ -170,7 +172,7 @@ class Anatomy:
     def reference(cls) -> Anatomy:
         """The reference adult the templates are drawn for, every length filled in."""
         ref = _data().reference
-        return cls(**{n: quantity(ref[n], "millimeter") for n in _MEASURES})
+        return cls(**{n: quantity(ref[n], _MM) for n in _MEASURES})
 
     @classmethod
     def from_landmarks(
@@ -191,6 +193,15 @@ class Anatomy:
                 finite point, ``scheme`` or ``unit`` when unknown; the measurements'
                 own errors name face_height or face_width.
         """
+        for name, value in fields.items():
+            if name in ("face_height", "face_width"):
+                raise InvalidValueError(
+                    name, value, "no value: the landmarks give it", "given twice"
+                )
+            if name not in ("stature", "hip_width", "sex", "age"):
+                raise InputTypeError(
+                    name, value, "one of Anatomy's fields: stature, hip_width, sex, age"
+                )
         if scheme not in _SCHEMES:
             raise UnknownNameError("scheme", scheme, "'mediapipe'", suggestions=("mediapipe",))
         factor = unit_factor(unit, "unit", Dim.LENGTH)
@@ -207,14 +218,14 @@ class Anatomy:
         height = float(np.linalg.norm(at["nasion"] - at["menton"]))
         width = float(np.linalg.norm(at["zygion_left"] - at["zygion_right"]))
         return cls(
-            face_height=quantity(height, "millimeter"),
-            face_width=quantity(width, "millimeter"),
+            face_height=quantity(height, _MM),
+            face_width=quantity(width, _MM),
             **fields,
         )
 
 
 def _mm(m: float | None) -> Any:
-    return None if m is None else quantity(m, "millimeter")
+    return None if m is None else quantity(m, _MM)
 
 
 def _summary(points: Any) -> str:
@@ -361,7 +372,7 @@ def _reference(doc: dict[str, Any], known: Mapping[str, Any]) -> dict[str, float
         low = _READ.number(entry.get("low"), f"{where}.low", "a length in mm")
         high = _READ.number(entry.get("high"), f"{where}.high", "a length in mm")
         if not 0 < low <= high:
-            raise CatalogError(f"{where}.high", high, f"a length of at least low, {low:g} mm")
+            raise CatalogError(f"{where}.high", high, f"a number of mm of at least low, {low:g}")
         _READ.text(entry.get("measure"), f"{where}.measure", "what is measured", blank=False)
         _READ.sources(entry.get("source", []), known, f"{where}.source", "source keys", one=True)
         _READ.text(entry.get("note", ""), f"{where}.note", "a sentence")
@@ -445,37 +456,6 @@ def _keep(name: str, entry: Any, names: set[str], known: Mapping[str, Any]) -> _
     )
 
 
-_SIDE_EXPECTED: Final = "'left' or 'right' for a paired site; None for a midline one"
-
-
-def side_of(site: Site, side: Any, *, both: bool = False) -> Side | None:
-    """``side`` read for ``site``: a side on a midline site, or none on a paired one, is refused.
-
-    With ``both``, "both" is accepted for a paired site.
-
-    Raises:
-        InvalidValueError: naming ``side``.
-        UnknownNameError, InputTypeError: ``side`` is no side at all.
-    """
-    expected = _SIDE_EXPECTED.replace("'right'", "'right' (or 'both')") if both else _SIDE_EXPECTED
-    if side is None:
-        if site.paired:
-            raise InvalidValueError(
-                "side", None, expected, f"the {site.name} is paired: say which side"
-            )
-        return None
-    found = resolve(Side, side, "side")
-    if not site.paired:
-        raise InvalidValueError(
-            "side", side, "None", f"the {site.name} lies on the midline: it has no side"
-        )
-    if found is Side.BOTH and not both:
-        raise InvalidValueError(
-            "side", side, _SIDE_EXPECTED, "one outline is one side: ask for left and right"
-        )
-    return found
-
-
 def view_of(site: Site) -> View:
     """The view of the chart frame ``site`` is drawn in."""
     return _data().outlines[site.name].view
@@ -508,13 +488,13 @@ def outline(site: Site, side: Any = None, anatomy: Any = None) -> Polygon:
         InvalidValueError: naming ``side`` (see :func:`side_of`).
         InputTypeError: naming ``anatomy``.
     """
-    found = side_of(site, side)
+    found = side_of(site, side, both=False)
     anatomy = _anatomy(anatomy)
     drawn = _data().outlines[site.name]
     mirror = found is Side.LEFT
     shell = _transform(drawn.vertices, drawn.view, anatomy, mirror)
     holes = [_transform(h, drawn.view, anatomy, mirror) for h in drawn.holes]
-    return Polygon(quantity(shell, "millimeter"), holes=[quantity(h, "millimeter") for h in holes])
+    return Polygon(quantity(shell, _MM), holes=[quantity(h, _MM) for h in holes])
 
 
 def _product_name(product: Any) -> str | None:
@@ -546,7 +526,7 @@ def keep_out(
     """
     name = _product_name(product)
     anatomy = _anatomy(anatomy)
-    found = None if side is None else side_of(site, side, both=True)
+    found = None if side is None else side_of(site, side)
     data = _data()
     out: list[KeepOut] = []
     for zone in data.keep_outs:
@@ -567,7 +547,7 @@ def keep_out(
             out.append(
                 KeepOut(
                     name=zone.name,
-                    shape=Polygon(quantity(xy, "millimeter")),
+                    shape=Polygon(quantity(xy, _MM)),
                     reason=zone.reason,
                     source=zone.source,
                     basis=zone.basis,
@@ -608,6 +588,6 @@ def cut(shape: Polygon, zones: Sequence[KeepOut], parameter: str = "area") -> Po
         rest = parts[0]
     rest = shapely.make_valid(rest) if not rest.is_valid else rest
     try:
-        return Polygon.from_shapely(rest, unit="mm")
+        return Polygon.from_shapely(rest, unit=Dim.LENGTH.symbol)
     except MesocalcError as exc:  # pragma: no cover - a difference of valid polygons is valid
         raise InvalidValueError(parameter, f"{shape!r}", "an area outside the keep-outs") from exc

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from mesocalc._catalog.entries import Protocol
+from mesocalc._catalog.sites import Location, Site
 from mesocalc._catalog.warnings import WarningRecord, texts_to_records
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
 from mesocalc._planning.overrides import OverrideRecord
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import domain_error, first_index
-from mesocalc._quantities.names import Lattice, Pattern, Technique, Zone
+from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc._quantities.parameters import PARAMETERS, shown_quantity
 from mesocalc._quantities.units import quantity
 from mesocalc._records import codec as _codec
@@ -155,7 +156,8 @@ class Plan:
     ``warning_records`` holds the same as records (code, parameter, basis, sources).
     ``overrides`` holds each departure from a recommended range (see
     :class:`OverrideRecord`). The parts ``placement``, ``supply`` and ``needle`` are
-    None unless plan() was given a shape, pattern or head, a syringe, or a needle.
+    None unless plan() was given a shape, pattern or head, a syringe, or a needle;
+    ``location`` (read through ``site`` and ``side``) unless it was given a site or side.
     ``protocol`` names the catalog or clinic protocol the plan was checked against
     (None for a plan stored before plans recorded it).
     """
@@ -196,6 +198,9 @@ class Plan:
     needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle_class))
     protocol: Protocol | None = attrs.field(
         default=None, metadata=_codec.part(_codec.one_of(Protocol))
+    )
+    location: Location | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Location))
     )
 
     @property
@@ -325,6 +330,17 @@ class Plan:
     def layout(self) -> Layout | Threads | None:
         """The :class:`Layout` (points) or :class:`Threads` laid over the shape, or None."""
         return None if self.placement is None else self.placement.layout
+
+    @property
+    def site(self) -> Site | None:
+        """The named site the plan lies on (``plan(site=...)``), or None."""
+        name = None if self.location is None else self.location.site
+        return None if name is None else Site.named(name)
+
+    @property
+    def side(self) -> Side | None:
+        """The patient's side the plan lies on (left, right or both), or None."""
+        return None if self.location is None else self.location.side
 
     # Text and notebooks.
 
@@ -499,6 +515,11 @@ class Plan:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
+        site = plan.site
+        if site is not None and site.zone is not plan.zone:
+            raise InvalidValueError(
+                "location.site", site.name, f"a site of the {plan.zone.value}", "the zone differs"
+            )
         check_stored(data, plan, catalog=catalog)
         if plan.supply is not None:
             supply = type(plan.supply).of(plan._total, plan.supply.syringe)
