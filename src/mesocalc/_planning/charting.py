@@ -44,12 +44,12 @@ def _area(plan: Plan, label: str, anatomy: _templates.Anatomy | None, product: A
             technique=plan.technique.value,
             legend=f"{legend}, over {shown('area', plan._area)} with no shape",
         )
-    site = getattr(plan, "site", None)
+    site = plan.site
     view = ""
     keep: tuple[tuple[Ring, str], ...] = ()
     if site is not None:
         view = _templates.view_of(site).name
-        zones = _templates.keep_out(site, product, getattr(plan, "side", None), anatomy)
+        zones = _templates.keep_out(site, product, plan.side, anatomy)
         keep = tuple((_rings(z.shape)[0], f"{z.name}: {z.reason}") for z in zones)
     if isinstance(drawing, Threads):
         segments = tuple(

@@ -236,10 +236,26 @@ def plan(
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
     parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
-    made = _memo.planned(book, names, numbers, (*parts, dose_per_area))
+    patient = _patient(located, anatomy)
+    made = _memo.planned(book, names, numbers, (*parts, dose_per_area), patient=patient)
     if located is None:
         return made
     return _location.placed(made, located)  # type: ignore[arg-type]  # arrays refused above
+
+
+def _patient(located: Any, anatomy: Any) -> Any:
+    """The skin of the patient's group on the site (a GroupSkin), given a sex or an age.
+
+    None without a site, or with an anatomy that gives neither: then nothing is asked of
+    the patient's skin, and the zone's range holds unsaid.
+    """
+    name = None if located is None else located.location.site
+    if name is None or anatomy is None or (anatomy.sex is None and anatomy.age is None):
+        return None
+    from mesocalc._catalog.sites import Site  # noqa: PLC0415 - read on first use
+    from mesocalc._catalog.skin import group_skin  # noqa: PLC0415 - read on first use
+
+    return group_skin(Site.named(name), anatomy.sex, anatomy.age)
 
 
 def _catalog(catalog: Any) -> Catalog:
