@@ -47,7 +47,7 @@ def test_a_plan_on_a_shape_charts_its_outline_and_numbered_points() -> None:
     _self_contained(root)
     assert root.get("viewBox", "").startswith("0 0 ")
     assert chart.points == p.points == 6
-    assert str(chart) == chart.svg == p._repr_svg_()
+    assert str(chart) == chart.svg == p._repr_svg_() == chart._repr_svg_()
     dots = _all(root, "circle", "point")
     numbers = [e.text for e in _all(root, "text", "number")]
     assert len(dots) == p.points
@@ -218,3 +218,61 @@ def test_a_chart_refuses_an_anatomy_that_is_not_one() -> None:
         p.chart(anatomy="tall")  # type: ignore[arg-type]
     assert info.value.parameter == "anatomy"
     assert p.chart(anatomy=mesocalc.Anatomy(face_height="12 cm")).points == p.points
+
+
+def _site_session(**request: Any) -> mesocalc.Session:
+    return mesocalc.Session(
+        plans=[
+            mesocalc.plan(technique="classic", site="cheek", side="right"),
+            mesocalc.plan(technique="classic", site="periorbital", side="right"),
+            mesocalc.plan(technique="papular", site="forehead"),
+        ],
+        **request,
+    )
+
+
+def test_plans_on_sites_share_their_view_over_the_template_with_keep_outs_shaded() -> None:
+    s = _site_session()
+    chart = s.chart()
+    root = _parsed(chart.svg)
+    _self_contained(root)
+    assert chart.views == ("face-front",)
+    assert len(_all(root, "g", "view")) == 1
+    assert len(_all(root, "path", "template")) == 1
+    assert len(_all(root, "path", "outline")) == 3
+    (orbit,) = _all(root, "path", "keep-out")  # the periorbital site's, inside the orbital rim
+    assert "orbit" in (orbit.find(f"{SVG}title").text or "")  # type: ignore[union-attr]
+    assert [e.text for e in _all(root, "text", "number")] == [
+        str(k) for k in range(1, s.points + 1)
+    ]
+    assert len({d.get("fill") for d in _all(root, "circle", "point")}) == 2
+
+
+def test_every_view_of_the_frame_is_a_panel_of_its_own() -> None:
+    plans = [
+        mesocalc.plan(technique="papular", site="scalp-vertex"),
+        mesocalc.plan(technique="classic", site="hand-dorsum", side="left"),
+        mesocalc.plan(technique="classic", zone="face", area=SQUARE),
+    ]
+    chart = mesocalc.Session(plans=plans).chart()
+    assert chart.views[:2] == ("face-profile", "body-back")
+    assert chart.views[2].startswith("3. classic on the face")
+
+
+def test_the_template_follows_the_anatomy_given_and_a_bad_product_is_named() -> None:
+    p = mesocalc.plan(technique="classic", site="cheek", side="left")
+    wide = mesocalc.Anatomy(face_width="15 cm")
+    assert p.chart(anatomy=wide).svg != p.chart().svg
+    with pytest.raises(mesocalc.InputTypeError) as info:
+        p.chart(product=3)
+    assert info.value.parameter == "product"
+
+
+def test_a_products_own_keep_out_is_shaded_on_its_sessions_chart() -> None:
+    kyb = mesocalc.product("deoxycholic acid")
+    chin = mesocalc.plan(technique="infiltration", site="submental", product=kyb)
+    bare = mesocalc.Session(plans=[chin]).chart()
+    with_label = mesocalc.Session(plans=[chin], product=kyb).chart()
+    assert len(_all(_parsed(with_label.svg), "path", "keep-out")) > len(
+        _all(_parsed(bare.svg), "path", "keep-out")
+    )

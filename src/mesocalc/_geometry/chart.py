@@ -172,8 +172,6 @@ def _bounds(areas: Sequence[ChartArea]) -> tuple[float, float, float, float]:
         for a, b in area.segments:
             xs.extend((a[0], b[0]))
             ys.extend((a[1], b[1]))
-    if not xs:
-        return (0.0, 0.0, 10.0, 10.0)
     xmin, xmax, ymin, ymax = min(xs), max(xs), min(ys), max(ys)
     # A panel never collapses to a line: a single point still gets a square around it.
     span = max(xmax - xmin, ymax - ymin, 1.0)
