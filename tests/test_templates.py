@@ -313,6 +313,11 @@ def _broken(old: str, new: str) -> str:
             "reference",
         ),
         (_broken("holes = [[", "holes = 3 #[["), "outlines.perioral.holes"),
+        (
+            _broken("vertices = [[-48, 18]", "vertices = 3 #[[-48, 18]"),
+            "outlines.forehead.vertices",
+        ),
+        (_broken("lower_face_height = {", "lower_face = {"), "reference"),
     ],
 )
 def test_a_broken_templates_file_names_the_key(text: str, where: str) -> None:

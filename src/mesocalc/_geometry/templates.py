@@ -28,7 +28,7 @@ from mesocalc._catalog.entries import Basis
 from mesocalc._catalog.sites import Site, side_of, sites
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
-from mesocalc._geometry.shapes import Polygon, polygon_of, shapely_module
+from mesocalc._geometry.shapes import Polygon, Shape, polygon_of
 from mesocalc._quantities.inputs import read
 from mesocalc._quantities.names import Sex, Side, folded, resolve
 from mesocalc._quantities.parameters import PARAMETERS
@@ -557,14 +557,13 @@ def keep_out(
     return tuple(out)
 
 
-def cut(shape: Polygon, zones: Sequence[KeepOut], parameter: str = "area") -> Polygon | None:
+def cut(shape: Shape, zones: Sequence[KeepOut], parameter: str = "area") -> Polygon | None:
     """``shape`` less the keep-out ``zones``; None when nothing is cut.
 
     Raises:
         InvalidValueError: naming ``parameter`` when nothing is left, or the rest falls
             in several pieces (a plan lays out one piece).
     """
-    shapely = shapely_module()
     geometry = polygon_of(shape)
     rest = geometry
     for zone in zones:
@@ -586,7 +585,6 @@ def cut(shape: Polygon, zones: Sequence[KeepOut], parameter: str = "area") -> Po
                 f"{names} cut it in {len(parts)} pieces: plan each piece",
             )
         rest = parts[0]
-    rest = shapely.make_valid(rest) if not rest.is_valid else rest
     try:
         return Polygon.from_shapely(rest, unit=Dim.LENGTH.symbol)
     except MesocalcError as exc:  # pragma: no cover - a difference of valid polygons is valid
