@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._geometry.chart import MAX_MARKS, ChartArea, render
-from tests.strategies import shaped_requests
+from mesocalc._geometry.templates import view_of
+from tests.strategies import anatomies, shaped_requests
+from tests.test_site_plans import KYB, SITES, TECHNIQUES
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -276,3 +279,31 @@ def test_a_products_own_keep_out_is_shaded_on_its_sessions_chart() -> None:
     assert len(_all(_parsed(with_label.svg), "path", "keep-out")) > len(
         _all(_parsed(bare.svg), "path", "keep-out")
     )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    site=st.sampled_from(SITES),
+    anatomy=anatomies(low=0.8, high=1.3),
+    left=st.booleans(),
+    kyb=st.booleans(),
+)
+def test_every_site_plan_is_charted_whole_in_its_view_with_its_keep_outs(
+    site: mesocalc.Site, anatomy: mesocalc.Anatomy, left: bool, kyb: bool
+) -> None:
+    side = ("left" if left else "right") if site.paired else None
+    product = "deoxycholic acid" if kyb and site.name in KYB else None
+    p = mesocalc.plan(
+        technique=TECHNIQUES[site.name], site=site, side=side, anatomy=anatomy, product=product
+    )
+    chart = p.chart(anatomy=anatomy, product=product)
+    root = _parsed(chart.svg)
+    assert chart.views == (view_of(site).name,)
+    dots = _all(root, "circle", "point")
+    assert len(dots) == chart.points == p.points
+    width, height = float(root.get("width", "0")), float(root.get("height", "0"))
+    for dot in dots:
+        assert 0.0 <= float(dot.get("cx", "nan")) <= width
+        assert 0.0 <= float(dot.get("cy", "nan")) <= height
+    zones = site.keep_out(product, side=side, anatomy=anatomy)
+    assert len(_all(root, "path", "keep-out")) == len(zones)
