@@ -5,8 +5,9 @@ From the shipped catalog it writes, into ``docs/_generated/`` (never committed):
 * ``catalog-tables.rst``: the technique x zone matrix, why each pair stands where it does,
   the default plan of every published pair, and the full citation of every source cited;
 * ``guardrails-*.rst``: the numbers docs/guardrails.md states, as tables: the layer of each
-  technique, each zone's published skin, the ranges a zone sets, the hard ranges, the
-  session caps and the syringe presets (from catalog.toml and equipment.toml);
+  technique, each zone's published skin, a group's skin by site, sex and age, the ranges a
+  zone sets, the hard ranges, the session caps and the syringe presets (from catalog.toml,
+  skin.toml and equipment.toml);
 * ``changelog-unreleased.md``: what ``towncrier build --draft`` would add to CHANGELOG.md;
 * ``*-chart.svg``: the injection charts docs/charts.md builds in its examples, which are
   run here as they are in the tests (each ``Chart`` an example binds to ``NAME_chart``).
@@ -302,6 +303,36 @@ def _skin(book: Any) -> str:
     )
 
 
+def _group_skin(doc: Mapping[str, Any]) -> str:
+    """skin.toml as a table: each site's part, the group measured, and each sex's figure."""
+    groups = doc["groups"]
+    rows = []
+    for figure in doc["figures"]:
+        group = groups[figure["group"]]
+        ages = f"{group['ages']['low']}-{group['ages']['high']}"
+        cells = []
+        for sex in ("female", "male"):
+            value = figure.get(sex)
+            cells.append("" if value is None else f"{value['value']:g} {value['unit']}")
+        sources = [k for sex in ("female", "male") for k in figure.get(sex, {}).get("source", [])]
+        rows.append(
+            [
+                figure["site"],
+                figure["part"],
+                ages,
+                *cells,
+                _keys(dict.fromkeys(sources)),
+                _escape(group["method"]),
+            ]
+        )
+    return _table(
+        "Full skin by site, sex and age group, where a source measured the group (skin.toml)",
+        ["site", "part", "ages", "women", "men", "sources", "how"],
+        rows,
+        "12 12 8 8 8 12 40",
+    )
+
+
 def _zone_depths(book: Any, raw: Mapping[str, Any]) -> str:
     rows = []
     for zone, doc in raw["zones"].items():
@@ -439,6 +470,7 @@ def guardrail_tables() -> dict[str, str]:
     out = {
         "guardrails-layers.rst": _layers(raw),
         "guardrails-skin.rst": _skin(book),
+        "guardrails-group-skin.rst": _group_skin(_data("skin.toml")),
         "guardrails-zone-depths.rst": _zone_depths(book, raw),
         "guardrails-hard.rst": _hard(book),
         "guardrails-caps.rst": _caps(book),
