@@ -83,6 +83,7 @@ _ARGS: dict[str, Callable[[Any], Any]] = {
     "syringe": _syringe,
     "injector": lambda v: mesocalc.Injector(**v),
     "catalog": _catalog,
+    "anatomy": lambda v: mesocalc.Anatomy(**v),
 }
 
 
@@ -573,6 +574,39 @@ EXPLICIT: dict[str, dict[str, Any]] = {
     "refused_name": {**FACE, "zone": "chin"},
     "refused_unpublished": {"technique": "point-by-point", "zone": "abdomen", "area": "50 cm^2"},
     "refused_cap": {"technique": "infiltration", "zone": "submental", "area": "60 cm^2"},
+    # Named sites: a side, a template scaled to an anatomy, keep-outs cut for a product.
+    "site_cheek_template": {"technique": "classic", "site": "cheek", "side": "left"},
+    "site_cheek_both": {
+        "technique": "classic",
+        "site": "cheek",
+        "side": "both",
+        "area": "24 cm^2",
+    },
+    "site_cheek_anatomy": {
+        "technique": "classic",
+        "site": "cheek",
+        "side": "right",
+        "anatomy": {"face_height": "110 mm", "face_width": "125 mm"},
+    },
+    "site_periorbital": {"technique": "classic", "site": "periorbital", "side": "left"},
+    "site_submental_kyb": {
+        "technique": "infiltration",
+        "site": "submental",
+        "product": "deoxycholic acid",
+        "volume_per_point": "0.2 mL",
+    },
+    "refused_site_side": {
+        "technique": "classic",
+        "site": "chin",
+        "side": "left",
+        "area": "6 cm^2",
+    },
+    "refused_site_zone": {
+        "technique": "classic",
+        "zone": "face",
+        "site": "periorbital",
+        "side": "left",
+    },
     "refused_zone_cap": {
         "technique": "classic",
         "zone": "neck",

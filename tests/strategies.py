@@ -34,6 +34,7 @@ from mesocalc.testing.strategies import (
 __all__ = [  # the shared strategies, re-exported for the tests, and this module's own
     "INVISIBLE",
     "UNIT_CHOICES",
+    "anatomies",
     "any_requests",
     "areas",
     "array_requests",
@@ -1197,3 +1198,22 @@ def extreme_dates() -> st.SearchStrategy[datetime.date]:
         st.dates(max_value=datetime.date(1, 2, 28)),
         st.dates(),
     )
+
+
+@st.composite
+def anatomies(draw: st.DrawFn, low: float = 0.6, high: float = 1.6) -> Any:
+    """Patients: each measurement absent (the reference's) or ``low`` to ``high`` times it.
+
+    The factors span children's faces to the largest adults'; units vary.
+    """
+    ref = mesocalc.Anatomy.reference()
+    fields: dict[str, Any] = {}
+    for name in ("face_height", "face_width", "stature", "hip_width"):
+        if draw(st.booleans()):
+            factor = draw(st.floats(low, high))
+            mm = getattr(ref, name).to("mm").magnitude * factor
+            unit = draw(st.sampled_from(["mm", "cm", "m"]))
+            fields[name] = quantity(mm, "millimeter").to(unit)
+    sex = draw(st.sampled_from([None, "female", "male"]))
+    age = draw(st.none() | st.integers(0, 130))
+    return mesocalc.Anatomy(**fields, sex=sex, age=age)

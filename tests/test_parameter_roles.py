@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 
 import attrs
+import pytest
 from hypothesis import given
 
 import mesocalc
@@ -36,7 +37,12 @@ def test_plan_takes_the_inputs_in_the_tables_order() -> None:
     keywords = list(inspect.signature(mesocalc.plan).parameters)
     assert [k for k in keywords if k in INPUTS] == list(INPUTS)
     signature = inspect.signature(mesocalc.plan).parameters
-    assert signature["area"].default is inspect.Parameter.empty
+    # The area is needed unless a site's template gives it (plan(site=...)): left out on a
+    # zone, it is refused, naming it.
+    assert signature["area"].default is None
+    with pytest.raises(mesocalc.MesocalcError) as info:
+        mesocalc.plan(technique="classic", zone="face")
+    assert info.value.parameter == "area"
     assert all(signature[n].default is None for n in PLANNED)
 
 

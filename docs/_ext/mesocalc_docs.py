@@ -5,9 +5,12 @@ From the shipped catalog it writes, into ``docs/_generated/`` (never committed):
 * ``catalog-tables.rst``: the technique x zone matrix, why each pair stands where it does,
   the default plan of every published pair, and the full citation of every source cited;
 * ``guardrails-*.rst``: the numbers docs/guardrails.md states, as tables: the layer of each
-  technique, each zone's published skin, the ranges a zone sets, the hard ranges, the
-  session caps and the syringe presets (from catalog.toml and equipment.toml);
-* ``changelog-unreleased.md``: what ``towncrier build --draft`` would add to CHANGELOG.md.
+  technique, each zone's published skin, a group's skin by site, sex and age, the ranges a
+  zone sets, the hard ranges, the session caps and the syringe presets (from catalog.toml,
+  skin.toml and equipment.toml);
+* ``changelog-unreleased.md``: what ``towncrier build --draft`` would add to CHANGELOG.md;
+* ``*-chart.svg``: the injection charts docs/charts.md builds in its examples, which are
+  run here as they are in the tests (each ``Chart`` an example binds to ``NAME_chart``).
 
 It also checks that ``docs/api.md`` documents every public name of ``mesocalc``. The
 writers import neither Sphinx nor towncrier at module level, so the test suite calls them
@@ -300,6 +303,36 @@ def _skin(book: Any) -> str:
     )
 
 
+def _group_skin(doc: Mapping[str, Any]) -> str:
+    """skin.toml as a table: each site's part, the group measured, and each sex's figure."""
+    groups = doc["groups"]
+    rows = []
+    for figure in doc["figures"]:
+        group = groups[figure["group"]]
+        ages = f"{group['ages']['low']}-{group['ages']['high']}"
+        cells = []
+        for sex in ("female", "male"):
+            value = figure.get(sex)
+            cells.append("" if value is None else f"{value['value']:g} {value['unit']}")
+        sources = [k for sex in ("female", "male") for k in figure.get(sex, {}).get("source", [])]
+        rows.append(
+            [
+                figure["site"],
+                figure["part"],
+                ages,
+                *cells,
+                _keys(dict.fromkeys(sources)),
+                _escape(group["method"]),
+            ]
+        )
+    return _table(
+        "Full skin by site, sex and age group, where a source measured the group (skin.toml)",
+        ["site", "part", "ages", "women", "men", "sources", "how"],
+        rows,
+        "12 12 8 8 8 12 40",
+    )
+
+
 def _zone_depths(book: Any, raw: Mapping[str, Any]) -> str:
     rows = []
     for zone, doc in raw["zones"].items():
@@ -437,6 +470,7 @@ def guardrail_tables() -> dict[str, str]:
     out = {
         "guardrails-layers.rst": _layers(raw),
         "guardrails-skin.rst": _skin(book),
+        "guardrails-group-skin.rst": _group_skin(_data("skin.toml")),
         "guardrails-zone-depths.rst": _zone_depths(book, raw),
         "guardrails-hard.rst": _hard(book),
         "guardrails-caps.rst": _caps(book),
@@ -484,6 +518,28 @@ def missing_api_names() -> list[str]:
     ]
 
 
+def example_charts(page: str = "charts.md") -> dict[str, str]:
+    """The charts the examples of ``docs/<page>`` build, by file name (``face-chart.svg``).
+
+    The page's ```pycon examples run in one namespace, as doctest runs them; every
+    ``mesocalc.Chart`` they bind to a name ending in ``_chart`` is written as SVG.
+    """
+    import doctest  # noqa: PLC0415 - only the docs build needs it
+
+    import mesocalc  # noqa: PLC0415
+
+    text = (DOCS / page).read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    for block in re.findall(r"```pycon\n(.*?)```", text, re.S):
+        for example in doctest.DocTestParser().get_examples(block):
+            exec(compile(example.source, page, "exec"), namespace)  # the page's own examples
+    return {
+        f"{name.removesuffix('_chart').replace('_', '-')}-chart.svg": value.svg
+        for name, value in namespace.items()
+        if name.endswith("_chart") and isinstance(value, mesocalc.Chart)
+    }
+
+
 def write(directory: Path = GENERATED) -> None:
     """Write the generated parts of the pages into ``directory``."""
     directory.mkdir(exist_ok=True)
@@ -493,6 +549,8 @@ def write(directory: Path = GENERATED) -> None:
     for name, text in guardrail_tables().items():
         (directory / name).write_text(text, encoding="utf-8")
     (directory / "changelog-unreleased.md").write_text(unreleased_changes(), encoding="utf-8")
+    for name, svg in example_charts().items():
+        (directory / name).write_text(svg, encoding="utf-8")
 
 
 def _builder_inited(app: Sphinx) -> None:

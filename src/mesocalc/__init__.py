@@ -23,7 +23,7 @@ from mesocalc._planning.overrides import Override, OverrideRecord
 from mesocalc._planning.plan import Plan
 from mesocalc._planning.planner import plan
 from mesocalc._quantities.codes import SiteCode
-from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
+from mesocalc._quantities.names import Lattice, Pattern, Sex, Side, Technique, Zone
 from mesocalc.exceptions import (
     CatalogError,
     DomainError,
@@ -48,10 +48,12 @@ if TYPE_CHECKING:
     from mesocalc._clinic.screening_rules import Severity
     from mesocalc._clinic.session import Session
     from mesocalc._exchange.frame import plan_frame, plan_partitions
+    from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.injector import Injector
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
+    from mesocalc._geometry.templates import Anatomy, KeepOut
     from mesocalc._geometry.threads import Threads, threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -61,6 +63,7 @@ __version__ = "0.1.0"
 
 # Parts a plan does not need are imported on first use, to keep `import mesocalc` quick.
 _LAZY: dict[str, str] = {
+    "Chart": "mesocalc._geometry.chart",
     "Circle": "mesocalc._geometry.shapes",
     "Ellipse": "mesocalc._geometry.shapes",
     "Injector": "mesocalc._geometry.injector",
@@ -92,6 +95,8 @@ _LAZY: dict[str, str] = {
     "json_schema": "mesocalc._records.schemas",
     "screen": "mesocalc._clinic.screening",
     "Site": "mesocalc._catalog.sites",
+    "Anatomy": "mesocalc._geometry.templates",
+    "KeepOut": "mesocalc._geometry.templates",
     "sites": "mesocalc._catalog.sites",
 }
 
@@ -110,9 +115,11 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Anatomy",
     "Basis",
     "Catalog",
     "CatalogError",
+    "Chart",
     "Circle",
     "Course",
     "DomainError",
@@ -122,6 +129,7 @@ __all__ = [
     "Injector",
     "InputTypeError",
     "InvalidValueError",
+    "KeepOut",
     "Label",
     "Lattice",
     "Layer",
@@ -147,6 +155,7 @@ __all__ = [
     "Session",
     "SessionCap",
     "Severity",
+    "Sex",
     "Shape",
     "Side",
     "Site",

@@ -10,20 +10,32 @@ a source verifies one.
 from __future__ import annotations
 
 import difflib
-import tomllib
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._quantities.codes import SiteCode
-from mesocalc._quantities.names import Zone, folded, resolve
+from mesocalc._quantities.names import Side, Zone, folded, resolve
+from mesocalc._records import codec as _codec
 from mesocalc._records.structuring import Reader
-from mesocalc.exceptions import CatalogError, InputTypeError, UnknownNameError
+from mesocalc.exceptions import (
+    CatalogError,
+    InputTypeError,
+    InvalidValueError,
+    UnknownNameError,
+)
 
-__all__ = ["Site", "sites"]
+if TYPE_CHECKING:
+    from mesocalc._geometry.shapes import Polygon
+    from mesocalc._geometry.templates import KeepOut
 
+__all__ = ["Location", "Site", "side_of", "site_of", "sites"]
+
+# The geometry of sites (outlines, keep-outs) lives a layer up, with the shapes; the
+# record reaches it by the engine's first-use import (docs/adr/0016-site-geometry.md).
+_GEOMETRY: Final = "mesocalc._geometry.templates"
 _KEYS: Final = frozenset({"zone", "paired", "aliases", "code", "no_code"})
 _CODE_KEYS: Final = frozenset({"code", "source", "note"})
 _MAX_NAME: Final = 64
@@ -77,6 +89,49 @@ class Site:
             raise UnknownNameError("site", name, expected, suggestions=suggestions)
         return found
 
+    def outline(self, side: Any = None, anatomy: Any = None) -> Polygon:
+        """The site's template outline, a Polygon in the chart frame (docs/sites.md).
+
+        ``side`` is "left" or "right" for a paired site (the right is drawn, the left
+        mirrored) and None for a midline one; ``anatomy`` (a :class:`mesocalc.Anatomy`)
+        scales it from the reference adult. Needs shapely (``mesocalc[shapes]``).
+
+        Raises:
+            InvalidValueError: naming ``side``: a side on a midline site, none on a paired
+                one, or "both" (one outline is one side).
+            InputTypeError: naming ``anatomy``.
+
+        Examples:
+            >>> import mesocalc
+            >>> left = mesocalc.Site.named("cheek").outline(side="left")
+            >>> print(f"{left.area:.3g~P}")
+            12.1 cm²
+        """
+        geometry: Any = _engine.imported(_GEOMETRY)
+        result: Polygon = geometry.outline(self, side, anatomy)
+        return result
+
+    def keep_out(
+        self, product: Any = None, *, side: Any = None, anatomy: Any = None
+    ) -> tuple[KeepOut, ...]:
+        """Where on this site injections must not go, for ``product`` (a name or Product).
+
+        Each region has ``.shape`` (a Polygon in the chart frame), ``.reason``,
+        ``.source`` (source keys) and ``.basis``. Deoxycholic acid keeps out of the band
+        below the mandible on the submental and jawline sites (KYB-BAND, KYB-ISI); the
+        periorbital site keeps out of the orbit for every product (unsourced geometry).
+
+        Examples:
+            >>> import mesocalc
+            >>> [k.name for k in mesocalc.Site.named("submental").keep_out("deoxycholic acid")]
+            ['mandible-band', 'above-mandible']
+            >>> mesocalc.Site.named("submental").keep_out()
+            ()
+        """
+        geometry: Any = _engine.imported(_GEOMETRY)
+        result: tuple[KeepOut, ...] = geometry.keep_out(self, product, side, anatomy)
+        return result
+
 
 def sites() -> tuple[Site, ...]:
     """Every site mesocalc knows, in the order of ``sites.toml`` (head to foot).
@@ -111,6 +166,8 @@ def parse_sites(text: str) -> tuple[Site, ...]:
             not a boolean, a code without a source, or a site without a code nor the
             reason it has none; the error names the key.
     """
+    import tomllib  # noqa: PLC0415 - a built catalog plans without a TOML parser
+
     try:
         table = tomllib.loads(text).get("sites")
     except tomllib.TOMLDecodeError as exc:
@@ -166,3 +223,64 @@ def _code(where: str, value: Any) -> SiteCode | None:
         raise CatalogError(f"{where}.code.source", [], "a list of source keys")
     note = _READ.text(value.get("note", ""), f"{where}.code.note", "a sentence")
     return SiteCode(code=code, sources=sources, note=note)
+
+
+def site_of(value: Any) -> Site:
+    """``value`` as a Site: a Site, or a site's name (see :meth:`Site.named`)."""
+    return value if isinstance(value, Site) else Site.named(value)
+
+
+def side_of(
+    site: Site | None, side: Any, *, both: bool = True, parameter: str = "side"
+) -> Side | None:
+    """``side`` read for ``site``, by the one rule of plans and sessions.
+
+    A side on a midline site (the chin, the submental region) is refused; a paired site
+    needs one ("left", "right", or with ``both`` "both", the two sides in one plan).
+    Without a site (a plan on a zone, wider than any site), any side is read as given:
+    a zone's halves may be charted apart.
+
+    Raises:
+        InvalidValueError: naming ``parameter``.
+        UnknownNameError, InputTypeError: ``side`` is no side at all.
+    """
+    sides = "'left', 'right' or 'both'" if both else "'left' or 'right'"
+    if side is None:
+        if site is not None and site.paired:
+            raise InvalidValueError(
+                parameter, None, sides, f"the {site.name} is paired: say which side"
+            )
+        return None
+    found = resolve(Side, side, parameter)
+    if site is not None and not site.paired:
+        raise InvalidValueError(
+            parameter, side, "None", f"the {site.name} lies on the midline: it has no side"
+        )
+    if found is Side.BOTH and not both:
+        raise InvalidValueError(
+            parameter, side, sides, "one outline is one side: ask for left and right"
+        )
+    return found
+
+
+def _site_name(value: Any) -> str | None:
+    return None if value is None else site_of(value).name
+
+
+def _side(value: Any) -> Side | None:
+    return None if value is None else resolve(Side, value, "side")
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """Where on the patient a plan lies: a named site and its side (a plan's part).
+
+    Either may be None: a plan on a zone may still say its side; a midline site has none.
+    """
+
+    site: str | None = attrs.field(default=None, converter=_site_name, metadata=_codec.text())
+    side: Side | None = attrs.field(default=None, converter=_side, metadata=_codec.name(Side))
+
+    def __attrs_post_init__(self) -> None:
+        if self.site is not None:
+            side_of(Site.named(self.site), self.side)

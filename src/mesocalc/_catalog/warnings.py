@@ -33,6 +33,7 @@ class WarningCode(enum.StrEnum):
     LAYER_UNBOUNDED = "layer-unbounded"  # the technique names no skin layer
     LAYER_UNCHECKED = "layer-unchecked"  # no published skin thickness for the zone
     LAYER_BORROWED = "layer-borrowed"  # bounded by the thickest skin of another zone
+    SKIN_NOT_NARROWED = "skin-not-narrowed"  # no figure for the patient's group: the zone holds
     SESSION_CAP_NOT_STATED = "session-cap-not-stated"  # a cap from another use
     SESSION_CAP_OVERRIDDEN = "session-cap-overridden"  # beyond an analogue cap, overridden
     SHOTS_ESTIMATED = "shots-estimated"  # a head's shots without a layout
@@ -43,6 +44,8 @@ class WarningCode(enum.StrEnum):
     INTERVAL_OUTSIDE = "interval-outside"  # a course interval outside the sourced one
     SCREENING_FINDING = "screening-finding"  # a relative finding of the patient's screening
     SCREENING_INCOMPLETE = "screening-incomplete"  # not asked or unscreened: not clear
+    SITE_TEMPLATE = "site-template"  # the area is a site's drawn template, not a measurement
+    KEEP_OUT = "keep-out"  # keep-out zones were cut from the area, or apply to it
     NOTE = "note"  # a warning stored as text only (JSON of schema version 1)
 
 

@@ -29,6 +29,7 @@ from mesocalc._records.tables import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
+    from mesocalc._catalog.sites import Site
     from mesocalc._clinic.products import Product
     from mesocalc._clinic.session import Session
     from mesocalc._planning.equipment import Needle
@@ -49,7 +50,11 @@ __all__ = [
 ]
 
 # SNOMED CT laterality qualifiers (HL7 Europe's site-laterality value set), by side.
-LATERALITY: Final = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+LATERALITY: Final = {
+    "left": ("7771000", "Left"),
+    "right": ("24028007", "Right"),
+    "both": ("51440002", "Right and left"),
+}
 # The core extension that points a coded site at a BodyStructure (R4B and R5).
 BODY_SITE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/bodySite"
 
@@ -139,9 +144,17 @@ class _Ids:
         return part, f"urn:uuid:{part}"
 
 
-def _site(catalog: Catalog, zone: Zone, side: Side | None) -> tuple[dict[str, Any], str]:
-    """The zone as a body site, coded when the catalog's code is verified; and a note."""
-    text = zone.value + (f", {side.value}" if side else "")
+def _site(
+    catalog: Catalog, zone: Zone, side: Side | None, named: Site | None = None
+) -> tuple[dict[str, Any], str]:
+    """The site (or the zone) as a body site, coded when its code is verified; and a note.
+
+    A named site with a verified code of its own (the cheek's) is coded by it; otherwise
+    by its zone's, with the site's name in the text.
+    """
+    text = (named.name if named is not None else zone.value) + (f", {side.value}" if side else "")
+    if named is not None and named.code is not None and named.code.verified:
+        return {"coding": [{"system": SNOMED, "code": named.code.code}], "text": text}, ""
     site = catalog.site(zone)
     if site is None:
         return {"text": text}, f"site as text only: no SNOMED CT code for the {zone.value}"
@@ -340,10 +353,12 @@ class _Bundle:
     def _site(self, i: int, plan: Plan) -> tuple[dict[str, Any], str]:
         """The area's coded site; on one side, pointing at that side's BodyStructure."""
         side = self.session.sides[i] if self.session.sides else None
-        site, note = _site(self.catalog, plan.zone, side)
+        side = plan.side if side is None else side
+        named = plan.site
+        site, note = _site(self.catalog, plan.zone, side, named)
         if side is None:
             return site, note
-        key = (plan.zone.value, side.value)
+        key = (plan.zone.value if named is None else named.name, side.value)
         if key not in self.structures:
             ident, url = self.structures[key] = self.ids.url(
                 f"BodyStructure/{len(self.structures)}"

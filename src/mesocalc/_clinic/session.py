@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from mesocalc._catalog import sites as _sites
 from mesocalc._catalog.catalog import Catalog
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
@@ -41,6 +42,8 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
+    from mesocalc._geometry.chart import Chart
+    from mesocalc._geometry.templates import Anatomy
     from mesocalc._planning.overrides import OverrideRecord
     from mesocalc.typing import Quantity
 
@@ -125,7 +128,7 @@ def _syringe(inst: Any, attr: Any, value: Any) -> None:
 
 _PARAMETERS = inspect.signature(plan).parameters
 _PLAN_KEYWORDS = frozenset(_PARAMETERS) - {"catalog"}  # the session's, for every area
-_REQUIRED = tuple(k for k, p in _PARAMETERS.items() if p.default is inspect.Parameter.empty)
+_REQUIRED = ("technique", "zone", "area")  # a site stands for the zone and the area
 
 
 def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
@@ -133,9 +136,12 @@ def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
     unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
     if unknown:
         return "plan() keywords and side", f"unknown: {', '.join(unknown)}"
-    missing = [k for k in _REQUIRED if k not in request]
+    missing = [
+        k for k in _REQUIRED if k not in request and (k == "technique" or "site" not in request)
+    ]
     if missing:
-        return f"{', '.join(_REQUIRED)} in every area", f"missing: {', '.join(missing)}"
+        expected = f"{', '.join(_REQUIRED)} (or a site for zone and area) in every area"
+        return expected, f"missing: {', '.join(missing)}"
     return None
 
 
@@ -220,9 +226,23 @@ class Session:
                 [None if v is None else v.value for v in self.sides],
                 f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
             )
+        for i, side in enumerate(self.sides):
+            self._check_side(i, side)
         self._check_screening()
         self._check_label()  # a label's hard caps before the catalog's soft one
         self._session_caps()
+
+    def _check_side(self, i: int, side: Side | None) -> None:
+        """A plan's side by the rule plan() applies: none on a midline site, one on a paired."""
+        plan = self.plans[i]
+        if side is None:
+            return
+        where = f"sides[{i}]"
+        if plan.side is not None and plan.side is not side:
+            raise InvalidValueError(
+                where, side.value, f"the plan's own side, {plan.side.value}, or None"
+            )
+        _sites.side_of(plan.site, side, parameter=where)
 
     def _check_label(self) -> None:
         _session_checks.check_label(self)
@@ -325,7 +345,7 @@ class Session:
                 errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
                 continue
             request = dict(request)  # noqa: PLW2901 - the caller's dict stays as it was
-            side = request.pop("side", None)
+            side = request.get("side") if "site" in request else request.pop("side", None)
             wrong = _wrong_keywords(request)
             if wrong:
                 errors.append(InputTypeError(f"areas[{i}]", sorted(request, key=str), *wrong))
@@ -352,10 +372,12 @@ class Session:
         )
 
     def where(self, i: int) -> str:
-        """Area ``i`` in words: its technique, zone and side ("classic on the face, left")."""
+        """Area ``i`` in words: technique, site (or zone), side ("classic on the cheek, left")."""
         p = self.plans[i]
         side = self.sides[i] if self.sides else None
-        return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
+        side = p.side if side is None else side
+        place = p.zone.value if p.location is None or p.location.site is None else p.location.site
+        return f"{p.technique.value} on the {place}" + (f", {side.value}" if side else "")
 
     @property
     def protocols(self) -> tuple[Protocol, ...]:
@@ -503,6 +525,37 @@ class Session:
     def _repr_html_(self) -> str:
         """One row per area, then the totals and the areas' warnings, each said once."""
         return html_table(self.rows(), self._merged_warnings(), caption=self._title())
+
+    def chart(self, *, anatomy: Anatomy | None = None) -> Chart:
+        """The session as one injection chart: every area's points, numbered across areas.
+
+        Areas on a site are drawn in their site's view, over its template scaled to
+        ``anatomy``, with the keep-out zones for the session's product shaded; areas over
+        a shape, each in a panel of its own. An area given as a bare size has no
+        positions, and the legend says so.
+
+        Raises:
+            InvalidValueError: no area has positions (naming ``plans``), or the session
+                has more points than one chart shows.
+            InputTypeError: naming ``anatomy``.
+        """
+        from mesocalc._planning import charting as _charting  # noqa: PLC0415 - loaded on first use
+
+        return _charting.chart_of(
+            self.plans,
+            [self.where(i) for i in range(len(self.plans))],
+            anatomy=anatomy,
+            product=self.product,
+            parameter="plans",
+            title=f"Injection chart: {self._title().lower()}",
+        )
+
+    def _repr_svg_(self) -> str | None:
+        """The chart, for notebooks; None where there is none (see :meth:`chart`)."""
+        try:
+            return self.chart().svg
+        except InvalidValueError:
+            return None
 
     def _title(self) -> str:
         when = f" on {self.date.isoformat()}" if self.date else ""

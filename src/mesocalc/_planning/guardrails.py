@@ -40,6 +40,7 @@ from mesocalc.exceptions import (
 if TYPE_CHECKING:
     import numpy as np
 
+    from mesocalc._catalog.skin import GroupSkin
     from mesocalc._quantities.arithmetic import Magnitudes
 else:
     np = _numpy.NUMPY
@@ -318,6 +319,54 @@ def check_layer(
                 sources=thickness.sources,
             )
         ]
+    return []
+
+
+def check_group_skin(
+    entry: Spec,
+    found: GroupSkin,
+    skin: SkinThickness,
+    depth: Any,
+    shape: tuple[int, ...] | None = None,
+) -> list[WarningRecord]:
+    """Hold a skin technique to the patient's group's skin on the site, where it is thinner.
+
+    ``found`` is the group's figure (:func:`mesocalc._catalog.skin.group_skin`), or why
+    there is none: then the zone's range (``skin``) holds, and the plan says so.
+
+    Raises:
+        HardLimitError: deeper than the group's full skin, for a skin technique.
+    """
+    figure, thickness = found.skin, skin.skin
+    if figure is None:
+        return [
+            record(
+                WarningCode.SKIN_NOT_NARROWED,
+                f"depth is bounded by the skin of the {entry.zone.value} for everyone, "
+                f"not by the patient's: {found.words}",
+                parameter="depth",
+                sources=found.sources,
+            )
+        ]
+    if thickness is not None and figure.high_magnitude >= thickness.high_magnitude:
+        return []  # the zone's limit is the narrower: it holds
+    bad = _first(depth > figure.high_magnitude * (1 + 1e-9), depth, shape)
+    if bad is not None:
+        index, d = bad
+        source = ", ".join(figure.sources)
+        allowed = f"at most {PARAMETERS['depth'].show(figure.high_magnitude, 6)}"
+        _raise(
+            HardLimitError(
+                "depth",
+                PARAMETERS["depth"].show(d, 6),
+                f"{allowed} for {where(entry)}, the full skin of {found.words}",
+                f"source: {cite(source)}; deeper leaves the skin {entry.technique.value} is "
+                "defined in; a hard limit, no override passes it",
+                allowed=allowed,
+                source=source,
+            ),
+            index,
+        )
     return []
 
 

@@ -76,11 +76,20 @@ def _input_key(value: Any, cls: Any) -> Any:
 
 
 def planned(
-    book: Catalog, names: tuple[Any, ...], numbers: tuple[Any, ...], parts: tuple[Any, ...]
+    book: Catalog,
+    names: tuple[Any, ...],
+    numbers: tuple[Any, ...],
+    parts: tuple[Any, ...],
+    *,
+    patient: Any = None,
 ) -> Plan | PlanArray:
-    """plan() through the pipeline: a request seen before by the rules per area alone."""
+    """plan() through the pipeline: a request seen before by the rules per area alone.
+
+    ``patient`` is the patient's group's skin on the site (a GroupSkin); a request with
+    one is planned in full, as one with parts is.
+    """
     cls = _units.quantity_class()
-    key = _key(book, names, numbers, parts, cls)
+    key = None if patient is not None else _key(book, names, numbers, parts, cls)
     seen = None if key is None else _REQUESTS.get(key)
     area = numbers[0]
     if seen is not None and seen.book is book and _scalar_area(area, cls):
@@ -92,7 +101,7 @@ def planned(
         for rule in seen.rules:  # those per area that apply to it, in the pipeline's order
             rule(current)
         return _made.planned(current)
-    current = _pipeline.run(_pipeline.read(book, names, numbers, parts))
+    current = _pipeline.run(_pipeline.read(book, names, numbers, parts, patient=patient))
     q = current.request
     # Kept: a request of one area that passed every rule with no departure (see the module).
     keep = q.shape is None and q.shaped is None and not current.departures and q.entry.published

@@ -11,7 +11,8 @@ be shown in messages.
 :data:`RULES` are then run over the request, in one order, for one plan or 10^6: the
 point count, the warnings of the entry's ranges, the layout on a shape, a derived volume
 per point, the insertion length and the dose per area, the hard limits (zone cap, skin
-layer, needle, a hard session cap), the soft ones (departures from ranges, which an
+layer, the skin of the patient's group where a source measured it, needle, a hard session
+cap), the soft ones (departures from ranges, which an
 override records, and a soft session cap), and the warnings of "about" values. Each rule
 is a function of the :class:`Run`; a new rule is added to that list, and only there.
 Rules that depend on the area (:data:`PER_AREA`) are the only ones the memo of requests
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from mesocalc._catalog.entries import Layer
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import derived as _derived
@@ -94,6 +96,7 @@ class Request:
     syringe: Any
     equipment: Any  # the equipment module, when a needle or a syringe is given
     shape: tuple[int, ...] | None  # None for a plan of one area, else the broadcast shape
+    patient: Any = None  # the patient's group's skin on the site (a GroupSkin), or None
 
 
 @attrs.define(eq=False)
@@ -125,6 +128,8 @@ def read(
     names: tuple[Any, ...],
     numbers: tuple[Any, ...],
     parts: tuple[Any, ...],
+    *,
+    patient: Any = None,
 ) -> Run:
     """Read a request, in the order its errors are raised (see the module)."""
     lattice = names[2]
@@ -168,6 +173,7 @@ def read(
         syringe=syringe,
         equipment=_equipment(needle, syringe),
         shape=_broadcast({"area": area_mm2, **values}) if arrays else None,
+        patient=patient,
     )
     area_mm2 = np.asarray(area_mm2, dtype=np.float64) if arrays else area_mm2
     return Run(request, area_mm2, departures, [], extremes=extremes)
@@ -394,6 +400,13 @@ def _layer(run: Run) -> None:
     run.more += _guardrails.check_layer(q.entry, skin, q.values["depth"], q.shape)
 
 
+def _patient_skin(run: Run) -> None:
+    """The skin layer held to the patient's group's skin on the site, where it is thinner."""
+    q = run.request
+    skin = q.book.layer_thickness(q.entry.zone)
+    run.more += _guardrails.check_group_skin(q.entry, q.patient, skin, q.values["depth"])
+
+
 def _needle(run: Run) -> None:
     """A needle long enough for the insertion, and its departures from the named ones."""
     q = run.request
@@ -461,6 +474,7 @@ RULES: Final[tuple[Rule, ...]] = (
     _dose,
     _cap,
     _layer,
+    _patient_skin,
     _needle,
     _hard_session,
     _unpublished,
@@ -484,6 +498,7 @@ def rules_for(request: Request, rules: tuple[Rule, ...] = RULES) -> tuple[Rule, 
         request.shaped is None and _layout,
         request.per_point is None and _derived_volume,
         request.needle is None and _needle,
+        (request.patient is None or request.entry.layer is not Layer.SKIN) and _patient_skin,
         (cap is None or not cap.hard) and _hard_session,
         (cap is None or cap.hard) and _soft_session,
         request.entry.published and _unpublished,

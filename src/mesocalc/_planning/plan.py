@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from mesocalc._catalog.entries import Protocol
+from mesocalc._catalog.sites import Location, Site
 from mesocalc._catalog.warnings import WarningRecord, texts_to_records
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
@@ -23,7 +24,7 @@ from mesocalc._planning.derived import dose_per_area
 from mesocalc._planning.overrides import OverrideRecord
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import domain_error, first_index
-from mesocalc._quantities.names import Lattice, Pattern, Technique, Zone
+from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
 from mesocalc._quantities.parameters import PARAMETERS, shown_quantity
 from mesocalc._quantities.units import quantity
 from mesocalc._records import codec as _codec
@@ -42,8 +43,10 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mesocalc._catalog.catalog import Catalog
+    from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.layout import Layout
     from mesocalc._geometry.placement import Placement
+    from mesocalc._geometry.templates import Anatomy
     from mesocalc._geometry.threads import Threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -131,7 +134,8 @@ class Plan:
     ``warning_records`` holds the same as records (code, parameter, basis, sources).
     ``overrides`` holds each departure from a recommended range (see
     :class:`OverrideRecord`). The parts ``placement``, ``supply`` and ``needle`` are
-    None unless plan() was given a shape, pattern or head, a syringe, or a needle.
+    None unless plan() was given a shape, pattern or head, a syringe, or a needle;
+    ``location`` (read through ``site`` and ``side``) unless it was given a site or side.
     ``protocol`` names the catalog or clinic protocol the plan was checked against
     (None for a plan stored before plans recorded it).
     """
@@ -172,6 +176,9 @@ class Plan:
     needle: Needle | None = attrs.field(default=None, metadata=_codec.part(_needle_class))
     protocol: Protocol | None = attrs.field(
         default=None, metadata=_codec.part(_codec.one_of(Protocol))
+    )
+    location: Location | None = attrs.field(
+        default=None, metadata=_codec.part(_codec.one_of(Location))
     )
 
     @property
@@ -302,6 +309,17 @@ class Plan:
         """The :class:`Layout` (points) or :class:`Threads` laid over the shape, or None."""
         return None if self.placement is None else self.placement.layout
 
+    @property
+    def site(self) -> Site | None:
+        """The named site the plan lies on (``plan(site=...)``), or None."""
+        name = None if self.location is None else self.location.site
+        return None if name is None else Site.named(name)
+
+    @property
+    def side(self) -> Side | None:
+        """The patient's side the plan lies on (left, right or both), or None."""
+        return None if self.location is None else self.location.side
+
     # Text and notebooks.
 
     def _values(self) -> dict[str, Any]:
@@ -405,6 +423,33 @@ class Plan:
                 what += f", {self.shots} shots of {self.needles} needles"
         return drawing.plot(ax, title=what)
 
+    def chart(self, *, anatomy: Anatomy | None = None, product: Any = None) -> Chart:
+        """The plan as an injection chart: a standalone SVG document a clinic can embed.
+
+        The outline (on a site: over its view's template, scaled to ``anatomy``, with the
+        site's keep-out zones for ``product`` shaded), each point (each thread's entry,
+        for retrograde) as a dot with its number in the order the layout lays them,
+        coloured by technique, and a legend with the depth and the volume per point.
+
+        Raises:
+            InvalidValueError: the plan's area was not a shape nor a site's template
+                (nowhere to put the points), or it has more points than one chart shows.
+            InputTypeError: naming ``anatomy`` or ``product``.
+        """
+        from mesocalc._planning import charting as _charting  # noqa: PLC0415 - loaded on first use
+
+        label = f"{self.technique.value} on the {self.zone.value}"
+        return _charting.chart_of(
+            [self], [label], anatomy=anatomy, product=product, title=f"Injection chart: {label}"
+        )
+
+    def _repr_svg_(self) -> str | None:
+        """The chart, for notebooks; None where there is none (no shape, too many points)."""
+        try:
+            return self.chart().svg
+        except InvalidValueError:
+            return None
+
     # JSON.
 
     def to_dict(self) -> dict[str, Any]:
@@ -448,6 +493,11 @@ class Plan:
             )
         body = {k: v for k, v in data.items() if k not in RESULTS}
         plan = _codec.structure(cls, body)
+        site = plan.site
+        if site is not None and site.zone is not plan.zone:
+            raise InvalidValueError(
+                "location.site", site.name, f"a site of the {plan.zone.value}", "the zone differs"
+            )
         check_stored(data, plan, catalog=catalog)
         if plan.supply is not None:
             supply = type(plan.supply).of(plan._total, plan.supply.syringe)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from mesocalc._catalog.catalog import Catalog, default_catalog
 from mesocalc._planning import memo as _memo
+from mesocalc._quantities.magnitudes import any_array
 from mesocalc.exceptions import InputTypeError
 
 if TYPE_CHECKING:
@@ -19,13 +20,16 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from mesocalc._catalog.sites import Site
+    from mesocalc._clinic.products import Product
     from mesocalc._geometry.injector import Injector
     from mesocalc._geometry.shapes import Shape
+    from mesocalc._geometry.templates import Anatomy
     from mesocalc._planning.equipment import Needle, Syringe
     from mesocalc._planning.overrides import Override
     from mesocalc._planning.plan import Plan
     from mesocalc._planning.plan_array import PlanArray
-    from mesocalc._quantities.names import Lattice, Pattern, Technique, Zone
+    from mesocalc._quantities.names import Lattice, Pattern, Side, Technique, Zone
     from mesocalc.typing import Quantity, QuantityLike
 
     # Arrays of inputs. A str is a Sequence too: the first overload, which takes it,
@@ -39,8 +43,8 @@ __all__ = ["plan"]
 def plan(  # type: ignore[overload-overlap]
     *,
     technique: Technique | str,
-    zone: Zone | str,
-    area: QuantityLike | Shape,
+    zone: Zone | str | None = None,
+    area: QuantityLike | Shape | None = None,
     spacing: QuantityLike | None = None,
     volume_per_point: QuantityLike | None = None,
     depth: QuantityLike | None = None,
@@ -57,6 +61,10 @@ def plan(  # type: ignore[overload-overlap]
     points: int | None = None,
     total_volume: QuantityLike | None = None,
     dose_per_area: QuantityLike | None = None,
+    site: Site | str | None = None,
+    side: Side | str | None = None,
+    anatomy: Anatomy | None = None,
+    product: Product | str | None = None,
 ) -> Plan: ...
 @overload
 def plan(
@@ -76,8 +84,8 @@ def plan(
 def plan(
     *,
     technique: Technique | str,
-    zone: Zone | str,
-    area: QuantityLike | Shape | _Many,
+    zone: Zone | str | None = None,
+    area: QuantityLike | Shape | _Many | None = None,
     spacing: QuantityLike | _Many | None = None,
     volume_per_point: QuantityLike | _Many | None = None,
     depth: QuantityLike | _Many | None = None,
@@ -94,12 +102,16 @@ def plan(
     points: int | None = None,
     total_volume: QuantityLike | None = None,
     dose_per_area: QuantityLike | None = None,
+    site: Site | str | None = None,
+    side: Side | str | None = None,
+    anatomy: Anatomy | None = None,
+    product: Product | str | None = None,
 ) -> Plan | PlanArray: ...
 def plan(
     *,
     technique: Technique | str,
-    zone: Zone | str,
-    area: Any,
+    zone: Zone | str | None = None,
+    area: Any = None,
     spacing: Any = None,
     volume_per_point: Any = None,
     depth: Any = None,
@@ -116,6 +128,10 @@ def plan(
     points: int | None = None,
     total_volume: Any = None,
     dose_per_area: Any = None,
+    site: Site | str | None = None,
+    side: Side | str | None = None,
+    anatomy: Anatomy | None = None,
+    product: Product | str | None = None,
 ) -> Plan | PlanArray:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
 
@@ -171,6 +187,18 @@ def plan(
             checked like a given one.
         dose_per_area: instead of ``volume_per_point``, the product per area (such as
             "0.2 mL/cm^2"): each point gets the dose of the cell it serves.
+        site: a named site (:func:`mesocalc.sites`), or its name: the site's zone is the
+            plan's (``zone`` may be left out; a different one is refused), and without
+            ``area`` the site's template outline is the area (see docs/sites.md). The
+            plan records it (``plan.site``).
+        side: "left", "right" or "both" on a paired site (one it needs); none on a
+            midline site (the chin) or a zone whose sites are all midline. "both" counts
+            in total: a given area is both sides', the points and volume are the two
+            sides'; a template plan is one side's ("left" or "right").
+        anatomy: a :class:`Anatomy` that scales the site's template to the patient.
+        product: a product's name or :class:`Product`, for the site's keep-out zones
+            (deoxycholic acid's band below the mandible): they are cut from the area's
+            outline, with a warning.
 
     Returns:
         An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
@@ -196,10 +224,38 @@ def plan(
         array([ 4, 40])
     """
     book = default_catalog() if catalog is None else _catalog(catalog)
+    located = None
+    if site is not None or side is not None or anatomy is not None or product is not None:
+        from mesocalc._planning import location as _location  # noqa: PLC0415 - sites load on first use
+
+        arrays = any_array(area, spacing, volume_per_point, depth, angle, loss_fraction)
+        located = _location.read(
+            zone, area, site=site, side=side, anatomy=anatomy, product=product, arrays=arrays
+        )
+        zone, area = located.zone, located.area
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
     parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
-    return _memo.planned(book, names, numbers, (*parts, dose_per_area))
+    patient = _patient(located, anatomy)
+    made = _memo.planned(book, names, numbers, (*parts, dose_per_area), patient=patient)
+    if located is None:
+        return made
+    return _location.placed(made, located)  # type: ignore[arg-type]  # arrays refused above
+
+
+def _patient(located: Any, anatomy: Any) -> Any:
+    """The skin of the patient's group on the site (a GroupSkin), given a sex or an age.
+
+    None without a site, or with an anatomy that gives neither: then nothing is asked of
+    the patient's skin, and the zone's range holds unsaid.
+    """
+    name = None if located is None else located.location.site
+    if name is None or anatomy is None or (anatomy.sex is None and anatomy.age is None):
+        return None
+    from mesocalc._catalog.sites import Site  # noqa: PLC0415 - read on first use
+    from mesocalc._catalog.skin import group_skin  # noqa: PLC0415 - read on first use
+
+    return group_skin(Site.named(name), anatomy.sex, anatomy.age)
 
 
 def _catalog(catalog: Any) -> Catalog:

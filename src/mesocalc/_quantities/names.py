@@ -18,6 +18,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError, UnknownNameEr
 __all__ = [
     "Lattice",
     "Pattern",
+    "Sex",
     "Side",
     "Technique",
     "Zone",
@@ -123,10 +124,21 @@ class Pattern(_Name):
 
 
 class Side(_Name):
-    """The patient's side of a paired zone an area lies on (one thigh, one side of the jaw)."""
+    """The patient's side of a paired site an area lies on (one thigh, one side of the jaw).
+
+    BOTH is the two sides of one paired site in one plan (SNOMED CT 51440002).
+    """
 
     LEFT = "left"
     RIGHT = "right"
+    BOTH = "both"
+
+
+class Sex(_Name):
+    """A patient's sex, as the published skin measurements group people (US50, MENG22)."""
+
+    FEMALE = "female"
+    MALE = "male"
 
 
 def _key(text: str) -> str:
@@ -171,7 +183,8 @@ _ALIASES: dict[type[_Name], dict[str, str]] = {
     },
     Lattice: {"hexagonal": "hex", "triangular": "hex", "grid": "square"},
     Pattern: {"linear": "parallel", "grid": "crosshatch", "radial": "fan", "fanning": "fan"},
-    Side: {"l": "left", "r": "right"},
+    Side: {"l": "left", "r": "right", "bilateral": "both", "left-and-right": "both"},
+    Sex: {"f": "female", "m": "male", "woman": "female", "man": "male"},
 }
 
 E = TypeVar("E", bound=_Name)

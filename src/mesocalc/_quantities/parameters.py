@@ -156,6 +156,12 @@ def _volume(name: str, domain: Domain = _VOLUME, role: str = "") -> Parameter:
     return Parameter(name, Dim.VOLUME, domain, "mL", "milliliter", json="mL", role=role)
 
 
+def _human(low: float, high: float, example: str) -> Domain:
+    """A body measurement's domain: from ``low`` to ``high`` mm, wider than any person's."""
+    words = f"a length from {low:g} mm to {high:g} mm, such as {example}"
+    return Domain(low, high, low_open=False, words=words)
+
+
 PARAMETERS: Final[dict[str, Parameter]] = {
     p.name: p
     for p in (
@@ -265,6 +271,11 @@ PARAMETERS: Final[dict[str, Parameter]] = {
         _length("height"),
         _length("radius"),
         _length("perimeter"),
+        # A patient's measurements (Anatomy): bounds no human lies outside, not clinical ones.
+        _length("face_height", _human(30.0, 300.0, "'122 mm' (nasion to menton)")),
+        _length("face_width", _human(50.0, 300.0, "'132 mm' (zygion to zygion)")),
+        _length("stature", _human(300.0, 3000.0, "'170 cm'")),
+        _length("hip_width", _human(80.0, 1200.0, "'36 cm'")),
         # A zone's published skin thickness, per layer.
         _length("epidermis"),
         _length("dermis"),

@@ -1,0 +1,141 @@
+"""A plan on a named site: its zone, its side, its area from the template, its keep-outs.
+
+``plan(site="cheek", side="left")`` is read here, before the pipeline, once: the site
+gives the zone (a zone given too must be the same, so that the periorbital site cannot
+escape the eyelid's limits), the side is checked by the one rule of
+:func:`mesocalc._catalog.sites.side_of`, and without an area the site's template outline,
+scaled to the anatomy, is the area. Keep-out zones are cut from an outline (the layout
+then holds no point inside them) and said in the warnings. The pipeline plans the area
+as any other; :func:`placed` adds the location and these warnings to its plan.
+
+"both" counts in total: the area (given) is both sides' together, and the points and
+volume are the two sides'. A template is one side's outline, so a template plan asks
+for "left" or "right" (docs/sites.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from mesocalc._catalog.sites import Location, side_of, site_of
+from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
+from mesocalc._quantities.names import Side, Zone, resolve
+from mesocalc.exceptions import InvalidValueError
+
+if TYPE_CHECKING:
+    from mesocalc._planning.plan import Plan
+
+__all__ = ["Located", "placed", "read"]
+
+
+@attrs.frozen(kw_only=True)
+class Located:
+    """What a site and side add to a request: the zone, the area, the part, the warnings."""
+
+    zone: Any
+    area: Any
+    location: Location
+    warnings: tuple[WarningRecord, ...] = ()
+
+
+def read(
+    zone: Any, area: Any, *, site: Any, side: Any, anatomy: Any, product: Any, arrays: bool
+) -> Located:
+    """A request's site, side, anatomy and product, read once (see the module).
+
+    Raises:
+        UnknownNameError: an unknown site (the nearest suggested).
+        InvalidValueError: naming ``zone`` (not the site's), ``side`` (see
+            :func:`~mesocalc._catalog.sites.side_of`; "both" for a template), ``anatomy``
+            (without a site), ``site`` (with array inputs, or all kept out), ``area``
+            (cut in pieces by keep-outs).
+        InputTypeError: naming ``anatomy`` or ``product``.
+    """
+    if arrays:
+        name, value = ("site", site) if site is not None else ("side", side)
+        raise InvalidValueError(
+            name, value, f"no {name} with array inputs: plan each area on its own"
+        )
+    if site is None:
+        if anatomy is not None or product is not None:
+            name = "anatomy" if anatomy is not None else "product"
+            raise InvalidValueError(
+                name, anatomy if anatomy is not None else product, "a site= to apply it to"
+            )
+        found = side_of(None, side)
+        return Located(zone=zone, area=area, location=Location(side=found))
+    named = site_of(site)
+    if zone is not None and _zone(zone) is not named.zone:
+        raise InvalidValueError(
+            "zone", zone, f"the {named.name}'s zone, {named.zone.value}, or None"
+        )
+    found = side_of(named, side)
+    from mesocalc._geometry import templates as _templates  # noqa: PLC0415 - shapes load on first use
+
+    keep = _templates.keep_out(named, product, found, anatomy)
+    warnings: list[WarningRecord] = []
+    if area is None:
+        if found is Side.BOTH:
+            raise InvalidValueError(
+                "side",
+                side,
+                "'left' or 'right' for a plan over the site's template (or an area over both)",
+                "a template is one side's outline",
+            )
+        area = _templates.outline(named, found, anatomy)
+        drawn = _templates.view_of(named)
+        warnings.append(
+            record(
+                WarningCode.SITE_TEMPLATE,
+                f"area: the {named.name}'s template outline ({drawn.name} view), the team's "
+                "drawing scaled to the anatomy, not the patient's measured area",
+                parameter="area",
+            )
+        )
+    if keep:
+        area, said = _kept_out(area, keep, _templates)
+        warnings += said
+    return Located(
+        zone=named.zone,
+        area=area,
+        location=Location(site=named.name, side=found),
+        warnings=tuple(warnings),
+    )
+
+
+def _zone(zone: Any) -> Zone | None:
+    return None if zone is None else resolve(Zone, zone, "zone")
+
+
+def _kept_out(area: Any, keep: Any, templates: Any) -> tuple[Any, list[WarningRecord]]:
+    """The area less the keep-outs (a shape), or as given (a number), and what is said."""
+    from mesocalc._geometry.shapes import Shape  # noqa: PLC0415 - shapes load on first use
+
+    if isinstance(area, Shape):
+        cut = templates.cut(area, keep)
+        verb = "cut from the area: no point lies inside" if cut is not None else "outside the area"
+        area = area if cut is None else cut
+    else:
+        verb = "apply, but the area has no outline to cut: keep the points out of them"
+    said = [
+        record(
+            WarningCode.KEEP_OUT,
+            f"keep-out {zone.name}, {zone.reason}: {verb}",
+            parameter="site",
+            basis=zone.basis,
+            sources=zone.source,
+        )
+        for zone in {z.name: z for z in keep}.values()
+    ]
+    return area, said
+
+
+def placed(plan: Plan, located: Located) -> Plan:
+    """``plan`` with its location and the warnings its site adds."""
+    return attrs.evolve(
+        plan,
+        location=located.location,
+        warnings=plan.warning_records + located.warnings,
+    )
