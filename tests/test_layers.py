@@ -72,6 +72,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "rules, equipment, screening, outlines",
         {
             "_planning.guardrails",
+            "_planning.range_warnings",
             "_planning.equipment",
             "_clinic.screening",
             "_geometry.shapes",
@@ -85,8 +86,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("threads", {"_geometry.threads"}),
     ("placement on a shape", {"_geometry.placement"}),
     ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
+    ("per-element findings of the rules over arrays", {"_planning.findings"}),
     ("stored plans, read and run through the pipeline's rules again", {"_planning.stored"}),
     ("charts of plans, on their sites' templates", {"_planning.charting"}),
+    ("stored plans of earlier schema versions", {"_planning.migrations"}),
     ("the plan", {"_planning.plan"}),
     ("plans over arrays", {"_planning.plan_array"}),
     ("the plans a run through the rules makes", {"_planning.made"}),

@@ -18,7 +18,7 @@ from mesocalc._catalog.entries import Range, Spec
 from mesocalc._exchange import cli as _cli
 from mesocalc._exchange import frame as _frame
 from mesocalc._exchange import frame_results as _frame_results
-from mesocalc._planning import guardrails as _guardrails
+from mesocalc._planning import range_warnings as _range_warnings
 from mesocalc._quantities.parameters import PARAMETERS, PLANNED, RANGED
 from mesocalc._quantities.units import quantity
 from mesocalc.testing.strategies import plan_requests
@@ -68,7 +68,7 @@ def test_plan_frame_reads_a_column_per_input() -> None:
 
 
 def test_the_warnings_cache_key_has_a_bit_per_ranged_parameter() -> None:
-    assert _guardrails.GIVEN_BITS == PLANNED
+    assert _range_warnings.GIVEN_BITS == PLANNED
 
 
 @given(plan_requests())

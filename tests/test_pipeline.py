@@ -9,6 +9,7 @@ import pytest
 
 import mesocalc
 from mesocalc._catalog.catalog import default_catalog
+from mesocalc._planning import findings as _findings
 from mesocalc._planning import memo as _memo
 from mesocalc._planning import pipeline as _pipeline
 
@@ -90,7 +91,7 @@ _CAPPED = {"technique": "infiltration", "zone": "submental"}
 
 def test_findings_name_every_element_a_rule_refuses_with_its_scalar_error() -> None:
     areas = ["10 cm^2", "80 cm^2", "20 cm^2", "90 cm^2", "95 cm^2", "30 cm^2"]
-    found, rest = _pipeline.findings(_read(**_CAPPED, area=areas))
+    found, rest = _findings.findings(_read(**_CAPPED, area=areas))
     assert sorted(found) == [(1,), (3,), (4,)]
     for (i,), error in found.items():
         with pytest.raises(mesocalc.MesocalcError) as alone:
@@ -104,7 +105,7 @@ def test_findings_name_every_element_a_rule_refuses_with_its_scalar_error() -> N
 
 
 def test_findings_of_a_request_no_rule_refuses_are_none() -> None:
-    found, rest = _pipeline.findings(_read(**_CAPPED, area=[["10 cm^2"], ["20 cm^2"]]))
+    found, rest = _findings.findings(_read(**_CAPPED, area=[["10 cm^2"], ["20 cm^2"]]))
     assert found == {}
     plans = mesocalc.plan(technique="infiltration", zone="submental", area=["10 cm^2", "20 cm^2"])
     assert list(rest.count) == list(plans.points)
@@ -113,7 +114,7 @@ def test_findings_of_a_request_no_rule_refuses_are_none() -> None:
 def test_an_error_naming_no_element_refuses_every_element_left() -> None:
     current = _read(**_CAPPED, area=["10 cm^2", "20 cm^2"])
     current.request.values["spacing"] = 1e-9  # in mm: more points than a float counts
-    found, rest = _pipeline.findings(current)
+    found, rest = _findings.findings(current)
     assert sorted(found) == [(0,), (1,)]
     assert {(type(e), e.parameter, e.index) for e in found.values()} == {
         (mesocalc.InvalidValueError, "spacing", None)
@@ -126,6 +127,6 @@ def test_findings_find_an_element_a_rule_checks_apart_behind_one_it_names_first(
     # points, checked first, names the second element first.
     current = _read(**_CAPPED, area=["40 cm^2", "60 cm^2"])
     current.request.values["volume_per_point"] = np.array([0.3, 0.1])
-    found, rest = _pipeline.findings(current)
+    found, rest = _findings.findings(current)
     assert {k: e.parameter for k, e in found.items()} == {(0,): "total_volume", (1,): "points"}
     assert rest.request.shape == (0,)

@@ -210,17 +210,7 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
         }
         if layers:
             skin[zone] = SkinThickness(**layers)  # type: ignore[arg-type]
-        for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
-            where = f"zones.{zkey}.techniques.{tkey}"
-            tech = _member(Technique, tkey, where, read)
-            if tech not in techniques:
-                raise read.fail(where, tkey, "a technique defined under [techniques]")
-            if (tech, zone) in entries or (tech, zone) in contraindicated:
-                raise read.fail(where, tkey, f"one entry for {tech.value}, not two")
-            if isinstance(use, dict) and "contraindicated" in use:
-                contraindicated[(tech, zone)] = _contraindication(read, use, where, known)
-                continue
-            entries[(tech, zone)] = _spec(read, tech, zone, techniques[tech], use, known, where)
+        _zone_uses(read, zone, zkey, zdoc, techniques, known, entries, contraindicated)
     own = {
         tech: _spec(read, tech, Zone.FACE, base, None, known, f"techniques.{tech.value}")
         for tech, base in techniques.items()
@@ -241,6 +231,30 @@ def read_document(doc: dict[str, Any], origin: str) -> CatalogFields:
         sites=sites,
         zones=zones,
     )
+
+
+def _zone_uses(  # noqa: PLR0917 - private: the tables read_document builds
+    read: _Reader,
+    zone: Zone,
+    zkey: str,
+    zdoc: dict[str, Any],
+    techniques: dict[Technique, dict[str, Any]],
+    known: set[str],
+    entries: dict[tuple[Technique, Zone], Spec],
+    contraindicated: dict[tuple[Technique, Zone], Contraindication],
+) -> None:
+    """The techniques a zone's table lists: each an entry, or a contraindication."""
+    for tkey, use in read.table(zdoc.get("techniques", {}), f"zones.{zkey}").items():
+        where = f"zones.{zkey}.techniques.{tkey}"
+        tech = _member(Technique, tkey, where, read)
+        if tech not in techniques:
+            raise read.fail(where, tkey, "a technique defined under [techniques]")
+        if (tech, zone) in entries or (tech, zone) in contraindicated:
+            raise read.fail(where, tkey, f"one entry for {tech.value}, not two")
+        if isinstance(use, dict) and "contraindicated" in use:
+            contraindicated[(tech, zone)] = _contraindication(read, use, where, known)
+            continue
+        entries[(tech, zone)] = _spec(read, tech, zone, techniques[tech], use, known, where)
 
 
 def _classify(  # noqa: PLR0917 - private: the tables read_document builds

@@ -30,11 +30,12 @@ from mesocalc._exchange.frame_results import (
     _plans_class,
     suffixed,
 )
+from mesocalc._planning import findings as _findings
 from mesocalc._planning import made as _made
 from mesocalc._planning import pipeline as _pipeline
-from mesocalc._planning.guardrails import GIVEN_BITS
 from mesocalc._planning.plan import Plan
 from mesocalc._planning.planner import plan
+from mesocalc._planning.range_warnings import GIVEN_BITS
 from mesocalc._quantities.magnitudes import any_array, magnitudes
 from mesocalc._quantities.names import Lattice, resolve
 from mesocalc._quantities.parameters import PARAMETERS, RANGED
@@ -354,7 +355,7 @@ class _Table:
         numbers = [self.arrays[c][rows] if c in read else None for c in ("area", *GIVEN_BITS)]
         try:
             current = _pipeline.read(self.book, key, tuple(numbers), _NO_PARTS)
-            refused, rest = _pipeline.findings(current)
+            refused, rest = _findings.findings(current)
             plans = _made.planned(rest)
         except MesocalcError:
             return [int(r) for r in rows]

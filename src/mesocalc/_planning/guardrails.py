@@ -17,19 +17,18 @@ plan: the planner assembles what the rules return.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from mesocalc._catalog.catalog import cite
 from mesocalc._catalog.entries import Basis, Layer, Range, SkinThickness, Spec
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
-from mesocalc._engine import engine as _engine
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning.overrides import Departure, Override, where
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import check, first_index, read, read_array
 from mesocalc._quantities.magnitudes import any_array, element
 from mesocalc._quantities.names import Lattice
-from mesocalc._quantities.parameters import PARAMETERS, PLANNED
+from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc.exceptions import (
     HardLimitError,
     InvalidValueError,
@@ -46,7 +45,6 @@ else:
     np = _numpy.NUMPY
 
 __all__ = [
-    "GIVEN_BITS",
     "UNPUBLISHED_NEEDS",
     "about_departures",
     "check_cap",
@@ -56,9 +54,7 @@ __all__ = [
     "choose",
     "choose_array",
     "choose_derived",
-    "given_bits",
     "needle_departures",
-    "spec_warnings",
     "thread_length",
     "unpublished",
 ]
@@ -558,51 +554,3 @@ def check_needle(needle: Any, length_mm: float, depth: Any, angle: Any) -> None:
         source="MICHEELS16",
     )
     _raise(error, index)
-
-
-# The order of the bits of spec_warnings' ``given``: the ranged parameters, in plan()'s order.
-GIVEN_BITS: Final = PLANNED
-
-
-def given_bits(given: dict[str, Any]) -> int:
-    """Which of :data:`GIVEN_BITS` the caller gave, as bits (cheap to hash, for the cache)."""
-    return (
-        (given["spacing"] is not None)
-        | (given["volume_per_point"] is not None) << 1
-        | (given["depth"] is not None) << 2
-        | (given["angle"] is not None) << 3
-        | (given["loss_fraction"] is not None) << 4
-    )
-
-
-@_engine.cached(4096)
-def spec_warnings(
-    entry: Spec, given: int = 0
-) -> tuple[tuple[WarningRecord, ...], tuple[str, ...]]:
-    """Warnings for the unsourced or analogue ranges of an entry, and all its sources.
-
-    A parameter the caller gave (its bit set in ``given``, see :func:`given_bits`) relies
-    on its range only as a limit: its warning says so, instead of the note on the default
-    the plan did not use.
-    """
-    named = {n for i, n in enumerate(GIVEN_BITS) if given >> i & 1}
-    warnings = []
-    sources = dict.fromkeys(entry.sources)
-    for name, r in entry.ranges().items():
-        sources.update(dict.fromkeys(r.sources))
-        if r.basis in (Basis.UNSOURCED, Basis.ANALOGUE):
-            if name in named:
-                code = WarningCode.GIVEN_VALUE_UNPUBLISHED_RANGE
-                text = (
-                    f"{name} was checked against a range ({r.describe()}) that is "
-                    f"{r.basis.value}, not published for {where(entry)}"
-                )
-            else:
-                code = (
-                    WarningCode.RANGE_UNSOURCED
-                    if r.basis is Basis.UNSOURCED
-                    else WarningCode.RANGE_ANALOGUE
-                )
-                text = f"{name} ({r.describe()}) is {r.basis.value}: {r.note}"
-            warnings.append(record(code, text, parameter=name, basis=r.basis, sources=r.sources))
-    return tuple(warnings), tuple(sources)

@@ -32,13 +32,14 @@ from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import derived as _derived
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import overrides as _overrides
+from mesocalc._planning import range_warnings as _entry_warnings
 from mesocalc._planning.derived import dose_per_area
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities import inputs as _inputs
 from mesocalc._quantities.magnitudes import any_array
 from mesocalc._quantities.names import Lattice, resolve
 from mesocalc._quantities.units import is_quantity
-from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError, MesocalcError
+from mesocalc.exceptions import DomainError, InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,7 +58,6 @@ __all__ = [
     "Request",
     "Rule",
     "Run",
-    "findings",
     "read",
     "rules_for",
     "run",
@@ -135,7 +135,7 @@ def read(
     lattice = names[2]
     *_, needle, syringe, points, total, dose = parts
     arrays = any_array(*numbers)
-    given = dict(zip(_guardrails.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
+    given = dict(zip(_entry_warnings.GIVEN_BITS, numbers[1:], strict=True))  # all but the area
     entry, chosen, grid = _read_names(book, names, parts, given, arrays=arrays)
     spacing = given["spacing"]
     per_point = _derived.source(spacing, given["volume_per_point"], points, total, dose)
@@ -316,7 +316,9 @@ def _count(run: Run) -> None:
 def _range_warnings(run: Run) -> None:
     """Warnings for the entry's unsourced or analogue ranges, and all its sources."""
     q = run.request
-    run.warnings, run.sources = _guardrails.spec_warnings(q.entry, _guardrails.given_bits(q.given))
+    run.warnings, run.sources = _entry_warnings.spec_warnings(
+        q.entry, _entry_warnings.given_bits(q.given)
+    )
 
 
 def _layout(run: Run) -> None:
@@ -523,83 +525,3 @@ def run(current: Run, rules: tuple[Rule, ...] | None = None) -> Run:
         if rule is _range_warnings and not np.size(current.count):
             break
     return current
-
-
-# Per-element findings over arrays, for a caller that plans each element apart (plan_frame).
-
-
-def findings(current: Run) -> tuple[dict[tuple[int, ...], MesocalcError], Run]:
-    """Which elements of a request over arrays the rules refuse, and a run of the others.
-
-    The rules run in their order. A rule names the first element it refuses: that one is
-    set aside with the error, and the rule runs again over the elements after it, so that
-    one element at fault hides none of the rest (an error naming no element refuses all
-    those left); then once more over all those left, which it passes unless one it checks
-    apart (a cap on volume beside one on points) was hidden. The rules after it run over
-    the elements no rule refused. The run returned holds those, flattened, and has been
-    through every rule over them alone.
-    """
-    shape = current.request.shape
-    assert shape is not None  # a request over arrays
-    flat = _elements(current, None)  # the rules add to it; ``current`` stays as read
-    where = np.arange(int(np.prod(shape)))  # the flat positions of the elements left
-    found: dict[tuple[int, ...], MesocalcError] = {}
-    for rule in rules_for(current.request):
-        while len(where):
-            refused: list[int] = []  # positions in ``where``
-            start = 0  # the elements before it passed this rule
-            while start < len(where):
-                try:
-                    rule(flat if start == 0 else _elements(flat, slice(start, None)))
-                except MesocalcError as exc:
-                    at = range(start, len(where)) if exc.index is None else [start + exc.index[0]]
-                    refused += at
-                    found.update({_at(int(where[k]), shape): exc for k in at})
-                    start = at[-1] + 1
-                    continue
-                break
-            if not refused:
-                break  # passed over every element left, and added what it finds to ``flat``
-            keep = np.ones(len(where), dtype=bool)
-            keep[refused] = False
-            flat, where = _elements(flat, keep), where[keep]
-    return found, (run(_elements(current, where)) if found else flat)
-
-
-def _at(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(int(k) for k in np.unravel_index(i, shape))
-
-
-def _elements(current: Run, keep: Any) -> Run:
-    """``current`` over the elements of its flattened arrays that ``keep`` picks (None: all)."""
-    q = current.request
-    assert q.shape is not None
-    shape = q.shape
-
-    def pick(value: Any) -> Any:
-        if value is None or isinstance(value, str) or not np.ndim(value):
-            return value
-        if is_quantity(value):
-            return type(value)(pick(value.magnitude), value.units)
-        flat = np.broadcast_to(value, shape).reshape(-1)
-        return flat if keep is None else flat[keep]
-
-    n = int(np.prod(shape))
-    picked = attrs.evolve(
-        q,
-        values={k: pick(v) for k, v in q.values.items()},
-        given={k: pick(v) for k, v in q.given.items()},
-        shape=(n if keep is None else int(np.arange(n)[keep].size),),
-    )
-    return Run(
-        picked,
-        pick(current.area),
-        list(current.departures),
-        list(current.more),
-        count=pick(current.count),
-        warnings=current.warnings,
-        sources=current.sources,
-        per_area_from=current.per_area_from,
-        records=current.records,
-        placement=current.placement,
-    )

@@ -17,10 +17,11 @@ import attrs
 
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.sites import Location, Site
-from mesocalc._catalog.warnings import WarningRecord, texts_to_records
+from mesocalc._catalog.warnings import WarningRecord
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
 from mesocalc._planning.derived import dose_per_area
+from mesocalc._planning.migrations import SCHEMA, upgraded
 from mesocalc._planning.overrides import OverrideRecord
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities.inputs import domain_error, first_index
@@ -60,12 +61,9 @@ __all__ = [
     "check_stored",
     "clinic_protocol",
     "dose_per_area",
-    "from_v0",
     "results",
-    "upgraded",
 ]
 
-SCHEMA: Final = "mesocalc.plan"
 SHIPPED_CATALOG: Final = "mesocalc default catalog"  # the shipped catalog's name
 
 _MM2_PER_CM2: Final = PARAMETERS["area"].per_shown
@@ -579,36 +577,3 @@ def check_stored(
                 raise InvalidValueError(
                     name, data[name], "the value the stored plan's inputs give"
                 )
-
-
-def upgraded(data: Any) -> Any:
-    """A stored plan (or plans over arrays) of any schema version, in today's form."""
-    version = _codec.version_of(data, SCHEMA)
-    data = from_v0(data) if version == 0 else _codec.old_units(data, version)
-    if version < 2 and "warnings" in data:  # text until version 2
-        data = {**data, "warnings": texts_to_records(data["warnings"])}
-    return data
-
-
-_V0_DERIVED: Final = ("volume_per_cm", "syringes", "draw_up_volume")
-
-
-def from_v0(data: dict[str, Any]) -> dict[str, Any]:
-    """Read a plan as mesocalc 0.1.0 wrote it (no schema key) into today's form."""
-    out = {k: v for k, v in _codec.old_units(data, 0).items() if k not in _V0_DERIVED}
-    placement: dict[str, Any] = {
-        k: out.pop(k) for k in ("margin", "total_thread_length", "pattern", "shots") if k in out
-    }
-    if "needles" in out:
-        placement["injector"] = {"needles": out.pop("needles")}
-    if placement:
-        out["placement"] = placement
-    if "syringe" in out:
-        out["supply"] = {
-            "syringe": out.pop("syringe"),
-            "syringes": data.get("syringes"),
-            "draw_up_volume": data.get("draw_up_volume"),
-        }
-    if out.get("overrides") == []:
-        del out["overrides"]  # 0.1.0 wrote an empty list for plans over arrays too
-    return out

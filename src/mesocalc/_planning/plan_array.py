@@ -19,15 +19,14 @@ import numpy as np
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningRecord
 from mesocalc._engine import engine as _engine
+from mesocalc._planning.migrations import SCHEMA, upgraded
 from mesocalc._planning.plan import (
     RESULTS,
-    SCHEMA,
     Plan,
     check_stored,
     clinic_protocol,
     dose_per_area,
     results,
-    upgraded,
 )
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities import validators as _validators

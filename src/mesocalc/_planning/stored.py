@@ -22,6 +22,7 @@ from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import overrides as _overrides
 from mesocalc._planning import pipeline as _pipeline
+from mesocalc._planning import range_warnings as _range_warnings
 from mesocalc._planning.overrides import Override
 from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._quantities.units import quantity
@@ -107,7 +108,7 @@ def _read(
     given: dict[str, Any] = {}
     values: dict[str, Any] = {}
     departures = []
-    for name in _guardrails.GIVEN_BITS:
+    for name in _range_warnings.GIVEN_BITS:
         m = _codec.value_of(plan, name)
         r = getattr(entry, name)
         if shape is not None:
