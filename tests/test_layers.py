@@ -91,6 +91,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("FHIR export", {"_clinic.fhir"}),
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
     ("sessions", {"_clinic.session"}),
+    ("a treatment record's parts: vials, what an area was given, events", {"_clinic.vials"}),
+    ("treatment records", {"_clinic.record"}),
     ("courses", {"_clinic.course"}),
     ("the catalog in words, for the command line", {"_exchange.cli_catalog"}),
     (

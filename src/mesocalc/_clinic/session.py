@@ -42,6 +42,8 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
+    from mesocalc._clinic.record import TreatmentRecord
+    from mesocalc._clinic.vials import Vial
     from mesocalc._planning.overrides import OverrideRecord
     from mesocalc.typing import Quantity
 
@@ -517,6 +519,28 @@ class Session:
         if self.screening is not None:
             out["screening"] = _codec.unstructure(self.screening)
         return out
+
+    def record(
+        self,
+        *,
+        by: str,
+        at: datetime.datetime | str,
+        vials: Sequence[Vial] | None = None,
+        catalog: Catalog | None = None,
+    ) -> TreatmentRecord:
+        """The treatment record of this session, given as planned, by ``by`` at ``at``.
+
+        ``at`` is a timezone-aware datetime (or ISO 8601 text with its offset), on or
+        after the session's date. What was given is drawn from the session's product and
+        lot; ``vials`` adds others (:class:`mesocalc.Vial`), or gives the lot when the
+        session's product has none. Change it with :meth:`TreatmentRecord.given`; see
+        :class:`mesocalc.TreatmentRecord` and ADR 0016.
+        """
+        # The record is a layer above the session it records: reached by its public
+        # name, which mesocalc loads on first use (ADR 0016).
+        from mesocalc import TreatmentRecord  # noqa: PLC0415
+
+        return TreatmentRecord.of(self, by=by, at=at, vials=vials, catalog=catalog)
 
     if TYPE_CHECKING:  # a patient is required; called without one, a MesocalcError says so
 
