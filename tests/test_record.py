@@ -534,3 +534,45 @@ def test_the_table_and_repr_say_what_was_given() -> None:
     assert "finalised" in repr(r)
     assert "Dr B: late" in r.table()
     assert repr(r.areas[0].draws[0]) == "Draw(lot='L1', volume='0.4 mL')"
+
+
+# --- courses of records ---------------------------------------------------------------------------
+
+
+def _course_records() -> list[mesocalc.TreatmentRecord]:
+    box = mesocalc.product("deoxycholic acid", lot="B1", expires="2027-12-31")
+    out = []
+    for day in ("2026-12-01", "2027-01-05"):
+        s = mesocalc.Session(plans=[_chin()], date=day, product=box)
+        out.append(s.record(by="Dr A", at=f"{day}T10:00+00:00"))
+    out[1] = out[1].given(0, points=5, reason="stopped early")
+    return out
+
+
+def test_a_course_of_records_sums_what_was_given() -> None:
+    records_ = _course_records()
+    course = mesocalc.Course.from_records(records_)
+    planned = mesocalc.Course(sessions=[r.session for r in records_])
+    volume, dose = course.cumulative()["submental"]
+    assert volume.to("mL").magnitude == pytest.approx(2.0 + 1.0)  # 10 + 5 points of 0.2 mL
+    assert dose is not None
+    assert dose.to("mg").magnitude == pytest.approx(30.0)  # 10 mg/mL (KYB)
+    assert planned.cumulative()["submental"][0].to("mL").magnitude == pytest.approx(4.0)
+    again = mesocalc.Course.from_dict(course.to_dict())
+    assert again == course
+    assert again.records == course.records
+
+
+def test_a_course_of_records_refuses_what_does_not_match() -> None:
+    records_ = _course_records()
+    hostile: list[Any] = [[], "r", [records_[0], "r"], None]
+    for bad in hostile:
+        with pytest.raises(mesocalc.InputTypeError):
+            mesocalc.Course.from_records(bad)
+    sessions = [r.session for r in records_]
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.Course(sessions=sessions, records=records_[::-1])
+    assert info.value.parameter == "records[0].session"
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.Course(sessions=sessions, records=records_[:1])
+    assert info.value.parameter == "records"
