@@ -89,6 +89,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the memo of requests seen before", {"_planning.memo"}),
     ("the planner", {"_planning.planner"}),
     ("FHIR export", {"_clinic.fhir"}),
+    ("FHIR export of a treatment record", {"_clinic.fhir_record"}),
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
     ("sessions", {"_clinic.session"}),
     ("a treatment record's parts: vials, what an area was given, events", {"_clinic.vials"}),

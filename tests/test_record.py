@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -576,3 +577,110 @@ def test_a_course_of_records_refuses_what_does_not_match() -> None:
     with pytest.raises(mesocalc.InvalidValueError) as info:
         mesocalc.Course(sessions=sessions, records=records_[:1])
     assert info.value.parameter == "records"
+
+
+# --- the parts, built by hand -------------------------------------------------------------------
+
+
+def test_a_record_built_by_hand_refuses_wrong_parts() -> None:
+    r = _record()
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"session": "s"}, "session"),
+        ({"areas": "a"}, "areas"),
+        ({"areas": [r.areas[0], "x"]}, "areas[1]"),
+        ({"areas": [r.areas[0]]}, "areas"),
+        ({"finalised": "yes"}, "finalised"),
+        ({"vials": ("v",)}, "vials[0]"),
+        ({"events": [1]}, "events[0]"),
+    ]
+    for changes, parameter in cases:
+        with pytest.raises(mesocalc.MesocalcError) as info:
+            attrs.evolve(r, **changes)
+        assert info.value.parameter == parameter, changes
+
+
+def test_the_parts_refuse_wrong_values() -> None:
+    g = _record().areas[0]
+    cases: list[tuple[Any, dict[str, Any], str]] = [
+        (mesocalc.Given, {"points": "1", "volume_ml": 1.0, "depth_mm": 1.0}, "points"),
+        (mesocalc.Given, {"points": 1, "volume_ml": 1, "depth_mm": 1.0}, "volume_ml"),
+        (mesocalc.Given, {"points": 1, "volume_ml": math.nan, "depth_mm": 1.0}, "volume_ml"),
+        (mesocalc.Given, {"points": 1, "volume_ml": 1.0, "depth_mm": 1.0, "needle": 30}, "needle"),
+        (mesocalc.Given, {"points": 1, "volume_ml": 1.0, "depth_mm": 1.0, "draws": "L1"}, "draws"),
+        (mesocalc.Draw, {"lot": "", "volume_ml": 1.0}, "lot"),
+        (mesocalc.Amendment, {"by": "B", "at": AT, "reason": "r", "before": "x"}, "before"),
+        (mesocalc.Amendment, {"by": "B", "at": AT, "reason": "r", "area": 0}, "area"),
+        (
+            mesocalc.Amendment,
+            {"by": "B", "at": AT, "reason": "r", "adverse_event": 1},
+            "adverse_event",
+        ),
+    ]
+    for cls, kwargs, parameter in cases:
+        with pytest.raises(mesocalc.MesocalcError) as info:
+            cls(**kwargs)
+        assert info.value.parameter == parameter, kwargs
+    assert (g.volume.to("mL").magnitude, g.depth.to("mm").magnitude) == (1.0, 1.0)
+    assert repr(g).startswith("Given(points=100, volume='1 mL', depth='1 mm'")
+    assert g.draws[0].volume.to("mL").magnitude == 1.0
+
+
+def test_a_vial_shows_its_size_and_what_was_drawn() -> None:
+    v = mesocalc.Vial(product=_product(), size="2 mL", drawn="1.5 mL")
+    assert repr(v) == (
+        "Vial(product='hyaluronic acid', lot='L1', expires='2027-03-31', size='2 mL', drawn='1.5 mL')"
+    )
+    assert v.size is not None
+    assert v.drawn is not None
+    assert (v.size.to("mL").magnitude, v.drawn.to("mL").magnitude) == (2.0, 1.5)
+    bare = mesocalc.Vial(product=_product(expires=None))
+    assert (bare.size, bare.drawn, repr(bare)) == (
+        None,
+        None,
+        "Vial(product='hyaluronic acid', lot='L1')",
+    )
+
+
+def test_an_area_split_between_lots_keeps_its_split_until_told() -> None:
+    r = _record().vial(_product("L2"))
+    r = r.given(0, draws={"L1": "0.5 mL", "L2": "0.5 mL"}, reason="two vials")
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        r.given(0, points=50, reason="stopped")  # which lot gave the new volume?
+    assert info.value.parameter == "draws"
+    deeper = r.given(0, depth="0.8 mm", reason="thin skin")  # the volume and split unchanged
+    assert deeper.areas[0].draws == r.areas[0].draws
+    none = _record().given(0, points=0, reason="not treated")
+    again = none.given(0, points=10, reason="treated after all")  # drawn from the session's lot
+    assert again.areas[0].draws[0].lot == "L1"
+    with pytest.raises(mesocalc.InputTypeError):
+        _record().given(0, depth="2 mm", reason="x", adverse_event="bruising")  # type: ignore[arg-type] # hostile
+
+
+def test_stored_times_and_areas_of_amendments_are_checked() -> None:
+    r = _record().finalise()
+    r = r.amend(by="B", at="2026-12-05T09:00+01:00", reason="one", note="n")
+    r = r.amend(by="B", at="2026-12-06T09:00+01:00", reason="two", area=1, points=5)
+    data = r.to_dict()
+    data["amendments"][1]["at"] = "2026-12-04T11:00+01:00"
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.TreatmentRecord.from_dict(data)
+    assert info.value.parameter == "amendments[1].at"
+    data = r.to_dict()
+    data["amendments"][1]["area"] = 5
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.TreatmentRecord.from_dict(data)
+    assert info.value.parameter == "amendments[1].before"
+    data = r.to_dict()
+    data["adverse_events"] = [
+        {
+            "kind": "nodule",
+            "severity": "mild",
+            "onset": AT,
+            "action": "watch",
+            "area": 0,
+            "lot": "L2",
+        }
+    ]
+    with pytest.raises(mesocalc.InvalidValueError) as info:
+        mesocalc.TreatmentRecord.from_dict(data)
+    assert info.value.parameter == "adverse_events[0].lot"

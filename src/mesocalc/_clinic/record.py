@@ -225,8 +225,8 @@ class TreatmentRecord:
         """The areas as finalised, before any amendment."""
         out = list(self.areas)
         for a in reversed(self.amendments):
-            if a.area is not None and a.before is not None:
-                out[a.area] = a.before
+            if a.area is not None and a.before is not None and a.area < len(out):
+                out[a.area] = a.before  # an area beyond the session's: refused on building
         return tuple(out)
 
     @property
@@ -537,6 +537,37 @@ class TreatmentRecord:
             f"{shown('total_volume', self.total_volume.magnitude)}, "
             f"{plural(len(self.deviations), 'deviation')}, {state}>"
         )
+
+    def to_fhir(
+        self,
+        *,
+        patient: Any = None,
+        version: Any = "R5",
+        bundle: Any = "collection",
+        catalog: Catalog | None = None,
+    ) -> dict[str, Any]:
+        """The record as a FHIR Bundle (a JSON-ready dict), R5 or R4; docs/fhir.md shows one.
+
+        What was given, not what was planned: a Procedure for the sitting (its performer
+        who gave it), a Medication per vial (GTIN, lot, expiry), a MedicationAdministration
+        per lot drawn in each area (its dose what was injected from that lot, its notes
+        the deviations), an AdverseEvent per event and a Provenance per amendment.
+
+        Args:
+            patient: a reference to the patient, such as ``"Patient/123"``.
+            version: "R5" (the default) or "R4".
+            bundle: "collection" (the default) or "transaction", which a FHIR server
+                takes in one POST, every reference resolving inside it.
+            catalog: the catalog of the zones' codes (the record's, else the shipped one).
+
+        Raises:
+            MesocalcError: no patient or a wrong one, a version or bundle type other
+                than those above.
+        """
+        from mesocalc._clinic.fhir_record import record_bundle  # noqa: PLC0415 - on first use
+
+        book = self.catalog if catalog is None else catalog
+        return record_bundle(self, patient=patient, catalog=book, version=version, kind=bundle)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict naming its schema (``mesocalc.record``), its session whole."""
