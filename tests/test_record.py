@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -684,3 +685,33 @@ def test_stored_times_and_areas_of_amendments_are_checked() -> None:
     with pytest.raises(mesocalc.InvalidValueError) as info:
         mesocalc.TreatmentRecord.from_dict(data)
     assert info.value.parameter == "adverse_events[0].lot"
+
+
+def test_a_session_of_a_clinic_protocol_is_recorded_against_it() -> None:
+    clinic = mesocalc.load_protocol(Path(__file__).parent / "data" / "clinic-protocol.toml")
+    face = mesocalc.plan(technique="classic", zone="face", area="40 cm^2", catalog=clinic)
+    s = mesocalc.Session(plans=[face], date="2026-12-04", product=_product())
+    r = s.record(by="Dr A", at=AT, catalog=clinic)
+    deeper = r.given(0, depth="1.4 mm", reason="thicker skin")  # soft: a deviation
+    assert [d.field.value for d in deeper.deviations] == ["depth"]
+    data = deeper.to_dict()
+    assert mesocalc.TreatmentRecord.from_dict(data, catalog=clinic) == deeper
+    with pytest.raises(mesocalc.InvalidValueError) as info:  # its plans need their protocol
+        mesocalc.TreatmentRecord.from_dict(data)
+    assert info.value.parameter.startswith("session.")
+    with pytest.raises(mesocalc.InputTypeError) as wrong:
+        s.record(by="Dr A", at=AT, catalog="clinic")  # type: ignore[arg-type] # hostile
+    assert wrong.value.parameter == "catalog"
+    with pytest.raises(mesocalc.InputTypeError) as wrong:
+        r.to_fhir(patient="Patient/1", catalog="clinic")  # type: ignore[arg-type] # hostile
+    assert wrong.value.parameter == "catalog"
+    bundle = r.to_fhir(patient="Patient/1")
+    assert bundle["resourceType"] == "Bundle"
+
+
+def test_the_table_lists_deviations_and_adverse_events() -> None:
+    r = _record().given(0, points=40, reason="stopped", adverse_event=_event(area=0))
+    table = r.table()
+    assert "deviation" in table
+    assert "bruising (mild), cold compress" in table
+    assert "warning" not in table

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from mesocalc._catalog.catalog import cite, default_catalog
+from mesocalc._catalog.catalog import Catalog, cite, default_catalog
 from mesocalc._clinic.session import Session
 from mesocalc._clinic.vials import (
     AdverseEvent,
@@ -54,7 +54,6 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from mesocalc._catalog.catalog import Catalog
     from mesocalc._planning.plan import Plan
     from mesocalc.typing import Quantity
 
@@ -94,6 +93,11 @@ def _text(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
 
 def _at(value: Any) -> datetime.datetime:
     return moment(value, "at")
+
+
+def _catalog(inst: Any, attr: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Catalog):
+        raise InputTypeError("catalog", value, "None or a mesocalc.Catalog (load_protocol)")
 
 
 def _flag(inst: Any, attr: Any, value: Any) -> None:
@@ -174,7 +178,7 @@ class TreatmentRecord:
     )
     # The clinic protocol the session's plans were made with (not written: passed again).
     catalog: Catalog | None = attrs.field(
-        default=None, eq=False, repr=False, metadata=_codec.skip()
+        default=None, eq=False, repr=False, validator=_catalog, metadata=_codec.skip()
     )
 
     def __attrs_post_init__(self) -> None:
@@ -523,11 +527,13 @@ class TreatmentRecord:
 
     def table(self) -> str:
         """The record as a plain-text table, with its deviations and adverse events."""
-        notes = [str(d) for d in self.deviations] + [
-            f"adverse event: {e.kind.value} ({e.severity.value}), {e.action}"
+        rows = self.rows()
+        rows += [("deviation", str(d)) for d in self.deviations]
+        rows += [
+            ("adverse event", f"{e.kind.value} ({e.severity.value}), {e.action}")
             for e in self.adverse_events
         ]
-        return text_table(self.rows(), tuple(notes))
+        return text_table(rows, ())
 
     def __repr__(self) -> str:
         state = "finalised" if self.finalised else "open"
