@@ -606,6 +606,7 @@ def test_the_parts_refuse_wrong_values() -> None:
         (mesocalc.Given, {"points": "1", "volume_ml": 1.0, "depth_mm": 1.0}, "points"),
         (mesocalc.Given, {"points": 1, "volume_ml": 1, "depth_mm": 1.0}, "volume_ml"),
         (mesocalc.Given, {"points": 1, "volume_ml": math.nan, "depth_mm": 1.0}, "volume_ml"),
+        (mesocalc.Given, {"points": 1, "volume_ml": 1.0, "depth_mm": 0.0}, "depth_mm"),
         (mesocalc.Given, {"points": 1, "volume_ml": 1.0, "depth_mm": 1.0, "needle": 30}, "needle"),
         (mesocalc.Given, {"points": 1, "volume_ml": 1.0, "depth_mm": 1.0, "draws": "L1"}, "draws"),
         (mesocalc.Draw, {"lot": "", "volume_ml": 1.0}, "lot"),

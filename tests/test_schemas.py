@@ -270,6 +270,7 @@ _HOSTILE: list[tuple[str, str, Any]] = [
     ("record", "areas.0.points", -1),
     ("record", "areas.0.volume.unit", "uL"),
     ("record", "areas.0.depth.value", 0.0),
+    ("record", "areas.1.depth.value", 0.0),  # an area with an adverse event, too
     ("record", "areas.0.draws.0.volume.value", 0.0),
     ("record", "areas.0.reasons.0.field", "colour"),
     ("record", "areas.0.surprise", 1),

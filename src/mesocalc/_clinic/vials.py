@@ -106,6 +106,18 @@ def _magnitude(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         raise InvalidValueError(name, value, "a finite magnitude of 0 or more, within reason")
 
 
+def _within(parameter: str) -> Any:
+    """A stored magnitude of ``parameter`` within its domain (a depth of 0 mm is none)."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        _magnitude(inst, attr, value)
+        if not PARAMETERS[parameter].domain.contains(value):
+            name = attr.alias or attr.name
+            raise InvalidValueError(name, value, PARAMETERS[parameter].domain.words)
+
+    return check
+
+
 def _tuple_of(kind: type, parameter: str) -> Any:
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple) or len(value) > _MAX_PARTS:
@@ -352,7 +364,7 @@ class Given:
     )
     _depth: float = attrs.field(
         alias="depth_mm",
-        validator=_magnitude,
+        validator=_within("depth"),
         metadata=_codec.quantity_field("depth", key="depth"),
     )
     needle: Needle | None = attrs.field(
