@@ -716,3 +716,40 @@ def test_the_table_lists_deviations_and_adverse_events() -> None:
     assert "deviation" in table
     assert "bruising (mild), cold compress" in table
     assert "warning" not in table
+
+
+# --- the session's parts, kept below the session (ADR 0016) ---------------------------------------
+
+
+def test_a_record_keeps_the_sessions_parts_and_writes_them_as_the_session() -> None:
+    s = _session(sides=["left", "right"], patient=mesocalc.Patient(), syringe=None)
+    r = s.record(by="Dr A", at=AT)
+    assert r.session.to_dict() == s.to_dict()  # the record's JSON shape is the session's
+    assert r.to_dict()["session"] == s.to_dict()
+    assert [r.session.where(i) for i in range(2)] == [s.where(i) for i in range(2)]
+    assert (r.session.points, r.session.total_volume) == (s.points, s.total_volume)
+    assert mesocalc.TreatmentRecord.of(r.session, by="Dr A", at=AT) == r
+    assert mesocalc.TreatmentRecord.from_dict(r.to_dict()) == r
+    assert mesocalc.Course(sessions=[r.session]).sessions == (s,)
+
+
+def test_a_records_session_is_checked_as_a_session_is() -> None:
+    data = _record(patient=mesocalc.Patient()).to_dict()
+    for key, value, parameter in (
+        ("screening", {"clear": False}, "session.screening"),
+        ("sides", ["left"], "session.sides"),
+        ("sides", "left", "session.sides"),
+        ("date", "4 December", "session.date"),
+    ):
+        changed: Any = {**data, "session": {**data["session"], key: value}}
+        with pytest.raises(mesocalc.MesocalcError) as info:
+            mesocalc.TreatmentRecord.from_dict(changed)
+        assert info.value.parameter == parameter, key
+    parts = _record().session
+    for name in ("product", "syringe", "patient", "override"):
+        with pytest.raises(mesocalc.InputTypeError) as wrong:
+            attrs.evolve(parts, **{name: "hostile"})  # type: ignore[arg-type] # hostile
+        assert wrong.value.parameter == name
+    with pytest.raises(mesocalc.InputTypeError) as bad:
+        attrs.evolve(_record(), session=_session())  # type: ignore[arg-type] # a Session, not its parts
+    assert bad.value.parameter == "session"

@@ -22,7 +22,7 @@ import attrs
 from mesocalc._catalog.catalog import cite, default_catalog
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic.products import product_key
-from mesocalc._clinic.record import TreatmentRecord
+from mesocalc._clinic.record import RecordedSession, TreatmentRecord
 from mesocalc._clinic.session import Session
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
@@ -94,9 +94,17 @@ def _later(day: datetime.date, *, months: int = 0, days: int = 0) -> datetime.da
         return None
 
 
+def _session(value: Any) -> Any:
+    """A record's session (its parts, ``record.session``) as the Session it records."""
+    if isinstance(value, RecordedSession):
+        return Session(**attrs.asdict(value, recurse=False))
+    return value
+
+
 def _sessions(value: Any) -> tuple[Session, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise InputTypeError("sessions", value, "a non-empty list of mesocalc.Session")
+    value = [_session(s) for s in value]
     for i, s in enumerate(value):
         if not isinstance(s, Session):
             raise InputTypeError(f"sessions[{i}]", s, "a mesocalc.Session")
@@ -163,7 +171,7 @@ class Course:
     def __attrs_post_init__(self) -> None:
         if self.records is not None:
             for i, (s, r) in enumerate(zip(self.sessions, self.records, strict=False)):
-                if r.session != s:
+                if r.session != RecordedSession.of(s):
                     raise InvalidValueError(
                         f"records[{i}].session", s.date, f"the course's sessions[{i}]"
                     )

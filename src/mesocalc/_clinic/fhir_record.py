@@ -12,7 +12,7 @@ below the record in the layers, as the session's export sits below the session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from mesocalc._catalog.catalog import Catalog, default_catalog
 from mesocalc._clinic import fhir as _fhir
@@ -22,6 +22,7 @@ from mesocalc.exceptions import InputTypeError
 
 if TYPE_CHECKING:
     from mesocalc._clinic.record import TreatmentRecord
+    from mesocalc._clinic.session import Session
     from mesocalc._clinic.vials import AdverseEvent, Amendment, Given
     from mesocalc._planning.plan import Plan
 
@@ -66,7 +67,8 @@ class _RecordBundle(_fhir._Bundle):
         # The session's date, else the day given: the Procedure happened then.
         super().__init__(_dated(record), subject, catalog, given=True, r4=r4)
         self.record = record
-        self.session = session
+        # The record's parts of its session (RecordedSession): what the export reads of one.
+        self.session = cast("Session", session)
         self.when = record.at.isoformat()
         self.vials = {v.lot: self.ids.url(f"Medication/{v.lot}") for v in record.vials}
         self.given_devices = {

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from mesocalc._catalog.catalog import Catalog, cite, default_catalog
-from mesocalc._clinic.session import Session
+from mesocalc._clinic import session_checks as _session_checks
+from mesocalc._clinic.products import Product
+from mesocalc._clinic.screening import Patient, Screening, screen
 from mesocalc._clinic.vials import (
     AdverseEvent,
     Amendment,
@@ -41,8 +43,11 @@ from mesocalc._clinic.vials import (
 )
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import stored as _stored
-from mesocalc._planning.equipment import Needle, Supply
+from mesocalc._planning.equipment import Needle, Supply, Syringe
+from mesocalc._planning.overrides import Override
+from mesocalc._planning.plan import Plan
 from mesocalc._quantities.inputs import read
+from mesocalc._quantities.names import Side
 from mesocalc._quantities.parameters import PARAMETERS, shown_quantity
 from mesocalc._records import codec as _codec
 from mesocalc._records.tables import plural, shown, text_table
@@ -54,12 +59,13 @@ from mesocalc.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from mesocalc._planning.plan import Plan
+    from mesocalc._clinic.session import Session
     from mesocalc.typing import Quantity
 
-__all__ = ["Reconciliation", "TreatmentRecord", "recall"]
+__all__ = ["Reconciliation", "RecordedSession", "TreatmentRecord", "recall"]
 
 SCHEMA: Final = "mesocalc.record"
+_SESSION: Final = "mesocalc.session"  # the schema of the session a record writes whole
 _CHANGES: Final = ("points", "volume", "depth", "needle", "lot", "draws")
 
 
@@ -68,8 +74,130 @@ def _close(a: float, b: float) -> bool:
 
 
 def _session(inst: Any, attr: Any, value: Any) -> None:
-    if not isinstance(value, Session):
-        raise InputTypeError("session", value, "the mesocalc.Session the record is of")
+    if not isinstance(value, RecordedSession):
+        raise InputTypeError("session", value, "the session the record is of (RecordedSession.of)")
+
+
+def _one(kind: type, name: str) -> Any:
+    def check(inst: Any, attr: Any, value: Any) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise InputTypeError(name, value, f"None or a mesocalc.{kind.__name__}")
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class RecordedSession:
+    """What a record keeps of the session it records: the session's parts, checked as it is.
+
+    The record sits below the session in the layers (ADR 0016), so it holds the
+    session's values rather than the :class:`mesocalc.Session`; they are written as the
+    session writes itself (``mesocalc.session``), and read back with the session's own
+    checks (its label's caps, summed caps and screening, ``_clinic.session_checks``).
+    """
+
+    plans: tuple[Plan, ...] = attrs.field(
+        converter=_session_checks.plans_of, metadata=_codec.payloads(lambda: Plan)
+    )
+    sides: tuple[Side | None, ...] = attrs.field(
+        default=(), converter=_session_checks.sides_of, metadata=_codec.names(Side)
+    )
+    date: datetime.date | None = attrs.field(
+        default=None, converter=_session_checks.date_of, metadata=_codec.date()
+    )
+    syringe: Syringe | None = attrs.field(
+        default=None,
+        validator=_one(Syringe, "syringe"),
+        metadata=_codec.part(_codec.one_of(Syringe)),
+    )
+    product: Product | None = attrs.field(
+        default=None,
+        validator=_one(Product, "product"),
+        metadata=_codec.part(_codec.one_of(Product)),
+    )
+    patient: Patient | None = attrs.field(
+        default=None,
+        validator=_one(Patient, "patient"),
+        metadata=_codec.part(_codec.one_of(Patient)),
+    )
+    override: Override | None = attrs.field(
+        default=None,
+        validator=_one(Override, "override"),
+        metadata=_codec.part(_codec.one_of(Override)),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.sides and len(self.sides) != len(self.plans):
+            raise InvalidValueError(
+                "sides",
+                [None if v is None else v.value for v in self.sides],
+                f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
+            )
+        _session_checks.check_screening(self)
+        _session_checks.check_label(self)
+        _session_checks.session_caps(self)
+
+    @classmethod
+    def of(cls, session: Session | RecordedSession) -> RecordedSession:
+        """The parts of ``session`` (a :class:`mesocalc.Session`) the record keeps."""
+        if isinstance(session, RecordedSession):
+            return session
+        fields = [f.name for f in attrs.fields(cls)]
+        if not all(hasattr(session, name) for name in fields):
+            raise InputTypeError("session", session, "a mesocalc.Session")
+        return cls(**{name: getattr(session, name) for name in fields})
+
+    @property
+    def screening(self) -> Screening | None:
+        """The patient screened for the product, as the session screens them."""
+        if self.patient is None:
+            return None
+        return screen(self.patient, product=None if self.product is None else (self.product.name,))
+
+    @property
+    def points(self) -> int:
+        """Injection points planned over all areas."""
+        return sum(p.points for p in self.plans)
+
+    @property
+    def total_volume(self) -> Quantity:
+        """Product planned over all areas, in mL."""
+        return shown_quantity(
+            "total_volume", sum(p.points * p._volume_per_point for p in self.plans)
+        )
+
+    def where(self, i: int) -> str:
+        """Area ``i`` in words, as the session says it ("classic on the face, left")."""
+        p = self.plans[i]
+        side = self.sides[i] if self.sides else None
+        return f"{p.technique.value} on the {p.zone.value}" + (f", {side.value}" if side else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The session's JSON (``mesocalc.session``), as ``Session.to_dict`` writes it."""
+        out = _codec.dump(self, _SESSION)
+        if self.screening is not None:
+            out["screening"] = _codec.unstructure(self.screening)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RecordedSession:
+        """The parts from a session's JSON, checked as ``Session.from_dict`` checks them."""
+        stored = data.get("screening") if isinstance(data, dict) else None
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "screening"}
+        session = _codec.load(cls, data, _SESSION)
+        if stored is not None:
+            screening = session.screening
+            again = None if screening is None else _codec.unstructure(screening)
+            if stored != again:
+                raise InvalidValueError(
+                    "screening",
+                    stored,
+                    "the screening of the stored patient and product, as mesocalc screens "
+                    "them now (without a patient, no screening)",
+                    "take the screening out of the JSON to screen the patient again",
+                )
+        return session
 
 
 def _tuple(value: Any) -> Any:
@@ -151,7 +279,7 @@ class TreatmentRecord:
         1.6 milliliter
     """
 
-    session: Session = attrs.field(validator=_session, metadata=_codec.skip())
+    session: RecordedSession = attrs.field(validator=_session, metadata=_codec.skip())
     by: str = attrs.field(validator=_text, metadata=_codec.text())
     at: datetime.datetime = attrs.field(converter=_at, metadata=_codec.moment())
     areas: tuple[Given, ...] = attrs.field(
@@ -188,17 +316,20 @@ class TreatmentRecord:
     @classmethod
     def of(
         cls,
-        session: Session,
+        session: Session | RecordedSession,
         *,
         by: str,
         at: Any,
         vials: Any = None,
         catalog: Catalog | None = None,
     ) -> TreatmentRecord:
-        """The record of ``session`` given as planned; :meth:`mesocalc.Session.record` is it."""
-        if not isinstance(session, Session):
-            raise InputTypeError("session", session, "a mesocalc.Session")
-        return _make(session, by=by, at=at, vials=vials, catalog=catalog)
+        """The record of ``session`` given as planned; :meth:`mesocalc.Session.record` is it.
+
+        The record keeps the session's parts (:class:`RecordedSession`), not the session.
+        """
+        with _stored.reading_with(catalog):
+            parts = RecordedSession.of(session)
+        return _make(parts, by=by, at=at, vials=vials, catalog=catalog)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -590,7 +721,7 @@ class TreatmentRecord:
             kwargs = _codec.arguments(cls, data, SCHEMA)  # every part read and checked
             assert isinstance(data, dict)  # arguments() refuses anything else
             try:
-                session = Session.from_dict(data.get("session"), catalog=catalog)
+                session = RecordedSession.from_dict(data.get("session"))
             except MesocalcError as exc:
                 fields = {**exc._fields(), "parameter": f"session.{exc.parameter}"}
                 raise type(exc)(**fields) from None
@@ -898,7 +1029,7 @@ def recall(records: Iterable[TreatmentRecord], *, lot: str) -> list[tuple[Treatm
 
 
 def _make(
-    session: Session,
+    session: RecordedSession,
     *,
     by: Any,
     at: Any,
