@@ -753,3 +753,12 @@ def test_a_records_session_is_checked_as_a_session_is() -> None:
     with pytest.raises(mesocalc.InputTypeError) as bad:
         attrs.evolve(_record(), session=_session())  # type: ignore[arg-type] # a Session, not its parts
     assert bad.value.parameter == "session"
+
+
+def test_a_record_keeps_every_field_of_its_session() -> None:
+    """A field added to the Session must be kept by the record too, or it is lost on recording."""
+    from mesocalc._clinic.record import RecordedSession  # noqa: PLC0415 - the record's parts
+
+    assert [f.name for f in attrs.fields(RecordedSession)] == [
+        f.name for f in attrs.fields(mesocalc.Session)
+    ]
