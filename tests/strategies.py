@@ -12,6 +12,7 @@ import datetime
 import math
 from typing import Any, Final
 
+import attrs
 import numpy as np
 from hypothesis import assume, event
 from hypothesis import strategies as st
@@ -64,6 +65,7 @@ __all__ = [  # the shared strategies, re-exported for the tests, and this module
     "patients",
     "plan_requests",
     "plans_of_every_kind",
+    "records",
     "required",
     "sessions",
     "shaped_requests",
@@ -1217,3 +1219,57 @@ def anatomies(draw: st.DrawFn, low: float = 0.6, high: float = 1.6) -> Any:
     sex = draw(st.sampled_from([None, "female", "male"]))
     age = draw(st.none() | st.integers(0, 130))
     return mesocalc.Anatomy(**fields, sex=sex, age=age)
+
+
+# --- treatment records (issue 21) -------------------------------------------------------------
+
+_LOTS: Final = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_size=12)
+
+
+@st.composite
+def records(draw: st.DrawFn, *, max_areas: int = 3) -> mesocalc.TreatmentRecord:
+    """Records of drawn sessions: areas stopped early, a second lot split in, amendments.
+
+    Only fewer points are given (the planned volume per point, depth and needle), so no
+    hard limit binds; the times carry drawn UTC offsets.
+    """
+    session = draw(sessions(max_areas=max_areas))
+    assert session.product is not None
+    session = attrs.evolve(
+        session,
+        product=attrs.evolve(session.product, lot=None),  # the lots are the record's vials
+        syringe=draw(st.none() | syringes()),
+    )
+    assert session.date is not None
+    first, second = draw(st.lists(_LOTS, min_size=2, max_size=2, unique=True))
+    product = mesocalc.Product(name="a generated product", lot=first)
+    zone = datetime.timezone(datetime.timedelta(minutes=draw(st.integers(-720, 840))))
+    at = datetime.datetime.combine(session.date, datetime.time(12), zone)
+    record = session.record(by="generated", at=at, vials=[mesocalc.Vial(product=product)])
+    record = record.vial(mesocalc.Product(name="a generated product", lot=second))
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, len(session.plans) - 1))
+        plan = session.plans[i]
+        points = draw(st.integers(1, plan.points))
+        volume = points * plan.volume_per_point.to("mL").magnitude
+        split = draw(st.floats(0.0, 1.0))
+        lots = record.lots
+        draws = {lots[-1]: f"{volume * split!r} mL", lots[-2]: f"{volume * (1 - split)!r} mL"}
+        draws = {k: v for k, v in draws.items() if not v.startswith("0.0 ")}
+        if draw(st.booleans()) or len(draws) < 2:
+            record = record.given(i, points=points, lot=lots[0], reason="stopped early")
+        else:
+            record = record.given(i, points=points, draws=draws, reason="a second vial")
+    if draw(st.booleans()):
+        record = record.finalise()
+        for k in range(draw(st.integers(0, 2))):
+            later = at + datetime.timedelta(days=k + 1)
+            if draw(st.booleans()):
+                record = record.amend(by="clinic", at=later, reason="a late note", note="seen")
+            else:
+                i = draw(st.integers(0, len(session.plans) - 1))
+                points = draw(st.integers(1, session.plans[i].points))
+                record = record.amend(
+                    by="clinic", at=later, reason="recounted", area=i, points=points, lot=first
+                )
+    return record

@@ -97,7 +97,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("a plan on a named site: zone, side, template and keep-outs", {"_planning.location"}),
     ("the planner", {"_planning.planner"}),
     ("FHIR export", {"_clinic.fhir"}),
+    ("FHIR export of a treatment record", {"_clinic.fhir_record"}),
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
+    ("a treatment record's parts: vials, what an area was given, events", {"_clinic.vials"}),
+    ("treatment records, holding the parts of the session they record", {"_clinic.record"}),
     ("sessions", {"_clinic.session"}),
     ("courses", {"_clinic.course"}),
     ("the catalog in words, for the command line", {"_exchange.cli_catalog"}),
@@ -226,3 +229,51 @@ def test_no_module_reads_a_plans_private_fields() -> None:
             ):
                 found.append(f"{module}:{node.lineno} .{node.attr}")
     assert found == []
+
+
+# The package's own public names, read at run time: only its __init__ (which loads them
+# lazily) and the command line's version; anything else imports the module itself, below.
+_PUBLIC_IMPORT_ALLOWED = {"mesocalc": None, "mesocalc._exchange.cli": {"__version__"}}
+
+
+def _public_imports(path: Path) -> list[tuple[int, set[str]]]:
+    """(line, names) of each ``from mesocalc import`` or ``import mesocalc`` outside TYPE_CHECKING."""
+    found: list[tuple[int, set[str]]] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for branch in node.orelse:
+                visit(branch)
+            return
+        if isinstance(node, ast.Import):
+            if any(a.name == "mesocalc" for a in node.names):
+                found.append((node.lineno, {"mesocalc"}))
+        elif isinstance(node, ast.ImportFrom) and node.module == "mesocalc" and not node.level:
+            found.append((node.lineno, {a.name for a in node.names}))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_no_module_imports_the_package_by_its_public_names() -> None:
+    """An import through mesocalc's public names hides an upward import from the layers."""
+    through = []
+    for m, path in sorted(FILES.items()):
+        if m in _PUBLIC_IMPORT_ALLOWED and _PUBLIC_IMPORT_ALLOWED[m] is None:
+            continue
+        allowed = _PUBLIC_IMPORT_ALLOWED.get(m) or set()
+        through += [f"{m}:{line} {sorted(n)}" for line, n in _public_imports(path) if n - allowed]
+    assert through == []
+    assert _PUBLIC_IMPORT_ALLOWED["mesocalc._exchange.cli"] == {"__version__"}
+
+
+def test_the_public_import_check_sees_one(tmp_path: Path) -> None:
+    module = tmp_path / "upward.py"
+    module.write_text(
+        "import typing\nif typing.TYPE_CHECKING:\n    from mesocalc import Plan\n"
+        "def f():\n    from mesocalc import Session\n    import mesocalc\n",
+        encoding="utf-8",
+    )
+    assert _public_imports(module) == [(5, {"Session"}), (6, {"mesocalc"})]

@@ -31,6 +31,7 @@ from tests.strategies import (
     array_requests,
     courses,
     plan_requests,
+    records,
     sessions,
     shaped_requests,
     unpublished_requests,
@@ -133,6 +134,11 @@ def test_every_course_matches_the_course_schema(course: mesocalc.Course) -> None
     assert _errors("course", course.to_dict()) == []
 
 
+@given(records())
+def test_every_record_matches_the_record_schema(record: mesocalc.TreatmentRecord) -> None:
+    assert _errors("record", record.to_dict()) == []
+
+
 # --- payloads the codec refuses, the schema refuses too --------------------------------------
 
 _SHAPED = mesocalc.plan(
@@ -161,6 +167,28 @@ _SESSION = mesocalc.Session(
     syringe=mesocalc.Syringe.low_dead_space(),
     product=mesocalc.product("deoxycholic acid", lot="B123", expires="2027-03-31"),
 )
+_RECORD = (
+    _SESSION.record(by="Dr A", at="2026-11-26T10:30+01:00")
+    .vial(mesocalc.product("deoxycholic acid", lot="C9", expires="2027-03-31"), size="2 mL")
+    .given(1, draws={"B123": "1 mL", "C9": "1 mL"}, reason="a second vial")
+    .adverse_event(
+        kind="bruising",
+        severity="mild",
+        onset="2026-11-26T11:00+01:00",
+        action="cold compress",
+        area=1,
+        lot="C9",
+    )
+    .finalise()
+    .amend(
+        by="Dr B",
+        at="2026-11-27T09:00+01:00",
+        reason="recounted",
+        area=0,
+        points=8,
+        note="seen again",
+    )
+)
 _PAYLOADS: dict[str, dict[str, Any]] = {
     "plan": _SHAPED.to_dict(),
     "array": mesocalc.plan(technique="classic", zone="face", area=["4 cm^2", "40 cm^2"]).to_dict(),
@@ -169,6 +197,7 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
     "course": mesocalc.Course.lay_out(
         [_CHIN], first="2026-12-01", count=2, every=42, product=_SESSION.product
     ).to_dict(),
+    "record": _RECORD.to_dict(),
 }
 _READERS: dict[str, Any] = {
     "plan": mesocalc.Plan.from_dict,
@@ -176,6 +205,7 @@ _READERS: dict[str, Any] = {
     "spec": mesocalc.Spec.from_dict,
     "session": mesocalc.Session.from_dict,
     "course": mesocalc.Course.from_dict,
+    "record": mesocalc.TreatmentRecord.from_dict,
 }
 _GONE: Final = object()  # a key taken out
 
@@ -231,6 +261,29 @@ _HOSTILE: list[tuple[str, str, Any]] = [
     ("course", "sessions", []),
     ("course", "sessions.0.date", _GONE),
     ("course", "sessions.0.schema", "mesocalc.plan"),
+    ("record", "surprise", 1),
+    ("record", "session", _GONE),
+    ("record", "session.plans", []),
+    ("record", "by", ""),
+    ("record", "at", "2026-11-26"),
+    ("record", "areas", []),
+    ("record", "areas.0.points", -1),
+    ("record", "areas.0.volume.unit", "uL"),
+    ("record", "areas.0.depth.value", 0.0),
+    ("record", "areas.1.depth.value", 0.0),  # an area with an adverse event, too
+    ("record", "areas.0.draws.0.volume.value", 0.0),
+    ("record", "areas.0.reasons.0.field", "colour"),
+    ("record", "areas.0.surprise", 1),
+    ("record", "vials.0.product.lot", _GONE),
+    ("record", "vials.1.size.value", -1),
+    ("record", "adverse_events.0.kind", "sunburn"),
+    ("record", "adverse_events.0.severity", "deadly"),
+    ("record", "adverse_events.0.onset", 5),
+    ("record", "adverse_events.0.area", -1),
+    ("record", "finalised", "yes"),
+    ("record", "amendments.0.reason", " "),
+    ("record", "amendments.0.at", "tomorrow"),
+    ("record", "amendments.0.by", _GONE),
 ]
 
 
@@ -349,7 +402,7 @@ def _keys_problems(cls: type, found: list[Node], path: str, extra: set[str]) -> 
     ]
     written = {key for _, key in fields} | extra
     needed = {key for f, key in fields if f.default is attrs.NOTHING} | (
-        extra & {"schema", "schema_version", "kind", "unit"}
+        extra & {"schema", "schema_version", "kind", "unit", "session"}
     )
     ahead = _AHEAD if cls in (mesocalc.Plan, mesocalc.PlanArray, mesocalc.Spec) else set()
     problems = [f"{path}.{k}: written, not in the schema" for k in sorted(written - listed)]
@@ -385,7 +438,12 @@ def _problems(doc: _Document, cls: type, found: list[Node], path: str, **how: bo
     results = RESULTS if cls in (mesocalc.Plan, mesocalc.PlanArray) else ()
     # A session writes its patient's screening beside the patient, for readers (issue 18).
     screened = {"screening"} if cls is mesocalc.Session else set()
-    problems = _keys_problems(cls, found, path, extra | set(results) | screened)
+    # A record writes its session whole, read before the record (issue 21).
+    whole = {"session"} if cls is mesocalc.TreatmentRecord else set()
+    problems = _keys_problems(cls, found, path, extra | set(results) | screened | whole)
+    for name in whole:
+        problems += _problems(doc, mesocalc.Session, doc.under(found, name), f"{path}.{name}",
+                              top=True)  # fmt: skip
     for name in results:
         arrays = cls is mesocalc.PlanArray
         problems += _quantity_problems(doc, doc.under(found, name), name, arrays, f"{path}.{name}")
@@ -443,6 +501,7 @@ _ROOTS = [
     (mesocalc.Spec, "spec", "#"),
     (mesocalc.Session, "session", "#"),
     (mesocalc.Course, "course", "#"),
+    (mesocalc.TreatmentRecord, "record", "#"),
 ]
 
 
@@ -547,6 +606,7 @@ def test_json_schema_gives_one_document_with_no_reference_out_of_it() -> None:
     assert sorted(k for k in course["$defs"] if k.startswith("mesocalc.")) == [
         "mesocalc.common",
         "mesocalc.plan",
+        "mesocalc.record",  # a course of records (issue 21)
         "mesocalc.session",
     ]
     refs: list[str] = []

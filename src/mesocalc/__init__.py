@@ -44,9 +44,20 @@ if TYPE_CHECKING:
     from mesocalc._catalog.sites import Site, sites
     from mesocalc._clinic.course import Course
     from mesocalc._clinic.products import Label, Product, product
+    from mesocalc._clinic.record import Reconciliation, TreatmentRecord, recall
     from mesocalc._clinic.screening import Finding, Patient, Screening, screen
     from mesocalc._clinic.screening_rules import Severity
     from mesocalc._clinic.session import Session
+    from mesocalc._clinic.vials import (
+        AdverseEvent,
+        Amendment,
+        Deviation,
+        Draw,
+        EventKind,
+        EventSeverity,
+        Given,
+        Vial,
+    )
     from mesocalc._exchange.frame import plan_frame, plan_partitions
     from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.injector import Injector
@@ -84,6 +95,17 @@ _LAZY: dict[str, str] = {
     "Severity": "mesocalc._clinic.screening_rules",
     "Session": "mesocalc._clinic.session",
     "Course": "mesocalc._clinic.course",
+    "TreatmentRecord": "mesocalc._clinic.record",
+    "Reconciliation": "mesocalc._clinic.record",
+    "recall": "mesocalc._clinic.record",
+    "AdverseEvent": "mesocalc._clinic.vials",
+    "Amendment": "mesocalc._clinic.vials",
+    "Deviation": "mesocalc._clinic.vials",
+    "Draw": "mesocalc._clinic.vials",
+    "EventKind": "mesocalc._clinic.vials",
+    "EventSeverity": "mesocalc._clinic.vials",
+    "Given": "mesocalc._clinic.vials",
+    "Vial": "mesocalc._clinic.vials",
     "Label": "mesocalc._clinic.products",
     "Product": "mesocalc._clinic.products",
     "product": "mesocalc._clinic.products",
@@ -115,6 +137,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AdverseEvent",
+    "Amendment",
     "Anatomy",
     "Basis",
     "Catalog",
@@ -122,9 +146,14 @@ __all__ = [
     "Chart",
     "Circle",
     "Course",
+    "Deviation",
     "DomainError",
+    "Draw",
     "Ellipse",
+    "EventKind",
+    "EventSeverity",
     "Finding",
+    "Given",
     "HardLimitError",
     "Injector",
     "InputTypeError",
@@ -150,6 +179,7 @@ __all__ = [
     "Product",
     "Protocol",
     "Range",
+    "Reconciliation",
     "Rectangle",
     "Screening",
     "Session",
@@ -167,8 +197,10 @@ __all__ = [
     "Syringe",
     "Technique",
     "Threads",
+    "TreatmentRecord",
     "UnitError",
     "UnknownNameError",
+    "Vial",
     "WarningCode",
     "WarningRecord",
     "Zone",
@@ -182,6 +214,7 @@ __all__ = [
     "plan_frame",
     "plan_partitions",
     "product",
+    "recall",
     "screen",
     "sites",
     "spec",

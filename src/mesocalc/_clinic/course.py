@@ -22,6 +22,7 @@ import attrs
 from mesocalc._catalog.catalog import cite, default_catalog
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic.products import product_key
+from mesocalc._clinic.record import RecordedSession, TreatmentRecord
 from mesocalc._clinic.session import Session
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
@@ -92,9 +93,17 @@ def _later(day: datetime.date, *, months: int = 0, days: int = 0) -> datetime.da
         return None
 
 
+def _session(value: Any) -> Any:
+    """A record's session (its parts, ``record.session``) as the Session it records."""
+    if isinstance(value, RecordedSession):
+        return Session(**attrs.asdict(value, recurse=False))
+    return value
+
+
 def _sessions(value: Any) -> tuple[Session, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise InputTypeError("sessions", value, "a non-empty list of mesocalc.Session")
+    value = [_session(s) for s in value]
     for i, s in enumerate(value):
         if not isinstance(s, Session):
             raise InputTypeError(f"sessions[{i}]", s, "a mesocalc.Session")
@@ -127,6 +136,17 @@ def _check_span(start: datetime.date, count: int, every: int) -> None:
     )
 
 
+def _records(value: Any) -> tuple[TreatmentRecord, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InputTypeError("records", value, "None or a non-empty list of TreatmentRecord")
+    for i, r in enumerate(value):
+        if not isinstance(r, TreatmentRecord):
+            raise InputTypeError(f"records[{i}]", r, "a mesocalc.TreatmentRecord")
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Course:
     """Sessions of one course, in date order; a product label's course limits hold over them.
@@ -142,8 +162,22 @@ class Course:
     sessions: tuple[Session, ...] = attrs.field(
         converter=_sessions, metadata=_codec.payloads(lambda: Session)
     )
+    # What each session was given, when the course is of records (Course.from_records).
+    records: tuple[TreatmentRecord, ...] | None = attrs.field(
+        default=None, converter=_records, metadata=_codec.payloads(lambda: TreatmentRecord)
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.records is not None:
+            for i, (s, r) in enumerate(zip(self.sessions, self.records, strict=False)):
+                if r.session != RecordedSession.of(s):
+                    raise InvalidValueError(
+                        f"records[{i}].session", s.date, f"the course's sessions[{i}]"
+                    )
+            if len(self.records) != len(self.sessions):
+                raise InvalidValueError(
+                    "records", len(self.records), f"one per session, {len(self.sessions)}"
+                )
         # One product whatever the case or spacing of its name ("Deoxycholic Acid ").
         by_product: dict[str, list[tuple[int, Session, Product]]] = {}
         for i, s in enumerate(self.sessions):
@@ -187,6 +221,19 @@ class Course:
                     "date", after.date.isoformat(), f"{allowed} for {name}", source,
                     allowed=allowed, source=label.source,
                 )  # fmt: skip
+
+    @classmethod
+    def from_records(cls, records: list[TreatmentRecord]) -> Course:
+        """The course of the sessions ``records`` record, in date order.
+
+        Its :meth:`cumulative` sums what each record says was given, not what was planned;
+        the label's course limits hold over the sessions as for any course. (The per
+        treatment caps of a label bind each record's given totals already, ADR 0020.)
+        """
+        checked = _records(records)
+        if checked is None:
+            raise InputTypeError("records", records, "a non-empty list of TreatmentRecord")
+        return cls(sessions=[r.session for r in checked], records=checked)
 
     @classmethod
     def lay_out(
@@ -306,12 +353,20 @@ class Course:
         return f"after {datetime.date.max.isoformat()}" if due is None else due.isoformat()
 
     def cumulative(self) -> dict[str, tuple[Quantity, Quantity | None]]:
-        """Per zone: the volume injected and the active dose given over the whole course."""
+        """Per zone: the volume injected and the active dose given over the whole course.
+
+        Planned amounts; for a course of records (:meth:`from_records`), given ones.
+        """
         totals: dict[str, list[Any]] = {}  # zone: [volume, active dose or None, its unit]
-        for s in self.sessions:
+        for k, s in enumerate(self.sessions):
             active = None if s.product is None else s.product.active
-            for p in s.plans:
-                volume = p.points * _codec.value_of(p, "volume_per_point")
+            given = None if self.records is None else self.records[k].areas
+            for j, p in enumerate(s.plans):
+                volume = (
+                    p.points * _codec.value_of(p, "volume_per_point")
+                    if given is None
+                    else given[j].volume_ml
+                )
                 entry = totals.setdefault(
                     p.zone.value, [0.0, 0.0, None if active is None else active[1]]
                 )

@@ -42,6 +42,8 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog.catalog import Catalog
+    from mesocalc._clinic.record import TreatmentRecord
+    from mesocalc._clinic.vials import Vial
     from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.templates import Anatomy
     from mesocalc._planning.overrides import OverrideRecord
@@ -50,45 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["Session"]
 
 SCHEMA = "mesocalc.session"
-_MAX_AREAS = 10_000  # a software bound on a session's areas, not a clinical one
-
-
-def _plans(value: Sequence[Plan]) -> tuple[Plan, ...]:
-    if not isinstance(value, (list, tuple)) or not value:
-        raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
-    if len(value) > _MAX_AREAS:
-        raise InvalidValueError("plans", len(value), f"at most {_MAX_AREAS} areas in a session")
-    for i, item in enumerate(value):
-        if not isinstance(item, Plan):
-            raise InputTypeError(
-                f"plans[{i}]", item, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
-            )
-    return tuple(value)
-
-
-def _sides(value: Sequence[Side | str | None] | None) -> tuple[Side | None, ...]:
-    """One side (or None) per plan; () when no plan has one."""
-    if value is None:
-        return ()
-    if not isinstance(value, (list, tuple)) or len(value) > _MAX_AREAS:
-        raise InputTypeError("sides", value, "None, or a list of 'left', 'right' or None per plan")
-    sides = tuple(
-        None if v is None else resolve(Side, v, f"sides[{i}]") for i, v in enumerate(value)
-    )
-    return sides if any(sides) else ()
-
-
-def _date(value: datetime.date | str | None) -> datetime.date | None:
-    if value is None or (type(value) is datetime.date):
-        return value
-    if isinstance(value, str) and len(value) <= 10:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidValueError(
-        "date", value, "None, a datetime.date or an ISO date such as '2026-11-26'"
-    )
+_MAX_AREAS = _session_checks.MAX_AREAS
 
 
 def _product(inst: Any, attr: Any, value: Any) -> None:
@@ -196,11 +160,15 @@ class Session:
         'classic on the hands, right'
     """
 
-    plans: tuple[Plan, ...] = attrs.field(converter=_plans, metadata=_codec.payloads(lambda: Plan))
-    sides: tuple[Side | None, ...] = attrs.field(
-        default=(), converter=_sides, metadata=_codec.names(Side)
+    plans: tuple[Plan, ...] = attrs.field(
+        converter=_session_checks.plans_of, metadata=_codec.payloads(lambda: Plan)
     )
-    date: datetime.date | None = attrs.field(default=None, converter=_date, metadata=_codec.date())
+    sides: tuple[Side | None, ...] = attrs.field(
+        default=(), converter=_session_checks.sides_of, metadata=_codec.names(Side)
+    )
+    date: datetime.date | None = attrs.field(
+        default=None, converter=_session_checks.date_of, metadata=_codec.date()
+    )
     syringe: Syringe | None = attrs.field(
         default=None, validator=_syringe, metadata=_codec.part(_codec.one_of(Syringe))
     )
@@ -582,6 +550,27 @@ class Session:
         if self.screening is not None:
             out["screening"] = _codec.unstructure(self.screening)
         return out
+
+    def record(
+        self,
+        *,
+        by: str,
+        at: datetime.datetime | str,
+        vials: Sequence[Vial] | None = None,
+        catalog: Catalog | None = None,
+    ) -> TreatmentRecord:
+        """The treatment record of this session, given as planned, by ``by`` at ``at``.
+
+        ``at`` is a timezone-aware datetime (or ISO 8601 text with its offset), on or
+        after the session's date. What was given is drawn from the session's product and
+        lot; ``vials`` adds others (:class:`mesocalc.Vial`), or gives the lot when the
+        session's product has none. Change it with :meth:`TreatmentRecord.given`; see
+        :class:`mesocalc.TreatmentRecord` and ADR 0020.
+        """
+        # The record sits below the session and keeps its parts (ADR 0020).
+        from mesocalc._clinic.record import TreatmentRecord  # noqa: PLC0415 - on first use
+
+        return TreatmentRecord.of(self, by=by, at=at, vials=vials, catalog=catalog)
 
     if TYPE_CHECKING:  # a patient is required; called without one, a MesocalcError says so
 

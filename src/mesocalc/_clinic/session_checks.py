@@ -5,26 +5,79 @@ Kept apart from the Session (``_session``), which calls these as it is made and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
 
 from mesocalc._catalog.catalog import cite, default_catalog
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic.screening_rules import Severity
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._planning import stored as _stored
+from mesocalc._planning.plan import Plan
+from mesocalc._quantities.names import Side, resolve
 from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._records import codec as _codec
-from mesocalc.exceptions import HardLimitError, InvalidValueError, MesocalcError
+from mesocalc.exceptions import HardLimitError, InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
+    from mesocalc._clinic.record import RecordedSession
     from mesocalc._clinic.session import Session
-    from mesocalc._planning.plan import Plan
     from mesocalc._quantities.names import Technique, Zone
 
-__all__ = ["check_label", "check_screening", "screening_warnings", "session_caps"]
+__all__ = [
+    "MAX_AREAS",
+    "check_label",
+    "check_screening",
+    "date_of",
+    "plans_of",
+    "screening_warnings",
+    "session_caps",
+    "sides_of",
+]
+
+MAX_AREAS: Final = 10_000  # a software bound on a session's areas, not a clinical one
 
 
-def check_label(session: Session) -> None:
+def plans_of(value: Sequence[Plan]) -> tuple[Plan, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InputTypeError("plans", value, "a non-empty list of mesocalc.Plan")
+    if len(value) > MAX_AREAS:
+        raise InvalidValueError("plans", len(value), f"at most {MAX_AREAS} areas in a session")
+    for i, item in enumerate(value):
+        if not isinstance(item, Plan):
+            raise InputTypeError(
+                f"plans[{i}]", item, "a mesocalc.Plan of one area (plans over arrays: plans[i])"
+            )
+    return tuple(value)
+
+
+def sides_of(value: Sequence[Side | str | None] | None) -> tuple[Side | None, ...]:
+    """One side (or None) per plan; () when no plan has one (the session's and its record's)."""
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_AREAS:
+        raise InputTypeError("sides", value, "None, or a list of 'left', 'right' or None per plan")
+    sides = tuple(
+        None if v is None else resolve(Side, v, f"sides[{i}]") for i, v in enumerate(value)
+    )
+    return sides if any(sides) else ()
+
+
+def date_of(value: datetime.date | str | None) -> datetime.date | None:
+    if value is None or (type(value) is datetime.date):
+        return value
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidValueError(
+        "date", value, "None, a datetime.date or an ISO date such as '2026-11-26'"
+    )
+
+
+def check_label(session: Session | RecordedSession) -> None:
     """The product's expiry on the session's date, and its label's caps over all areas."""
     product = session.product
     if product is None:
@@ -65,7 +118,7 @@ def check_label(session: Session) -> None:
         )
 
 
-def session_caps(session: Session) -> list[WarningRecord]:
+def session_caps(session: Session | RecordedSession) -> list[WarningRecord]:
     """The catalog's per-session caps over the areas of one use (a technique on a zone).
 
     Each plan was held to its use's cap alone; two areas of that use in one sitting
@@ -103,7 +156,7 @@ def session_caps(session: Session) -> list[WarningRecord]:
     return out
 
 
-def check_screening(session: Session) -> None:
+def check_screening(session: Session | RecordedSession) -> None:
     """An absolute finding refuses the session: no override passes it."""
     result = session.screening
     if result is None or not result.absolute:

@@ -36,11 +36,13 @@ else:
 
 __all__ = [
     "SCHEMA_VERSION",
+    "arguments",
     "date",
     "dump",
     "flag",
     "load",
     "mapping",
+    "moment",
     "name",
     "names",
     "number",
@@ -295,6 +297,24 @@ class _Date(_Kind):
 def date(*, key: str | None = None) -> dict[str, Any]:
     """Metadata of a ``datetime.date``, written as an ISO string."""
     return _meta(_Date(), key)
+
+
+class _Moment(_Kind):
+    def encode(self, value: Any, obj: Any) -> Any:
+        return value.isoformat()
+
+    def decode(self, raw: Any, path: str, data: Mapping[str, Any]) -> Any:
+        if not isinstance(raw, str):
+            expected = (
+                "an ISO 8601 date and time with its UTC offset, such as '2026-12-04T10:30+01:00'"
+            )
+            raise InvalidValueError(path, raw, expected)
+        return raw  # the class's converter reads it and refuses a time without an offset
+
+
+def moment(*, key: str | None = None) -> dict[str, Any]:
+    """Metadata of a timezone-aware ``datetime.datetime``, written as an ISO 8601 string."""
+    return _meta(_Moment(), key)
 
 
 def texts(*, key: str | None = None) -> dict[str, Any]:
@@ -604,3 +624,22 @@ def load(cls: type[T], data: Any, schema: str, context: Mapping[str, Any] | None
     ``context``: as :func:`structure` takes it.
     """
     return structure(cls, old_units(data, version_of(data, schema)), context=context)
+
+
+def arguments(cls: type, data: Any, schema: str) -> dict[str, Any]:
+    """The arguments of ``cls`` a top-level payload of ``schema`` gives, each read and checked.
+
+    For a class that is also given what its payload holds whole and reads first (a
+    treatment record's session): its skipped fields are the caller's to pass.
+    """
+    data = old_units(data, version_of(data, schema))
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise InputTypeError("data", data, f"a dict from {cls.__name__}.to_dict()")
+    kwargs, known = _decoded(cls, data, "", {})
+    _JSON.keys(
+        data,
+        known | {"schema", "schema_version"},
+        "",
+        f"one of the keys {', '.join(sorted(known))}",
+    )
+    return kwargs

@@ -23,7 +23,7 @@ from mesocalc.exceptions import InputTypeError, UnknownNameError
 
 __all__ = ["INPUTS", "KINDS", "json_schema"]
 
-KINDS: Final = ("plan", "spec", "session", "course")
+KINDS: Final = ("plan", "spec", "session", "course", "record")
 INPUTS: Final = ("protocol",)  # files people write, not what to_dict() writes
 # Every file's $id is this base and its file name; relative $refs resolve against it.
 _BASE: Final = "https://mesocalc.invalid/schemas/2/"
@@ -90,13 +90,14 @@ def _bundled(kind: str) -> dict[str, Any]:
 
 
 # The kinds json_schema() gives, for type checkers (any case and spacing is read at run time).
-SchemaKind: TypeAlias = Literal["plan", "spec", "session", "course", "protocol"]
+SchemaKind: TypeAlias = Literal["plan", "spec", "session", "course", "record", "protocol"]
 
 
 def json_schema(kind: SchemaKind) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of what ``to_dict()`` writes for ``kind``.
 
-    ``kind`` is "plan" (Plan and PlanArray), "spec", "session" or "course"; or
+    ``kind`` is "plan" (Plan and PlanArray), "spec", "session", "course" or "record"
+    (a TreatmentRecord); or
     "protocol", the schema of a clinic's protocol file (TOML, read as JSON data by an
     editor that checks it as it is written; see :func:`mesocalc.load_protocol`). The
     schema is a fresh copy, with the shared definitions it refers to bundled in, so
@@ -104,7 +105,7 @@ def json_schema(kind: SchemaKind) -> dict[str, Any]:
     plan's JSON as it is. docs/json.md describes the contract.
 
     Raises:
-        UnknownNameError: ``kind`` is not one of the five.
+        UnknownNameError: ``kind`` is not one of the six.
         InputTypeError: ``kind`` is not a string.
 
     Examples:
