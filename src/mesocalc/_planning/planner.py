@@ -20,11 +20,10 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from mesocalc._catalog.sites import Site
     from mesocalc._clinic.products import Product
     from mesocalc._geometry.injector import Injector
     from mesocalc._geometry.shapes import Shape
-    from mesocalc._geometry.templates import Anatomy
+    from mesocalc._geometry.templates import Anatomy, Site
     from mesocalc._planning.equipment import Needle, Syringe
     from mesocalc._planning.overrides import Override
     from mesocalc._planning.plan import Plan
