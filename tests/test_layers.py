@@ -8,6 +8,7 @@ A new module must be given a layer here; docs/adr/0006-layers.md says why.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import mesocalc
@@ -277,3 +278,78 @@ def test_the_public_import_check_sees_one(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _public_imports(module) == [(5, {"Session"}), (6, {"mesocalc"})]
+
+
+_IMPORTERS = frozenset({"import_module", "__import__", "imported", "find_spec", "reload"})
+
+
+def _by_name_imports(path: Path) -> list[str]:
+    """Imports of mesocalc modules by name, which the import graph above cannot see.
+
+    A call to an importer (importlib's, ``__import__``, the engine's ``imported``) whose
+    module is not a literal naming another package, and any string literal (docstrings
+    aside) that names a mesocalc module: either is an import the layers do not check.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings: set[int] = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    # A class's __module__ says where pickle finds it when a caller loads a pickle: the
+    # module does not import it.
+    docstrings |= {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Attribute) and t.attr == "__module__" for t in node.targets)
+    }
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in _IMPORTERS:
+                first = node.args[0] if node.args else None
+                name = first.value if isinstance(first, ast.Constant) else None
+                if not isinstance(name, str) or name.split(".")[0] == "mesocalc":
+                    found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings:
+                continue
+            for word in re.findall(r"mesocalc(?:\.\w+)+", node.value):
+                parts = word.split(".")
+                if any(".".join(parts[:n]) in MODULES for n in range(2, len(parts) + 1)):
+                    found.append(f"line {node.lineno}: {node.value!r}")
+    return found
+
+
+def test_no_module_imports_a_mesocalc_module_by_name() -> None:
+    # The lazy public names of mesocalc/__init__.py and the engine's own importer are the
+    # two places an import by name belongs; anywhere else it would hide an upward import.
+    engine = "importlib.import_module(name)"
+    found = {
+        m: hits
+        for m, p in FILES.items()
+        if m != "mesocalc"
+        and (hits := [h for h in _by_name_imports(p) if not h.endswith(f": {engine}")])
+    }
+    assert found == {}
+    assert any(h.endswith(engine) for h in _by_name_imports(FILES["mesocalc._engine.engine"]))
+
+
+def test_the_by_name_check_sees_a_by_name_import(tmp_path: Path) -> None:
+    source = tmp_path / "upward.py"
+    source.write_text(
+        '"""mesocalc._geometry.templates in a docstring is prose."""\n'
+        'GEOMETRY = "mesocalc._geometry.templates"\n'
+        "engine.imported(GEOMETRY)\n"
+        'importlib.import_module("mesocalc._planning.plan")\n'
+        '__import__("numpy")\n',
+        encoding="utf-8",
+    )
+    lines = {h.split(":")[0] for h in _by_name_imports(source)}
+    assert lines == {"line 2", "line 3", "line 4"}

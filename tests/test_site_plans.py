@@ -381,3 +381,30 @@ def test_landmarks_refuse_the_measurements_they_make_and_unknown_fields() -> Non
     made = mesocalc.Anatomy.from_landmarks(face, unit="mm", stature="1.8 m", age=30)
     assert made.stature is not None
     assert made.age == 30.0
+
+
+def test_a_deoxycholic_acid_session_refuses_a_site_plan_made_without_the_product() -> None:
+    kyb = mesocalc.product("deoxycholic acid")
+    plain = mesocalc.plan(technique="infiltration", site="submental", volume_per_point="0.2 mL")
+    with pytest.raises(InvalidValueError) as caught:
+        mesocalc.Session(plans=[plain], product=kyb)
+    assert caught.value.parameter == "plans[0]"
+    assert "submental" in str(caught.value)
+    assert "mandible-band" in str(caught.value)
+    made = mesocalc.plan(
+        technique="infiltration", site="submental", product=kyb, volume_per_point="0.2 mL"
+    )
+    assert mesocalc.Session(plans=[made], product=kyb).plans == (made,)
+    # A number area says its keep-outs apply: the plan was made with the product.
+    said = mesocalc.plan(
+        technique="infiltration",
+        site="submental",
+        area="20 cm^2",
+        product=kyb,
+        volume_per_point="0.2 mL",
+    )
+    mesocalc.Session(plans=[said], product=kyb)
+    # A site with no keep-out of the product's, and a session of another product, pass.
+    cheek = mesocalc.plan(technique="classic", site="cheek", side="left")
+    mesocalc.Session(plans=[cheek], product=kyb)
+    mesocalc.Session(plans=[plain])

@@ -41,7 +41,6 @@ from mesocalc.exceptions import (
 
 if TYPE_CHECKING:
     from mesocalc._catalog.protocol import load_protocol, parse_protocol
-    from mesocalc._catalog.sites import Site, sites
     from mesocalc._clinic.course import Course
     from mesocalc._clinic.products import Label, Product, product
     from mesocalc._clinic.record import Reconciliation, TreatmentRecord, recall
@@ -64,7 +63,7 @@ if TYPE_CHECKING:
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
-    from mesocalc._geometry.templates import Anatomy, KeepOut
+    from mesocalc._geometry.templates import Anatomy, KeepOut, Site, sites
     from mesocalc._geometry.threads import Threads, threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -116,10 +115,10 @@ _LAZY: dict[str, str] = {
     "parse_protocol": "mesocalc._catalog.protocol",
     "json_schema": "mesocalc._records.schemas",
     "screen": "mesocalc._clinic.screening",
-    "Site": "mesocalc._catalog.sites",
+    "Site": "mesocalc._geometry.templates",
     "Anatomy": "mesocalc._geometry.templates",
     "KeepOut": "mesocalc._geometry.templates",
-    "sites": "mesocalc._catalog.sites",
+    "sites": "mesocalc._geometry.templates",
 }
 
 

@@ -10,7 +10,7 @@ a source verifies one.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
@@ -27,23 +27,20 @@ from mesocalc.exceptions import (
     UnknownNameError,
 )
 
-if TYPE_CHECKING:
-    from mesocalc._geometry.shapes import Polygon
-    from mesocalc._geometry.templates import KeepOut
+__all__ = ["Location", "SiteRecord", "side_of", "site_of", "site_records"]
 
-__all__ = ["Location", "Site", "side_of", "site_of", "sites"]
-
-# The geometry of sites (outlines, keep-outs) lives a layer up, with the shapes; the
-# record reaches it by the engine's first-use import (docs/adr/0016-site-geometry.md).
-_GEOMETRY: Final = "mesocalc._geometry.templates"
 _KEYS: Final = frozenset({"zone", "paired", "aliases", "code", "no_code"})
 _CODE_KEYS: Final = frozenset({"code", "source", "note"})
 _MAX_NAME: Final = 64
 
 
 @attrs.frozen(kw_only=True)
-class Site:
-    """A named site: its zone (and so its limits), whether it is paired, and its code.
+class SiteRecord:
+    """A named site as the catalog reads it: its zone, whether it is paired, its code.
+
+    The public :class:`mesocalc.Site` (``_geometry.templates``) extends this record
+    with the site's outline and keep-outs; the catalog, a layer below geometry, knows only
+    the record (docs/adr/0016-site-geometry.md).
 
     Attributes:
         name: the site's name, as ``plan(site=...)`` and charts spell it.
@@ -52,14 +49,6 @@ class Site:
         code: the site's own SNOMED CT code, or None where no source verifies one.
         no_code: why ``code`` is None (empty when there is a code).
         aliases: other names that find the site.
-
-    Examples:
-        >>> import mesocalc
-        >>> cheek = mesocalc.Site.named("malar")
-        >>> print(cheek.name, cheek.zone.value, cheek.paired, cheek.code.code)
-        cheek face True 60819002
-        >>> mesocalc.Site.named("periorbital").zone.value
-        'eyelid'
     """
 
     name: str
@@ -70,7 +59,7 @@ class Site:
     aliases: tuple[str, ...] = ()
 
     @classmethod
-    def named(cls, name: Any) -> Site:
+    def named(cls, name: Any) -> SiteRecord:
         """The site called ``name`` (case, spaces and hyphens aside), or one of its aliases.
 
         Raises:
@@ -89,76 +78,27 @@ class Site:
             raise UnknownNameError("site", name, expected, suggestions=suggestions)
         return found
 
-    def outline(self, side: Any = None, anatomy: Any = None) -> Polygon:
-        """The site's template outline, a Polygon in the chart frame (docs/sites.md).
 
-        ``side`` is "left" or "right" for a paired site (the right is drawn, the left
-        mirrored) and None for a midline one; ``anatomy`` (a :class:`mesocalc.Anatomy`)
-        scales it from the reference adult. Needs shapely (``mesocalc[shapes]``).
-
-        Raises:
-            InvalidValueError: naming ``side``: a side on a midline site, none on a paired
-                one, or "both" (one outline is one side).
-            InputTypeError: naming ``anatomy``.
-
-        Examples:
-            >>> import mesocalc
-            >>> left = mesocalc.Site.named("cheek").outline(side="left")
-            >>> print(f"{left.area:.3g~P}")
-            12.1 cm²
-        """
-        geometry: Any = _engine.imported(_GEOMETRY)
-        result: Polygon = geometry.outline(self, side, anatomy)
-        return result
-
-    def keep_out(
-        self, product: Any = None, *, side: Any = None, anatomy: Any = None
-    ) -> tuple[KeepOut, ...]:
-        """Where on this site injections must not go, for ``product`` (a name or Product).
-
-        Each region has ``.shape`` (a Polygon in the chart frame), ``.reason``,
-        ``.source`` (source keys) and ``.basis``. Deoxycholic acid keeps out of the band
-        below the mandible on the submental and jawline sites (KYB-BAND, KYB-ISI); the
-        periorbital site keeps out of the orbit for every product (unsourced geometry).
-
-        Examples:
-            >>> import mesocalc
-            >>> [k.name for k in mesocalc.Site.named("submental").keep_out("deoxycholic acid")]
-            ['mandible-band', 'above-mandible']
-            >>> mesocalc.Site.named("submental").keep_out()
-            ()
-        """
-        geometry: Any = _engine.imported(_GEOMETRY)
-        result: tuple[KeepOut, ...] = geometry.keep_out(self, product, side, anatomy)
-        return result
-
-
-def sites() -> tuple[Site, ...]:
-    """Every site mesocalc knows, in the order of ``sites.toml`` (head to foot).
-
-    Examples:
-        >>> import mesocalc
-        >>> [s.name for s in mesocalc.sites()][:3]
-        ['forehead', 'glabella', 'temple']
-    """
+def site_records() -> tuple[SiteRecord, ...]:
+    """Every site's record, in the order of ``sites.toml`` (head to foot)."""
     return _sites()
 
 
 @_engine.cached()
-def _sites() -> tuple[Site, ...]:
+def _sites() -> tuple[SiteRecord, ...]:
     return parse_sites(read_text("sites.toml"))
 
 
 @_engine.cached()
-def _index() -> dict[str, Site]:
-    index: dict[str, Site] = {}
+def _index() -> dict[str, SiteRecord]:
+    index: dict[str, SiteRecord] = {}
     for site in _sites():
         for name in (site.name, *site.aliases):
             index[folded(name)] = site
     return index
 
 
-def parse_sites(text: str) -> tuple[Site, ...]:
+def parse_sites(text: str) -> tuple[SiteRecord, ...]:
     """The sites of a ``sites.toml`` text, checked: every zone known, every name unique.
 
     Raises:
@@ -174,7 +114,7 @@ def parse_sites(text: str) -> tuple[Site, ...]:
         raise CatalogError("sites.toml", "...", "a TOML file", str(exc)) from None
     if not isinstance(table, dict) or not table:
         raise CatalogError("sites", table, "a table of sites")
-    out: list[Site] = []
+    out: list[SiteRecord] = []
     seen: set[str] = set()
     for name, entry in table.items():
         site = _site(name, entry)
@@ -189,7 +129,7 @@ def parse_sites(text: str) -> tuple[Site, ...]:
 _READ: Final = Reader(CatalogError, keys_in_table=False)
 
 
-def _site(name: str, entry: Any) -> Site:
+def _site(name: str, entry: Any) -> SiteRecord:
     where = f"sites.{name}"
     entry = _READ.table(entry, where, "a table with zone and paired")
     _READ.keys(entry, _KEYS, where)
@@ -207,7 +147,9 @@ def _site(name: str, entry: Any) -> Site:
     no_code = _READ.text(entry.get("no_code", ""), f"{where}.no_code", "a sentence")
     if (code is None) == (not no_code):
         raise CatalogError(f"{where}.no_code", no_code, "why there is no code, only when none")
-    return Site(name=name, zone=zone, paired=paired, code=code, no_code=no_code, aliases=aliases)
+    return SiteRecord(
+        name=name, zone=zone, paired=paired, code=code, no_code=no_code, aliases=aliases
+    )
 
 
 def _code(where: str, value: Any) -> SiteCode | None:
@@ -225,13 +167,13 @@ def _code(where: str, value: Any) -> SiteCode | None:
     return SiteCode(code=code, sources=sources, note=note)
 
 
-def site_of(value: Any) -> Site:
-    """``value`` as a Site: a Site, or a site's name (see :meth:`Site.named`)."""
-    return value if isinstance(value, Site) else Site.named(value)
+def site_of(value: Any) -> SiteRecord:
+    """``value`` as a site record: a Site, a record, or a site's name (see ``named``)."""
+    return value if isinstance(value, SiteRecord) else SiteRecord.named(value)
 
 
 def side_of(
-    site: Site | None, side: Any, *, both: bool = True, parameter: str = "side"
+    site: SiteRecord | None, side: Any, *, both: bool = True, parameter: str = "side"
 ) -> Side | None:
     """``side`` read for ``site``, by the one rule of plans and sessions.
 
@@ -283,4 +225,4 @@ class Location:
 
     def __attrs_post_init__(self) -> None:
         if self.site is not None:
-            side_of(Site.named(self.site), self.side)
+            side_of(SiteRecord.named(self.site), self.side)

@@ -18,7 +18,7 @@ import attrs
 
 from mesocalc._catalog.catalog import default_catalog
 from mesocalc._catalog.entries import Basis, Range
-from mesocalc._catalog.sites import Site, sites
+from mesocalc._catalog.sites import SiteRecord, site_records
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._quantities.names import Sex
@@ -66,7 +66,7 @@ class Figure:
     by_sex: dict[Sex, Range] = attrs.field(eq=False)
 
 
-def parse_skin(text: str, sites: tuple[Site, ...], known: Any) -> tuple[Figure, ...]:
+def parse_skin(text: str, sites: tuple[SiteRecord, ...], known: Any) -> tuple[Figure, ...]:
     """The figures of a ``skin.toml`` text, checked against the ``sites`` and source keys.
 
     Raises:
@@ -142,13 +142,13 @@ def _value(raw: Any, where: str, known: Any) -> Range:
 
 @_engine.cached()
 def _figures() -> tuple[Figure, ...]:
-    return parse_skin(read_text("skin.toml"), sites(), default_catalog().sources)
+    return parse_skin(read_text("skin.toml"), site_records(), default_catalog().sources)
 
 
 _WORDS: Final = {Sex.FEMALE: "women", Sex.MALE: "men"}
 
 
-def group_skin(site: Site, sex: Sex | None, age: float | None) -> GroupSkin:
+def group_skin(site: SiteRecord, sex: Sex | None, age: float | None) -> GroupSkin:
     """The group's skin on ``site``, or why there is none (the zone's range then holds).
 
     A site measured in several parts (the eyelid and the canthus) takes the thickest.

@@ -29,7 +29,7 @@ from mesocalc._records.tables import shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from mesocalc._catalog.sites import Site
+    from mesocalc._catalog.sites import SiteRecord
     from mesocalc._clinic.products import Product
     from mesocalc._clinic.session import Session
     from mesocalc._planning.equipment import Needle
@@ -145,7 +145,7 @@ class _Ids:
 
 
 def _site(
-    catalog: Catalog, zone: Zone, side: Side | None, named: Site | None = None
+    catalog: Catalog, zone: Zone, side: Side | None, named: SiteRecord | None = None
 ) -> tuple[dict[str, Any], str]:
     """The site (or the zone) as a body site, coded when its code is verified; and a note.
 

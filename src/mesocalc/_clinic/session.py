@@ -196,6 +196,7 @@ class Session:
             )
         for i, side in enumerate(self.sides):
             self._check_side(i, side)
+        _session_checks.check_keep_outs(self)
         self._check_screening()
         self._check_label()  # a label's hard caps before the catalog's soft one
         self._session_caps()

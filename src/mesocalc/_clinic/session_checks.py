@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_AREAS",
+    "check_keep_outs",
     "check_label",
     "check_screening",
     "date_of",
@@ -37,6 +38,38 @@ __all__ = [
 ]
 
 MAX_AREAS: Final = 10_000  # a software bound on a session's areas, not a clinical one
+
+
+def check_keep_outs(session: Session) -> None:
+    """A site plan made without the session's product lacks that product's keep-outs: refused.
+
+    Re-cutting the plan here would change its points and volume behind the caller's back;
+    refusing names the area and asks for the plan again with ``product=`` (docs/sites.md).
+
+    Raises:
+        InvalidValueError: naming ``plans[i]``, the site and the keep-outs it misses.
+    """
+    product = session.product
+    if product is None:
+        return
+    for i, plan in enumerate(session.plans):
+        site = plan.site
+        if site is None:
+            continue
+        every = {z.name for z in site.keep_out(side=plan.side)}
+        own = dict.fromkeys(
+            z.name for z in site.keep_out(product, side=plan.side) if z.name not in every
+        )
+        said = [w.text for w in plan.warning_records if w.code is WarningCode.KEEP_OUT]
+        missing = [n for n in own if not any(t.startswith(f"keep-out {n},") for t in said)]
+        if missing:
+            raise InvalidValueError(
+                f"plans[{i}]",
+                site.name,
+                f"a plan of the {site.name} made with product={product.name!r}, its keep-outs cut",
+                f"made without it, the plan does not keep out of {', '.join(missing)}: "
+                "plan it again with the product",
+            )
 
 
 def plans_of(value: Sequence[Plan]) -> tuple[Plan, ...]:

@@ -8,9 +8,9 @@ face outlines are placed from published face measurements (basis "derived"), bod
 outlines have no source (basis "unsourced"). An :class:`Anatomy` scales a view about its
 origin; a paired site is drawn on the patient's right and mirrored for the left.
 
-:class:`mesocalc.Site` (a catalog record, a layer below geometry) reaches
-:func:`outline` and :func:`keep_out` through the engine's first-use import of this
-module, the one upward call of the catalog, by name (docs/adr/0016-site-geometry.md).
+:class:`Site`, the public site, is defined here: the catalog's record (a layer below,
+which may not import geometry) with the site's outline and keep-outs added
+(docs/adr/0016-site-geometry.md).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 
 from mesocalc._catalog.catalog import default_catalog
 from mesocalc._catalog.entries import Basis
-from mesocalc._catalog.sites import Site, side_of, sites
+from mesocalc._catalog.sites import SiteRecord, side_of, site_records
 from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._geometry.shapes import Polygon, Shape, polygon_of
@@ -42,7 +42,17 @@ from mesocalc.exceptions import (
     UnknownNameError,
 )
 
-__all__ = ["Anatomy", "KeepOut", "View", "cut", "keep_out", "outline", "view_of"]
+__all__ = [
+    "Anatomy",
+    "KeepOut",
+    "Site",
+    "View",
+    "cut",
+    "keep_out",
+    "outline",
+    "sites",
+    "view_of",
+]
 
 _READ: Final = Reader(CatalogError, "templates.toml", keys_in_table=False)
 _MEASURES: Final = ("face_height", "face_width", "stature", "hip_width")
@@ -359,8 +369,8 @@ def parse_templates(text: str) -> _Data:
     return _Data(reference=reference, views=views, outlines=outlines, keep_outs=keeps)
 
 
-def _sites() -> tuple[Site, ...]:
-    return sites()
+def _sites() -> tuple[SiteRecord, ...]:
+    return site_records()
 
 
 def _reference(doc: dict[str, Any], known: Mapping[str, Any]) -> dict[str, float]:
@@ -456,7 +466,7 @@ def _keep(name: str, entry: Any, names: set[str], known: Mapping[str, Any]) -> _
     )
 
 
-def view_of(site: Site) -> View:
+def view_of(site: SiteRecord) -> View:
     """The view of the chart frame ``site`` is drawn in."""
     return _data().outlines[site.name].view
 
@@ -481,7 +491,7 @@ def _anatomy(anatomy: Any) -> Anatomy | None:
     )
 
 
-def outline(site: Site, side: Any = None, anatomy: Any = None) -> Polygon:
+def outline(site: SiteRecord, side: Any = None, anatomy: Any = None) -> Polygon:
     """``site``'s template outline for ``side``, scaled to ``anatomy``, in the chart frame.
 
     Raises:
@@ -512,7 +522,7 @@ def _product_name(product: Any) -> str | None:
 
 
 def keep_out(
-    site: Site, product: Any = None, side: Any = None, anatomy: Any = None
+    site: SiteRecord, product: Any = None, side: Any = None, anatomy: Any = None
 ) -> tuple[KeepOut, ...]:
     """The keep-out zones of ``site`` (for ``product``), scaled to ``anatomy``.
 
@@ -589,3 +599,87 @@ def cut(shape: Shape, zones: Sequence[KeepOut], parameter: str = "area") -> Poly
         return Polygon.from_shapely(rest, unit=Dim.LENGTH.symbol)
     except MesocalcError as exc:  # pragma: no cover - a difference of valid polygons is valid
         raise InvalidValueError(parameter, f"{shape!r}", "an area outside the keep-outs") from exc
+
+
+@attrs.frozen(kw_only=True)
+class Site(SiteRecord):
+    """A named site: its zone (and so its limits), its sides, code, outline and keep-outs.
+
+    The catalog's record (name, zone, paired, code, no_code, aliases) with the geometry
+    added here, a layer above it: the catalog may not import geometry
+    (docs/adr/0016-site-geometry.md).
+
+    Examples:
+        >>> import mesocalc
+        >>> cheek = mesocalc.Site.named("malar")
+        >>> print(cheek.name, cheek.zone.value, cheek.paired, cheek.code.code)
+        cheek face True 60819002
+        >>> mesocalc.Site.named("periorbital").zone.value
+        'eyelid'
+    """
+
+    @classmethod
+    def named(cls, name: Any) -> Site:
+        """The site called ``name`` (case, spaces and hyphens aside), or one of its aliases.
+
+        Raises:
+            UnknownNameError: no site has that name; the nearest names are suggested.
+            InputTypeError: ``name`` is not a string.
+        """
+        return _public_index()[SiteRecord.named(name).name]
+
+    def outline(self, side: Any = None, anatomy: Any = None) -> Polygon:
+        """The site's template outline, a Polygon in the chart frame (docs/sites.md).
+
+        ``side`` is "left" or "right" for a paired site (the right is drawn, the left
+        mirrored) and None for a midline one; ``anatomy`` (a :class:`mesocalc.Anatomy`)
+        scales it from the reference adult. Needs shapely (``mesocalc[shapes]``).
+
+        Raises:
+            InvalidValueError: naming ``side``: a side on a midline site, none on a paired
+                one, or "both" (one outline is one side).
+            InputTypeError: naming ``anatomy``.
+
+        Examples:
+            >>> import mesocalc
+            >>> left = mesocalc.Site.named("cheek").outline(side="left")
+            >>> print(f"{left.area:.3g~P}")
+            12.1 cm²
+        """
+        return outline(self, side, anatomy)
+
+    def keep_out(
+        self, product: Any = None, *, side: Any = None, anatomy: Any = None
+    ) -> tuple[KeepOut, ...]:
+        """Where on this site injections must not go, for ``product`` (a name or Product).
+
+        Each region has ``.shape`` (a Polygon in the chart frame), ``.reason``,
+        ``.source`` (source keys) and ``.basis``. Deoxycholic acid keeps out of the band
+        below the mandible on the submental and jawline sites (KYB-BAND, KYB-ISI); the
+        periorbital site keeps out of the orbit for every product (unsourced geometry).
+
+        Examples:
+            >>> import mesocalc
+            >>> [k.name for k in mesocalc.Site.named("submental").keep_out("deoxycholic acid")]
+            ['mandible-band', 'above-mandible']
+            >>> mesocalc.Site.named("submental").keep_out()
+            ()
+        """
+        return keep_out(self, product, side, anatomy)
+
+
+def sites() -> tuple[Site, ...]:
+    """Every site mesocalc knows, in the order of ``sites.toml`` (head to foot).
+
+    Examples:
+        >>> import mesocalc
+        >>> [s.name for s in mesocalc.sites()][:3]
+        ['forehead', 'glabella', 'temple']
+    """
+    return tuple(_public_index()[r.name] for r in site_records())
+
+
+@_engine.cached()
+def _public_index() -> dict[str, Site]:
+    fields = [f.name for f in attrs.fields(SiteRecord)]
+    return {r.name: Site(**{f: getattr(r, f) for f in fields}) for r in site_records()}

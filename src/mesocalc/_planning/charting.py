@@ -20,8 +20,8 @@ from mesocalc._records.tables import plural, shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
-    from mesocalc._catalog.sites import Site
     from mesocalc._geometry.shapes import Shape
+    from mesocalc._geometry.templates import Site
     from mesocalc._planning.plan import Plan
 
 __all__ = ["chart_of"]
@@ -83,9 +83,7 @@ def _template(view: str, anatomy: _templates.Anatomy | None) -> tuple[Ring, ...]
 
 
 def _sites_in(view: str) -> list[Site]:
-    from mesocalc._catalog.sites import sites  # noqa: PLC0415 - the catalog's, read once
-
-    return [s for s in sites() if _templates.view_of(s).name == view]
+    return [s for s in _templates.sites() if _templates.view_of(s).name == view]
 
 
 def chart_of(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import attrs
 
 from mesocalc._catalog.entries import Protocol
-from mesocalc._catalog.sites import Location, Site
+from mesocalc._catalog.sites import Location
 from mesocalc._catalog.warnings import WarningRecord
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import stored as _stored
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.layout import Layout
     from mesocalc._geometry.placement import Placement
-    from mesocalc._geometry.templates import Anatomy
+    from mesocalc._geometry.templates import Anatomy, Site
     from mesocalc._geometry.threads import Threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -311,7 +311,11 @@ class Plan:
     def site(self) -> Site | None:
         """The named site the plan lies on (``plan(site=...)``), or None."""
         name = None if self.location is None else self.location.site
-        return None if name is None else Site.named(name)
+        if name is None:
+            return None
+        from mesocalc._geometry.templates import Site  # noqa: PLC0415 - loads on first use
+
+        return Site.named(name)
 
     @property
     def side(self) -> Side | None:

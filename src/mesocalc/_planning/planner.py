@@ -20,11 +20,10 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from mesocalc._catalog.sites import Site
     from mesocalc._clinic.products import Product
     from mesocalc._geometry.injector import Injector
     from mesocalc._geometry.shapes import Shape
-    from mesocalc._geometry.templates import Anatomy
+    from mesocalc._geometry.templates import Anatomy, Site
     from mesocalc._planning.equipment import Needle, Syringe
     from mesocalc._planning.overrides import Override
     from mesocalc._planning.plan import Plan
@@ -252,10 +251,10 @@ def _patient(located: Any, anatomy: Any) -> Any:
     name = None if located is None else located.location.site
     if name is None or anatomy is None or (anatomy.sex is None and anatomy.age is None):
         return None
-    from mesocalc._catalog.sites import Site  # noqa: PLC0415 - read on first use
+    from mesocalc._catalog.sites import SiteRecord  # noqa: PLC0415 - read on first use
     from mesocalc._catalog.skin import group_skin  # noqa: PLC0415 - read on first use
 
-    return group_skin(Site.named(name), anatomy.sex, anatomy.age)
+    return group_skin(SiteRecord.named(name), anatomy.sex, anatomy.age)
 
 
 def _catalog(catalog: Any) -> Catalog:
