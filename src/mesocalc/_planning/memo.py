@@ -46,6 +46,7 @@ _REQUESTS: Final[dict[tuple[Any, ...], Kept]] = _engine.table("memo.requests")
 _MAX_REQUESTS: Final = 1024
 _KEYED: Final = (float, int)
 _NAMES: Final = (str, Technique, Zone, Lattice)
+_UNGIVEN: Final = ((None,),) * 5  # the keys of five inputs not given
 
 
 def clear() -> None:
@@ -88,11 +89,10 @@ def planned(
     ``patient`` is the patient's group's skin on the site (a GroupSkin); a request with
     one is planned in full, as one with parts is.
     """
-    cls = _units.quantity_class()
-    key = None if patient is not None else _key(book, names, numbers, parts, cls)
+    key = None if patient is not None else _key(book, names, numbers, parts)
     seen = None if key is None else _REQUESTS.get(key)
     area = numbers[0]
-    if seen is not None and seen.book is book and _scalar_area(area, cls):
+    if seen is not None and seen.book is book and _scalar_area(area):
         # Its area read as the pipeline reads one (a string or a Quantity, no shape), and
         # what the rules not per area found, as they found it.
         q = seen.request
@@ -122,9 +122,8 @@ def _key(
     names: tuple[Any, ...],
     numbers: tuple[Any, ...],
     parts: tuple[Any, ...],
-    cls: Any,
 ) -> tuple[Any, ...] | None:
-    """The request's key in the memo, or None (``cls``: pint's Quantity class, or None).
+    """The request's key in the memo, or None.
 
     No key when the request has parts (an override, a shape's margin, a needle...), which
     are planned in full every time, or an input that cannot be keyed. Built without a
@@ -137,6 +136,9 @@ def _key(
         if type(n) not in _NAMES:
             return None
     _, spacing, per_point, depth, angle, loss = numbers
+    if spacing is None and per_point is None and depth is None and angle is None and loss is None:
+        return (id(book), *names, *_UNGIVEN)  # the nominal values: the commonest request
+    cls = _units.quantity_class()  # pint's Quantity class, or None before pint is loaded
     keys = (
         _input_key(spacing, cls),
         _input_key(per_point, cls),
@@ -149,12 +151,13 @@ def _key(
     return (id(book), *names, *keys)
 
 
-def _scalar_area(area: Any, cls: Any) -> bool:
-    """Whether ``area`` is a string or a Quantity (of ``cls``) of a number.
+def _scalar_area(area: Any) -> bool:
+    """Whether ``area`` is a string or a Quantity (of pint's Quantity class) of a number.
 
     plan() reads either as one area, as the memo reads it again; other magnitudes (numpy
     scalars...) are planned in full.
     """
     if type(area) is str:
         return True
+    cls = _units.quantity_class()
     return cls is not None and isinstance(area, cls) and type(area._magnitude) in _KEYED

@@ -234,9 +234,19 @@ def plan(
         zone, area = located.zone, located.area
     names = (technique, zone, lattice)
     numbers = (area, spacing, volume_per_point, depth, angle, loss_fraction)
-    parts = (override, margin, injector, pattern, needle, syringe, points, total_volume)
-    patient = _patient(located, anatomy)
-    made = _memo.planned(book, names, numbers, (*parts, dose_per_area), patient=patient)
+    parts = (
+        override,
+        margin,
+        injector,
+        pattern,
+        needle,
+        syringe,
+        points,
+        total_volume,
+        dose_per_area,
+    )
+    patient = None if located is None else _patient(located, anatomy)
+    made = _memo.planned(book, names, numbers, parts, patient=patient)
     if located is None:
         return made
     return _location.placed(made, located)  # type: ignore[arg-type]  # arrays refused above
