@@ -57,6 +57,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("units over arrays and of several dimensions", {"_quantities.magnitudes"}),
     ("the parameter table", {"_quantities.parameters"}),
     ("tables of rows, as text, Markdown and HTML", {"_records.tables"}),
+    ("the codec's kinds of field", {"_records.kinds"}),
     (
         "reading inputs, arithmetic, the codec",
         {"_quantities.inputs", "_quantities.arithmetic", "_records.codec"},
@@ -80,6 +81,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "_clinic.products",
         },
     ),
+    ("a patient's measurements and the reference adult", {"_geometry.anatomy"}),
     ("site templates, anatomy and keep-out zones", {"_geometry.templates"}),
     ("values derived from other inputs", {"_planning.derived"}),
     ("drawing", {"_geometry.plot", "_geometry.chart"}),
@@ -102,6 +104,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
     ("a treatment record's parts: vials, what an area was given, events", {"_clinic.vials"}),
     ("treatment records, holding the parts of the session they record", {"_clinic.record"}),
+    ("a session's areas, read and planned", {"_clinic.session_requests"}),
     ("sessions", {"_clinic.session"}),
     ("courses", {"_clinic.course"}),
     ("the catalog in words, for the command line", {"_exchange.cli_catalog"}),

@@ -11,7 +11,6 @@ not clear (questions not asked, names not screened) warns too.
 from __future__ import annotations
 
 import datetime
-import inspect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,13 +21,13 @@ from mesocalc._catalog.catalog import Catalog
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._clinic import session_checks as _session_checks
+from mesocalc._clinic import session_requests as _session_requests
 from mesocalc._clinic.products import Product
 from mesocalc._clinic.screening import Patient, Screening, screen
 from mesocalc._planning.equipment import Supply, Syringe
 from mesocalc._planning.overrides import Override
 from mesocalc._planning.plan import SHIPPED_CATALOG, Plan
-from mesocalc._planning.planner import plan
-from mesocalc._quantities.names import Side, Technique, Zone, resolve
+from mesocalc._quantities.names import Side
 from mesocalc._quantities.parameters import shown_quantity
 from mesocalc._quantities.units import quantity
 from mesocalc._records import codec as _codec
@@ -36,8 +35,6 @@ from mesocalc._records.tables import html_table, markdown_table, plural, shown, 
 from mesocalc.exceptions import (
     InputTypeError,
     InvalidValueError,
-    MesocalcError,
-    MesocalcErrorGroup,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["Session"]
 
 SCHEMA = "mesocalc.session"
-_MAX_AREAS = _session_checks.MAX_AREAS
 
 
 def _product(inst: Any, attr: Any, value: Any) -> None:
@@ -88,51 +84,6 @@ def _catalog(inst: Any, attr: Any, value: Any) -> None:
 def _syringe(inst: Any, attr: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Syringe):
         raise InputTypeError("syringe", value, "None or mesocalc.Syringe(...)")
-
-
-_PARAMETERS = inspect.signature(plan).parameters
-_PLAN_KEYWORDS = frozenset(_PARAMETERS) - {"catalog"}  # the session's, for every area
-_REQUIRED = ("technique", "zone", "area")  # a site stands for the zone and the area
-
-
-def _wrong_keywords(request: dict[Any, Any]) -> tuple[str, str] | None:
-    """What is wrong with an area's keywords, before plan() sees them (None: nothing)."""
-    unknown = sorted(str(k) for k in request if k not in _PLAN_KEYWORDS)
-    if unknown:
-        return "plan() keywords and side", f"unknown: {', '.join(unknown)}"
-    missing = [
-        k for k in _REQUIRED if k not in request and (k == "technique" or "site" not in request)
-    ]
-    if missing:
-        expected = f"{', '.join(_REQUIRED)} (or a site for zone and area) in every area"
-        return expected, f"missing: {', '.join(missing)}"
-    return None
-
-
-def _label_defaults(request: dict[str, Any], product: Product | None) -> dict[str, Any]:
-    """An area of the label's own use takes the label's grid and volume per injection.
-
-    The label is the source that states them for that use (the deoxycholic acid label's
-    0.2 mL on a 1 cm grid, KYB); whatever the area gives itself is kept.
-    """
-    label = None if product is None else product.label
-    if label is None:
-        return request
-    try:
-        same = (
-            resolve(Technique, request["technique"], "technique") is label.technique
-            and resolve(Zone, request["zone"], "zone") is label.zone
-        )
-    except MesocalcError:
-        return request  # plan() names the wrong name
-    if not same:
-        return request
-    defaults: dict[str, Any] = {}
-    if not {"spacing", "points"} & request.keys():
-        defaults["spacing"] = label.grid
-    if not {"volume_per_point", "total_volume", "dose_per_area"} & request.keys():
-        defaults["volume_per_point"] = label.volume_per_injection
-    return {**defaults, **request}
 
 
 @attrs.frozen(kw_only=True)
@@ -300,35 +251,7 @@ class Session:
             MesocalcErrorGroup: several areas are wrong (an ExceptionGroup that is
                 also a MesocalcError); each error in it names its area.
         """
-        if not isinstance(areas, list) or not areas:
-            raise InputTypeError("areas", areas, "a non-empty list of plan() keyword arguments")
-        if len(areas) > _MAX_AREAS:
-            raise InvalidValueError(
-                "areas", len(areas), f"at most {_MAX_AREAS} areas in a session"
-            )
-        plans: list[Plan] = []
-        sides: list[Any] = []
-        errors: list[MesocalcError] = []
-        for i, request in enumerate(areas):
-            if not isinstance(request, dict):
-                errors.append(InputTypeError(f"areas[{i}]", request, "plan() keyword arguments"))
-                continue
-            request = dict(request)  # noqa: PLW2901 - the caller's dict stays as it was
-            side = request.get("side") if "site" in request else request.pop("side", None)
-            wrong = _wrong_keywords(request)
-            if wrong:
-                errors.append(InputTypeError(f"areas[{i}]", sorted(request, key=str), *wrong))
-                continue
-            try:
-                sides.append(None if side is None else resolve(Side, side, "side"))
-                plans.append(plan(**_label_defaults(request, product), catalog=catalog))
-            except MesocalcError as exc:
-                fields = {**exc._fields(), "parameter": f"areas[{i}].{exc.parameter}"}
-                errors.append(type(exc)(**fields))
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise MesocalcErrorGroup(f"{len(errors)} areas of the session are wrong", errors)
+        plans, sides = _session_requests.plan_areas(areas, product=product, catalog=catalog)
         return cls(
             plans=plans,
             sides=sides,

@@ -32,6 +32,7 @@ _CODE: Final = (
     "_catalog/entries",
     "_catalog/reader",
     "_records/codec",
+    "_records/kinds",
     "_quantities/codes",
     "_engine/files",
     "_quantities/names",
