@@ -21,7 +21,7 @@ from mesocalc._records import codec as _codec
 from mesocalc.exceptions import HardLimitError, InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
-    from mesocalc._clinic.record import RecordedSession
+    from mesocalc._clinic.recorded import RecordedSession
     from mesocalc._clinic.session import Session
     from mesocalc._quantities.names import Technique, Zone
 
