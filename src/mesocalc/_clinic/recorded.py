@@ -54,7 +54,8 @@ class RecordedSession:
     The record sits below the session in the layers (ADR 0020), so it holds the
     session's values rather than the :class:`mesocalc.Session`; they are written as the
     session writes itself (``mesocalc.session``), and read back with the session's own
-    checks (its label's caps, summed caps and screening, ``_clinic.session_checks``).
+    checks (its product's keep-outs, label's caps, summed caps and screening,
+    ``_clinic.session_checks``).
     """
 
     plans: tuple[Plan, ...] = attrs.field(
@@ -102,6 +103,7 @@ class RecordedSession:
                 [None if v is None else v.value for v in self.sides],
                 f"one side ('left', 'right' or None) for each of the {len(self.plans)} plans",
             )
+        _session_checks.check_keep_outs(self)
         _session_checks.check_screening(self)
         _session_checks.check_label(self)
         _session_checks.session_caps(self)

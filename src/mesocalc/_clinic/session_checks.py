@@ -40,7 +40,7 @@ __all__ = [
 MAX_AREAS: Final = 10_000  # a software bound on a session's areas, not a clinical one
 
 
-def check_keep_outs(session: Session) -> None:
+def check_keep_outs(session: Session | RecordedSession) -> None:
     """A site plan made without the session's product lacks that product's keep-outs: refused.
 
     Re-cutting the plan here would change its points and volume behind the caller's back;
