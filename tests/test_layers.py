@@ -103,6 +103,12 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("FHIR export of a treatment record", {"_clinic.fhir_record"}),
     ("a session's checks of its label, summed caps and screening", {"_clinic.session_checks"}),
     ("a treatment record's parts: vials, what an area was given, events", {"_clinic.vials"}),
+    ("the session's parts a treatment record keeps", {"_clinic.recorded"}),
+    (
+        "changes to a record's areas: given as planned, otherwise, amended",
+        {"_clinic.record_changes"},
+    ),
+    ("a treatment record's checks and its hard-limit rule", {"_clinic.record_checks"}),
     ("treatment records, holding the parts of the session they record", {"_clinic.record"}),
     ("a session's areas, read and planned", {"_clinic.session_requests"}),
     ("sessions", {"_clinic.session"}),

@@ -762,3 +762,19 @@ def test_a_record_keeps_every_field_of_its_session() -> None:
     assert [f.name for f in attrs.fields(RecordedSession)] == [
         f.name for f in attrs.fields(mesocalc.Session)
     ]
+
+
+def test_a_records_session_refuses_a_site_plan_made_without_the_product() -> None:
+    """The record's parts run the session's keep-out check, as a Session does."""
+    from mesocalc._clinic.recorded import RecordedSession  # noqa: PLC0415 - the record's parts
+
+    kyb = mesocalc.product("deoxycholic acid")
+    plain = mesocalc.plan(technique="infiltration", site="submental", volume_per_point="0.2 mL")
+    with pytest.raises(mesocalc.InvalidValueError) as caught:
+        RecordedSession(plans=[plain], product=kyb)
+    assert caught.value.parameter == "plans[0]"
+    assert "mandible-band" in str(caught.value)
+    made = mesocalc.plan(
+        technique="infiltration", site="submental", product=kyb, volume_per_point="0.2 mL"
+    )
+    assert RecordedSession(plans=[made], product=kyb).plans == (made,)

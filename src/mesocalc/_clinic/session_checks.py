@@ -21,7 +21,7 @@ from mesocalc._records import codec as _codec
 from mesocalc.exceptions import HardLimitError, InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
-    from mesocalc._clinic.record import RecordedSession
+    from mesocalc._clinic.recorded import RecordedSession
     from mesocalc._clinic.session import Session
     from mesocalc._quantities.names import Technique, Zone
 
@@ -40,7 +40,7 @@ __all__ = [
 MAX_AREAS: Final = 10_000  # a software bound on a session's areas, not a clinical one
 
 
-def check_keep_outs(session: Session) -> None:
+def check_keep_outs(session: Session | RecordedSession) -> None:
     """A site plan made without the session's product lacks that product's keep-outs: refused.
 
     Re-cutting the plan here would change its points and volume behind the caller's back;
