@@ -79,6 +79,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("site templates, anatomy and keep-out zones", {"_geometry.templates"}),
+    ("named landmarks on the templates", {"_geometry.landmarks"}),
     ("values derived from other inputs", {"_planning.derived"}),
     ("drawing", {"_geometry.plot", "_geometry.chart"}),
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),

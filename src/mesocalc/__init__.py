@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from mesocalc._exchange.frame import plan_frame, plan_partitions
     from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.injector import Injector
+    from mesocalc._geometry.landmarks import Landmark, landmark, landmark_points, landmarks
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
@@ -98,6 +99,10 @@ _LAZY: dict[str, str] = {
     "Anatomy": "mesocalc._geometry.templates",
     "KeepOut": "mesocalc._geometry.templates",
     "sites": "mesocalc._catalog.sites",
+    "Landmark": "mesocalc._geometry.landmarks",
+    "landmark": "mesocalc._geometry.landmarks",
+    "landmark_points": "mesocalc._geometry.landmarks",
+    "landmarks": "mesocalc._geometry.landmarks",
 }
 
 
@@ -131,6 +136,7 @@ __all__ = [
     "InvalidValueError",
     "KeepOut",
     "Label",
+    "Landmark",
     "Lattice",
     "Layer",
     "Layout",
@@ -173,6 +179,9 @@ __all__ = [
     "WarningRecord",
     "Zone",
     "json_schema",
+    "landmark",
+    "landmark_points",
+    "landmarks",
     "layout",
     "load_catalog",
     "load_protocol",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mesocalc._geometry import templates as _templates
 from mesocalc._geometry.chart import Chart, ChartArea, Ring, render
 from mesocalc._geometry.threads import Threads
+from mesocalc._records import codec as _codec
 from mesocalc._records.tables import plural, shown
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
@@ -42,7 +43,7 @@ def _area(plan: Plan, label: str, anatomy: _templates.Anatomy | None, product: A
         return ChartArea(
             label=label,
             technique=plan.technique.value,
-            legend=f"{legend}, over {shown('area', plan._area)} with no shape",
+            legend=f"{legend}, over {shown('area', _codec.value_of(plan, 'area'))} with no shape",
         )
     site = plan.site
     view = ""
