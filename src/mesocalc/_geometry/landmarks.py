@@ -24,7 +24,7 @@ from mesocalc._engine import engine as _engine
 from mesocalc._engine.files import read_text
 from mesocalc._geometry import templates as _templates
 from mesocalc._quantities.names import Side, folded
-from mesocalc._quantities.units import quantity
+from mesocalc._quantities.units import Dim, quantity
 from mesocalc._records.structuring import Reader
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
 from mesocalc.typing import Quantity
@@ -32,7 +32,7 @@ from mesocalc.typing import Quantity
 __all__ = ["Landmark", "landmark", "landmark_points", "landmarks"]
 
 _KEYS: Final = frozenset({"site", "xy", "basis", "note"})
-_MM: Final = "millimeter"
+_MM: Final = Dim.LENGTH.canonical  # the unit of every length here, as the table keeps it
 
 
 @attrs.frozen(kw_only=True)
