@@ -83,6 +83,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("a patient's measurements and the reference adult", {"_geometry.anatomy"}),
     ("site templates, anatomy and keep-out zones", {"_geometry.templates"}),
+    ("named landmarks on the templates", {"_geometry.landmarks"}),
     ("values derived from other inputs", {"_planning.derived"}),
     ("drawing", {"_geometry.plot", "_geometry.chart"}),
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),

@@ -58,12 +58,14 @@ if TYPE_CHECKING:
         Vial,
     )
     from mesocalc._exchange.frame import plan_frame, plan_partitions
+    from mesocalc._geometry.anatomy import Anatomy
     from mesocalc._geometry.chart import Chart
     from mesocalc._geometry.injector import Injector
+    from mesocalc._geometry.landmarks import Landmark, landmark, landmark_points, landmarks
     from mesocalc._geometry.layout import Layout, layout
     from mesocalc._geometry.placement import Placement
     from mesocalc._geometry.shapes import Circle, Ellipse, Polygon, Rectangle, Shape
-    from mesocalc._geometry.templates import Anatomy, KeepOut, Site, sites
+    from mesocalc._geometry.templates import KeepOut, Site, sites
     from mesocalc._geometry.threads import Threads, threads
     from mesocalc._planning.equipment import Needle, Supply, Syringe
     from mesocalc._planning.plan_array import PlanArray
@@ -116,9 +118,13 @@ _LAZY: dict[str, str] = {
     "json_schema": "mesocalc._records.schemas",
     "screen": "mesocalc._clinic.screening",
     "Site": "mesocalc._geometry.templates",
-    "Anatomy": "mesocalc._geometry.templates",
+    "Anatomy": "mesocalc._geometry.anatomy",
     "KeepOut": "mesocalc._geometry.templates",
     "sites": "mesocalc._geometry.templates",
+    "Landmark": "mesocalc._geometry.landmarks",
+    "landmark": "mesocalc._geometry.landmarks",
+    "landmark_points": "mesocalc._geometry.landmarks",
+    "landmarks": "mesocalc._geometry.landmarks",
 }
 
 
@@ -159,6 +165,7 @@ __all__ = [
     "InvalidValueError",
     "KeepOut",
     "Label",
+    "Landmark",
     "Lattice",
     "Layer",
     "Layout",
@@ -204,6 +211,9 @@ __all__ = [
     "WarningRecord",
     "Zone",
     "json_schema",
+    "landmark",
+    "landmark_points",
+    "landmarks",
     "layout",
     "load_catalog",
     "load_protocol",

@@ -1,0 +1,201 @@
+"""Named landmarks on the site templates: points a published protocol injects on.
+
+Some protocols place their points on landmarks, not over an area (BAP: five bolus points
+per side, on the zygomatic prominence, nasal ala, tragus, chin and mandibular angle
+regions). ``landmarks.toml`` places each on one site's template, in the chart frame;
+no source gives coordinates, so every position is the team's (basis "derived"). A
+landmark moves with its site's outline: scaled by the patient's :class:`Anatomy` about
+the view's origin and mirrored for the left side, so it stays inside the outline.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from mesocalc._catalog.entries import Basis
+from mesocalc._catalog.sites import side_of, site_of
+from mesocalc._engine import engine as _engine
+from mesocalc._engine.files import read_text
+from mesocalc._geometry import templates as _templates
+from mesocalc._geometry.templates import Site
+from mesocalc._quantities.names import Side, folded
+from mesocalc._quantities.units import Dim, quantity
+from mesocalc._records.structuring import Reader
+from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
+from mesocalc.typing import Quantity
+
+__all__ = ["Landmark", "landmark", "landmark_points", "landmarks"]
+
+_KEYS: Final = frozenset({"site", "xy", "basis", "note"})
+_MM: Final = Dim.LENGTH.canonical  # the unit of every length here, as the table keeps it
+
+
+@attrs.frozen(kw_only=True)
+class Landmark:
+    """A named point on a site's template, drawn on the patient's right (basis "derived").
+
+    Examples:
+        >>> import mesocalc
+        >>> zy = mesocalc.landmark("zygomatic prominence")
+        >>> print(zy.name, zy.site, zy.basis.value)
+        zygomatic-prominence cheek derived
+        >>> print(zy.position(side="left"))
+        [48.0 -40.0] millimeter
+    """
+
+    name: str
+    site: str
+    xy: tuple[float, float]
+    basis: Basis
+    note: str
+
+    def position(self, *, side: Side | str, anatomy: Any = None) -> Quantity:
+        """The landmark on ``side``, scaled to ``anatomy``, as (x, y) in mm in the chart frame.
+
+        Raises:
+            InvalidValueError: naming ``side`` (not "left" or "right").
+            InputTypeError: naming ``anatomy``.
+        """
+        found = side_of(Site.named(self.site), side, both=False)
+        if anatomy is not None and not isinstance(anatomy, _templates.Anatomy):
+            raise InputTypeError(
+                "anatomy", anatomy, "a mesocalc.Anatomy or None", f"got a {type(anatomy).__name__}"
+            )
+        a = anatomy or _templates.Anatomy()
+        ref = _templates.Anatomy()
+        view = _templates.view_of(Site.named(self.site))
+        sx = a.measure(view.scale_x) / ref.measure(view.scale_x)
+        sy = a.measure(view.scale_y) / ref.measure(view.scale_y)
+        x = self.xy[0] * sx * (-1.0 if found is Side.LEFT else 1.0)
+        return quantity(np.array([x, self.xy[1] * sy]), _MM)
+
+
+@_engine.cached()
+def _shipped() -> dict[str, Landmark]:
+    return parse_landmarks(read_text("landmarks.toml"))
+
+
+def parse_landmarks(text: str, origin: str = "landmarks.toml") -> dict[str, Landmark]:
+    """The landmarks of a landmarks.toml text, each entry's keys and values checked.
+
+    That each lies inside its site's outline, for any anatomy, is a test's: reading them
+    needs no shapely.
+
+    Raises:
+        CatalogError: naming the entry at fault (an unknown key, a position not two
+            numbers, a basis other than "derived").
+        UnknownNameError: an unknown site.
+    """
+    read = Reader(CatalogError, origin)
+    table = read.table(tomllib.loads(text).get("landmarks"), "landmarks")
+    found: dict[str, Landmark] = {}
+    for name, raw in table.items():
+        where = f"landmarks.{name}"
+        entry = read.table(raw, where)
+        read.keys(entry, _KEYS, where)
+        site = site_of(read.text(entry.get("site"), f"{where}.site", "a site's name"))
+        xy = entry.get("xy")
+        if not (
+            isinstance(xy, list)
+            and len(xy) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in xy)
+        ):
+            raise read.fail(f"{where}.xy", xy, "[x, y] in mm, two numbers")
+        if read.text(entry.get("basis"), f"{where}.basis") != Basis.DERIVED.value:
+            raise read.fail(
+                f"{where}.basis", entry.get("basis"), "'derived': the team's placement"
+            )
+        mark = Landmark(
+            name=name,
+            site=site.name,
+            xy=(float(xy[0]), float(xy[1])),
+            basis=Basis.DERIVED,
+            note=read.text(entry.get("note"), f"{where}.note", "a sentence", blank=False),
+        )
+        found[name] = mark
+    return found
+
+
+def landmarks(site: Site | str | None = None) -> tuple[Landmark, ...]:
+    """The landmarks mesocalc knows, or those on ``site``.
+
+    Raises:
+        UnknownNameError: an unknown site.
+    """
+    marks = tuple(_shipped().values())
+    if site is None:
+        return marks
+    name = site_of(site).name
+    return tuple(m for m in marks if m.site == name)
+
+
+def landmark(name: str, *, parameter: str = "landmark") -> Landmark:
+    """The landmark called ``name`` (any case, spaces or hyphens).
+
+    Raises:
+        UnknownNameError: naming ``parameter``, with the nearest names.
+        InputTypeError: ``name`` is not a string.
+    """
+    if not isinstance(name, str):
+        raise InputTypeError(parameter, name, "a landmark's name, a string")
+    known = _shipped()
+    by_key = {folded(k): v for k, v in known.items()}
+    if folded(name) in by_key:
+        return by_key[folded(name)]
+    near = tuple(difflib.get_close_matches(name, list(known), n=2))
+    raise UnknownNameError(parameter, name, "one of " + ", ".join(known), suggestions=near)
+
+
+def landmark_points(
+    site: Site | str,
+    side: Side | str,
+    names: Sequence[str],
+    anatomy: Any = None,
+) -> Quantity:
+    """The named landmarks of ``site`` on ``side``, scaled to ``anatomy``: an (N, 2) array, mm.
+
+    The points are in the order named, so a chart numbers them so.
+
+    Examples:
+        >>> import mesocalc
+        >>> xy = mesocalc.landmark_points("jawline", "right", ["mandibular angle", "chin"])
+        >>> print(xy)
+        [[-46.0 -91.0] [-18.0 -112.0]] millimeter
+
+    Raises:
+        UnknownNameError: an unknown site or landmark (naming ``site`` or
+            ``landmarks[i]``, the nearest names suggested).
+        InvalidValueError: naming ``landmarks`` (none, not a list, or one named twice),
+            ``landmarks[i]`` (on another site) or ``side`` (not "left" or "right" on a
+            paired site; any side on a midline site).
+    """
+    named = site_of(site)
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise InvalidValueError(
+            "landmarks", names, "a non-empty list of landmark names, such as ['chin']"
+        )
+    side_of(named, side, both=False)
+    marks: list[Landmark] = []
+    for i, name in enumerate(names):
+        mark = landmark(name, parameter=f"landmarks[{i}]")
+        if mark.site != named.name:
+            on = ", ".join(m.name for m in landmarks(named.name)) or "none"
+            raise InvalidValueError(
+                f"landmarks[{i}]",
+                name,
+                f"a landmark on the {named.name} ({on})",
+                f"it lies on the {mark.site}",
+            )
+        if mark in marks:
+            raise InvalidValueError(
+                f"landmarks[{i}]", name, "each landmark once", "one point per landmark"
+            )
+        marks.append(mark)
+    xy = [m.position(side=side, anatomy=anatomy).magnitude for m in marks]
+    return quantity(np.array(xy, dtype=float).reshape(-1, 2), _MM)
