@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._planning import memo as _memo
-from mesocalc._quantities.units import quantity
+from mesocalc._quantities.units import Dim, magnitude, quantity
 
 AREAS = st.floats(0.01, 400.0).map(lambda cm2: f"{cm2!r} cm^2")
 
@@ -62,3 +62,23 @@ def test_quantities_and_strings_with_a_departure_are_planned_in_full_each_time()
     a = mesocalc.plan(**face, area=quantity(40.0, "centimeter ** 2"), spacing=quantity(7.0, "mm"))
     b = mesocalc.plan(**face, area=quantity(80.0, "centimeter ** 2"), spacing=quantity(7.0, "mm"))
     assert (a.points, b.points) == (82, 164)
+
+
+@given(st.integers(min_value=-(2**60), max_value=2**60), st.sampled_from(["cm^2", "mm^2", "m^2"]))
+def test_a_quantity_of_an_int_reads_as_its_float(number: int, unit: str) -> None:
+    """Ints a float holds exactly take the quick path; larger ones the checked one: one value."""
+
+    magnitude(quantity(1.0, unit), "area", Dim.AREA)  # its factor seen: the quick path is open
+    try:
+        expected = magnitude(quantity(float(number), unit), "area", Dim.AREA)
+    except mesocalc.MesocalcError as exc:
+        with pytest.raises(type(exc)):
+            magnitude(quantity(number, unit), "area", Dim.AREA)
+        return
+    assert magnitude(quantity(number, unit), "area", Dim.AREA) == expected
+
+
+def test_a_quantity_of_an_int_beyond_any_float_is_refused_after_its_unit_was_seen() -> None:
+    mesocalc.plan(technique="classic", zone="face", area=quantity(40, "centimeter ** 2"))
+    with pytest.raises(mesocalc.InvalidValueError, match="too large"):
+        mesocalc.plan(technique="classic", zone="face", area=quantity(10**400, "centimeter ** 2"))

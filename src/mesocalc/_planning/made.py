@@ -20,38 +20,55 @@ if TYPE_CHECKING:
 else:
     np = _numpy.NUMPY
 
-__all__ = ["planned"]
+__all__ = ["plan_fields", "planned"]
 
 
-def planned(current: Run) -> Plan | PlanArray:
-    """The Plan, or the PlanArray, of a run through every rule."""
-    q = current.request
+def planned(current: Run, fields: dict[str, Any] | None = None) -> Plan | PlanArray:
+    """The Plan, or the PlanArray, of a run through every rule.
+
+    ``fields`` are the plan's :func:`plan_fields`, as the memo kept them for the request.
+    """
     more = current.more
     warnings = (*current.warnings, *more) if more else current.warnings
-    v = q.values
-    if q.shape is None:
-        count, vpp = current.count, v["volume_per_point"]
+    if current.request.shape is None:
         return Plan(
-            technique=q.entry.technique,
-            zone=q.entry.zone,
-            lattice=q.grid,
-            points=count,
-            loss_fraction=v["loss_fraction"],
-            warnings=warnings,
-            sources=current.sources,
+            **(fields if fields is not None else plan_fields(current)),
+            points=current.count,
             area_mm2=current.area,
-            spacing_mm=v["spacing"],
-            volume_per_point_ml=vpp,
-            depth_mm=v["depth"],
-            angle_deg=v["angle"],
-            thread_length_mm=q.thread,
-            protocol=q.book.protocol,
-            overrides=current.records,
-            placement=current.placement,
-            supply=None if q.syringe is None else q.equipment.Supply.of(count * vpp, q.syringe),
-            needle=q.needle,
+            warnings=warnings,
         )
     return _plans(current, warnings)
+
+
+def plan_fields(current: Run) -> dict[str, Any]:
+    """A Plan's fields but its area, points and warnings, once every rule has run.
+
+    They are the same for every area of a request the memo keeps (one with no syringe,
+    shape or override: its supply, placement and overrides are None or empty), so the
+    memo plans each new area with them: one dict, not a dozen lookups per plan.
+    """
+    q = current.request
+    v = q.values
+    syringe = q.syringe
+    return {
+        "technique": q.entry.technique,
+        "zone": q.entry.zone,
+        "lattice": q.grid,
+        "loss_fraction": v["loss_fraction"],
+        "spacing_mm": v["spacing"],
+        "volume_per_point_ml": v["volume_per_point"],
+        "depth_mm": v["depth"],
+        "angle_deg": v["angle"],
+        "thread_length_mm": q.thread,
+        "protocol": q.book.protocol,
+        "needle": q.needle,
+        "sources": current.sources,
+        "overrides": current.records,
+        "placement": current.placement,
+        "supply": None
+        if syringe is None
+        else q.equipment.Supply.of(current.count * v["volume_per_point"], syringe),
+    }
 
 
 def _plans(current: Run, warnings: tuple[WarningRecord, ...]) -> Plan | PlanArray:

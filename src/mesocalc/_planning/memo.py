@@ -40,6 +40,7 @@ class Kept(NamedTuple):
     sources: tuple[str, ...]
     more: tuple[WarningRecord, ...]  # what the rules not per area added to its warnings
     rules: tuple[_pipeline.Rule, ...]  # the rules per area that apply to it
+    fields: dict[str, Any]  # the plan's fields that follow from the request alone
 
 
 _REQUESTS: Final[dict[tuple[Any, ...], Kept]] = _engine.table("memo.requests")
@@ -96,11 +97,17 @@ def planned(
         # Its area read as the pipeline reads one (a string or a Quantity, no shape), and
         # what the rules not per area found, as they found it.
         q = seen.request
-        current = _pipeline.Run(q, _inputs.read(area, "area"), q.departures, list(seen.more))
-        current.warnings, current.sources = seen.warnings, seen.sources
+        current = _pipeline.Run(
+            q,
+            _inputs.read(area, "area"),
+            q.departures,
+            list(seen.more),
+            warnings=seen.warnings,
+            sources=seen.sources,
+        )
         for rule in seen.rules:  # those per area that apply to it, in the pipeline's order
             rule(current)
-        return _made.planned(current)
+        return _made.planned(current, seen.fields)
     current = _pipeline.run(_pipeline.read(book, names, numbers, parts, patient=patient))
     q = current.request
     # Kept: a request of one area that passed every rule with no departure (see the module).
@@ -113,7 +120,8 @@ def planned(
         at = current.per_area_from
         more = tuple(current.more if at is None else current.more[:at])
         rules = _pipeline.rules_for(q, _pipeline.PER_AREA)
-        _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, more, rules)
+        fields = _made.plan_fields(current)
+        _REQUESTS[key] = Kept(book, q, current.warnings, current.sources, more, rules, fields)
     return _made.planned(current)
 
 

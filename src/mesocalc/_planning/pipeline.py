@@ -97,6 +97,13 @@ class Request:
     equipment: Any  # the equipment module, when a needle or a syringe is given
     shape: tuple[int, ...] | None  # None for a plan of one area, else the broadcast shape
     patient: Any = None  # the patient's group's skin on the site (a GroupSkin), or None
+    # The area one point (one thread) serves, in mm²: the spacing is read by now.
+    cell: Any = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda q: _core.cell_area(q.values["spacing"], q.grid, q.thread), takes_self=True
+        ),
+    )
 
 
 @attrs.define(eq=False)
@@ -308,8 +315,7 @@ def _equipment(needle: Any, syringe: Any) -> Any:
 def _count(run: Run) -> None:
     """The points the area holds (a read-only array for plans over arrays)."""
     q = run.request
-    cell = _core.cell_area(q.values["spacing"], q.grid, q.thread)
-    count = _core.count_points(run.area, cell, q.given["spacing"])
+    count = _core.count_points(run.area, q.cell, q.given["spacing"])
     run.count = count if q.shape is None else np.broadcast_to(count, q.shape)
 
 
