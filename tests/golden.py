@@ -589,6 +589,21 @@ EXPLICIT: dict[str, dict[str, Any]] = {
         "anatomy": {"face_height": "110 mm", "face_width": "125 mm"},
     },
     "site_periorbital": {"technique": "classic", "site": "periorbital", "side": "left"},
+    # Points on landmarks (BAP): their least distance is the spacing, beyond the range.
+    "site_cheek_landmarks": {
+        "technique": "classic",
+        "site": "cheek",
+        "side": "left",
+        "landmarks": ["zygomatic prominence", "nasal ala", "tragus"],
+        "anatomy": {"face_height": "120 mm", "face_width": "140 mm"},
+        "override": "BAP places its points on landmarks",
+    },
+    "site_jawline_landmark": {
+        "technique": "classic",
+        "site": "jawline",
+        "side": "right",
+        "landmarks": ["chin"],
+    },
     "site_submental_kyb": {
         "technique": "infiltration",
         "site": "submental",

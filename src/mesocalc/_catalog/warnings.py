@@ -46,6 +46,7 @@ class WarningCode(enum.StrEnum):
     SCREENING_INCOMPLETE = "screening-incomplete"  # not asked or unscreened: not clear
     SITE_TEMPLATE = "site-template"  # the area is a site's drawn template, not a measurement
     KEEP_OUT = "keep-out"  # keep-out zones were cut from the area, or apply to it
+    LANDMARKS = "landmarks"  # the points are on named landmarks, not a lattice
     NOTE = "note"  # a warning stored as text only (JSON of schema version 1)
 
 

@@ -11,6 +11,7 @@ the view's origin and mirrored for the left side, so it stays inside the outline
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Sequence
 from typing import Any, Final
@@ -30,7 +31,7 @@ from mesocalc._records.structuring import Reader
 from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
 from mesocalc.typing import Quantity
 
-__all__ = ["Landmark", "landmark", "landmark_points", "landmarks"]
+__all__ = ["Landmark", "check_stored", "landmark", "landmark_points", "landmarks"]
 
 _KEYS: Final = frozenset({"site", "xy", "basis", "note"})
 _MM: Final = Dim.LENGTH.canonical  # the unit of every length here, as the table keeps it
@@ -199,3 +200,58 @@ def landmark_points(
         marks.append(mark)
     xy = [m.position(side=side, anatomy=anatomy).magnitude for m in marks]
     return quantity(np.array(xy, dtype=float).reshape(-1, 2), _MM)
+
+
+def check_stored(placement: Any, site: str | None, spacing_mm: float) -> None:
+    """Refuse a stored plan's landmarks that plan() could not have placed.
+
+    The anatomy that placed the points is not stored, so their positions are not
+    recomputed; what is checked is what they imply: each a landmark of the plan's site,
+    named once, its point inside the stored outline, and the spacing the least distance
+    between two of them (a spacing read from anything else could hide a departure).
+
+    Raises:
+        InvalidValueError: naming ``placement.landmarks[i]``, ``placement.landmark_points[i]``,
+            ``location.site`` or ``spacing``.
+    """
+    from mesocalc._geometry.shapes import (  # noqa: PLC0415 - shapes on first use
+        least_distance,
+        polygon_of,
+        shapely_module,
+    )
+
+    names = placement.landmarks
+    if not names:
+        return
+    if site is None:
+        raise InvalidValueError(
+            "location.site", None, "the site whose landmarks the points are on"
+        )
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        mark = landmark(name, parameter=f"placement.landmarks[{i}]")
+        if mark.site != site or mark.name in seen:
+            raise InvalidValueError(
+                f"placement.landmarks[{i}]",
+                name,
+                f"a landmark of the {site}, each once",
+                f"it lies on the {mark.site}" if mark.site != site else "named twice",
+            )
+        seen.add(mark.name)
+    xy = placement.landmark_points.to(_MM).magnitude
+    outline = polygon_of(placement.shape)
+    covers = shapely_module().intersects_xy
+    for i, (x, y) in enumerate(xy):
+        if not covers(outline, float(x), float(y)):
+            raise InvalidValueError(
+                f"placement.landmark_points[{i}]",
+                [float(x), float(y)],
+                "a point inside the stored outline",
+            )
+    least = least_distance(tuple(map(tuple, xy)))
+    if least is not None and not math.isclose(least, spacing_mm, rel_tol=1e-9):
+        raise InvalidValueError(
+            "spacing",
+            f"{quantity(spacing_mm, _MM):.6g~P}",
+            f"the least distance between the landmark points, {quantity(least, _MM):.6g~P}",
+        )

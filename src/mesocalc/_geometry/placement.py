@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+import numpy as np
 
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
 from mesocalc._geometry.injector import Injector, shots
@@ -21,6 +22,7 @@ from mesocalc._geometry.layout import MAX_CANDIDATES, Layout, lattice_points, re
 from mesocalc._geometry.shapes import (
     FROM_GEOMETRY,
     Circle,
+    Coords,
     Ellipse,
     Polygon,
     Rectangle,
@@ -32,17 +34,40 @@ from mesocalc._geometry.threads import Threads, lay_threads
 from mesocalc._quantities import validators as _validators
 from mesocalc._quantities.inputs import check, in_domain, read
 from mesocalc._quantities.names import Lattice, Pattern, resolve
-from mesocalc._quantities.units import quantity
+from mesocalc._quantities.units import SANE_MAX, Dim, length_pairs, quantity
 from mesocalc._records import codec as _codec
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
-__all__ = ["AreaRequest", "Completion", "Placement", "read_area"]
+__all__ = ["AreaRequest", "Completion", "OnLandmarks", "Placement", "read_area"]
 
 _SHAPE_NAMES = "a mesocalc shape (Rectangle, Circle, Ellipse, Polygon)"
+_MM: Final = Dim.LENGTH.canonical  # landmark points, as the table keeps lengths
 MAX_SHOTS = MAX_CANDIDATES  # no layout has more points, so no head more placements
+
+
+class _Read(tuple[tuple[float, float], ...]):
+    """Landmark points already read, in mm: a copy of a placement (evolve) keeps them."""
+
+    __slots__ = ()
+
+
+def _landmark_points(value: Any) -> Coords | None:
+    """Landmark points: lengths, finite, within reach of the chart's origin; or None."""
+    if value is None or isinstance(value, _Read):
+        return value
+    xy = length_pairs(value, "landmark_points")
+    if not len(xy) or np.abs(xy).max() > SANE_MAX[Dim.LENGTH]:
+        raise InvalidValueError(
+            "landmark_points", value, "at least one (x, y) pair within 10 m of the origin"
+        )
+    return _Read((float(x), float(y)) for x, y in xy)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -77,9 +102,26 @@ class Placement:
         validator=attrs.validators.optional(_validators.whole(1, MAX_SHOTS)),
         metadata=_codec.whole(),
     )
+    landmarks: tuple[str, ...] = attrs.field(default=(), converter=_names, metadata=_codec.texts())
+    # Where the landmarks lie, in the chart frame: the anatomy placed them, so they are
+    # stored (a layout on a lattice is drawn again from the shape; these cannot be).
+    _landmark_points: Coords | None = attrs.field(
+        default=None,
+        converter=_landmark_points,
+        metadata=_codec.quantity_field("length", arrays=True, given=True),
+    )
     layout: Layout | Threads | None = attrs.field(
         default=None, eq=False, repr=False, metadata=_codec.skip()
     )
+
+    def __attrs_post_init__(self) -> None:
+        held = 0 if self._landmark_points is None else len(self._landmark_points)
+        if len(self.landmarks) != held or (held and self.shape is None):
+            raise InvalidValueError(
+                "landmarks",
+                self.landmarks,
+                f"one name per landmark point ({held}), on a site's outline (a shape)",
+            )
 
     @property
     def margin(self) -> Quantity | None:
@@ -104,6 +146,13 @@ class Placement:
         return self._total_thread_length
 
     @property
+    def landmark_points(self) -> Quantity | None:
+        """The landmarks' points as an (N, 2) array of (x, y) in mm, in order; else None."""
+        if self._landmark_points is None:
+            return None
+        return quantity(np.array(self._landmark_points, dtype=float), _MM)
+
+    @property
     def needles(self) -> int | None:
         """Needles of the head, or None without one."""
         return None if self.injector is None else self.injector.needles
@@ -120,6 +169,7 @@ class Placement:
             ),
             "injector": self.injector,
             "shots": self.shots,
+            "landmarks": self.landmarks or None,
         }
         parts = ", ".join(f"{k}={v!r}" for k, v in shown.items() if v is not None)
         return f"Placement({parts})"
@@ -128,6 +178,20 @@ class Placement:
         """This placement with its layout drawn again from the shape (for a stored plan)."""
         if self.shape is None:
             return self
+        if self._landmark_points is not None:
+            xy = np.array(self._landmark_points, dtype=float)
+            n = len(xy)
+            return attrs.evolve(
+                self,
+                layout=Layout(
+                    shape=self.shape,
+                    lattice=lattice,
+                    spacing_mm=spacing,
+                    margin_mm=0.0,
+                    xy_mm=xy,
+                    indices=np.column_stack((np.arange(n), np.zeros(n, dtype=int))),
+                ),
+            )
         margin = self._margin or 0.0
         drawing = _draw(self.shape, spacing, lattice, thread_length, margin, self.pattern)
         if isinstance(drawing, Threads):
@@ -155,6 +219,19 @@ def _draw(  # noqa: PLR0917 - private, called twice with the same six things
 
 
 @attrs.frozen(kw_only=True)
+class OnLandmarks:
+    """plan()'s area when its points are named landmarks: the site's outline, and the points.
+
+    The landmarks fix the points: their count, where they lie, and the spacing (the least
+    distance between two of them), which the catalog's range checks as a given one.
+    """
+
+    shape: Shape
+    names: tuple[str, ...]
+    xy: Coords
+
+
+@attrs.frozen(kw_only=True)
 class Completion:
     """The plan's point count, its placement and the warnings that go with them."""
 
@@ -173,9 +250,12 @@ class AreaRequest:
     margin_value: Any = None  # as the caller gave it, for error messages
     pattern: Pattern | None = None
     injector: Injector | None = None
+    landmarks: OnLandmarks | None = None
 
     def spacing(self, spacing: Any) -> Any:
-        """The spacing plan() should check: the head's needle pitch when it has one."""
+        """The spacing plan() should check: the head's needle pitch; none with landmarks."""
+        if self.landmarks is not None:
+            return _landmark_spacing(spacing)
         head = self.injector
         if head is None or head.needles == 1 or head.pitch is None:
             return spacing
@@ -271,6 +351,8 @@ class AreaRequest:
             raise InvalidValueError(
                 "injector", self.injector, "no injector: heads inject points, not threads"
             )
+        if self.landmarks is not None:
+            return _on_landmarks(self.landmarks, lattice, spacing, threaded=threaded)
         placement = Placement(pattern=self.pattern, injector=self.injector)
         points = estimate
         if self.shape is None:
@@ -345,6 +427,47 @@ class AreaRequest:
         return count, tuple(warnings)
 
 
+def _landmark_spacing(spacing: Any) -> None:
+    """No spacing with landmarks: theirs is derived from their points, by the planner."""
+    if spacing is not None:
+        raise InvalidValueError(
+            "spacing",
+            spacing,
+            "no spacing with landmarks",
+            "the landmarks fix the distances between the points",
+        )
+
+
+def _on_landmarks(
+    marks: OnLandmarks, lattice: Lattice, spacing: float, *, threaded: bool
+) -> Completion:
+    """A point on each landmark: the plan's points, and its placement."""
+    if threaded:
+        raise InvalidValueError(
+            "landmarks",
+            list(marks.names),
+            "no landmarks for retrograde threads: a landmark is a point",
+        )
+    placement = Placement(
+        shape=marks.shape,
+        landmarks=marks.names,
+        landmark_points=quantity(np.array(marks.xy, dtype=float), _MM),
+    ).redrawn(spacing, lattice, None)
+    return Completion(
+        points=len(marks.xy),
+        placement=placement,
+        warnings=(
+            record(
+                WarningCode.LANDMARKS,
+                f"points: one on each of {len(marks.xy)} landmarks ({', '.join(marks.names)}), "
+                "placed by the team on the site's template (basis derived), not a lattice; "
+                "the spacing is the least distance between two of them (one: the nominal)",
+                parameter="spacing",
+            ),
+        ),
+    )
+
+
 # A software bound, not a clinical one: the search for a spacing draws the layout some
 # hundred and fifty times, so the points it may look for are bounded as candidates are.
 MAX_SEARCHED_POINTS: Final = 100_000
@@ -413,6 +536,16 @@ def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaReq
             injector,
             "a mesocalc.Injector such as Injector(needles=9)",
             f"got a {type(injector).__name__}",
+        )
+    if isinstance(area, OnLandmarks):
+        for name, value in (("margin", margin), ("pattern", pattern), ("injector", injector)):
+            if value is not None:
+                raise InvalidValueError(
+                    name, value, f"no {name} with landmarks: a point goes on each landmark"
+                )
+        shape = area.shape
+        return AreaRequest(
+            area_mm2=check(shape._area_mm2(), shape, "area"), shape=shape, landmarks=area
         )
     if isinstance(area, Shape):
         return AreaRequest(

@@ -37,6 +37,7 @@ __all__ = [
     "Rectangle",
     "Shape",
     "is_geometry",
+    "least_distance",
     "polygon_of",
     "shapely_module",
 ]
@@ -515,3 +516,12 @@ def _positions(ring: Any, i: int) -> np.ndarray[Any, np.dtype[np.float64]]:
     if not np.isfinite(xy).all():
         raise _bad(f"{which} of {len(xy)} positions", expected, "NaN or infinite coordinates")
     return xy
+
+
+def least_distance(xy: Coords) -> float | None:
+    """The least distance (mm) between two of the points, or None for one point."""
+    if len(xy) < 2:
+        return None
+    a = np.array(xy, dtype=float)
+    d = np.hypot(*(a[:, None, :] - a[None, :, :]).transpose(2, 0, 1))
+    return float(d[np.triu_indices(len(a), 1)].min())

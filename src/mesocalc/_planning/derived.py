@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from mesocalc._engine import numpy_binding as _numpy
 from mesocalc._planning import guardrails as _guardrails
 from mesocalc._quantities import arithmetic as _core
+from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc.exceptions import InputTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -82,6 +83,24 @@ def one_of(first: tuple[str, Any], second: tuple[str, Any]) -> None:
             second[1],
             f"either {first[0]} or {second[0]}, not both: they fix the same thing",
         )
+
+
+def landmark_spacing(entry: Spec, shaped: Any) -> tuple[float, Any, str] | None:
+    """The least distance between a plan's landmark points, checked as a given spacing.
+
+    Its value, its departure from the range (or None) and how it is shown; None unless
+    the points are on two landmarks or more (one takes the nominal spacing).
+    """
+    marks = None if shaped is None else shaped.landmarks
+    if marks is None or len(marks.xy) < 2:
+        return None
+    from mesocalc._geometry.shapes import least_distance  # noqa: PLC0415 - shapes on first use
+
+    least = least_distance(marks.xy)
+    assert least is not None  # two points or more
+    why = f"the least distance between the points of {len(marks.xy)} landmarks"
+    spacing, departure = _guardrails.choose_derived(least, "spacing", entry.spacing, entry, why)
+    return spacing, departure, f"{PARAMETERS['spacing'].show(least)} ({why})"
 
 
 def spacing_for(  # noqa: PLR0917 - private: the planner's request, read

@@ -41,7 +41,16 @@ class Located:
 
 
 def read(
-    zone: Any, area: Any, *, site: Any, side: Any, anatomy: Any, product: Any, arrays: bool
+    zone: Any,
+    area: Any,
+    *,
+    site: Any,
+    side: Any,
+    anatomy: Any,
+    product: Any,
+    arrays: bool,
+    landmarks: Any = None,
+    points: Any = None,
 ) -> Located:
     """A request's site, side, anatomy and product, read once (see the module).
 
@@ -53,6 +62,8 @@ def read(
             (cut in pieces by keep-outs).
         InputTypeError: naming ``anatomy`` or ``product``.
     """
+    if landmarks is not None:
+        _landmarks_alone(site, area, points, landmarks)
     if arrays:
         name, value = ("site", site) if site is not None else ("side", side)
         raise InvalidValueError(
@@ -97,12 +108,51 @@ def read(
     if keep:
         area, said = _kept_out(area, keep, _templates)
         warnings += said
+    if landmarks is not None:
+        area = _on_landmarks(named, found, landmarks, anatomy=anatomy, area=area, keep=keep)
     return Located(
         zone=named.zone,
         area=area,
         location=Location(site=named.name, side=found),
         warnings=tuple(warnings),
     )
+
+
+def _landmarks_alone(site: Any, area: Any, points: Any, landmarks: Any) -> None:
+    """Refuse what cannot go with landmarks: no site, or an area or a count of its own."""
+    if site is None:
+        raise InvalidValueError("landmarks", landmarks, "a site= whose landmarks they are")
+    for name, value in (("area", area), ("points", points)):
+        if value is not None:
+            raise InvalidValueError(
+                name,
+                value,
+                f"no {name} with landmarks",
+                "a point goes on each landmark, on the site's template",
+            )
+
+
+def _on_landmarks(
+    named: Any, side: Any, landmarks: Any, *, anatomy: Any, area: Any, keep: Any
+) -> Any:
+    """The site's outline with a point on each landmark, none inside a keep-out zone."""
+    from mesocalc._geometry import landmarks as _landmarks  # noqa: PLC0415 - shapes load on first use
+    from mesocalc._geometry.placement import OnLandmarks  # noqa: PLC0415 - shapes load on first use
+    from mesocalc._geometry.shapes import polygon_of, shapely_module  # noqa: PLC0415 - as above
+
+    contains = shapely_module().contains_xy
+    xy = _landmarks.landmark_points(named, side, landmarks, anatomy).magnitude
+    names = tuple(_landmarks.landmark(n).name for n in landmarks)
+    for i, (x, y) in enumerate(xy):
+        inside = [z.name for z in keep if contains(polygon_of(z.shape), float(x), float(y))]
+        if inside:
+            raise InvalidValueError(
+                f"landmarks[{i}]",
+                landmarks[i],
+                "a landmark outside the keep-out zones",
+                f"it lies in {', '.join(inside)}",
+            )
+    return OnLandmarks(shape=area, names=names, xy=tuple((float(x), float(y)) for x, y in xy))
 
 
 def _zone(zone: Any) -> Zone | None:

@@ -160,6 +160,9 @@ def read(
         )
         departures += [] if departure is None else [departure]
         given["spacing"] = points  # for the warnings: the caller chose it
+    elif (landmarks := _derived.landmark_spacing(entry, shaped)) is not None:
+        values["spacing"], departure, given["spacing"] = landmarks
+        departures += [] if departure is None else [departure]
     if per_point is not None:
         given["volume_per_point"] = per_point[1]  # derived by a rule, once the count is known
         values["volume_per_point"] = None

@@ -64,6 +64,7 @@ def plan(  # type: ignore[overload-overlap]
     side: Side | str | None = None,
     anatomy: Anatomy | None = None,
     product: Product | str | None = None,
+    landmarks: Sequence[str] | None = None,
 ) -> Plan: ...
 @overload
 def plan(
@@ -105,6 +106,7 @@ def plan(
     side: Side | str | None = None,
     anatomy: Anatomy | None = None,
     product: Product | str | None = None,
+    landmarks: Sequence[str] | None = None,
 ) -> Plan | PlanArray: ...
 def plan(
     *,
@@ -131,6 +133,7 @@ def plan(
     side: Side | str | None = None,
     anatomy: Anatomy | None = None,
     product: Product | str | None = None,
+    landmarks: Sequence[str] | None = None,
 ) -> Plan | PlanArray:
     """Plan injections of ``technique`` over ``area`` of ``zone``.
 
@@ -198,6 +201,12 @@ def plan(
         product: a product's name or :class:`Product`, for the site's keep-out zones
             (deoxycholic acid's band below the mandible): they are cut from the area's
             outline, with a warning.
+        landmarks: names of landmarks on the site (:func:`mesocalc.landmarks`), for a
+            protocol that injects on landmarks rather than over an area (BAP): a point
+            on each, in the order named, on the site's template for ``side`` ("left" or
+            "right") and ``anatomy``. The landmarks fix the points, so no ``area``,
+            ``spacing`` or ``points`` goes with them; the spacing is the least distance
+            between two of them, checked against the catalog's range as a given one.
 
     Returns:
         An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
@@ -224,12 +233,26 @@ def plan(
     """
     book = default_catalog() if catalog is None else _catalog(catalog)
     located = None
-    if site is not None or side is not None or anatomy is not None or product is not None:
+    if (
+        site is not None
+        or side is not None
+        or anatomy is not None
+        or product is not None
+        or landmarks is not None
+    ):
         from mesocalc._planning import location as _location  # noqa: PLC0415 - sites load on first use
 
         arrays = any_array(area, spacing, volume_per_point, depth, angle, loss_fraction)
         located = _location.read(
-            zone, area, site=site, side=side, anatomy=anatomy, product=product, arrays=arrays
+            zone,
+            area,
+            site=site,
+            side=side,
+            anatomy=anatomy,
+            product=product,
+            landmarks=landmarks,
+            points=points,
+            arrays=arrays,
         )
         zone, area = located.zone, located.area
     names = (technique, zone, lattice)
