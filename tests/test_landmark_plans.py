@@ -252,3 +252,27 @@ def test_a_product_whose_keep_outs_cover_the_site_refuses_its_landmarks_too() ->
     with pytest.raises(InvalidValueError) as info:
         _bap("jawline", "left", product=kyb)
     assert info.value.parameter in {"area", "landmarks[0]", "landmarks[1]"}
+
+
+@pytest.mark.parametrize("version", ["R4", "R5"])
+def test_fhir_says_the_landmarks_of_each_area_and_validates(version: str) -> None:
+    from fhir.resources import get_fhir_model_class as r5_model  # noqa: PLC0415 - the fhir extra
+    from fhir.resources.R4B import get_fhir_model_class as r4_model  # noqa: PLC0415 - as above
+
+    model = {"R4": r4_model, "R5": r5_model}[version]
+    plans = [_bap(site, "left") for site in BAP]
+    booster = mesocalc.Product(name="hyaluronic acid skin booster", lot="H7")
+    bundle = mesocalc.Session(plans=plans, date="2026-12-04", product=booster).to_fhir(
+        patient="Patient/1",
+        version=version,  # type: ignore[arg-type]
+        bundle="transaction",
+    )
+    model("Bundle").model_validate(bundle)
+    given = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationAdministration"
+    ]
+    notes = [" ".join(n["text"] for n in r.get("note", [])) for r in given]
+    assert "landmarks, in order: zygomatic-prominence, nasal-ala, tragus" in notes[0]
+    assert "landmarks, in order: chin, mandibular-angle" in notes[1]

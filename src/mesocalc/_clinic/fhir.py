@@ -186,6 +186,17 @@ def _body_structure(
     return out
 
 
+def _landmarks_note(plan: Plan) -> str:
+    """The landmarks a plan's points are on, in order, and whose placement they are."""
+    names = () if plan.placement is None else plan.placement.landmarks
+    if not names:
+        return ""
+    return (
+        f"points on landmarks, in order: {', '.join(names)} (their positions are mesocalc's "
+        "placement on the site's template, scaled to the patient: derived, not measured)"
+    )
+
+
 def _route(catalog: Catalog, plan: Plan) -> tuple[dict[str, Any], str]:
     """The route by the technique's layer; none coded for a technique of no one layer."""
     spec = catalog.spec(plan.technique, plan.zone)
@@ -395,7 +406,12 @@ class _Bundle:
             out["device"] = [device if self.r4 else {"reference": device}]
         route, route_note = _route(self.catalog, plan)
         out["dosage"] = _dosage(plan, site, route)
-        notes = [site_note, route_note, *(r.describe() for r in plan.overrides)]
+        notes = [
+            site_note,
+            route_note,
+            _landmarks_note(plan),
+            *(r.describe() for r in plan.overrides),
+        ]
         if any(notes):
             out["note"] = [{"text": n} for n in notes if n]
         return url, out
