@@ -363,3 +363,13 @@ def test_the_by_name_check_sees_a_by_name_import(tmp_path: Path) -> None:
     )
     lines = {h.split(":")[0] for h in _by_name_imports(source)}
     assert lines == {"line 2", "line 3", "line 4"}
+
+
+def test_no_module_is_above_600_lines() -> None:
+    # One concept per module: a module past this has two, and is split along its seam.
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text("utf-8").splitlines())) > 600
+    }
+    assert long == {}

@@ -516,10 +516,7 @@ def length_pairs(value: Any, parameter: str) -> np.ndarray[Any, np.dtype[np.floa
 
 
 _MAX_PAIRS: Final = 100_000
-
-
-# Ints a float holds exactly: larger ones take the checked path (10**400 is an error).
-_EXACT_INT: Final = 2**53
+_EXACT_INT: Final = 2**53  # ints a float holds exactly; larger take the checked path
 
 
 def _check_number(number: float, parameter: str, shown: Any, dim: Dim) -> float:
@@ -555,12 +552,10 @@ def magnitude(value: Any, parameter: str, dim: Dim) -> float:
         return _check_number(parse_string(value, parameter, dim), parameter, value, dim)
     cls = _pint.get("quantity_class")
     if cls is not None:
-        # The common case, inlined: a Quantity of float magnitude (or an int one that a
-        # float holds exactly, as in Quantity(40, "cm^2")) whose units were seen.
+        # The common case, inlined: a Quantity of a float (or exact int) whose units were seen.
         mag: Any = getattr(value, "_magnitude", None)
         kind = type(mag)
-        quick = kind is float or (kind is int and -_EXACT_INT <= mag <= _EXACT_INT)
-        if quick and isinstance(value, cls):
+        if (kind is float or (kind is int and abs(mag) <= _EXACT_INT)) and isinstance(value, cls):
             factor = _factor_cache.get((value._units, dim))
             if factor is not None:
                 m: float = mag * factor
