@@ -135,6 +135,25 @@ def _stored() -> dict[str, Any]:
     return data
 
 
+def _shifted(data: dict[str, Any]) -> None:
+    """Point 0 moved inside the outline, the spacing and its record made to agree."""
+    data["placement"]["landmark_points"]["value"][0] = [50.0, -55.0]
+    xy = data["placement"]["landmark_points"]["value"]
+    data["spacing"]["value"] = data["overrides"][0]["value"]["value"] = _least(xy)
+
+
+def _swapped(data: dict[str, Any]) -> None:
+    names = data["placement"]["landmarks"]
+    names[0], names[2] = names[2], names[0]
+
+
+def _stretched(data: dict[str, Any]) -> None:
+    ring = data["placement"]["shape"]["vertices"]["value"]
+    data["placement"]["shape"]["vertices"]["value"] = [
+        [x * 1.5 - 20, y * 1.5 + 20] for x, y in ring
+    ]
+
+
 def _moved(data: dict[str, Any]) -> None:
     data["placement"]["landmark_points"]["value"][0] = [500.0, 500.0]
 
@@ -160,6 +179,15 @@ def _closer(data: dict[str, Any]) -> None:
         (lambda d: d["placement"]["landmark_points"].__setitem__("unit", "cm"), "placement"),
         (lambda d: d.pop("location"), "location.site"),
         (_closer, "spacing"),
+        (_shifted, "placement.landmark_points[1]"),
+        (_swapped, "placement.landmark_points[1]"),
+        (_stretched, "placement.shape"),
+        (lambda d: d["placement"]["landmarks"].__setitem__(2, "TRAGUS"), "placement.landmarks[2]"),
+        (lambda d: d["location"].__setitem__("side", "right"), "placement.landmark_points[0]"),
+        (lambda d: d["location"].__setitem__("side", "both"), "location.side"),
+        (lambda d: d["placement"].__setitem__("shots", 3), "shots"),
+        (lambda d: d["placement"].__setitem__("pattern", "fan"), "pattern"),
+        (lambda d: d.__setitem__("area", {"value": 30.0, "unit": "cm2"}), "area"),
     ],
 )
 def test_a_stored_landmark_plan_plan_could_not_have_made_is_refused(
@@ -276,3 +304,68 @@ def test_fhir_says_the_landmarks_of_each_area_and_validates(version: str) -> Non
     notes = [" ".join(n["text"] for n in r.get("note", [])) for r in given]
     assert "landmarks, in order: zygomatic-prominence, nasal-ala, tragus" in notes[0]
     assert "landmarks, in order: chin, mandibular-angle" in notes[1]
+
+
+def test_one_landmark_may_take_a_given_spacing_where_the_technique_has_no_nominal() -> None:
+    chin: dict[str, Any] = {"site": "jawline", "side": "right", "landmarks": ["chin"]}
+    p = mesocalc.plan(technique="infiltration", spacing="10 mm", **chin)
+    assert p.points == 1
+    assert p.spacing.to("mm").magnitude == 10.0
+    back = mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict())))
+    assert back == p
+
+
+@given(
+    anatomy=anatomies(),
+    side=st.sampled_from(["left", "right"]),
+    names=st.permutations(BAP["cheek"]).flatmap(
+        lambda p: st.lists(st.sampled_from(p), min_size=1, max_size=3, unique=True)
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_any_landmark_plan_reads_back_from_json_as_itself(
+    anatomy: Any, side: str, names: list[str]
+) -> None:
+    try:
+        p = mesocalc.plan(
+            technique="classic",
+            site="cheek",
+            side=side,
+            landmarks=names,
+            anatomy=anatomy,
+            override=BECAUSE,
+        )
+    except MesocalcError as exc:  # a patient's group whose skin the default depth leaves
+        assert exc.parameter in {"depth", "anatomy"}
+        return
+    assert mesocalc.Plan.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"landmarks": 5}, "landmarks"),
+        ({"landmarks": None}, "landmarks"),
+        ({"landmarks": "chin"}, "landmarks"),
+        ({"landmarks": [None]}, "landmarks"),
+        ({"landmarks": ["chin"] * 100_001}, "landmarks"),
+        ({"landmarks": ["chin"], "margin_mm": 1.0}, "margin"),
+        ({"landmarks": ["chin"], "shots": 2}, "shots"),
+    ],
+)
+def test_a_placement_built_by_hand_refuses_bad_landmarks(
+    kwargs: dict[str, Any], parameter: str
+) -> None:
+    from mesocalc._geometry.placement import Placement  # noqa: PLC0415 - beside its one use
+
+    box = mesocalc.Rectangle("10 cm", "10 cm")
+    points = [("0 mm", "0 mm")]  # one: the names are read first
+    with pytest.raises(MesocalcError) as info:
+        Placement(shape=box, landmark_points=points, **kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_landmarks_as_bytes_are_refused_as_a_whole() -> None:
+    with pytest.raises(InvalidValueError) as info:
+        mesocalc.plan(technique="classic", site="cheek", side="left", landmarks=b"tragus")  # type: ignore[arg-type]
+    assert info.value.parameter == "landmarks"

@@ -28,7 +28,13 @@ from mesocalc._geometry.templates import Site
 from mesocalc._quantities.names import Side, folded
 from mesocalc._quantities.units import Dim, quantity
 from mesocalc._records.structuring import Reader
-from mesocalc.exceptions import CatalogError, InputTypeError, InvalidValueError, UnknownNameError
+from mesocalc.exceptions import (
+    CatalogError,
+    InputTypeError,
+    InvalidValueError,
+    MesocalcError,
+    UnknownNameError,
+)
 from mesocalc.typing import Quantity
 
 __all__ = ["Landmark", "check_stored", "landmark", "landmark_points", "landmarks"]
@@ -177,7 +183,7 @@ def landmark_points(
             paired site; any side on a midline site).
     """
     named = site_of(site)
-    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+    if isinstance(names, (str, bytes, bytearray)) or not isinstance(names, Sequence) or not names:
         raise InvalidValueError(
             "landmarks", names, "a non-empty list of landmark names, such as ['chin']"
         )
@@ -202,52 +208,47 @@ def landmark_points(
     return quantity(np.array(xy, dtype=float).reshape(-1, 2), _MM)
 
 
-def check_stored(placement: Any, site: str | None, spacing_mm: float) -> None:
+def check_stored(placement: Any, location: Any, spacing_mm: float, area_mm2: float) -> None:
     """Refuse a stored plan's landmarks that plan() could not have placed.
 
-    The anatomy that placed the points is not stored, so their positions are not
-    recomputed; what is checked is what they imply: each a landmark of the plan's site,
-    named once, its point inside the stored outline, and the spacing the least distance
-    between two of them (a spacing read from anything else could hide a departure).
+    The anatomy that placed the points is not stored, but the points imply it: each is
+    its landmark scaled along the view's two measurements (and mirrored for the left).
+    So the names must be the site's landmarks as plan() writes them, each once; one
+    scale must place every point, on the stored side; the stored outline must be the
+    template at that scale (less a product's keep-out zones); the area, its area; and
+    the spacing, the least distance between the points (or any, for one point).
 
     Raises:
-        InvalidValueError: naming ``placement.landmarks[i]``, ``placement.landmark_points[i]``,
-            ``location.site`` or ``spacing``.
+        InvalidValueError: naming ``placement.landmarks[i]``,
+            ``placement.landmark_points[i]``, ``placement.shape``, ``location.site``,
+            ``location.side``, ``area`` or ``spacing``.
     """
-    from mesocalc._geometry.shapes import (  # noqa: PLC0415 - shapes on first use
-        least_distance,
-        polygon_of,
-        shapely_module,
-    )
+    from mesocalc._geometry.shapes import least_distance  # noqa: PLC0415 - shapes on first use
 
-    names = placement.landmarks
-    if not names:
-        return
+    site = None if location is None else location.site
     if site is None:
         raise InvalidValueError(
             "location.site", None, "the site whose landmarks the points are on"
         )
-    seen: set[str] = set()
-    for i, name in enumerate(names):
-        mark = landmark(name, parameter=f"placement.landmarks[{i}]")
-        if mark.site != site or mark.name in seen:
-            raise InvalidValueError(
-                f"placement.landmarks[{i}]",
-                name,
-                f"a landmark of the {site}, each once",
-                f"it lies on the {mark.site}" if mark.site != site else "named twice",
-            )
-        seen.add(mark.name)
+    named = Site.named(site)
+    try:
+        side = side_of(named, location.side, both=False)
+    except InvalidValueError as exc:
+        raise InvalidValueError("location.side", exc.value, exc.expected, exc.detail) from None
+    if side is None:  # a midline site: it has no landmarks
+        raise InvalidValueError("location.site", site, "a paired site, whose landmarks these are")
+    marks = _stored_marks(placement.landmarks, site)
     xy = placement.landmark_points.to(_MM).magnitude
-    outline = polygon_of(placement.shape)
-    covers = shapely_module().intersects_xy
-    for i, (x, y) in enumerate(xy):
-        if not covers(outline, float(x), float(y)):
+    anatomy = _implied(marks, xy, side, named)
+    for i, mark in enumerate(marks):
+        expected = mark.position(side=side, anatomy=anatomy).magnitude
+        if not np.allclose(xy[i], expected, rtol=1e-9, atol=1e-9):
             raise InvalidValueError(
                 f"placement.landmark_points[{i}]",
-                [float(x), float(y)],
-                "a point inside the stored outline",
+                [float(v) for v in xy[i]],
+                f"the {mark.name} at the scale of the other points, {expected.round(6).tolist()}",
             )
+    _check_outline(placement.shape, named, side, anatomy, area_mm2)
     least = least_distance(tuple(map(tuple, xy)))
     if least is not None and not math.isclose(least, spacing_mm, rel_tol=1e-9):
         raise InvalidValueError(
@@ -255,3 +256,72 @@ def check_stored(placement: Any, site: str | None, spacing_mm: float) -> None:
             f"{quantity(spacing_mm, _MM):.6g~P}",
             f"the least distance between the landmark points, {quantity(least, _MM):.6g~P}",
         )
+
+
+def _stored_marks(names: tuple[str, ...], site: str) -> list[Landmark]:
+    """The stored names' landmarks: the site's, each once, spelled as plan() writes them."""
+    marks: list[Landmark] = []
+    for i, name in enumerate(names):
+        mark = landmark(name, parameter=f"placement.landmarks[{i}]")
+        if mark.site != site or mark in marks or name != mark.name:
+            raise InvalidValueError(
+                f"placement.landmarks[{i}]",
+                name,
+                f"a landmark of the {site}, each once, as plan() writes it",
+                f"it lies on the {mark.site}"
+                if mark.site != site
+                else "named twice"
+                if mark in marks
+                else f"plan() writes {mark.name!r}",
+            )
+        marks.append(mark)
+    return marks
+
+
+def _implied(marks: list[Landmark], xy: Any, side: Side, named: Site) -> Any:
+    """The anatomy whose scale places the first point where it is stored."""
+    view = _templates.view_of(named)
+    ref = _templates.Anatomy()
+    mirror = -1.0 if side is Side.LEFT else 1.0
+    (rx, ry), (x, y) = marks[0].xy, xy[0]
+    sx, sy = x / (rx * mirror), y / ry
+    scales = {view.scale_x: sx, view.scale_y: sy}
+    if not (sx > 0 and sy > 0 and (view.scale_x != view.scale_y or math.isclose(sx, sy))):
+        raise InvalidValueError(
+            "placement.landmark_points[0]",
+            [float(x), float(y)],
+            f"the {marks[0].name} on the {side.value} side, at a scale of the template",
+        )
+    try:
+        return _templates.Anatomy(
+            **{n: quantity(ref.measure(n) * k, _MM) for n, k in scales.items()}
+        )
+    except MesocalcError as exc:
+        raise InvalidValueError(
+            "placement.landmark_points", xy.tolist(), "points of a human face", str(exc)
+        ) from None
+
+
+def _check_outline(shape: Any, named: Site, side: Side, anatomy: Any, area_mm2: float) -> None:
+    """The stored outline is the template at the points' scale, or it less keep-out zones."""
+    from mesocalc._geometry.shapes import polygon_of, shapely_module  # noqa: PLC0415 - as above
+
+    template = _templates.outline(named, side, anatomy)
+    drawn = [template]
+    for product in _templates.keep_out_products(named):
+        try:
+            cut = _templates.cut(template, _templates.keep_out(named, product, side, anatomy))
+        except InvalidValueError:  # the product's zones cover the site: no plan there
+            continue
+        drawn += [] if cut is None else [cut]
+    same = shapely_module().equals_exact
+    stored = polygon_of(shape)
+    if not any(same(stored, polygon_of(d), tolerance=1e-6) for d in drawn):
+        raise InvalidValueError(
+            "placement.shape",
+            shape,
+            f"the {named.name}'s template at the scale of the landmark points "
+            "(less a product's keep-out zones)",
+        )
+    if not math.isclose(area_mm2, shape._area_mm2(), rel_tol=1e-9):
+        raise InvalidValueError("area", area_mm2 / 100.0, "the stored outline's area, cm²")

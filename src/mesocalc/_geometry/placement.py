@@ -67,6 +67,11 @@ def _landmark_points(value: Any) -> Coords | None:
 
 
 def _names(value: Any) -> tuple[str, ...]:
+    """Landmark names: a list or tuple of texts, no longer than any layout."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(n, str) for n in value):
+        raise InputTypeError("landmarks", value, "a list of landmark names (texts)")
+    if len(value) > MAX_SHOTS:
+        raise InvalidValueError("landmarks", f"{len(value)} names", f"at most {MAX_SHOTS}")
     return tuple(value)
 
 
@@ -122,6 +127,17 @@ class Placement:
                 self.landmarks,
                 f"one name per landmark point ({held}), on a site's outline (a shape)",
             )
+        if held:  # a point on each landmark: nothing of a lattice, threads or a head
+            given = {
+                "margin": self._margin,
+                "pattern": self.pattern,
+                "total_thread_length": self._total_thread_length,
+                "injector": self.injector,
+                "shots": self.shots,
+            }
+            for name, value in given.items():
+                if value is not None:
+                    raise InvalidValueError(name, value, f"no {name} with landmarks")
 
     @property
     def margin(self) -> Quantity | None:
@@ -255,7 +271,7 @@ class AreaRequest:
     def spacing(self, spacing: Any) -> Any:
         """The spacing plan() should check: the head's needle pitch; none with landmarks."""
         if self.landmarks is not None:
-            return _landmark_spacing(spacing)
+            return _landmark_spacing(spacing, len(self.landmarks.xy))
         head = self.injector
         if head is None or head.needles == 1 or head.pitch is None:
             return spacing
@@ -427,15 +443,19 @@ class AreaRequest:
         return count, tuple(warnings)
 
 
-def _landmark_spacing(spacing: Any) -> None:
-    """No spacing with landmarks: theirs is derived from their points, by the planner."""
-    if spacing is not None:
+def _landmark_spacing(spacing: Any, points: int) -> Any:
+    """No spacing with two landmarks or more: theirs is their points' least distance.
+
+    One point has no neighbour: the spacing given (or the nominal) is the plan's.
+    """
+    if spacing is not None and points > 1:
         raise InvalidValueError(
             "spacing",
             spacing,
             "no spacing with landmarks",
             "the landmarks fix the distances between the points",
         )
+    return spacing
 
 
 def _on_landmarks(

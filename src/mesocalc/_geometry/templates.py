@@ -52,6 +52,7 @@ __all__ = [
     "View",
     "cut",
     "keep_out",
+    "keep_out_products",
     "outline",
     "sites",
     "view_of",
@@ -340,6 +341,13 @@ def keep_out(
                 )
             )
     return tuple(out)
+
+
+def keep_out_products(site: SiteRecord) -> tuple[str, ...]:
+    """The products with keep-out zones of their own on ``site``, by name."""
+    return tuple(
+        sorted({p for z in _data().keep_outs if site.name in z.sites for p in z.products})
+    )
 
 
 def cut(shape: Shape, zones: Sequence[KeepOut], parameter: str = "area") -> Polygon | None:

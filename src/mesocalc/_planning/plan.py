@@ -510,8 +510,7 @@ class Plan:
         if plan.placement is not None and plan.placement.landmarks:
             from mesocalc._geometry import landmarks as _landmarks  # noqa: PLC0415 - on first use
 
-            at = None if plan.location is None else plan.location.site
-            _landmarks.check_stored(plan.placement, at, plan._spacing)
+            _landmarks.check_stored(plan.placement, plan.location, plan._spacing, plan._area)
         if plan.placement is not None and plan.placement.shape is not None:
             placement = plan.placement.redrawn(plan._spacing, plan.lattice, plan._thread_length)
             if placement != plan.placement or len(placement.layout or ()) != plan.points:

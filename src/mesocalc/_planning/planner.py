@@ -204,9 +204,10 @@ def plan(
         landmarks: names of landmarks on the site (:func:`mesocalc.landmarks`), for a
             protocol that injects on landmarks rather than over an area (BAP): a point
             on each, in the order named, on the site's template for ``side`` ("left" or
-            "right") and ``anatomy``. The landmarks fix the points, so no ``area``,
-            ``spacing`` or ``points`` goes with them; the spacing is the least distance
-            between two of them, checked against the catalog's range as a given one.
+            "right") and ``anatomy``. The landmarks fix the points, so no ``area`` or
+            ``points`` goes with them; the spacing is the least distance between two of
+            them, checked against the catalog's range as a given one (one landmark: the
+            nominal spacing, or one given).
 
     Returns:
         An immutable :class:`Plan`, or a :class:`PlanArray` for array inputs.
