@@ -89,7 +89,8 @@ def landmark_spacing(entry: Spec, shaped: Any) -> tuple[float, Any, str] | None:
     """The least distance between a plan's landmark points, checked as a given spacing.
 
     Its value, its departure from the range (or None) and how it is shown; None unless
-    the points are on two landmarks or more (one takes the nominal spacing).
+    the points are on two landmarks or more (one has no neighbour: it takes the nominal
+    spacing, or one given).
     """
     marks = None if shaped is None else shaped.landmarks
     if marks is None or len(marks.xy) < 2:

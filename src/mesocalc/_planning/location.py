@@ -8,6 +8,9 @@ scaled to the anatomy, is the area. Keep-out zones are cut from an outline (the 
 then holds no point inside them) and said in the warnings. The pipeline plans the area
 as any other; :func:`placed` adds the location and these warnings to its plan.
 
+With ``landmarks=`` the area is the template too, and a point goes on each named landmark
+(:class:`~mesocalc._geometry.placement.OnLandmarks`; ADR 0021).
+
 "both" counts in total: the area (given) is both sides' together, and the points and
 volume are the two sides'. A template is one side's outline, so a template plan asks
 for "left" or "right" (docs/sites.md).
@@ -61,6 +64,9 @@ def read(
             (without a site), ``site`` (with array inputs, or all kept out), ``area``
             (cut in pieces by keep-outs).
         InputTypeError: naming ``anatomy`` or ``product``.
+        MesocalcError: naming ``landmarks`` or ``landmarks[i]`` (see
+            :func:`mesocalc.landmark_points`; without a site, or in a keep-out zone), or
+            ``area`` or ``points`` given with them.
     """
     if landmarks is not None:
         _landmarks_alone(site, area, points, landmarks)
