@@ -224,3 +224,16 @@ def test_an_array_of_one_element_fails_at_index_zero() -> None:
         mesocalc.plan(area=["100 cm^2"], **request)
     assert (info.value.parameter, info.value.index) == ("points", (0,))
     assert str(info.value) == str(one.value.at((0,)))
+
+
+def test_an_element_warns_of_an_about_value_only_if_it_departs_itself() -> None:
+    # Plans over arrays warn once for the elements that depart from an "about" value
+    # (papular's spacing of about 10 mm); each element reads as its own scalar plan.
+    kw: dict[str, Any] = {"technique": "papular", "zone": "face"}
+    spacings = ["10.0 mm", "10.0 mm", "1.0 mm"]
+    plans = mesocalc.plan(**kw, area=["1 cm^2"] * 3, spacing=spacings)
+    assert isinstance(plans, mesocalc.PlanArray)
+    assert "about-value-departed" in [w.code.value for w in plans.warning_records]
+    for i, spacing in enumerate(spacings):
+        assert plans[i] == mesocalc.plan(**kw, area="1 cm^2", spacing=spacing)
+        assert plans[i].warnings == mesocalc.plan(**kw, area="1 cm^2", spacing=spacing).warnings

@@ -17,9 +17,10 @@ import attrs
 import numpy as np
 
 from mesocalc._catalog.entries import Protocol
-from mesocalc._catalog.warnings import WarningRecord
+from mesocalc._catalog.warnings import WarningCode, WarningRecord
 from mesocalc._engine import engine as _engine
 from mesocalc._planning.migrations import SCHEMA, upgraded
+from mesocalc._planning.overrides import Departure
 from mesocalc._planning.plan import (
     RESULTS,
     Plan,
@@ -28,10 +29,11 @@ from mesocalc._planning.plan import (
     dose_per_area,
     results,
 )
+from mesocalc._planning.stored import catalog_for
 from mesocalc._quantities import arithmetic as _core
 from mesocalc._quantities import validators as _validators
 from mesocalc._quantities.names import Lattice, Technique, Zone
-from mesocalc._quantities.parameters import PARAMETERS, shown_quantity
+from mesocalc._quantities.parameters import PARAMETERS, RANGED, shown_quantity
 from mesocalc._records import codec as _codec
 from mesocalc._records.tables import (
     FIELDS,
@@ -42,7 +44,7 @@ from mesocalc._records.tables import (
     plural,
     text_table,
 )
-from mesocalc.exceptions import InputTypeError, InvalidValueError
+from mesocalc.exceptions import InputTypeError, InvalidValueError, MesocalcError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -262,7 +264,7 @@ class PlanArray:
             "lattice": self.lattice,
             "points": pick(self.points),
             "loss_fraction": pick(self.loss_fraction),
-            "warnings": self.warning_records,
+            "warnings": self._element_warnings(pick) if one else self.warning_records,
             "sources": self.sources,
             "protocol": self.protocol,
             "area_mm2": pick(self._area),
@@ -275,6 +277,33 @@ class PlanArray:
         if one:
             return Plan(**fields)
         return PlanArray(**fields)
+
+    def _element_warnings(self, pick: Any) -> tuple[WarningRecord, ...]:
+        """The warnings of one element, as its scalar plan gives them.
+
+        Plans over arrays give one warning for the elements that depart from an "about"
+        value; an element gives it only if it departs itself, naming its own value. (A
+        clinic protocol's plans, whose ranges need the protocol, keep the shared one.)
+        """
+        about = WarningCode.ABOUT_VALUE_DEPARTED
+        if all(w.code is not about for w in self.warning_records):
+            return self.warning_records
+        try:
+            entry = catalog_for(self.protocol, None).spec(self.technique, self.zone)
+        except MesocalcError:
+            return self.warning_records
+        out: list[WarningRecord] = []
+        for w in self.warning_records:
+            if w.code is not about or w.parameter not in RANGED:
+                out.append(w)
+                continue
+            r = getattr(entry, w.parameter)
+            m = pick(_codec.value_of(self, w.parameter))
+            if not r.contains(m):
+                out.append(
+                    Departure(parameter=w.parameter, magnitude=m, range=r, value=m).warning()
+                )
+        return tuple(out)
 
     def _points(self) -> str:
         """The point counts: "40", "4 to 40", or "-" for no areas."""
