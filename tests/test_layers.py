@@ -88,6 +88,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("drawing", {"_geometry.plot", "_geometry.chart"}),
     ("layouts and heads", {"_geometry.layout", "_geometry.injector"}),
     ("threads", {"_geometry.threads"}),
+    ("the search for a spacing that holds a count", {"_geometry.spacing_search"}),
     ("placement on a shape", {"_geometry.placement"}),
     ("the planning pipeline: a request read once, its rules in one list", {"_planning.pipeline"}),
     ("per-element findings of the rules over arrays", {"_planning.findings"}),

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Literal
 
+import numpy as np
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mesocalc
 from mesocalc._catalog.warnings import WarningCode
 from mesocalc._geometry.shapes import polygon_of
+from mesocalc._geometry.threads import Threads
 from mesocalc.exceptions import (
     HardLimitError,
     InputTypeError,
@@ -97,9 +101,29 @@ def test_both_sides_count_in_total() -> None:
     assert both.side is mesocalc.Side.BOTH
     assert both.points == 2 * one.points
     assert both.total_volume == 2 * one.total_volume
-    with pytest.raises(InvalidValueError, match="one side") as info:
-        mesocalc.plan(technique="classic", site="cheek", side="both")  # a template is one side
-    assert info.value.parameter == "side"
+
+
+@pytest.mark.parametrize("technique", ["classic", "nappage", "retrograde"])
+def test_both_sides_of_a_template_are_the_left_and_its_mirror_image(technique: str) -> None:
+    kwargs: dict[str, Any] = {"technique": technique, "site": "cheek"}
+    if technique == "retrograde":
+        kwargs["volume_per_point"] = "0.05 mL"
+    both = mesocalc.plan(**kwargs, side="both")
+    left = mesocalc.plan(**kwargs, side="left")
+    right = mesocalc.plan(**kwargs, side="right")
+    assert both.points == left.points + right.points == 2 * left.points
+    assert both.area == 2 * left.area
+    assert both.total_volume == 2 * left.total_volume
+    assert both.placement is not None
+    assert both.placement.mirrored
+    xy = _marks(both)
+    n = left.points
+    assert np.array_equal(xy[:n], _marks(left))
+    assert np.allclose(xy[n:] * [-1.0, 1.0], xy[:n])
+    back = mesocalc.Plan.from_dict(json.loads(json.dumps(both.to_dict())))
+    assert back == both
+    assert np.array_equal(_marks(back), xy)
+    assert both.chart().points == 2 * n
 
 
 def test_a_side_without_a_site_is_recorded_as_given() -> None:
@@ -238,13 +262,13 @@ def _point(x: float, y: float) -> Any:
 @given(
     site=st.sampled_from(SITES),
     anatomy=anatomies(low=0.8, high=1.3),
-    left=st.booleans(),
+    paired=st.sampled_from(["left", "right", "both"]),
     kyb=st.booleans(),
 )
 def test_every_planned_point_is_inside_the_outline_and_outside_the_keep_outs(
-    site: mesocalc.Site, anatomy: mesocalc.Anatomy, left: bool, kyb: bool
+    site: mesocalc.Site, anatomy: mesocalc.Anatomy, paired: str, kyb: bool
 ) -> None:
-    side = ("left" if left else "right") if site.paired else None
+    side = paired if site.paired else None
     product = "deoxycholic acid" if kyb and site.name in KYB else None
     request: dict[str, Any] = {
         "technique": TECHNIQUES[site.name],
@@ -260,7 +284,8 @@ def test_every_planned_point_is_inside_the_outline_and_outside_the_keep_outs(
         # per session (KYB, an analogue): refused without an override, planned with one.
         assert exc.parameter == "points"
         p = mesocalc.plan(**request, override=mesocalc.Override(reason="the whole site"))
-    outline = polygon_of(site.outline(side=side, anatomy=anatomy))
+    sides = ("left", "right") if side == "both" else (side,)
+    outline = shapely.union_all([polygon_of(site.outline(side=s, anatomy=anatomy)) for s in sides])
     zones = [polygon_of(z.shape) for z in site.keep_out(product, side=side, anatomy=anatomy)]
     assert isinstance(p.layout, mesocalc.Layout)
     for x, y in p.layout.points.to("mm").magnitude:
@@ -415,3 +440,32 @@ def test_a_deoxycholic_acid_session_refuses_a_site_plan_made_without_the_product
     cheek = mesocalc.plan(technique="classic", site="cheek", side="left")
     mesocalc.Session(plans=[cheek], product=kyb)
     mesocalc.Session(plans=[plain])
+
+
+def _marks(p: mesocalc.Plan) -> Any:
+    """The points (or thread entries) of a plan's layout, (N, 2) in mm."""
+    drawing = p.layout
+    assert drawing is not None
+    marks = drawing.entries if isinstance(drawing, Threads) else drawing.points
+    return marks.to("mm").magnitude
+
+
+def test_a_mirrored_placement_is_only_a_plan_over_both_sides() -> None:
+    data = json.loads(
+        json.dumps(mesocalc.plan(technique="classic", site="cheek", side="both").to_dict())
+    )
+    data["location"]["side"] = "left"
+    with pytest.raises(InvalidValueError) as info:
+        mesocalc.Plan.from_dict(data)
+    assert info.value.parameter == "placement.mirrored"
+    shape = mesocalc.Rectangle("2 cm", "2 cm")  # centred on the midline: its mirror overlaps it
+    from mesocalc._geometry.placement import Placement  # noqa: PLC0415 - beside its one use
+
+    with pytest.raises(InvalidValueError) as info:
+        Placement(shape=shape, mirrored=True)
+    assert info.value.parameter == "mirrored"
+    with pytest.raises(InvalidValueError) as info:
+        mesocalc.plan(
+            technique="classic", site="cheek", side="both", injector=mesocalc.Injector(needles=1)
+        )
+    assert info.value.parameter == "injector"

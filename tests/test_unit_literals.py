@@ -56,7 +56,7 @@ REMAINING: dict[str, int] = {
     "_planning/guardrails.py": 12,
     "_geometry/injector.py": 2,
     "_geometry/layout.py": 7,
-    "_geometry/placement.py": 8,
+    "_geometry/placement.py": 7,
     "_planning/plan.py": 1,  # volume_per_cm, in mL/cm: no parameter has that dimension
     "_geometry/plot.py": 2,
     "_clinic/products.py": 5,

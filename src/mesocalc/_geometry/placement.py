@@ -30,6 +30,7 @@ from mesocalc._geometry.shapes import (
     is_geometry,
     polygon_of,
 )
+from mesocalc._geometry.spacing_search import MAX_SEARCHED_POINTS, search
 from mesocalc._geometry.threads import Threads, lay_threads
 from mesocalc._quantities import validators as _validators
 from mesocalc._quantities.inputs import check, in_domain, read
@@ -41,7 +42,7 @@ from mesocalc.exceptions import InputTypeError, InvalidValueError
 if TYPE_CHECKING:
     from mesocalc.typing import Quantity
 
-__all__ = ["AreaRequest", "Completion", "OnLandmarks", "Placement", "read_area"]
+__all__ = ["AreaRequest", "BothSides", "Completion", "OnLandmarks", "Placement", "read_area"]
 
 _SHAPE_NAMES = "a mesocalc shape (Rectangle, Circle, Ellipse, Polygon)"
 _MM: Final = Dim.LENGTH.canonical  # landmark points, as the table keeps lengths
@@ -107,6 +108,9 @@ class Placement:
         validator=attrs.validators.optional(_validators.whole(1, MAX_SHOTS)),
         metadata=_codec.whole(),
     )
+    # Both sides of a paired site: the layout on ``shape`` (one side's outline, x > 0 or
+    # x < 0 in the chart frame) and its mirror image across the midline x = 0.
+    mirrored: bool = attrs.field(default=False, metadata=_codec.flag())
     landmarks: tuple[str, ...] = attrs.field(default=(), converter=_names, metadata=_codec.texts())
     # Where the landmarks lie, in the chart frame: the anatomy placed them, so they are
     # stored (a layout on a lattice is drawn again from the shape; these cannot be).
@@ -127,6 +131,8 @@ class Placement:
                 self.landmarks,
                 f"one name per landmark point ({held}), on a site's outline (a shape)",
             )
+        if self.mirrored:
+            _check_mirrored(self)
         if held:  # a point on each landmark: nothing of a lattice, threads or a head
             given = {
                 "margin": self._margin,
@@ -186,6 +192,7 @@ class Placement:
             "injector": self.injector,
             "shots": self.shots,
             "landmarks": self.landmarks or None,
+            "mirrored": self.mirrored or None,
         }
         parts = ", ".join(f"{k}={v!r}" for k, v in shown.items() if v is not None)
         return f"Placement({parts})"
@@ -210,11 +217,49 @@ class Placement:
             )
         margin = self._margin or 0.0
         drawing = _draw(self.shape, spacing, lattice, thread_length, margin, self.pattern)
+        if self.mirrored:
+            drawing = _with_mirror(drawing)
         if isinstance(drawing, Threads):
             return attrs.evolve(
                 self, layout=drawing, total_thread_length_mm=drawing.total_length_mm
             )
         return attrs.evolve(self, layout=drawing)
+
+
+def _check_mirrored(placement: Placement) -> None:
+    """A mirrored placement: a shape wholly on one side of the midline, no head or landmarks."""
+    shape = placement.shape
+    if shape is None or placement.injector is not None or placement.landmarks:
+        raise InvalidValueError(
+            "mirrored",
+            True,
+            "a shape to mirror, with no injector head or landmarks",
+        )
+    x = shape._outline()[0][:, 0]
+    if not (x.min() >= 0.0 or x.max() <= 0.0):
+        raise InvalidValueError(
+            "mirrored", True, "a shape wholly on one side of the midline (x = 0) to mirror"
+        )
+
+
+def _with_mirror(drawing: Layout | Threads) -> Layout | Threads:
+    """The drawing and its mirror image across x = 0: the other side's points, in order."""
+    flip = np.array([-1.0, 1.0])
+    if isinstance(drawing, Threads):
+        segments = drawing.segments.to(_MM).magnitude
+        entries = drawing.entries.to(_MM).magnitude
+        return attrs.evolve(
+            drawing,
+            segments_mm=np.concatenate([segments, segments * flip]),
+            entries_mm=np.concatenate([entries, entries * flip]),
+        )
+    xy = drawing.points.to(_MM).magnitude
+    ij = drawing.indices
+    return attrs.evolve(
+        drawing,
+        xy_mm=np.concatenate([xy, xy * flip]),
+        indices=np.concatenate([ij, ij * np.array([-1, 1]) - np.array([1, 0])]),
+    )
 
 
 def _draw(  # noqa: PLR0917 - private, called twice with the same six things
@@ -248,6 +293,13 @@ class OnLandmarks:
 
 
 @attrs.frozen(kw_only=True)
+class BothSides:
+    """plan()'s area over both sides of a paired site's template: one side's outline, mirrored."""
+
+    shape: Shape
+
+
+@attrs.frozen(kw_only=True)
 class Completion:
     """The plan's point count, its placement and the warnings that go with them."""
 
@@ -267,6 +319,7 @@ class AreaRequest:
     pattern: Pattern | None = None
     injector: Injector | None = None
     landmarks: OnLandmarks | None = None
+    mirrored: bool = False  # both sides: the shape and its mirror image (see Placement)
 
     def spacing(self, spacing: Any) -> Any:
         """The spacing plan() should check: the head's needle pitch; none with landmarks."""
@@ -291,13 +344,9 @@ class AreaRequest:
     ) -> tuple[float, int]:
         """A spacing (mm) whose layout on the shape holds ``points`` points (or threads).
 
-        A layout's count on a real outline jumps, and not always downwards, as the
-        spacing grows, so some counts no spacing gives. The search finds where the count
-        crosses ``points``, then samples the spacings within a quarter of it either way:
-        the count sampled nearest ``points`` wins (the larger on a tie), and the spacing
-        is the middle of its widest run, far from the jumps, so that the layout drawn
-        again from it (a stored plan read back) keeps its count. ``estimate`` is the
-        density estimate the search starts from.
+        The nearest count a spacing gives, when none gives ``points`` exactly; see
+        :mod:`mesocalc._geometry.spacing_search`. ``estimate`` is the density estimate the
+        search starts from.
         """
         shape = self.shape
         if shape is None:
@@ -316,39 +365,14 @@ class AreaRequest:
             if spacing not in counts:
                 try:
                     drawing = _draw(shape, spacing, lattice, thread_length, margin, pattern)
-                    counts[spacing] = len(drawing)
+                    counts[spacing] = len(drawing) * (2 if self.mirrored else 1)
                 except InvalidValueError as exc:
                     if exc.parameter != "spacing":
                         raise
                     counts[spacing] = MAX_CANDIDATES + 1  # denser than any layout
             return counts[spacing]
 
-        crossing = _bracket(count, estimate, points)
-        centre = estimate if crossing is None else crossing[0]
-        grid = [centre * _SAMPLE_RATIO**k for k in range(-_SAMPLES, _SAMPLES + 1)]
-        sampled = [count(s) for s in grid]
-        # Nearest first, the larger on a tie; a count that holds only at one spacing (the
-        # lattice meeting the outline exactly) is passed over: drawn again, it would not keep.
-        for best in sorted(set(sampled), key=lambda c: (abs(c - points), -c)):
-            if best == 0 or best > MAX_CANDIDATES:
-                break
-            first, last = _widest_run(sampled, best)
-            low, high = grid[first], grid[last]
-            if first > 0:  # the run's edges, between the samples either side of it
-                low = _bisect(lambda s, c=best: count(s) != c, grid[first - 1], low, 1e-6)[1]
-            if last < len(grid) - 1:
-                high = _bisect(lambda s, c=best: count(s) == c, high, grid[last + 1], 1e-6)[0]
-            middle = (low + high) / 2.0
-            if count(middle) != best:
-                middle = grid[(first + last) // 2]
-            if all(count(middle * n) == best for n in _NUDGES):
-                return middle, best
-        raise InvalidValueError(
-            "points",
-            points,
-            f"a number of points a layout of {shape!r} can hold",
-            f"no spacing near {centre:.3g} mm gives a layout of about {points}",
-        )
+        return search(count, points, estimate, shape)
 
     def complete(
         self, lattice: Lattice, spacing: float, thread_length: float | None, estimate: int
@@ -378,7 +402,9 @@ class AreaRequest:
                 )
         else:
             margin = self.margin_mm or 0.0
-            placement = attrs.evolve(placement, shape=self.shape, margin_mm=margin)
+            placement = attrs.evolve(
+                placement, shape=self.shape, margin_mm=margin, mirrored=self.mirrored
+            )
             placement = placement.redrawn(spacing, lattice, thread_length)
             points = len(placement.layout or ())
             if points == 0:
@@ -488,65 +514,6 @@ def _on_landmarks(
     )
 
 
-# A software bound, not a clinical one: the search for a spacing draws the layout some
-# hundred and fifty times, so the points it may look for are bounded as candidates are.
-MAX_SEARCHED_POINTS: Final = 100_000
-_BRACKET_STEPS: Final = 12
-_SEARCH_STEPS: Final = 40
-_SAMPLES: Final = 48  # on each side of the crossing, from 1/1.25 to 1.25 times it
-_SAMPLE_RATIO: Final = 1.25 ** (1 / _SAMPLES)
-
-
-def _bracket(count: Any, spacing: float, points: int) -> tuple[float, float] | None:
-    """Spacings ``low < high`` around where the count falls below ``points``, or None.
-
-    count(low) >= points > count(high), within a thousandth of each other.
-    """
-    low = high = spacing
-    for _ in range(_BRACKET_STEPS):
-        if count(low) >= points:
-            break
-        low /= 2.0
-    for _ in range(_BRACKET_STEPS):
-        if count(high) < points:
-            break
-        high *= 2.0
-    if count(low) < points or count(high) >= points:
-        return None
-    return _bisect(lambda s: count(s) >= points, low, high, 1e-3)
-
-
-def _bisect(holds: Any, low: float, high: float, tolerance: float) -> tuple[float, float]:
-    """Narrow ``low < high`` (``holds(low)``, not ``holds(high)``) to where ``holds`` changes."""
-    for _ in range(_SEARCH_STEPS):
-        middle = (low + high) / 2.0
-        if not low < middle < high or high - low <= tolerance * high:
-            break
-        if holds(middle):
-            low = middle
-        else:
-            high = middle
-    return low, high
-
-
-# A spacing is kept only if spacings this close either way give the same count: far wider
-# than the rounding of a stored plan read back, far narrower than any run of a real count.
-_NUDGES: Final = (1 - 1e-7, 1 + 1e-7)
-
-
-def _widest_run(sampled: list[int], value: int) -> tuple[int, int]:
-    """First and last index of the longest stretch of ``value`` in ``sampled``."""
-    best, start = (0, -1), None
-    for i, c in enumerate([*sampled, None]):
-        if c == value and start is None:
-            start = i
-        elif c != value and start is not None:
-            if i - 1 - start > best[1] - best[0]:
-                best = (start, i - 1)
-            start = None
-    return best
-
-
 def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaRequest:
     """Read plan()'s area with its shape-related keywords."""
     kind = None if pattern is None else resolve(Pattern, pattern, "pattern")
@@ -566,6 +533,19 @@ def read_area(area: Any, *, margin: Any, pattern: Any, injector: Any) -> AreaReq
         shape = area.shape
         return AreaRequest(
             area_mm2=check(shape._area_mm2(), shape, "area"), shape=shape, landmarks=area
+        )
+    if isinstance(area, BothSides):
+        if injector is not None:
+            raise InvalidValueError(
+                "injector", injector, "no injector on both sides' template: plan each side"
+            )
+        return AreaRequest(
+            area_mm2=check(2.0 * area.shape._area_mm2(), area.shape, "area"),
+            shape=area.shape,
+            margin_mm=None if margin is None else read_margin(margin),
+            margin_value=margin,
+            pattern=kind,
+            mirrored=True,
         )
     if isinstance(area, Shape):
         return AreaRequest(

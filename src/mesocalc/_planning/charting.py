@@ -65,12 +65,20 @@ def _area(plan: Plan, label: str, anatomy: _templates.Anatomy | None, product: A
         label=label,
         technique=plan.technique.value,
         view=view,
-        outline=_rings(drawing.shape),
+        outline=_outline(plan, drawing.shape),
         keep_out=keep,
         points=tuple((float(x), float(y)) for x, y in marks.tolist()),
         segments=segments,
         legend=legend,
     )
+
+
+def _outline(plan: Plan, shape: Shape) -> tuple[Ring, ...]:
+    """The rings of the plan's outline; both sides' for a placement mirrored across x = 0."""
+    rings = _rings(shape)
+    if plan.placement is None or not plan.placement.mirrored:
+        return rings
+    return rings + tuple(tuple((-x, y) for x, y in ring) for ring in rings)
 
 
 def _template(view: str, anatomy: _templates.Anatomy | None) -> tuple[Ring, ...]:

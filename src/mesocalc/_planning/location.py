@@ -11,9 +11,10 @@ as any other; :func:`placed` adds the location and these warnings to its plan.
 With ``landmarks=`` the area is the template too, and a point goes on each named landmark
 (:class:`~mesocalc._geometry.placement.OnLandmarks`; ADR 0021).
 
-"both" counts in total: the area (given) is both sides' together, and the points and
-volume are the two sides'. A template is one side's outline, so a template plan asks
-for "left" or "right" (docs/sites.md).
+"both" counts in total: the area is both sides' together, and the points and volume
+are the two sides'. Over the template, "both" is the left side's outline and its mirror
+image across the midline (the templates are symmetric), each side laid out alike
+(docs/sites.md).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def read(
     Raises:
         UnknownNameError: an unknown site (the nearest suggested).
         InvalidValueError: naming ``zone`` (not the site's), ``side`` (see
-            :func:`~mesocalc._catalog.sites.side_of`; "both" for a template), ``anatomy``
+            :func:`~mesocalc._catalog.sites.side_of`), ``anatomy``
             (without a site), ``site`` (with array inputs, or all kept out), ``area``
             (cut in pieces by keep-outs).
         InputTypeError: naming ``anatomy`` or ``product``.
@@ -93,27 +94,26 @@ def read(
 
     keep = _templates.keep_out(named, product, found, anatomy)
     warnings: list[WarningRecord] = []
+    both = area is None and found is Side.BOTH and landmarks is None
     if area is None:
-        if found is Side.BOTH:
-            raise InvalidValueError(
-                "side",
-                side,
-                "'left' or 'right' for a plan over the site's template (or an area over both)",
-                "a template is one side's outline",
-            )
-        area = _templates.outline(named, found, anatomy)
+        area = _templates.outline(named, Side.LEFT if both else found, anatomy)
         drawn = _templates.view_of(named)
+        sides = ", both sides (the left's and its mirror image)" if both else ""
         warnings.append(
             record(
                 WarningCode.SITE_TEMPLATE,
-                f"area: the {named.name}'s template outline ({drawn.name} view), the team's "
-                "drawing scaled to the anatomy, not the patient's measured area",
+                f"area: the {named.name}'s template outline ({drawn.name} view{sides}), the "
+                "team's drawing scaled to the anatomy, not the patient's measured area",
                 parameter="area",
             )
         )
     if keep:
         area, said = _kept_out(area, keep, _templates)
         warnings += said
+    if both:
+        from mesocalc._geometry.placement import BothSides  # noqa: PLC0415 - shapes load on first use
+
+        area = BothSides(shape=area)
     if landmarks is not None:
         area = _on_landmarks(named, found, landmarks, anatomy=anatomy, area=area, keep=keep)
     return Located(

@@ -507,6 +507,11 @@ class Plan:
                 raise InvalidValueError(
                     "supply", data.get("supply"), f"what the plan's total needs: {supply!r}"
                 )
+        mirrored = plan.placement is not None and plan.placement.mirrored
+        if mirrored and (plan.location is None or plan.location.side is not Side.BOTH):
+            raise InvalidValueError(
+                "placement.mirrored", True, "a plan over both sides of a site (side 'both')"
+            )
         if plan.placement is not None and plan.placement.landmarks:
             from mesocalc._geometry import landmarks as _landmarks  # noqa: PLC0415 - on first use
 
