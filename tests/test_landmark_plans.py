@@ -154,6 +154,12 @@ def _stretched(data: dict[str, Any]) -> None:
     ]
 
 
+def _nudged(data: dict[str, Any]) -> None:
+    """The outline moved 0.5 mm along x: its area, and the points in it, as they were."""
+    ring = data["placement"]["shape"]["vertices"]["value"]
+    data["placement"]["shape"]["vertices"]["value"] = [[x + 0.5, y] for x, y in ring]
+
+
 def _moved(data: dict[str, Any]) -> None:
     data["placement"]["landmark_points"]["value"][0] = [500.0, 500.0]
 
@@ -181,7 +187,8 @@ def _closer(data: dict[str, Any]) -> None:
         (_closer, "spacing"),
         (_shifted, "placement.landmark_points[1]"),
         (_swapped, "placement.landmark_points[1]"),
-        (_stretched, "placement.shape"),
+        (_stretched, "area"),
+        (_nudged, "placement.shape"),
         (lambda d: d["placement"]["landmarks"].__setitem__(2, "TRAGUS"), "placement.landmarks[2]"),
         (lambda d: d["location"].__setitem__("side", "right"), "placement.landmark_points[0]"),
         (lambda d: d["location"].__setitem__("side", "both"), "location.side"),

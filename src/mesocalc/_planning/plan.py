@@ -507,15 +507,8 @@ class Plan:
                 raise InvalidValueError(
                     "supply", data.get("supply"), f"what the plan's total needs: {supply!r}"
                 )
-        mirrored = plan.placement is not None and plan.placement.mirrored
-        if mirrored and (plan.location is None or plan.location.side is not Side.BOTH):
-            raise InvalidValueError(
-                "placement.mirrored", True, "a plan over both sides of a site (side 'both')"
-            )
-        if plan.placement is not None and plan.placement.landmarks:
-            from mesocalc._geometry import landmarks as _landmarks  # noqa: PLC0415 - on first use
-
-            _landmarks.check_stored(plan.placement, plan.location, plan._spacing, plan._area)
+        if plan.placement is not None:
+            _stored.check_placement(plan.placement, plan.location, plan._area, plan._spacing)
         if plan.placement is not None and plan.placement.shape is not None:
             placement = plan.placement.redrawn(plan._spacing, plan.lattice, plan._thread_length)
             if placement != plan.placement or len(placement.layout or ()) != plan.points:

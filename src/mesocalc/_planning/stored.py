@@ -24,6 +24,7 @@ from mesocalc._planning import overrides as _overrides
 from mesocalc._planning import pipeline as _pipeline
 from mesocalc._planning import range_warnings as _range_warnings
 from mesocalc._planning.overrides import Override
+from mesocalc._quantities.names import Side
 from mesocalc._quantities.parameters import PARAMETERS
 from mesocalc._quantities.units import quantity
 from mesocalc._records import codec as _codec
@@ -287,3 +288,32 @@ def recheck_array(plans: PlanArray, data: dict[str, Any], catalog: Any = None) -
         return
     current = _run(_read(book, entry, plans, None, shape), set())
     _check_points(plans, current, data)
+
+
+def check_placement(placement: Any, location: Any, area_mm2: float, spacing_mm: float) -> None:
+    """Refuse a stored plan's placement that plan() could not have made.
+
+    A mirrored one is a plan over both sides; a shape's area (twice it, mirrored) is the
+    plan's; landmarks are checked by :func:`mesocalc._geometry.landmarks.check_stored`.
+
+    Raises:
+        InvalidValueError: naming ``placement.mirrored``, ``area``, or what the landmarks'
+            check names.
+    """
+    mirrored = placement.mirrored
+    if mirrored and (location is None or location.side is not Side.BOTH):
+        raise InvalidValueError(
+            "placement.mirrored", True, "a plan over both sides of a site (side 'both')"
+        )
+    shape = placement.shape
+    if shape is not None:
+        held = shape._area_mm2() * (2.0 if mirrored else 1.0)
+        if not math.isclose(area_mm2 / 100.0, held / 100.0, rel_tol=1e-9):
+            shown = PARAMETERS["area"].show
+            raise InvalidValueError(
+                "area", shown(area_mm2), f"the area of the stored shape, {shown(held)}"
+            )
+    if placement.landmarks:
+        from mesocalc._geometry import landmarks as _landmarks  # noqa: PLC0415 - on first use
+
+        _landmarks.check_stored(placement, location, spacing_mm, area_mm2)
