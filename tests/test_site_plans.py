@@ -469,3 +469,38 @@ def test_a_mirrored_placement_is_only_a_plan_over_both_sides() -> None:
             technique="classic", site="cheek", side="both", injector=mesocalc.Injector(needles=1)
         )
     assert info.value.parameter == "injector"
+
+
+def _both_json() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        json.dumps(mesocalc.plan(technique="classic", site="cheek", side="both").to_dict())
+    )
+    return data
+
+
+def _on_the_midline(data: dict[str, Any]) -> None:
+    # A square touching x = 0 (its mirror meets it): area and points made to agree.
+    data["placement"]["shape"]["vertices"]["value"] = [[0, -60], [20, -60], [20, -40], [0, -40]]
+    data["area"]["value"] = 4.0
+
+
+@pytest.mark.parametrize(
+    ("change", "parameter"),
+    [
+        (lambda d: d.__setitem__("location", {"side": "both"}), "placement.mirrored"),
+        (lambda d: d["location"].__setitem__("side", "left"), "placement.mirrored"),
+        (lambda d: d["placement"].__setitem__("pattern", "fan"), "placement.pattern"),
+        (lambda d: d["placement"].__setitem__("mirrored", "yes"), "mirrored"),
+        (lambda d: d["area"].__setitem__("value", 12.0), "area"),
+        (_on_the_midline, "mirrored"),
+    ],
+)
+def test_a_stored_plan_over_both_sides_plan_could_not_have_made_is_refused(
+    change: Any, parameter: str
+) -> None:
+    data = _both_json()
+    change(data)
+    with pytest.raises(MesocalcError) as info:
+        mesocalc.Plan.from_dict(data)
+    assert info.value.parameter is not None
+    assert info.value.parameter.endswith(parameter)

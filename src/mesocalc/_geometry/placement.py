@@ -110,7 +110,9 @@ class Placement:
     )
     # Both sides of a paired site: the layout on ``shape`` (one side's outline, x > 0 or
     # x < 0 in the chart frame) and its mirror image across the midline x = 0.
-    mirrored: bool = attrs.field(default=False, metadata=_codec.flag())
+    mirrored: bool = attrs.field(
+        default=False, validator=_validators.flag(), metadata=_codec.flag()
+    )
     landmarks: tuple[str, ...] = attrs.field(default=(), converter=_names, metadata=_codec.texts())
     # Where the landmarks lie, in the chart frame: the anatomy placed them, so they are
     # stored (a layout on a lattice is drawn again from the shape; these cannot be).
@@ -236,7 +238,7 @@ def _check_mirrored(placement: Placement) -> None:
             "a shape to mirror, with no injector head or landmarks",
         )
     x = shape._outline()[0][:, 0]
-    if not (x.min() >= 0.0 or x.max() <= 0.0):
+    if not (x.min() > 0.0 or x.max() < 0.0):  # its mirror image would meet it
         raise InvalidValueError(
             "mirrored", True, "a shape wholly on one side of the midline (x = 0) to mirror"
         )

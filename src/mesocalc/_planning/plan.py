@@ -508,7 +508,7 @@ class Plan:
                     "supply", data.get("supply"), f"what the plan's total needs: {supply!r}"
                 )
         if plan.placement is not None:
-            _stored.check_placement(plan.placement, plan.location, plan._area, plan._spacing)
+            _stored.check_placement(plan)
         if plan.placement is not None and plan.placement.shape is not None:
             placement = plan.placement.redrawn(plan._spacing, plan.lattice, plan._thread_length)
             if placement != plan.placement or len(placement.layout or ()) != plan.points:

@@ -290,20 +290,28 @@ def recheck_array(plans: PlanArray, data: dict[str, Any], catalog: Any = None) -
     _check_points(plans, current, data)
 
 
-def check_placement(placement: Any, location: Any, area_mm2: float, spacing_mm: float) -> None:
+def check_placement(plan: Any) -> None:
     """Refuse a stored plan's placement that plan() could not have made.
 
-    A mirrored one is a plan over both sides; a shape's area (twice it, mirrored) is the
-    plan's; landmarks are checked by :func:`mesocalc._geometry.landmarks.check_stored`.
+    A mirrored one is a plan over both sides of a paired site; a pattern lays threads; a
+    shape's area (twice it, mirrored) is the plan's; landmarks are checked by
+    :func:`mesocalc._geometry.landmarks.check_stored`.
 
     Raises:
-        InvalidValueError: naming ``placement.mirrored``, ``area``, or what the landmarks'
-            check names.
+        InvalidValueError: naming ``placement.mirrored``, ``placement.pattern``, ``area``,
+            or what the landmarks' check names.
     """
+    placement, location = plan.placement, plan.location
+    area_mm2, spacing_mm = _codec.value_of(plan, "area"), _codec.value_of(plan, "spacing")
     mirrored = placement.mirrored
-    if mirrored and (location is None or location.side is not Side.BOTH):
+    site = plan.site
+    if mirrored and (site is None or not site.paired or location.side is not Side.BOTH):
         raise InvalidValueError(
-            "placement.mirrored", True, "a plan over both sides of a site (side 'both')"
+            "placement.mirrored", True, "a plan over both sides of a paired site (side 'both')"
+        )
+    if placement.pattern is not None and plan.thread_length is None:
+        raise InvalidValueError(
+            "placement.pattern", placement.pattern.value, "no pattern: patterns lay threads"
         )
     shape = placement.shape
     if shape is not None:
