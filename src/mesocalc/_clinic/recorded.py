@@ -8,7 +8,7 @@ module, which would otherwise pass the project's limit on a module's size.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from mesocalc._clinic.session import Session
     from mesocalc.typing import Quantity
 
-__all__ = ["SESSION_SCHEMA", "RecordedSession", "check_catalog"]
+__all__ = ["SESSION_SCHEMA", "RecordedSession", "check_catalog", "load_session"]
+
+_S = TypeVar("_S")
 
 SESSION_SCHEMA: Final = "mesocalc.session"  # the schema of the session a record writes whole
 
@@ -163,19 +165,29 @@ class RecordedSession:
     @classmethod
     def from_dict(cls, data: Any, *, catalog: Catalog | None = None) -> RecordedSession:
         """The parts from a session's JSON, checked as ``Session.from_dict`` checks them."""
-        stored = data.get("screening") if isinstance(data, dict) else None
-        if isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k != "screening"}
-        session = _codec.load(cls, data, SESSION_SCHEMA, {"catalog": catalog})
-        if stored is not None:
-            screening = session.screening
-            again = None if screening is None else _codec.unstructure(screening)
-            if stored != again:
-                raise InvalidValueError(
-                    "screening",
-                    stored,
-                    "the screening of the stored patient and product, as mesocalc screens "
-                    "them now (without a patient, no screening)",
-                    "take the screening out of the JSON to screen the patient again",
-                )
-        return session
+        return load_session(cls, data, catalog)
+
+
+def load_session(cls: type[_S], data: Any, catalog: Catalog | None) -> _S:
+    """A session (or its recorded parts) from JSON, its stored screening checked.
+
+    The screening is not read but done again from the stored patient and product, and
+    must be what was stored: a record or a session never carries a screening mesocalc
+    would not give now.
+    """
+    stored = data.get("screening") if isinstance(data, dict) else None
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k != "screening"}
+    session = _codec.load(cls, data, SESSION_SCHEMA, {"catalog": catalog})
+    if stored is not None:
+        screening = session.screening  # type: ignore[attr-defined]  # both classes have it
+        again = None if screening is None else _codec.unstructure(screening)
+        if stored != again:
+            raise InvalidValueError(
+                "screening",
+                stored,
+                "the screening of the stored patient and product, as mesocalc screens "
+                "them now (without a patient, no screening)",
+                "take the screening out of the JSON to screen the patient again",
+            )
+    return session

@@ -20,6 +20,7 @@ from mesocalc._catalog import sites as _sites
 from mesocalc._catalog.catalog import Catalog
 from mesocalc._catalog.entries import Protocol
 from mesocalc._catalog.warnings import WarningCode, WarningRecord, record
+from mesocalc._clinic import recorded as _recorded
 from mesocalc._clinic import session_checks as _session_checks
 from mesocalc._clinic import session_requests as _session_requests
 from mesocalc._clinic.products import Product
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Session"]
 
-SCHEMA = "mesocalc.session"
+SCHEMA = _recorded.SESSION_SCHEMA
 
 
 def _product(inst: Any, attr: Any, value: Any) -> None:
@@ -555,19 +556,4 @@ class Session:
         ``catalog`` is the clinic protocol the plans were made with (see
         :meth:`Plan.from_dict`); the shipped catalog by default.
         """
-        stored = data.get("screening") if isinstance(data, dict) else None
-        if isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k != "screening"}
-        session = _codec.load(cls, data, SCHEMA, {"catalog": catalog})
-        if stored is not None:
-            screening = session.screening
-            again = None if screening is None else _codec.unstructure(screening)
-            if stored != again:
-                raise InvalidValueError(
-                    "screening",
-                    stored,
-                    "the screening of the stored patient and product, as mesocalc screens "
-                    "them now (without a patient, no screening)",
-                    "take the screening out of the JSON to screen the patient again",
-                )
-        return session
+        return _recorded.load_session(cls, data, catalog)
